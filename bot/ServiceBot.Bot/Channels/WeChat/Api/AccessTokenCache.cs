@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace ServiceBot.Bot.Channels.WeChat.Api;
+
+/// <summary>
+/// The access token, fetched once and reused until shortly before it expires. One refresh runs
+/// at a time: callers that find the token stale wait for that refresh instead of starting their
+/// own (each refresh invalidates the previous token at WeChat).
+/// </summary>
+internal sealed class AccessTokenCache(
+    IHttpClientFactory httpClients,
+    IOptions<WeChatOptions> options,
+    TimeProvider time,
+    ILogger<AccessTokenCache> logger) : IDisposable
+{
+    private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private volatile CachedToken? _current;
+
+    public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
+    {
+        var current = _current;
+        if (current is not null && time.GetUtcNow() < current.RefreshAfter)
+        {
+            return current.Value;
+        }
+
+        return await RefreshAsync(current?.Value, cancellationToken);
+    }
+
+    /// <summary>Replaces <paramref name="stale"/> (rejected by WeChat, or expiring), unless another caller already did.</summary>
+    public async ValueTask<string> RefreshAsync(string? stale, CancellationToken cancellationToken)
+    {
+        await _refreshGate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = _current;
+            if (current is not null && current.Value != stale && time.GetUtcNow() < current.RefreshAfter)
+            {
+                return current.Value;
+            }
+
+            var fresh = await FetchAsync(cancellationToken);
+            _current = fresh;
+            WeChatLog.TokenRefreshed(logger, (int)(fresh.RefreshAfter - time.GetUtcNow()).TotalSeconds);
+            return fresh.Value;
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    public void Dispose() => _refreshGate.Dispose();
+
+    private async Task<CachedToken> FetchAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrEmpty(settings.AppSecret))
+        {
+            WeChatLog.NotConfigured(logger);
+            throw new WeChatTokenException(new WeChatApiResult(WeChatApiStatus.NotConfigured, -1, "WeChat:AppSecret is not set"));
+        }
+
+        var path = $"cgi-bin/token?grant_type=client_credential&appid={Uri.EscapeDataString(settings.AppId)}&secret={Uri.EscapeDataString(settings.AppSecret)}";
+        JsonElement body;
+        try
+        {
+            using var response = await httpClients.CreateClient(WeChatApiClient.HttpClientName).GetAsync(path, cancellationToken);
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            WeChatLog.TokenFetchFailed(logger, e.GetType().Name);
+            throw new WeChatTokenException("The WeChat token endpoint could not be reached.", e);
+        }
+
+        if (body.TryGetProperty("access_token", out var token) && token.GetString() is { Length: > 0 } value)
+        {
+            var lifetime = TimeSpan.FromSeconds(body.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 7200);
+            var margin = lifetime > 2 * RefreshMargin ? RefreshMargin : lifetime / 2;
+            return new CachedToken(value, time.GetUtcNow() + lifetime - margin);
+        }
+
+        var result = WeChatApiClient.ReadError(body);
+        WeChatLog.ApiError(logger, "token", result.ErrCode);
+        throw new WeChatTokenException(result);
+    }
+
+    private sealed record CachedToken(string Value, DateTimeOffset RefreshAfter);
+}

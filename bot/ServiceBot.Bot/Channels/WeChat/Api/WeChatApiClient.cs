@@ -1,0 +1,166 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Polly;
+using Polly.Retry;
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Bot.Channels.WeChat.Api;
+
+/// <summary>
+/// The official-account API as this bot uses it: customer-service messages, subscribe messages
+/// and media downloads. A rejected token is refreshed and the call retried once; quota errors
+/// (45009, 45047) are retried with backoff here, 5xx and timeouts by the HTTP resilience handler.
+/// </summary>
+internal sealed class WeChatApiClient
+{
+    public const string HttpClientName = "wechat";
+
+    private readonly IHttpClientFactory _httpClients;
+    private readonly AccessTokenCache _tokens;
+    private readonly ILogger<WeChatApiClient> _logger;
+    private readonly ResiliencePipeline<WeChatApiResult> _quotaRetry;
+
+    public WeChatApiClient(IHttpClientFactory httpClients, AccessTokenCache tokens, TimeProvider time, ILogger<WeChatApiClient> logger)
+    {
+        _httpClients = httpClients;
+        _tokens = tokens;
+        _logger = logger;
+        _quotaRetry = new ResiliencePipelineBuilder<WeChatApiResult> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<WeChatApiResult>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Status == WeChatApiStatus.Throttled),
+                MaxRetryAttempts = 3,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromSeconds(1),
+                UseJitter = true,
+            })
+            .Build();
+    }
+
+    public Task<WeChatApiResult> SendCustomerMessageAsync(string openId, Reply reply, CancellationToken cancellationToken) =>
+        PostAsync("cgi-bin/message/custom/send", WeChatApiJson.CustomerMessage(openId, reply), cancellationToken);
+
+    public Task<WeChatApiResult> SendSubscribeMessageAsync(
+        string openId, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken) =>
+        PostAsync("cgi-bin/message/subscribe/bizsend", WeChatApiJson.SubscribeMessage(openId, templateId, data, page), cancellationToken);
+
+    /// <summary>Downloads a user's photo or voice note; media is refused when larger than <paramref name="maxBytes"/>.</summary>
+    public async Task<MediaDownload> DownloadMediaAsync(string mediaId, long maxBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WithTokenAsync(async token =>
+            {
+                var path = $"cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}&media_id={Uri.EscapeDataString(mediaId)}";
+                using var response = await Http().GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                var contentType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new MediaDownload(WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}"), null, null);
+                }
+
+                if (contentType is "application/json" or "text/plain")
+                {
+                    var error = ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
+                    return new MediaDownload(error, null, null);
+                }
+
+                if (response.Content.Headers.ContentLength > maxBytes)
+                {
+                    return new MediaDownload(WeChatApiResult.Failure("media too large"), null, contentType);
+                }
+
+                var content = await ReadLimitedAsync(response.Content, maxBytes, cancellationToken);
+                return content is null
+                    ? new MediaDownload(WeChatApiResult.Failure("media too large"), null, contentType)
+                    : new MediaDownload(WeChatApiResult.Ok, content, contentType);
+            }, d => d.Result, cancellationToken);
+        }
+        catch (WeChatTokenException e)
+        {
+            return new MediaDownload(e.Result, null, null);
+        }
+    }
+
+    internal static WeChatApiResult ReadError(JsonElement body)
+    {
+        var code = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errcode", out var errcode) && errcode.TryGetInt32(out var c) ? c : -1;
+        var message = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errmsg", out var errmsg) ? errmsg.GetString() : null;
+        return WeChatApiResult.FromErrCode(code, message);
+    }
+
+    private async Task<WeChatApiResult> PostAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _quotaRetry.ExecuteAsync(
+                async ct => await WithTokenAsync(token => PostOnceAsync(path, token, body, ct), r => r, ct),
+                cancellationToken);
+            if (!result.IsOk)
+            {
+                WeChatLog.ApiError(_logger, path, result.ErrCode);
+            }
+
+            return result;
+        }
+        catch (WeChatTokenException e)
+        {
+            return e.Result;
+        }
+    }
+
+    // Calls with the cached token; if WeChat says the token is bad, refreshes it and tries once more.
+    private async Task<T> WithTokenAsync<T>(Func<string, Task<T>> call, Func<T, WeChatApiResult> resultOf, CancellationToken cancellationToken)
+    {
+        var token = await _tokens.GetAsync(cancellationToken);
+        var outcome = await call(token);
+        if (resultOf(outcome).Status != WeChatApiStatus.TokenInvalid)
+        {
+            return outcome;
+        }
+
+        WeChatLog.TokenRejected(_logger, resultOf(outcome).ErrCode);
+        return await call(await _tokens.RefreshAsync(token, cancellationToken));
+    }
+
+    private async Task<WeChatApiResult> PostOnceAsync(string path, string token, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        try
+        {
+            using var response = await Http().PostAsync($"{path}?access_token={Uri.EscapeDataString(token)}", content, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}");
+            }
+
+            return ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return WeChatApiResult.Failure(e.GetType().Name);
+        }
+    }
+
+    private HttpClient Http() => _httpClients.CreateClient(HttpClientName);
+
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

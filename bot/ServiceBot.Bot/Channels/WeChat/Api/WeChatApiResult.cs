@@ -1,0 +1,80 @@
+namespace ServiceBot.Bot.Channels.WeChat.Api;
+
+public enum WeChatApiStatus
+{
+    Ok,
+
+    /// <summary>40001, 40014, 42001: the access token was invalid or expired.</summary>
+    TokenInvalid,
+
+    /// <summary>45009, 45047: a quota was hit; retry later.</summary>
+    Throttled,
+
+    /// <summary>45015: the 48-hour customer-service window is closed.</summary>
+    WindowClosed,
+
+    /// <summary>43004: the user does not follow the account any more.</summary>
+    Unfollowed,
+
+    /// <summary>43101: the user has no one-time subscribe consent for the template.</summary>
+    NoConsent,
+
+    /// <summary>No AppSecret is configured, so nothing can be sent.</summary>
+    NotConfigured,
+
+    /// <summary>The API could not be reached, answered 5xx after retries, or refused for another reason.</summary>
+    Failed,
+}
+
+/// <summary>What the WeChat API said, reduced to what callers decide on.</summary>
+public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string? ErrMsg)
+{
+    public static WeChatApiResult Ok { get; } = new(WeChatApiStatus.Ok, 0, null);
+
+    public bool IsOk => Status == WeChatApiStatus.Ok;
+
+    public static WeChatApiResult FromErrCode(int errCode, string? errMsg) => new(errCode switch
+    {
+        0 => WeChatApiStatus.Ok,
+        40001 or 40014 or 42001 => WeChatApiStatus.TokenInvalid,
+        45009 or 45047 => WeChatApiStatus.Throttled,
+        45015 => WeChatApiStatus.WindowClosed,
+        43004 => WeChatApiStatus.Unfollowed,
+        43101 => WeChatApiStatus.NoConsent,
+        _ => WeChatApiStatus.Failed,
+    }, errCode, errMsg);
+
+    public static WeChatApiResult Failure(string reason) => new(WeChatApiStatus.Failed, -1, reason);
+}
+
+/// <summary>A downloaded media file, or why it could not be had.</summary>
+public sealed record MediaDownload(WeChatApiResult Result, byte[]? Content, string? ContentType);
+
+/// <summary>Thrown when the access token cannot be obtained; carries the API's answer.</summary>
+public sealed class WeChatTokenException : Exception
+{
+    public WeChatTokenException()
+    {
+        Result = WeChatApiResult.Failure("token unavailable");
+    }
+
+    public WeChatTokenException(string message)
+        : base(message)
+    {
+        Result = WeChatApiResult.Failure(message);
+    }
+
+    public WeChatTokenException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Result = WeChatApiResult.Failure(message);
+    }
+
+    public WeChatTokenException(WeChatApiResult result)
+        : base($"WeChat access token unavailable: {result.Status} ({result.ErrCode}).")
+    {
+        Result = result;
+    }
+
+    public WeChatApiResult Result { get; }
+}

@@ -1,0 +1,35 @@
+namespace ServiceBot.Bot.Channels.WeChat;
+
+/// <summary>WeChat channel log lines: ids and codes only, never message text, tokens or secrets.</summary>
+internal static partial class WeChatLog
+{
+    [LoggerMessage(2001, LogLevel.Warning, "WeChat webhook rejected: {Reason}")]
+    public static partial void Rejected(ILogger logger, string reason);
+
+    [LoggerMessage(2002, LogLevel.Information, "WeChat {ActivityId} from {UserId} took longer than the reply budget; answering success and pushing the reply")]
+    public static partial void ReplyDeferred(ILogger logger, string activityId, string userId);
+
+    [LoggerMessage(2003, LogLevel.Error, "WeChat {ActivityId}: the turn failed")]
+    public static partial void TurnFailed(ILogger logger, Exception exception, string activityId);
+
+    [LoggerMessage(2004, LogLevel.Warning, "WeChat {ActivityId}: pushing the reply failed with {Outcome}")]
+    public static partial void PushFailed(ILogger logger, string activityId, string outcome);
+
+    [LoggerMessage(2005, LogLevel.Information, "WeChat access token refreshed; reused for {Seconds} s")]
+    public static partial void TokenRefreshed(ILogger logger, int seconds);
+
+    [LoggerMessage(2006, LogLevel.Warning, "WeChat rejected the access token (errcode {ErrCode}); refreshing and retrying once")]
+    public static partial void TokenRejected(ILogger logger, int errCode);
+
+    [LoggerMessage(2007, LogLevel.Error, "WeChat:AppSecret is not set: outbound WeChat API calls (customer-service, subscribe messages, media) cannot be made")]
+    public static partial void NotConfigured(ILogger logger);
+
+    [LoggerMessage(2008, LogLevel.Warning, "WeChat API {Api} answered errcode {ErrCode}")]
+    public static partial void ApiError(ILogger logger, string api, int errCode);
+
+    [LoggerMessage(2009, LogLevel.Error, "WeChat token endpoint failed: {Failure}")]
+    public static partial void TokenFetchFailed(ILogger logger, string failure);
+
+    [LoggerMessage(2010, LogLevel.Information, "WeChat message type {MsgType} is not handled; answered success")]
+    public static partial void Unhandled(ILogger logger, string msgType);
+}

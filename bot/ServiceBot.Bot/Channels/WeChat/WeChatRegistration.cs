@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ServiceBot.Bot.Channels.WeChat.Api;
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Bot.Channels.WeChat;
+
+internal static class WeChatRegistration
+{
+    public static IServiceCollection AddWeChat(this IServiceCollection services)
+    {
+        services.AddOptions<WeChatOptions>().BindConfiguration(WeChatOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>());
+
+        services.AddHttpClient(WeChatApiClient.HttpClientName, (provider, http) =>
+            {
+                var baseUrl = provider.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl.AbsoluteUri;
+                http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns timeouts
+            })
+            // The default HTTP logging writes request URLs, and WeChat puts the access token in the query.
+            .RemoveAllLoggers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 3;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
+            });
+
+        services.TryAddSingleton<AccessTokenCache>();
+        services.TryAddSingleton<WeChatApiClient>();
+        services.AddSingleton<IChannelSender, WeChatCustomerServiceSender>();
+        services.TryAddSingleton<BackgroundTurns>();
+        services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
+        services.TryAddSingleton<WeChatWebhook>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWeChat(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/wechat", (HttpRequest request, WeChatWebhook webhook) => webhook.Verify(request));
+        endpoints.MapPost("/api/wechat", (HttpRequest request, WeChatWebhook webhook, CancellationToken aborted) =>
+            webhook.ReceiveAsync(request, aborted));
+        return endpoints;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Bot.Channels.WebChat;
+
+public sealed record WebChatRequest(string? Id, string? Text, string? Event);
+
+public sealed record WebChatResponse(IReadOnlyList<Reply> Replies);
+
+/// <summary>
+/// The browser channel: the page at <c>/</c> posts what the user types and shows the replies.
+/// The conversation id is a random 128-bit value in an HttpOnly, SameSite=Strict cookie, so a
+/// visitor only ever sees their own conversation.
+/// </summary>
+internal static class WebChatEndpoints
+{
+    public const string Channel = "webchat";
+    public const string CookieName = "sb_chat";
+    private const int MaxTextLength = 2000;
+
+    public static IServiceCollection AddWebChat(this IServiceCollection services)
+    {
+        services.AddSingleton<WebChatOutbox>();
+        services.AddSingleton<IChannelSender>(provider => provider.GetRequiredService<WebChatOutbox>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/webchat");
+        group.MapPost("/messages", PostAsync);
+        group.MapGet("/messages", async (HttpContext http, WebChatOutbox outbox, CancellationToken ct) =>
+            Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), WebChatJsonContext.Default.WebChatResponse));
+        return endpoints;
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext http, ITurnProcessor turns, TimeProvider time, CancellationToken ct)
+    {
+        WebChatRequest? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync(WebChatJsonContext.Default.WebChatRequest, ct);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Results.Problem("The body is not valid JSON.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (Validate(request) is { } problem)
+        {
+            return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var activity = ToActivity(request!, UserId(http), time.GetUtcNow());
+        var result = await turns.ProcessAsync(activity, TurnDelivery.Passive, ct);
+        return Results.Json(new WebChatResponse(result.Replies), WebChatJsonContext.Default.WebChatResponse);
+    }
+
+    private static string? Validate(WebChatRequest? request) => request switch
+    {
+        null => "A body {\"text\"} or {\"event\":\"subscribe\"} is required.",
+        { Event: not null and not "subscribe" } => "event: only \"subscribe\" is accepted.",
+        { Event: null, Text: null or "" } => "text: required.",
+        { Text.Length: > MaxTextLength } => $"text: at most {MaxTextLength} characters.",
+        { Id: { } id } when id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') => "id: at most 64 letters, digits or '-'.",
+        _ => null,
+    };
+
+    private static Activity ToActivity(WebChatRequest request, string userId, DateTimeOffset now)
+    {
+        var conversation = new ConversationReference(Channel, userId);
+        var id = request.Id ?? Guid.NewGuid().ToString("N");
+        return request.Event is { } name
+            ? new Activity { Id = id, Type = ActivityType.Event, EventName = name, Conversation = conversation, Timestamp = now }
+            : new Activity { Id = id, Type = ActivityType.Message, Kind = MessageKind.Text, Text = request.Text, Conversation = conversation, Timestamp = now };
+    }
+
+    private static string UserId(HttpContext http)
+    {
+        if (http.Request.Cookies[CookieName] is { Length: 32 } existing && existing.All(char.IsAsciiHexDigitLower))
+        {
+            return existing;
+        }
+
+        var created = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        http.Response.Cookies.Append(CookieName, created, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(180),
+            IsEssential = true,
+        });
+        return created;
+    }
+}

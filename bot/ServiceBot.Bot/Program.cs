@@ -1,0 +1,33 @@
+using ServiceBot.Bot.Channels.WebChat;
+using ServiceBot.Bot.Channels.WeChat;
+using ServiceBot.Bot.Operations;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Menu;
+using ServiceBot.Services.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddStorage();
+builder.Services.AddConversations();
+builder.Services.AddMainMenu();
+builder.Services.AddWeChat();
+builder.Services.AddWebChat();
+
+try
+{
+    var app = builder.Build();
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
+    app.MapWeChat();
+    app.MapWebChat();
+    app.MapOperations();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupErrors.Report(e) > 0)
+{
+    return 1;
+}
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,73 @@
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>Who a conversation is with, on which channel: enough to message them later.</summary>
+public sealed record ConversationReference(string Channel, string UserId)
+{
+    public override string ToString() => $"{Channel}/{UserId}";
+}
+
+public enum ActivityType
+{
+    Message,
+    Event,
+}
+
+public enum MessageKind
+{
+    Text,
+    Image,
+    Voice,
+    Video,
+    Location,
+    Link,
+}
+
+/// <summary>
+/// One thing the user did, channel-neutral. <see cref="Id"/> is stable across a channel's
+/// retries of the same delivery, which is what de-duplication keys on.
+/// </summary>
+public sealed record Activity
+{
+    public required string Id { get; init; }
+
+    public required ActivityType Type { get; init; }
+
+    public required ConversationReference Conversation { get; init; }
+
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>For messages: what was sent. Null for events.</summary>
+    public MessageKind? Kind { get; init; }
+
+    /// <summary>Text typed, or recognised from voice; null when there is none.</summary>
+    public string? Text { get; init; }
+
+    public MediaAttachment? Media { get; init; }
+
+    public GeoLocation? Location { get; init; }
+
+    public LinkPreview? Link { get; init; }
+
+    /// <summary>For events: the channel's event name as sent (<c>subscribe</c>, <c>CLICK</c>, ...).</summary>
+    public string? EventName { get; init; }
+
+    /// <summary>For events: the key (menu key of a CLICK, URL of a VIEW, scene of a SCAN).</summary>
+    public string? EventKey { get; init; }
+
+    /// <summary>For subscribe-message events: the templates the user accepted or rejected.</summary>
+    public IReadOnlyList<TemplateConsent> TemplateConsents { get; init; } = [];
+
+    public bool IsMessage => Type == ActivityType.Message;
+
+    public bool IsEvent(string name) => Type == ActivityType.Event && string.Equals(EventName, name, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A photo, voice note or video the user sent; <see cref="MediaId"/> fetches it from the channel.</summary>
+public sealed record MediaAttachment(string? MediaId, Uri? Url, string? Format, string? ThumbMediaId);
+
+public sealed record GeoLocation(double Latitude, double Longitude, int Scale, string? Label);
+
+public sealed record LinkPreview(string Title, string? Description, Uri? Url);
+
+/// <summary>A subscribe-message popup choice: accepted means one notice of that template may be sent.</summary>
+public sealed record TemplateConsent(string TemplateId, bool Accepted);

@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>
+/// Everything kept about one conversation, stored as one document so that a turn costs one read
+/// and one conditional write. It also records which activities were handled: that conditional
+/// write is the atomic claim that makes a channel retry a no-op.
+/// </summary>
+public sealed class ConversationRecord
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+
+    /// <summary><c>zh</c> or <c>en</c>: the language the user last wrote in.</summary>
+    public string Locale { get; set; } = Locales.Chinese;
+
+    /// <summary>When the user last did something; the channel's reply window starts here.</summary>
+    public DateTimeOffset? LastUserActivityAt { get; set; }
+
+    public ConversationOwner Owner { get; set; } = ConversationOwner.Bot;
+
+    /// <summary>Active dialogs, root first.</summary>
+    public List<DialogFrame> DialogStack { get; set; } = [];
+
+    /// <summary>Named, typed values read and written through <see cref="StateProperty{T}"/>.</summary>
+    public Dictionary<string, JsonElement> Properties { get; set; } = [];
+
+    /// <summary>Recently handled activity ids (the de-duplication window).</summary>
+    public List<HandledActivity> Handled { get; set; } = [];
+
+    /// <summary>The answer to the most recent activity, replayed when the channel retries it.</summary>
+    public RecordedReply? LastReply { get; set; }
+}
+
+/// <summary>Who answers the user: the bot, nobody yet (waiting for an agent), or an agent.</summary>
+public enum ConversationOwner
+{
+    Bot,
+    Queued,
+    Agent,
+}
+
+public sealed record DialogFrame(string DialogId, JsonElement? State);
+
+public sealed record HandledActivity(string Id, DateTimeOffset At);
+
+public sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
+
+/// <summary>How the channel delivered a turn's replies: in the HTTP answer, or later by push.</summary>
+public enum ReplyDelivery
+{
+    Passive,
+    Deferred,
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>
+/// Loads the conversation, runs the rest of the turn, and saves with a condition (create-if-absent
+/// for a new conversation, If-Match otherwise). When another process saved first, the turn runs
+/// again on the fresh record: no lost update, and a retried activity then finds itself handled.
+/// </summary>
+internal sealed class ConversationStateMiddleware(
+    ConversationStateStore store,
+    TimeProvider time,
+    ILogger<ConversationStateMiddleware> logger) : ITurnMiddleware
+{
+    internal const int MaxAttempts = 5;
+
+    public async Task InvokeAsync(TurnContext turn, TurnHandler following, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var loaded = await store.LoadAsync(turn.Conversation, cancellationToken);
+            turn.Begin(loaded.Record);
+            NoteUserActivity(turn);
+
+            await following(turn, cancellationToken);
+            if (turn.IsReplay)
+            {
+                return;
+            }
+
+            if (await store.TrySaveAsync(turn.Conversation, turn.State, loaded.ETag, cancellationToken) is not null)
+            {
+                return;
+            }
+
+            ConversationsLog.SaveConflict(logger, turn.Conversation.Channel, turn.Conversation.UserId, attempt);
+        }
+
+        throw new StorageConflictException($"Conversation {turn.Conversation} kept changing; gave up after {MaxAttempts} attempts.");
+    }
+
+    // The channel's reply window (WeChat: 48 h) opens again whenever the user does something.
+    private void NoteUserActivity(TurnContext turn)
+    {
+        if (!turn.Activity.IsEvent("unsubscribe"))
+        {
+            turn.State.LastUserActivityAt = time.GetUtcNow();
+        }
+    }
+}

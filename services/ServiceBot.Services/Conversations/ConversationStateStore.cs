@@ -1,0 +1,40 @@
+using System.Text.Json;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>Loads and saves <see cref="ConversationRecord"/>s, one document per conversation.</summary>
+public sealed class ConversationStateStore(IDocumentStore store)
+{
+    public async Task<LoadedConversation> LoadAsync(ConversationReference conversation, CancellationToken cancellationToken)
+    {
+        var document = await store.ReadAsync(KeyOf(conversation), cancellationToken);
+        if (document is null)
+        {
+            return new LoadedConversation(new ConversationRecord(), null);
+        }
+
+        var record = JsonSerializer.Deserialize(document.Content.Span, ConversationJsonContext.Default.ConversationRecord)
+            ?? throw new InvalidDataException($"Conversation {conversation} is stored as null.");
+        if (record.SchemaVersion > ConversationRecord.CurrentSchemaVersion)
+        {
+            throw new InvalidDataException(
+                $"Conversation {conversation} has schema version {record.SchemaVersion}; this build reads up to {ConversationRecord.CurrentSchemaVersion}.");
+        }
+
+        return new LoadedConversation(record, document.ETag);
+    }
+
+    /// <summary>Saves if nobody saved since <paramref name="etag"/>; returns the new ETag or null on conflict.</summary>
+    public Task<string?> TrySaveAsync(ConversationReference conversation, ConversationRecord record, string? etag, CancellationToken cancellationToken)
+    {
+        record.SchemaVersion = ConversationRecord.CurrentSchemaVersion;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ConversationJsonContext.Default.ConversationRecord);
+        return store.TryWriteAsync(KeyOf(conversation), bytes, WriteCondition.Expect(etag), cancellationToken);
+    }
+
+    internal static string KeyOf(ConversationReference conversation) =>
+        StorageKey.Join("conversations", conversation.Channel, conversation.UserId);
+}
+
+public sealed record LoadedConversation(ConversationRecord Record, string? ETag);

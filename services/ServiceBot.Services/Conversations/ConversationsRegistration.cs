@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServiceBot.Services.Conversations.Dialogs;
+
+namespace ServiceBot.Services.Conversations;
+
+public static class ConversationsRegistration
+{
+    /// <summary>The bot kernel: turn pipeline, conversation state, dialogs and proactive sends.</summary>
+    public static IServiceCollection AddConversations(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DialogOptions>();
+        services.TryAddSingleton<ConversationStateStore>();
+        services.TryAddSingleton<IAgentInbox, StoredAgentInbox>();
+        services.TryAddSingleton<ProactiveMessenger>();
+        services.TryAddSingleton<DialogMiddleware>();
+
+        // Order is the pipeline's order.
+        services.AddSingleton<ITurnMiddleware, ConversationGate>();
+        services.AddSingleton<ITurnMiddleware, ConversationStateMiddleware>();
+        services.AddSingleton<ITurnMiddleware, DuplicateActivityFilter>();
+        services.AddSingleton<ITurnMiddleware, HandoffRouting>();
+        services.TryAddSingleton<ITurnProcessor, TurnPipeline>();
+        return services;
+    }
+
+    /// <summary>Registers a dialog so the runner can begin it by id.</summary>
+    public static IServiceCollection AddDialog<TDialog>(this IServiceCollection services)
+        where TDialog : class, IDialog
+    {
+        services.AddSingleton<IDialog, TDialog>();
+        return services;
+    }
+}

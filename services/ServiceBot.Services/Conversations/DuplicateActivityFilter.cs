@@ -1,0 +1,40 @@
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>
+/// Answers an activity that was already handled with the replies recorded for it, without running
+/// the dialog again. The handled ids travel in the conversation record, so the save that follows
+/// the first handling is what claims the activity.
+/// </summary>
+internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddleware
+{
+    /// <summary>WeChat retries for about 15 seconds; keep ids far longer than that.</summary>
+    internal static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
+
+    internal const int MaxRemembered = 16;
+
+    public async Task InvokeAsync(TurnContext turn, TurnHandler following, CancellationToken cancellationToken)
+    {
+        var record = turn.State;
+        var id = turn.Activity.Id;
+        if (record.Handled.Exists(h => h.Id == id))
+        {
+            var last = record.LastReply;
+            // Replies that went out by push were delivered already: the retry gets nothing more.
+            turn.Replay(last is not null && last.ActivityId == id && last.Delivery == ReplyDelivery.Passive ? last.Replies : []);
+            return;
+        }
+
+        await following(turn, cancellationToken);
+
+        var now = time.GetUtcNow();
+        record.Handled.RemoveAll(h => now - h.At > Window);
+        record.Handled.Add(new HandledActivity(id, now));
+        if (record.Handled.Count > MaxRemembered)
+        {
+            record.Handled.RemoveRange(0, record.Handled.Count - MaxRemembered);
+        }
+
+        record.LastReply = new RecordedReply(
+            id, turn.Replies.ToArray(), turn.Delivery.IsDeferred ? ReplyDelivery.Deferred : ReplyDelivery.Passive);
+    }
+}

@@ -1,0 +1,33 @@
+namespace ServiceBot.Services.Conversations;
+
+public enum ReplyKind
+{
+    Text,
+    Image,
+    News,
+}
+
+/// <summary>
+/// Something the bot says, channel-neutral. A flat record (no subtypes) because replies are
+/// stored with the activity they answer, so a channel retry gets the very same answer.
+/// </summary>
+public sealed record Reply
+{
+    public required ReplyKind Kind { get; init; }
+
+    public string? Text { get; init; }
+
+    /// <summary>For images: the channel's media id of an uploaded picture.</summary>
+    public string? MediaId { get; init; }
+
+    public IReadOnlyList<Card> Cards { get; init; } = [];
+
+    public static Reply FromText(string text) => new() { Kind = ReplyKind.Text, Text = text };
+
+    public static Reply FromImage(string mediaId) => new() { Kind = ReplyKind.Image, MediaId = mediaId };
+
+    public static Reply FromCards(IReadOnlyList<Card> cards) => new() { Kind = ReplyKind.News, Cards = cards };
+}
+
+/// <summary>One article of a news reply: a title, a line of text, a link and a picture.</summary>
+public sealed record Card(string Title, string? Description, Uri? Url, Uri? PictureUrl);

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>
+/// A typed accessor for one value kept with the conversation (botbuilder's state property
+/// accessor, minus the string-keyed bag at the call site): declare it once per feature,
+/// <c>static readonly StateProperty&lt;Prefs&gt; Prefs = new("prefs", MyJson.Default.Prefs)</c>.
+/// </summary>
+public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo)
+{
+    public string Name { get; } = name;
+
+    public T? Get(TurnContext turn) => Get(turn.State);
+
+    public T? Get(ConversationRecord record) =>
+        record.Properties.TryGetValue(Name, out var value) ? value.Deserialize(typeInfo) : default;
+
+    public T GetOrCreate(TurnContext turn, Func<T> create) => Get(turn) ?? create();
+
+    public void Set(TurnContext turn, T value) => Set(turn.State, value);
+
+    public void Set(ConversationRecord record, T value) =>
+        record.Properties[Name] = JsonSerializer.SerializeToElement(value, typeInfo);
+
+    public void Delete(TurnContext turn) => turn.State.Properties.Remove(Name);
+}

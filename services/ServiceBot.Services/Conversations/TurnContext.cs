@@ -1,0 +1,62 @@
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>One turn: the activity that came in, the conversation's state, and the replies so far.</summary>
+public sealed class TurnContext(Activity activity, TurnDelivery delivery)
+{
+    private readonly List<Reply> _replies = [];
+
+    public Activity Activity { get; } = activity;
+
+    public ConversationReference Conversation => Activity.Conversation;
+
+    /// <summary>The conversation's record, loaded before the dialog runs and saved after.</summary>
+    public ConversationRecord State { get; private set; } = new();
+
+    public string Locale => State.Locale;
+
+    public bool IsEnglish => Locales.IsEnglish(State.Locale);
+
+    public TurnDelivery Delivery { get; } = delivery;
+
+    public IReadOnlyList<Reply> Replies => _replies;
+
+    /// <summary>True when this activity was handled before and the recorded replies were replayed.</summary>
+    public bool IsReplay { get; private set; }
+
+    public void Send(Reply reply) => _replies.Add(reply);
+
+    public void SendText(string text) => _replies.Add(Reply.FromText(text));
+
+    /// <summary>Chinese or English text, by the user's language.</summary>
+    public void SendText(string chinese, string english) => SendText(IsEnglish ? english : chinese);
+
+    /// <summary>Starts (or, after a lost save race, restarts) the turn on a freshly loaded record.</summary>
+    internal void Begin(ConversationRecord state)
+    {
+        State = state;
+        _replies.Clear();
+        IsReplay = false;
+    }
+
+    internal void Replay(IReadOnlyList<Reply> replies)
+    {
+        _replies.Clear();
+        _replies.AddRange(replies);
+        IsReplay = true;
+    }
+}
+
+/// <summary>
+/// Shared between the channel and the turn: the channel marks it deferred when its reply budget
+/// runs out, so the turn records that its replies went out by push rather than in the answer.
+/// </summary>
+public sealed class TurnDelivery
+{
+    private int _deferred;
+
+    public static TurnDelivery Passive => new();
+
+    public bool IsDeferred => Volatile.Read(ref _deferred) == 1;
+
+    public void MarkDeferred() => Interlocked.Exchange(ref _deferred, 1);
+}

@@ -1,0 +1,38 @@
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>What a channel calls with each activity: runs the turn and hands back the replies.</summary>
+public interface ITurnProcessor
+{
+    Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken);
+}
+
+public sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay);
+
+/// <summary>
+/// The turn: gate (one turn per conversation at a time here) → state (load, and after the rest,
+/// a conditional save that is also the de-duplication claim) → duplicate filter → handoff routing
+/// → dialogs.
+/// </summary>
+internal sealed class TurnPipeline : ITurnProcessor
+{
+    private readonly TurnHandler _entry;
+
+    public TurnPipeline(IEnumerable<ITurnMiddleware> middlewares, Dialogs.DialogMiddleware dialogs)
+    {
+        TurnHandler next = (turn, ct) => dialogs.InvokeAsync(turn, ct);
+        foreach (var middleware in middlewares.Reverse())
+        {
+            var following = next;
+            next = (turn, ct) => middleware.InvokeAsync(turn, following, ct);
+        }
+
+        _entry = next;
+    }
+
+    public async Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken)
+    {
+        var turn = new TurnContext(activity, delivery);
+        await _entry(turn, cancellationToken);
+        return new TurnResult(turn.Replies.ToArray(), turn.IsReplay);
+    }
+}

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Services.Menu;
+
+public static class MenuRegistration
+{
+    public static IServiceCollection AddMainMenu(this IServiceCollection services) =>
+        services.AddDialog<MainDialog>();
+}

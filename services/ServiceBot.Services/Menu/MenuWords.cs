@@ -1,0 +1,18 @@
+namespace ServiceBot.Services.Menu;
+
+/// <summary>The words that work everywhere, in both languages.</summary>
+public static class MenuWords
+{
+    private static readonly string[] HelpWords = ["帮助", "菜单", "help", "menu", "?", "？", "你好", "您好", "hi", "hello"];
+    private static readonly string[] CancelWords = ["取消", "退出", "算了", "cancel", "quit", "exit"];
+
+    public static bool IsHelp(string? text) => IsOneOf(text, HelpWords);
+
+    public static bool IsCancel(string? text) => IsOneOf(text, CancelWords);
+
+    private static bool IsOneOf(string? text, string[] words)
+    {
+        var trimmed = text?.Trim().TrimEnd('!', '！', '.', '。');
+        return !string.IsNullOrEmpty(trimmed) && words.Any(w => string.Equals(w, trimmed, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,32 @@
+namespace ServiceBot.Services.Storage;
+
+/// <summary>
+/// The one storage seam: named byte documents with ETags. Purpose-named stores
+/// (<see cref="ServiceBot.Services.Conversations.ConversationStateStore"/>, photo and ledger stores)
+/// sit on top of it; providers are the embedded SQLite file and Azure Blob Storage.
+/// </summary>
+public interface IDocumentStore
+{
+    /// <summary>Reads a document, or <c>null</c> when there is none.</summary>
+    Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a document if <paramref name="condition"/> holds, atomically with the check.
+    /// Returns the new ETag, or <c>null</c> when the condition failed: the document already
+    /// existed (<see cref="WriteCondition.IfAbsent"/>) or changed since it was read
+    /// (<see cref="WriteCondition.IfMatch"/>).
+    /// </summary>
+    Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a document; <c>false</c> when there was none.</summary>
+    Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Keys that start with <paramref name="prefix"/>, in ordinal order.</summary>
+    IAsyncEnumerable<string> ListKeysAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="StorageUnavailableException"/> when the store cannot be reached.</summary>
+    Task CheckReachableAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A document's bytes and the ETag to pass back in <see cref="WriteCondition.IfMatch"/>.</summary>
+public sealed record StoredDocument(ReadOnlyMemory<byte> Content, string ETag);

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+
+namespace ServiceBot.Services.Storage;
+
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    public StorageProvider Provider { get; set; } = StorageProvider.Local;
+
+    /// <summary>Root folder of the local provider: state database, photos, scheduler database, keys.</summary>
+    public string Path { get; set; } = "./data";
+
+    /// <summary>Azure Storage connection string for <see cref="StorageProvider.AzureBlob"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Blob container that holds every document.</summary>
+    public string Container { get; set; } = "servicebot";
+
+    public string LocalDatabasePath => System.IO.Path.Combine(Path, "servicebot.db");
+}
+
+public enum StorageProvider
+{
+    Local,
+    AzureBlob,
+}
+
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.Provider))
+        {
+            failures.Add("Storage:Provider must be Local or AzureBlob.");
+        }
+
+        if (options.Provider == StorageProvider.Local && string.IsNullOrWhiteSpace(options.Path))
+        {
+            failures.Add("Storage:Path is required when Storage:Provider is Local.");
+        }
+
+        if (options.Provider == StorageProvider.AzureBlob && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add("Storage:ConnectionString is required when Storage:Provider is AzureBlob.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Container) || options.Container.Length is < 3 or > 63
+            || !options.Container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            failures.Add("Storage:Container must be 3-63 lowercase letters, digits or '-'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,57 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ServiceBot.Services.Storage;
+
+public static class StorageRegistration
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton<IDocumentStore>(CreateStore);
+        services.AddHostedService<StorageInitializer>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return services;
+    }
+
+    private static IDocumentStore CreateStore(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return options.Provider switch
+        {
+            StorageProvider.AzureBlob => new BlobDocumentStore(
+                new BlobServiceClient(options.ConnectionString).GetBlobContainerClient(options.Container)),
+            _ => new SqliteDocumentStore(options.LocalDatabasePath),
+        };
+    }
+}
+
+/// <summary>Creates the blob container before the first request; the local store makes its schema itself.</summary>
+internal sealed class StorageInitializer(IDocumentStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        store is BlobDocumentStore blobs ? blobs.EnsureContainerAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class StorageHealthCheck(IDocumentStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await store.CheckReachableAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (StorageUnavailableException e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+}
