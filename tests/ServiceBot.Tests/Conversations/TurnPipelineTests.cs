@@ -1,0 +1,186 @@
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.Menu;
+using ServiceBot.Tests.Support;
+
+namespace ServiceBot.Tests.Conversations;
+
+public sealed class TurnPipelineTests
+{
+    private static TestFlow Counting(CountingDialog.Probe probe, InMemoryDocumentStore? store = null) => new(
+        services => services
+            .AddSingleton(probe)
+            .AddDialog<CountingDialog>()
+            .Configure<DialogOptions>(o => o.RootDialogId = "counting"),
+        store);
+
+    private static ITurnProcessor Pipeline(TestFlow flow) => flow.Services.GetRequiredService<ITurnProcessor>();
+
+    [Fact]
+    public async Task SameActivityTwice_SecondIsReplayed_DialogRunsOnce()
+    {
+        var probe = new CountingDialog.Probe();
+        var flow = Counting(probe);
+        var message = flow.NewMessage("hi");
+
+        var first = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var second = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+
+        Assert.Single(probe.Runs);
+        Assert.False(first.IsReplay);
+        Assert.True(second.IsReplay);
+        Assert.Equal(first.Replies.Select(r => r.Text), second.Replies.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task ThreeConcurrentCopies_WhileTheFirstIsRunning_OneRun_SameReplies()
+    {
+        var probe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var flow = Counting(probe);
+        var message = flow.NewMessage("hi");
+
+        var copies = Enumerable.Range(0, 3).Select(_ => Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken)).ToArray();
+        await probe.Entered.Task;
+        probe.Gate.SetResult();
+        var results = await Task.WhenAll(copies);
+
+        Assert.Single(probe.Runs);
+        Assert.Single(results, r => !r.IsReplay);
+        Assert.All(results, r => Assert.Equal("#1", Assert.Single(r.Replies).Text));
+        Assert.Equal(1, CountingDialog.Total.Get((await flow.Services.GetRequiredService<ConversationStateStore>().LoadAsync(flow.Conversation, TestContext.Current.CancellationToken)).Record)!.Value);
+    }
+
+    [Fact]
+    public async Task ReplayOfADeferredReply_AnswersNothing_BecauseThePushDeliveredIt()
+    {
+        var flow = Counting(new CountingDialog.Probe());
+        var message = flow.NewMessage("hi");
+        var deferred = new TurnDelivery();
+        deferred.MarkDeferred();
+
+        await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
+        var retry = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+
+        Assert.True(retry.IsReplay);
+        Assert.Empty(retry.Replies);
+    }
+
+    [Fact]
+    public async Task TwoInstancesRacingOnOneConversation_NoLostUpdate()
+    {
+        // Two service providers over one store stand for two bot processes.
+        var store = new InMemoryDocumentStore();
+        var slowProbe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var slow = Counting(slowProbe, store);
+        var fast = Counting(new CountingDialog.Probe(), store);
+
+        var held = Pipeline(slow).ProcessAsync(slow.NewMessage("a"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await slowProbe.Entered.Task;
+        await Pipeline(fast).ProcessAsync(fast.NewMessage("b") with { Id = "other" }, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        slowProbe.Gate.SetResult();
+        var result = await held;
+
+        var record = (await slow.Services.GetRequiredService<ConversationStateStore>().LoadAsync(slow.Conversation, TestContext.Current.CancellationToken)).Record;
+        Assert.Equal(2, CountingDialog.Total.Get(record)!.Value);
+        Assert.Equal("#2", Assert.Single(result.Replies).Text);
+        Assert.Equal(2, slowProbe.Runs.Count); // ran again on the fresh record after losing the save
+    }
+
+    [Fact]
+    public async Task RetryLandingOnTheOtherInstance_FindsItHandled()
+    {
+        var store = new InMemoryDocumentStore();
+        var probeA = new CountingDialog.Probe();
+        var probeB = new CountingDialog.Probe();
+        var a = Counting(probeA, store);
+        var b = Counting(probeB, store);
+        var message = a.NewMessage("hi");
+
+        var first = await Pipeline(a).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retry = await Pipeline(b).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+
+        Assert.Empty(probeB.Runs);
+        Assert.True(retry.IsReplay);
+        Assert.Equal(first.Replies.Select(r => r.Text), retry.Replies.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task AfterHandoff_MessagesReachTheAgentInbox_AndTheBotStaysSilent()
+    {
+        var inbox = new Mock<IAgentInbox>();
+        var flow = new TestFlow(services => services
+            .AddDialog<ProfileDialog>()
+            .AddSingleton<ITopic, ProfileTopic>()
+            .AddSingleton(inbox.Object));
+        var later = flow.NewMessage("还在吗？");
+
+        await flow.Send("profile").ExpectReply("What is your name?")
+            .Send("agent")
+            .ExpectNoReply()
+            .ExpectState(r => Assert.Equal(ConversationOwner.Queued, r.Owner))
+            .Deliver(later)
+            .ExpectNoReply()
+            .RunAsync();
+
+        inbox.Verify(i => i.DeliverAsync(later, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task HandBackToTheBot_RestoresAnswers()
+    {
+        var flow = new TestFlow();
+        var store = flow.Services.GetRequiredService<ConversationStateStore>();
+        await store.TrySaveAsync(flow.Conversation, new ConversationRecord { Owner = ConversationOwner.Agent }, null, TestContext.Current.CancellationToken);
+
+        await flow.Send("help").ExpectNoReply().RunAsync();
+        var loaded = await store.LoadAsync(flow.Conversation, TestContext.Current.CancellationToken);
+        loaded.Record.Owner = ConversationOwner.Bot;
+        await store.TrySaveAsync(flow.Conversation, loaded.Record, loaded.ETag, TestContext.Current.CancellationToken);
+
+        await flow.Send("help").ExpectReply("More services").RunAsync();
+    }
+
+    [Fact]
+    public async Task StoredAgentInbox_KeepsOneCopyPerActivity_InOrder()
+    {
+        var flow = new TestFlow();
+        var inbox = (StoredAgentInbox)flow.Services.GetRequiredService<IAgentInbox>();
+        var first = flow.NewMessage("one");
+        flow.Time.Advance(TimeSpan.FromSeconds(1));
+        var second = flow.NewMessage("two") with { Timestamp = flow.Time.GetUtcNow() };
+
+        await inbox.DeliverAsync(second, TestContext.Current.CancellationToken);
+        await inbox.DeliverAsync(first, TestContext.Current.CancellationToken);
+        await inbox.DeliverAsync(first, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["one", "two"], (await inbox.ListAsync(flow.Conversation, TestContext.Current.CancellationToken)).Select(a => a.Text));
+    }
+
+    [Fact]
+    public async Task LastUserActivity_IsRecordedForTheReplyWindow_ButNotOnUnfollow()
+    {
+        var flow = new TestFlow();
+        var start = flow.Time.GetUtcNow();
+        await flow.Send("hi").ExpectReply("").RunAsync();
+        flow.Time.Advance(TimeSpan.FromHours(1));
+
+        await flow.SendEvent("unsubscribe").ExpectState(r => Assert.Equal(start, r.LastUserActivityAt)).RunAsync();
+    }
+
+    [Fact]
+    public async Task StoredState_IsSmall_AndDropsOldHandledIds()
+    {
+        var flow = new TestFlow();
+        for (var i = 0; i < 40; i++)
+        {
+            await flow.Send("help").ExpectReply("").RunAsync();
+            flow.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var document = await flow.Store.ReadAsync(ConversationStateStore.KeyOf(flow.Conversation), TestContext.Current.CancellationToken);
+        await flow.ExpectState(r => Assert.True(r.Handled.Count <= 11)).RunAsync();
+        Assert.True(document!.Content.Length < 2048, $"state is {document.Content.Length} bytes");
+    }
+}

@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Tests.Support;
+
+/// <summary>A fake store for conversation scripts; it passes the same contract suite as the real ones.</summary>
+public sealed class InMemoryDocumentStore : IDocumentStore
+{
+    private readonly Dictionary<string, StoredDocument> _documents = new(StringComparer.Ordinal);
+    private long _version;
+
+    public int Writes { get; private set; }
+
+    public IReadOnlyCollection<string> Keys
+    {
+        get
+        {
+            lock (_documents)
+            {
+                return _documents.Keys.ToArray();
+            }
+        }
+    }
+
+    public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        StorageKey.Validate(key);
+        lock (_documents)
+        {
+            return Task.FromResult(_documents.TryGetValue(key, out var document) ? document : null);
+        }
+    }
+
+    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        StorageKey.Validate(key);
+        lock (_documents)
+        {
+            var exists = _documents.TryGetValue(key, out var current);
+            var allowed = condition.Kind switch
+            {
+                WriteConditionKind.IfAbsent => !exists,
+                WriteConditionKind.IfMatch => exists && current!.ETag == condition.ETag,
+                _ => true,
+            };
+            if (!allowed)
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            var etag = $"v{++_version}";
+            _documents[key] = new StoredDocument(content.ToArray(), etag);
+            Writes++;
+            return Task.FromResult<string?>(etag);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_documents)
+        {
+            return Task.FromResult(_documents.Remove(key));
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string[] keys;
+        lock (_documents)
+        {
+            keys = [.. _documents.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        }
+
+        foreach (var key in keys)
+        {
+            await Task.Yield();
+            yield return key;
+        }
+    }
+
+    public Task CheckReachableAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
