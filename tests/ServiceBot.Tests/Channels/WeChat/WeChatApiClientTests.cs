@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ServiceBot.Bot.Channels.WeChat;
+using ServiceBot.Bot.Channels.WeChat.Api;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Tests.Support;
+
+namespace ServiceBot.Tests.Channels.WeChat;
+
+public sealed class WeChatApiClientTests : IDisposable
+{
+    private const string Send = "/cgi-bin/message/custom/send";
+    private readonly FakeWeChatApi _api = new();
+
+    private WeChatApiClient Client(string? secret = "s3cret", TimeProvider? time = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["WeChat:AppId"] = "wxtest",
+            ["WeChat:AppSecret"] = secret,
+            ["WeChat:ApiBaseUrl"] = "http://wechat.test",
+        }).Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(time ?? TimeProvider.System)
+            .AddWeChat();
+        services.AddHttpClient(WeChatApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => _api);
+        return services.BuildServiceProvider().GetRequiredService<WeChatApiClient>();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _api.Dispose();
+
+    [Fact]
+    public async Task Send_Text_PostsTheCustomerServiceBody_WithTheCachedToken()
+    {
+        var client = Client();
+
+        Assert.True((await client.SendCustomerMessageAsync("oUser", Reply.FromText("您好"), Ct)).IsOk);
+        Assert.True((await client.SendCustomerMessageAsync("oUser", Reply.FromText("again"), Ct)).IsOk);
+
+        Assert.Equal(1, _api.TokenCalls);
+        var call = _api.Calls.First(c => c.Path == Send);
+        Assert.Contains("access_token=token-1", call.Query, StringComparison.Ordinal);
+        using var body = JsonDocument.Parse(call.Body);
+        Assert.Equal("oUser", body.RootElement.GetProperty("touser").GetString());
+        Assert.Equal("text", body.RootElement.GetProperty("msgtype").GetString());
+        Assert.Equal("您好", body.RootElement.GetProperty("text").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Send_News_PostsOneArticle()
+    {
+        var card = new Card("订单已发货", "顺丰 SF123", new Uri("https://shop.example/o/1"), null);
+
+        await Client().SendCustomerMessageAsync("oUser", Reply.FromCards([card]), Ct);
+
+        using var body = JsonDocument.Parse(_api.Calls.First(c => c.Path == Send).Body);
+        var article = Assert.Single(body.RootElement.GetProperty("news").GetProperty("articles").EnumerateArray());
+        Assert.Equal("订单已发货", article.GetProperty("title").GetString());
+        Assert.Equal("https://shop.example/o/1", article.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task ManyCallersWithNoToken_TriggerOneRefresh()
+    {
+        var client = Client();
+        _api.HoldToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var sends = Enumerable.Range(0, 10).Select(i => client.SendCustomerMessageAsync($"u{i}", Reply.FromText("x"), Ct)).ToArray();
+        _api.HoldToken.SetResult();
+        var results = await Task.WhenAll(sends);
+
+        Assert.All(results, r => Assert.True(r.IsOk));
+        Assert.Equal(1, _api.TokenCalls);
+    }
+
+    [Theory]
+    [InlineData(40001)]
+    [InlineData(40014)]
+    [InlineData(42001)]
+    public async Task TokenRejected_IsRefreshedAndTheCallRetriedOnce(int errcode)
+    {
+        var client = Client();
+        _api.Then(Send, errcode);
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.True(result.IsOk);
+        Assert.Equal(2, _api.TokenCalls);
+        Assert.Equal(2, _api.CallsTo(Send));
+        Assert.Contains("access_token=token-2", _api.Calls.Last(c => c.Path == Send).Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenRejectedTwice_GivesUpAfterOneRetry()
+    {
+        var client = Client();
+        _api.Then(Send, 40001);
+        _api.Then(Send, 40001);
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.Equal(WeChatApiStatus.TokenInvalid, result.Status);
+        Assert.Equal(2, _api.CallsTo(Send));
+    }
+
+    [Fact]
+    public async Task Token_IsRefreshedShortlyBeforeItExpires()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
+        var client = Client(time: time);
+
+        await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+        time.Advance(TimeSpan.FromSeconds(7200 - 301));
+        await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+        Assert.Equal(1, _api.TokenCalls);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+        Assert.Equal(2, _api.TokenCalls);
+    }
+
+    [Theory]
+    [InlineData(45009)]
+    [InlineData(45047)]
+    public async Task Quota_IsRetriedWithBackoff_AndTheMessageGoesOut(int errcode)
+    {
+        var client = Client();
+        _api.Then(Send, errcode);
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.True(result.IsOk);
+        Assert.Equal(2, _api.CallsTo(Send));
+    }
+
+    [Fact]
+    public async Task ServerError_IsRetried_AndTheMessageGoesOut()
+    {
+        var client = Client();
+        _api.ThenStatus(Send, HttpStatusCode.InternalServerError);
+        _api.ThenStatus(Send, HttpStatusCode.BadGateway);
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.True(result.IsOk);
+        Assert.Equal(3, _api.CallsTo(Send));
+    }
+
+    [Theory]
+    [InlineData(45015, WeChatApiStatus.WindowClosed)]
+    [InlineData(43004, WeChatApiStatus.Unfollowed)]
+    [InlineData(40003, WeChatApiStatus.Failed)]
+    public async Task NonRetriableErrors_AreMappedAndNotRetried(int errcode, WeChatApiStatus status)
+    {
+        var client = Client();
+        _api.Then(Send, errcode);
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.Equal(status, result.Status);
+        Assert.Equal(errcode, result.ErrCode);
+        Assert.Equal(1, _api.CallsTo(Send));
+    }
+
+    [Fact]
+    public async Task NoAppSecret_SaysNotConfigured_AndCallsNothing()
+    {
+        var result = await Client(secret: null).SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.Equal(WeChatApiStatus.NotConfigured, result.Status);
+        Assert.Empty(_api.Calls);
+    }
+
+    [Fact]
+    public async Task SubscribeMessage_PostsTemplateAndData()
+    {
+        var data = new Dictionary<string, string> { ["thing1"] = "订单 A1 派送中" };
+
+        var result = await Client().SendSubscribeMessageAsync("oUser", "tpl-1", data, null, Ct);
+
+        Assert.True(result.IsOk);
+        using var body = JsonDocument.Parse(_api.Calls.First(c => c.Path == "/cgi-bin/message/subscribe/bizsend").Body);
+        Assert.Equal("tpl-1", body.RootElement.GetProperty("template_id").GetString());
+        Assert.Equal("订单 A1 派送中", body.RootElement.GetProperty("data").GetProperty("thing1").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task MediaDownload_GivesTheBytes_OrTheError_AndRefusesOversizedMedia()
+    {
+        var client = Client();
+
+        var photo = await client.DownloadMediaAsync("m1", 1024, Ct);
+        Assert.True(photo.Result.IsOk);
+        Assert.Equal("image/jpeg", photo.ContentType);
+        Assert.Equal(7, photo.Content!.Length);
+
+        _api.Then("/cgi-bin/media/get", 40007);
+        Assert.Equal(40007, (await client.DownloadMediaAsync("gone", 1024, Ct)).Result.ErrCode);
+
+        Assert.False((await client.DownloadMediaAsync("m2", 4, Ct)).Result.IsOk);
+    }
+}
