@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServiceBot.IntegrationTests.Support;
+
+/// <summary>
+/// The real bot host (Program) in memory, with its own storage folder, settings for the test and
+/// the DI container validated (ValidateOnBuild, ValidateScopes).
+/// </summary>
+public sealed class BotFactory : WebApplicationFactory<Program>
+{
+    public const string Token = "testtoken";
+    public const string AppId = "wxtestapp";
+    public const string AesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+    private readonly string? _sharedStoragePath;
+    private readonly string _storagePath;
+
+    public BotFactory(string? storagePath = null)
+    {
+        _sharedStoragePath = storagePath;
+        _storagePath = storagePath ?? Directory.CreateTempSubdirectory("servicebot-it-").FullName;
+        Settings = new Dictionary<string, string?>
+        {
+            ["WeChat:AppId"] = AppId,
+            ["WeChat:Token"] = Token,
+            ["WeChat:EncodingAESKey"] = AesKey,
+            ["WeChat:AppSecret"] = "standin-secret",
+            ["Storage:Path"] = _storagePath,
+        };
+    }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public Action<IServiceCollection>? TestServices { get; set; }
+
+    public string StoragePath => _storagePath;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateOnBuild = true;
+            options.ValidateScopes = true;
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _sharedStoragePath is null && Directory.Exists(_storagePath))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_storagePath, recursive: true);
+        }
+    }
+}
