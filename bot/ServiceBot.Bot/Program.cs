@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WebChat;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Bot.Operations;
@@ -16,6 +17,8 @@ builder.Services.AddWebChat();
 try
 {
     var app = builder.Build();
+    // Validate settings before the host starts, so a bad value ends start-up with one clear line.
+    app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.MapWeChat();

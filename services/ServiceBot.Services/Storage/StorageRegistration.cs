@@ -24,8 +24,10 @@ public static class StorageRegistration
         var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
         return options.Provider switch
         {
+            // BlobClientOptions from DI when registered: retries, diagnostics, or a request-counting policy.
             StorageProvider.AzureBlob => new BlobDocumentStore(
-                new BlobServiceClient(options.ConnectionString).GetBlobContainerClient(options.Container)),
+                new BlobServiceClient(options.ConnectionString, provider.GetService<BlobClientOptions>() ?? new BlobClientOptions())
+                    .GetBlobContainerClient(options.Container)),
             _ => new SqliteDocumentStore(options.LocalDatabasePath),
         };
     }

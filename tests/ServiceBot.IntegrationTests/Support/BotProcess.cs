@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ServiceBot.IntegrationTests.Support;
+
+/// <summary>The bot as a real process (dotnet ServiceBot.Bot.dll), for start-up and crash tests.</summary>
+public sealed class BotProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private BotProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The bot's build output that matches this test build (Debug or Release).</summary>
+    public static string BotDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                ? "Release"
+                : "Debug";
+            return Path.Combine(RepositoryRoot.Path, "bot", "ServiceBot.Bot", "bin", configuration, "net10.0", "ServiceBot.Bot.dll");
+        }
+    }
+
+    public static BotProcess Start(IReadOnlyDictionary<string, string> environment)
+    {
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { BotDll, "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = Path.GetDirectoryName(BotDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var bot = new BotProcess(process, port);
+        process.OutputDataReceived += (_, e) => bot.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => bot.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return bot;
+    }
+
+    public Task WaitUntilListeningAsync(CancellationToken cancellationToken) =>
+        FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(60), () => !_process.HasExited, cancellationToken);
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) =>
+        _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what was acknowledged must already be safe.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        await Task.CompletedTask;
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
