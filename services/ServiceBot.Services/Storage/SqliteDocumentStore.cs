@@ -47,7 +47,8 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
         _writer = Open();
         using var command = _writer.CreateCommand();
-        command.CommandText = Schema;
+        // NORMAL in WAL mode: a commit reaches the WAL (survives a process kill) without an fsync.
+        command.CommandText = Schema + "PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
     }
 
@@ -171,14 +172,11 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         _writeGate.Dispose();
     }
 
+    // DefaultTimeout doubles as SQLite's busy timeout, so another process's write lock is waited out.
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var pragma = connection.CreateCommand();
-        // NORMAL in WAL mode: a commit is written to the WAL (survives a process kill) without fsync.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
-        pragma.ExecuteNonQuery();
         return connection;
     }
 

@@ -1,0 +1,34 @@
+using System.Globalization;
+using ServiceBot.Bench;
+using ServiceBot.Services.Storage;
+
+// dotnet run -c Release --project bench/ServiceBot.Bench -- store [users] [turnsPerUser]
+var mode = args.FirstOrDefault() ?? "store";
+if (mode != "store")
+{
+    Console.Error.WriteLine("usage: ServiceBot.Bench store [users] [turnsPerUser]");
+    return 2;
+}
+
+var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+var turns = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
+var root = Directory.CreateTempSubdirectory("servicebot-bench-").FullName;
+try
+{
+    var filesRoot = Directory.CreateDirectory(Path.Combine(root, "files")).FullName;
+    var files = await StoreBenchmark.TurnsPerSecondAsync(new FileDocumentStore(filesRoot), users, turns, concurrency: 8);
+    using var sqlite = new SqliteDocumentStore(Path.Combine(root, "servicebot.db"));
+    var database = await StoreBenchmark.TurnsPerSecondAsync(sqlite, users, turns, concurrency: 8);
+
+    Console.WriteLine($"Local store, {users:N0} users x {turns} turns (read + conditional write of 600 B), 8 in flight:");
+    Console.WriteLine("| store | turns/s | ratio to file per document |");
+    Console.WriteLine("|---|---:|---:|");
+    Console.WriteLine($"| file per document (temp + rename) | {files:N0} | 1.00 |");
+    Console.WriteLine($"| SQLite WAL, synchronous=NORMAL (chosen) | {database:N0} | {database / files:N2} |");
+    return 0;
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(root, recursive: true);
+}

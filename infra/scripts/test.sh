@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what the tests start (Azurite, pinned by
+# infra/package-lock.json), builds with warnings as errors, checks formatting, runs both
+# test projects, and prints one closing line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Installing Azurite (npm ci --prefix infra)"
+npm ci --prefix infra --no-audit --no-fund --loglevel=error || exit 1
+
+step "Building (Release, warnings are errors)"
+dotnet build ServiceBot.sln -c Release -warnaserror -nologo -v quiet || exit 1
+
+step "Checking formatting (dotnet format --verify-no-changes)"
+dotnet format ServiceBot.sln --verify-no-changes --no-restore || exit 1
+
+step "Testing"
+log=$(mktemp)
+dotnet test ServiceBot.sln -c Release --no-build --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-assembly summaries ("Failed:     0, Passed:   115, ...").
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{ n += $2 } END { print n + 0 }')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{ n += $2 } END { print n + 0 }')
+rm -f "$log"
+echo
+echo "${passed:-0} passed, ${failed:-0} failed"
+if [ "${passed:-0}" -eq 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
+exit "$status"
