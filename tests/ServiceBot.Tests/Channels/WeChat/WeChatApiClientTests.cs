@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Bot.Channels.WeChat.Api;
@@ -14,6 +15,7 @@ public sealed class WeChatApiClientTests : IDisposable
 {
     private const string Send = "/cgi-bin/message/custom/send";
     private readonly FakeWeChatApi _api = new();
+    private readonly CapturingLoggerProvider _logs = new();
 
     private WeChatApiClient Client(string? secret = "s3cret", TimeProvider? time = null)
     {
@@ -24,7 +26,7 @@ public sealed class WeChatApiClientTests : IDisposable
             ["WeChat:ApiBaseUrl"] = "http://wechat.test",
         }).Build();
         var services = new ServiceCollection()
-            .AddLogging()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(time ?? TimeProvider.System)
             .AddWeChat();
@@ -34,7 +36,11 @@ public sealed class WeChatApiClientTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => _api.Dispose();
+    public void Dispose()
+    {
+        _api.Dispose();
+        _logs.Dispose();
+    }
 
     [Fact]
     public async Task Send_Text_PostsTheCustomerServiceBody_WithTheCachedToken()
@@ -205,5 +211,22 @@ public sealed class WeChatApiClientTests : IDisposable
         Assert.Equal(40007, (await client.DownloadMediaAsync("gone", 1024, Ct)).Result.ErrCode);
 
         Assert.False((await client.DownloadMediaAsync("m2", 4, Ct)).Result.IsOk);
+    }
+
+    [Fact]
+    public async Task NeitherTheSecretNorAnyTokenReachesALog_EvenThroughRefreshesAndRetries()
+    {
+        var client = Client();
+        _api.Then(Send, 40001);
+        _api.ThenStatus(Send, HttpStatusCode.ServiceUnavailable);
+        _api.Then(Send, 45015);
+
+        await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+        await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.NotEmpty(_logs.Lines);
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("s3cret", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("token-", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("access_token", StringComparison.Ordinal));
     }
 }
