@@ -10,6 +10,14 @@ step() { printf '\n== %s\n' "$*"; }
 step "Installing Azurite (npm ci --prefix infra)"
 npm ci --prefix infra --no-audit --no-fund --loglevel=error || exit 1
 
+if [ ! -x /usr/bin/chromium ]; then
+  step "Installing Debian's Chromium (and CJK fonts) for the browser tests"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || exit 1
+fi
+
 step "Building (Release, warnings are errors)"
 dotnet build ServiceBot.sln -c Release -warnaserror -nologo -v quiet || exit 1
 

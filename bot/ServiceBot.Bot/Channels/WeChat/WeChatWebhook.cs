@@ -98,9 +98,10 @@ internal sealed class WeChatWebhook(
         var delivery = new TurnDelivery();
         // The turn must finish even if WeChat hangs up, so it does not take the request's token.
         var turn = turns.ProcessAsync(activity, delivery, CancellationToken.None);
+        TurnResult result;
         try
         {
-            await turn.WaitAsync(options.Value.ReplyBudget, time, requestAborted);
+            result = await turn.WaitAsync(options.Value.ReplyBudget, time, requestAborted);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
@@ -116,7 +117,7 @@ internal sealed class WeChatWebhook(
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
-        var replies = WeChatReplyPlan.ForPassive(turn.Result.Replies, out var pushed);
+        var replies = WeChatReplyPlan.ForPassive(result.Replies, out var pushed);
         if (pushed.Count > 0)
         {
             background.Track(() => PushAsync(activity, pushed));

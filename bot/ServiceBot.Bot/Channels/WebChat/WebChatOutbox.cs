@@ -36,9 +36,9 @@ internal sealed class WebChatOutbox(IDocumentStore store) : IChannelSender
                 ? []
                 : JsonSerializer.Deserialize(document.Content.Span, WebChatJsonContext.Default.ListReply) ?? [];
             var next = change(pending);
-            if (document is null && next.Count == 0)
+            if (pending.Count == 0 && next.Count == 0)
             {
-                return pending;
+                return pending; // nothing waiting, nothing to write: a poll of an empty outbox is a read
             }
 
             var bytes = JsonSerializer.SerializeToUtf8Bytes(next, WebChatJsonContext.Default.ListReply);

@@ -203,14 +203,14 @@ public sealed class WeChatApiClientTests : IDisposable
         var client = Client();
 
         var photo = await client.DownloadMediaAsync("m1", 1024, Ct);
-        Assert.True(photo.Result.IsOk);
+        Assert.True(photo.Outcome.IsOk);
         Assert.Equal("image/jpeg", photo.ContentType);
         Assert.Equal(7, photo.Content!.Length);
 
         _api.Then("/cgi-bin/media/get", 40007);
-        Assert.Equal(40007, (await client.DownloadMediaAsync("gone", 1024, Ct)).Result.ErrCode);
+        Assert.Equal(40007, (await client.DownloadMediaAsync("gone", 1024, Ct)).Outcome.ErrCode);
 
-        Assert.False((await client.DownloadMediaAsync("m2", 4, Ct)).Result.IsOk);
+        Assert.False((await client.DownloadMediaAsync("m2", 4, Ct)).Outcome.IsOk);
     }
 
     [Fact]

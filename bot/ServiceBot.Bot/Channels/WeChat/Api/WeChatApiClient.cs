@@ -74,11 +74,11 @@ internal sealed class WeChatApiClient
                 return content is null
                     ? new MediaDownload(WeChatApiResult.Failure("media too large"), null, contentType)
                     : new MediaDownload(WeChatApiResult.Ok, content, contentType);
-            }, d => d.Result, cancellationToken);
+            }, d => d.Outcome, cancellationToken);
         }
         catch (WeChatTokenException e)
         {
-            return new MediaDownload(e.Result, null, null);
+            return new MediaDownload(e.Outcome, null, null);
         }
     }
 
@@ -105,7 +105,7 @@ internal sealed class WeChatApiClient
         }
         catch (WeChatTokenException e)
         {
-            return e.Result;
+            return e.Outcome;
         }
     }
 

@@ -48,33 +48,33 @@ public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string
 }
 
 /// <summary>A downloaded media file, or why it could not be had.</summary>
-public sealed record MediaDownload(WeChatApiResult Result, byte[]? Content, string? ContentType);
+public sealed record MediaDownload(WeChatApiResult Outcome, byte[]? Content, string? ContentType);
 
 /// <summary>Thrown when the access token cannot be obtained; carries the API's answer.</summary>
 public sealed class WeChatTokenException : Exception
 {
     public WeChatTokenException()
     {
-        Result = WeChatApiResult.Failure("token unavailable");
+        Outcome = WeChatApiResult.Failure("token unavailable");
     }
 
     public WeChatTokenException(string message)
         : base(message)
     {
-        Result = WeChatApiResult.Failure(message);
+        Outcome = WeChatApiResult.Failure(message);
     }
 
     public WeChatTokenException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Result = WeChatApiResult.Failure(message);
+        Outcome = WeChatApiResult.Failure(message);
     }
 
     public WeChatTokenException(WeChatApiResult result)
         : base($"WeChat access token unavailable: {result.Status} ({result.ErrCode}).")
     {
-        Result = result;
+        Outcome = result;
     }
 
-    public WeChatApiResult Result { get; }
+    public WeChatApiResult Outcome { get; }
 }

@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+using ServiceBot.IntegrationTests.Support;
+
+namespace ServiceBot.IntegrationTests.Channels.WebChat;
+
+/// <summary>
+/// The bot as `dotnet run` starts it (a real process on the embedded default, no other server),
+/// and a person chatting with it in Chromium.
+/// </summary>
+public sealed class WebChatBrowserTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ThePage_GreetsTheVisitor_AndAnswersWhatTheyType()
+    {
+        var folder = Directory.CreateTempSubdirectory("servicebot-browser-").FullName;
+        // As `dotnet run` starts it: the Development environment serves wwwroot from the project.
+        await using var bot = BotProcess.Start(new Dictionary<string, string> { ["Storage__Path"] = folder, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+        await bot.WaitUntilListeningAsync(Ct);
+        var (playwright, browser) = await Browser.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+            await page.GotoAsync(bot.BaseAddress.AbsoluteUri);
+
+            await Assertions.Expect(page.Locator("#log li.bot").First).ToContainTextAsync("欢迎关注");
+
+            await page.FillAsync("#text", "help");
+            await page.PressAsync("#text", "Enter");
+
+            await Assertions.Expect(page.Locator("#log li.user")).ToHaveTextAsync("help");
+            await Assertions.Expect(page.Locator("#log li.bot").Nth(1)).ToContainTextAsync("Reply \"cancel\" at any time");
+            Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "artifacts", "webchat.png") });
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+            bot.Kill();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
