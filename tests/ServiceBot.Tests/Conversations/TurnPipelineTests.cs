@@ -13,7 +13,7 @@ public sealed class TurnPipelineTests
         services => services
             .AddSingleton(probe)
             .AddDialog<CountingDialog>()
-            .Configure<DialogOptions>(o => o.RootDialogId = "counting"),
+            .Configure<DialogOptions>(o => o.RootDialogId = CountingDialog.DialogId),
         store);
 
     private static ITurnProcessor Pipeline(TestFlow flow) => flow.Services.GetRequiredService<ITurnProcessor>();
@@ -48,7 +48,7 @@ public sealed class TurnPipelineTests
 
         Assert.Single(probe.Runs);
         Assert.Single(results, r => !r.IsReplay);
-        Assert.All(results, r => Assert.Equal("#1", Assert.Single(r.Replies).Text));
+        Assert.All(results, r => Assert.Equal("message 1", Assert.Single(r.Replies).Text));
         Assert.Equal(1, CountingDialog.Total.Get((await flow.Services.GetRequiredService<ConversationStateStore>().LoadAsync(flow.Conversation, TestContext.Current.CancellationToken)).Record)!.Value);
     }
 
@@ -84,7 +84,7 @@ public sealed class TurnPipelineTests
 
         var record = (await slow.Services.GetRequiredService<ConversationStateStore>().LoadAsync(slow.Conversation, TestContext.Current.CancellationToken)).Record;
         Assert.Equal(2, CountingDialog.Total.Get(record)!.Value);
-        Assert.Equal("#2", Assert.Single(result.Replies).Text);
+        Assert.Equal("message 2", Assert.Single(result.Replies).Text);
         Assert.Equal(2, slowProbe.Runs.Count); // ran again on the fresh record after losing the save
     }
 

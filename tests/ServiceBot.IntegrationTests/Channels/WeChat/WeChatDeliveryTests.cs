@@ -3,6 +3,7 @@ using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Tests.Support;
 
 namespace ServiceBot.IntegrationTests.Channels.WeChat;
 
@@ -17,14 +18,14 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
 
-    private BotFactory Bot(ProbeDialog.Probe probe, string? storagePath = null, string? budget = null)
+    private BotFactory Bot(CountingDialog.Probe probe, string? storagePath = null, string? budget = null)
     {
         var bot = new BotFactory(storagePath)
         {
             TestServices = services => services
                 .AddSingleton(probe)
-                .AddDialog<ProbeDialog>()
-                .Configure<DialogOptions>(o => o.RootDialogId = ProbeDialog.DialogId),
+                .AddDialog<CountingDialog>()
+                .Configure<DialogOptions>(o => o.RootDialogId = CountingDialog.DialogId),
         };
         bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
         if (budget is not null)
@@ -45,13 +46,13 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     {
         var loaded = await bot.Services.GetRequiredService<ConversationStateStore>()
             .LoadAsync(new ConversationReference("wechat", openId), Ct);
-        return ProbeDialog.Total.Get(loaded.Record)?.Value ?? 0;
+        return CountingDialog.Total.Get(loaded.Record)?.Value ?? 0;
     }
 
     [Fact]
     public async Task ThreeConcurrentCopiesOfOneMsgId_OneSideEffect_SameReply()
     {
-        var probe = new ProbeDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var probe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using var bot = Bot(probe);
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -71,7 +72,7 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task RetryAfterTheAnswer_GetsTheSameReply_WithoutRunningAgain()
     {
-        var probe = new ProbeDialog.Probe();
+        var probe = new CountingDialog.Probe();
         using var bot = Bot(probe);
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -88,7 +89,7 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task EventRetry_KeyedByUserTimeAndEvent_IsHandledOnce()
     {
-        var probe = new ProbeDialog.Probe();
+        var probe = new CountingDialog.Probe();
         using var bot = Bot(probe);
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -103,7 +104,7 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task SlowerThanTheBudget_AnswersSuccess_ThenExactlyOneCustomerServiceSend()
     {
-        var probe = new ProbeDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var probe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using var bot = Bot(probe, budget: "00:00:00.300");
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -134,7 +135,7 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task WithinTheBudget_NothingIsPushed()
     {
-        using var bot = Bot(new ProbeDialog.Probe());
+        using var bot = Bot(new CountingDialog.Probe());
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
 
@@ -150,8 +151,8 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     public async Task TwoInstancesSharingStorage_SameMsgIdOnBoth_HandledOnce()
     {
         var folder = Directory.CreateTempSubdirectory("servicebot-shared-").FullName;
-        var probeA = new ProbeDialog.Probe();
-        var probeB = new ProbeDialog.Probe();
+        var probeA = new CountingDialog.Probe();
+        var probeB = new CountingDialog.Probe();
         using var a = Bot(probeA, folder);
         using var b = Bot(probeB, folder);
         using var httpA = a.CreateClient();
@@ -174,8 +175,8 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     public async Task TwoInstancesRacingTheSameMsgId_CountOnce()
     {
         var folder = Directory.CreateTempSubdirectory("servicebot-race-").FullName;
-        using var a = Bot(new ProbeDialog.Probe(), folder);
-        using var b = Bot(new ProbeDialog.Probe(), folder);
+        using var a = Bot(new CountingDialog.Probe(), folder);
+        using var b = Bot(new CountingDialog.Probe(), folder);
         using var httpA = a.CreateClient();
         using var httpB = b.CreateClient();
         var openId = WeChatWire.OpenId();
