@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WebChat;
 using ServiceBot.Bot.Channels.WeChat;
+using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
+using ServiceBot.Services.Orders;
 using ServiceBot.Services.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,8 +13,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddStorage();
 builder.Services.AddConversations();
 builder.Services.AddMainMenu();
+builder.Services.AddOrders();
 builder.Services.AddWeChat();
 builder.Services.AddWebChat();
+builder.Services.AddMerchantApi();
 
 try
 {
@@ -23,6 +27,7 @@ try
     app.UseStaticFiles();
     app.MapWeChat();
     app.MapWebChat();
+    app.MapMerchantApi();
     app.MapOperations();
     await app.RunAsync();
     return 0;

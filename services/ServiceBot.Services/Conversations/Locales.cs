@@ -7,8 +7,8 @@ public static class Locales
     public const string English = "en";
 
     /// <summary>
-    /// <c>zh</c> when the text has any CJK character, <c>en</c> when it has Latin letters and no
-    /// CJK, otherwise null (digits, emoji, punctuation say nothing about the language).
+    /// <c>zh</c> when the text has any CJK character, <c>en</c> when it has a Latin word, otherwise
+    /// null: digits, emoji, punctuation and ids like "A1001" or "SF-12" say nothing about the language.
     /// </summary>
     public static string? Detect(string? text)
     {
@@ -17,18 +17,13 @@ public static class Locales
             return null;
         }
 
-        var latin = false;
-        foreach (var c in text)
+        if (text.Any(c => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or >= '\uf900' and <= '\ufaff'))
         {
-            if (c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or >= '\uf900' and <= '\ufaff')
-            {
-                return Chinese;
-            }
-
-            latin |= char.IsAsciiLetter(c);
+            return Chinese;
         }
 
-        return latin ? English : null;
+        var words = text.Split([' ', '\t', '\n', ',', '.', '!', '?', ';', ':'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Any(w => !w.Any(char.IsAsciiDigit) && w.Count(char.IsAsciiLetter) >= 2) ? English : null;
     }
 
     public static bool IsEnglish(string locale) => locale == English;

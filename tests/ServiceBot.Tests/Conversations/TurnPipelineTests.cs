@@ -76,9 +76,9 @@ public sealed class TurnPipelineTests
         var slow = Counting(slowProbe, store);
         var fast = Counting(new CountingDialog.Probe(), store);
 
-        var held = Pipeline(slow).ProcessAsync(slow.NewMessage("a"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var held = Pipeline(slow).ProcessAsync(slow.NewMessage("hello"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
         await slowProbe.Entered.Task;
-        await Pipeline(fast).ProcessAsync(fast.NewMessage("b") with { Id = "other" }, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(fast).ProcessAsync(fast.NewMessage("world") with { Id = "other" }, TurnDelivery.Passive, TestContext.Current.CancellationToken);
         slowProbe.Gate.SetResult();
         var result = await held;
 

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ServiceBot.Bot.Merchant;
+
+public sealed class MerchantOptions
+{
+    public const string SectionName = "Merchant";
+
+    /// <summary>The key merchant systems send as <c>X-Api-Key</c>; with none set, the merchant APIs answer 401.</summary>
+    public string? ApiKey { get; set; }
+}
+
+/// <summary>The <c>X-Api-Key</c> scheme: the merchant's systems, compared in constant time.</summary>
+internal sealed class MerchantApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory loggers,
+    UrlEncoder encoder,
+    IOptions<MerchantOptions> merchant)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggers, encoder)
+{
+    public const string SchemeName = "MerchantApiKey";
+    public const string Header = "X-Api-Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var presented))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var expected = merchant.Value.ApiKey;
+        if (string.IsNullOrEmpty(expected)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented.ToString()), Encoding.UTF8.GetBytes(expected)))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Invalid merchant API key."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, "merchant")], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}

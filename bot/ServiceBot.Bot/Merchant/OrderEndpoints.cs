@@ -1,0 +1,109 @@
+using System.Text.Json;
+using ServiceBot.Services.Orders;
+
+namespace ServiceBot.Bot.Merchant;
+
+/// <summary><c>PUT/GET /api/orders/{orderId}</c>: the merchant feeds orders; a bad one is refused whole, naming the field.</summary>
+internal static class OrderEndpoints
+{
+    public static RouteGroupBuilder MapOrders(this RouteGroupBuilder merchant)
+    {
+        merchant.MapPut("/orders/{orderId}", PutAsync);
+        merchant.MapGet("/orders/{orderId}", async (string orderId, OrderStore orders, CancellationToken ct) =>
+            OrderIds.IsValid(orderId) && await orders.GetAsync(orderId, ct) is { } order
+                ? Results.Json(order, OrderJsonContext.Default.Order)
+                : Results.NotFound());
+        return merchant;
+    }
+
+    private static async Task<IResult> PutAsync(string orderId, HttpRequest request, OrderStore orders, CancellationToken ct)
+    {
+        OrderBody? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync(MerchantJsonContext.Default.OrderBody, ct);
+        }
+        catch (JsonException e)
+        {
+            return Invalid(FieldOf(e.Path), "is not valid here: " + (e.InnerException?.Message ?? "wrong type or malformed JSON."));
+        }
+
+        if (body is null)
+        {
+            return Invalid("body", "an order object is required.");
+        }
+
+        if (body.OrderId is { } named && named != orderId)
+        {
+            return Invalid("orderId", "must match the order id in the URL.");
+        }
+
+        if (ToOrder(orderId, body, out var missing) is not { } order)
+        {
+            return Invalid(missing, "is required.");
+        }
+
+        var errors = OrderValidator.Validate(order);
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+        }
+
+        var created = await orders.PutAsync(order, ct);
+        var stored = await orders.GetAsync(orderId, ct);
+        return created
+            ? Results.Json(stored, OrderJsonContext.Default.Order, statusCode: StatusCodes.Status201Created)
+            : Results.Json(stored, OrderJsonContext.Default.Order);
+    }
+
+    private static Order? ToOrder(string orderId, OrderBody body, out string missing)
+    {
+        missing = body switch
+        {
+            { OpenId: null } => "openId",
+            { PlacedAt: null } => "placedAt",
+            { Status: null } => "status",
+            { Items: null } => "items",
+            _ => "",
+        };
+        var items = new List<OrderItem>();
+        for (var i = 0; missing.Length == 0 && i < body.Items!.Count; i++)
+        {
+            var item = body.Items[i];
+            missing = item switch
+            {
+                null => $"items[{i}]",
+                { Sku: null } => $"items[{i}].sku",
+                { Name: null } => $"items[{i}].name",
+                { Quantity: null } => $"items[{i}].quantity",
+                { Price: null } => $"items[{i}].price",
+                _ => "",
+            };
+            if (missing.Length == 0)
+            {
+                items.Add(new OrderItem(item!.Sku!, item.Name!, item.Quantity!.Value, item.Price!.Value));
+            }
+        }
+
+        if (missing.Length == 0 && body.Shipment is { Status: null })
+        {
+            missing = "shipment.status";
+        }
+
+        if (missing.Length > 0)
+        {
+            return null;
+        }
+
+        var shipment = body.Shipment is { } s
+            ? new Shipment(s.Carrier ?? "", s.TrackingNumber ?? "", s.Status!.Value, s.DeliveredAt)
+            : null;
+        return new Order(orderId, body.OpenId!, body.PlacedAt!.Value, body.Status!.Value, items, shipment);
+    }
+
+    // "$.items[0].quantity" → "items[0].quantity"
+    private static string FieldOf(string? path) => string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+
+    private static IResult Invalid(string field, string problem) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field} {problem}"] });
+}

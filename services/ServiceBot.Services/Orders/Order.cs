@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace ServiceBot.Services.Orders;
+
+/// <summary>An order as the merchant feeds it, plus what couriers reported about its shipment.</summary>
+public sealed record Order(
+    string OrderId,
+    string OpenId,
+    DateTimeOffset PlacedAt,
+    OrderStatus Status,
+    IReadOnlyList<OrderItem> Items,
+    Shipment? Shipment);
+
+public sealed record OrderItem(string Sku, string Name, int Quantity, decimal Price);
+
+/// <summary>The parcel: carrier, tracking number, courier status and the latest scan, if any.</summary>
+public sealed record Shipment(
+    string Carrier,
+    string TrackingNumber,
+    ShipmentStatus Status,
+    DateTimeOffset? DeliveredAt,
+    CourierScan? LatestScan = null);
+
+/// <summary>What a courier last reported: where and when.</summary>
+public sealed record CourierScan(ShipmentStatus Status, string? Location, DateTimeOffset At);
+
+public enum OrderStatus
+{
+    [JsonStringEnumMemberName("paid")]
+    Paid,
+
+    [JsonStringEnumMemberName("shipped")]
+    Shipped,
+
+    [JsonStringEnumMemberName("delivered")]
+    Delivered,
+
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+}
+
+/// <summary>The courier words of the contract, in the order a parcel moves through them.</summary>
+public enum ShipmentStatus
+{
+    [JsonStringEnumMemberName("picked_up")]
+    PickedUp,
+
+    [JsonStringEnumMemberName("in_transit")]
+    InTransit,
+
+    [JsonStringEnumMemberName("out_for_delivery")]
+    OutForDelivery,
+
+    [JsonStringEnumMemberName("arrived")]
+    Arrived,
+
+    [JsonStringEnumMemberName("delivered")]
+    Delivered,
+
+    [JsonStringEnumMemberName("exception")]
+    Exception,
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Order))]
+[JsonSerializable(typeof(CustomerOrderEntry))]
+public sealed partial class OrderJsonContext : JsonSerializerContext;

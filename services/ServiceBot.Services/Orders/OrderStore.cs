@@ -1,0 +1,98 @@
+using System.Text.Json;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Orders;
+
+/// <summary>One entry of a customer's order index: enough to list recent orders without reading them all.</summary>
+public sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt);
+
+/// <summary>
+/// Orders (<c>orders/{id}</c>) and, per customer, an index of their order ids
+/// (<c>customers/{openId}/orders/{id}</c>). The index is written before the order, so a crash
+/// between the two leaves an index entry that reading filters out, never an unlisted order.
+/// </summary>
+public sealed class OrderStore(IDocumentStore store)
+{
+    private const int MaxAttempts = 10;
+
+    public async Task<Order?> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var document = await store.ReadAsync(OrderKey(orderId), cancellationToken);
+        return document is null ? null : JsonSerializer.Deserialize(document.Content.Span, OrderJsonContext.Default.Order);
+    }
+
+    /// <summary>The order, only when it belongs to <paramref name="openId"/>: anyone else's order is as if absent.</summary>
+    public async Task<Order?> GetForCustomerAsync(string orderId, string openId, CancellationToken cancellationToken) =>
+        OrderIds.IsValid(orderId) && await GetAsync(orderId, cancellationToken) is { } order && order.OpenId == openId ? order : null;
+
+    /// <summary>Creates or replaces an order; keeps the courier's latest scan when the parcel is the same. True when created.</summary>
+    public async Task<bool> PutAsync(Order order, CancellationToken cancellationToken)
+    {
+        await store.TryWriteAsync(
+            IndexKey(order.OpenId, order.OrderId),
+            JsonSerializer.SerializeToUtf8Bytes(new CustomerOrderEntry(order.OrderId, order.PlacedAt), OrderJsonContext.Default.CustomerOrderEntry),
+            WriteCondition.None,
+            cancellationToken);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await store.ReadAsync(OrderKey(order.OrderId), cancellationToken);
+            var previous = current is null ? null : JsonSerializer.Deserialize(current.Content.Span, OrderJsonContext.Default.Order);
+            var merged = KeepCourierScan(order, previous);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(merged, OrderJsonContext.Default.Order);
+            if (await store.TryWriteAsync(OrderKey(order.OrderId), bytes, WriteCondition.Expect(current?.ETag), cancellationToken) is null)
+            {
+                continue;
+            }
+
+            if (previous is not null && previous.OpenId != order.OpenId)
+            {
+                await store.DeleteAsync(IndexKey(previous.OpenId, order.OrderId), cancellationToken);
+            }
+
+            return previous is null;
+        }
+
+        throw new StorageConflictException($"Order {order.OrderId} kept changing while it was being replaced.");
+    }
+
+    /// <summary>The customer's orders, most recent first.</summary>
+    public async Task<IReadOnlyList<Order>> ListForCustomerAsync(string openId, int max, CancellationToken cancellationToken)
+    {
+        var entries = new List<CustomerOrderEntry>();
+        await foreach (var key in store.ListKeysAsync(StorageKey.Join("customers", openId, "orders") + "/", cancellationToken))
+        {
+            if (await store.ReadAsync(key, cancellationToken) is { } document)
+            {
+                entries.Add(JsonSerializer.Deserialize(document.Content.Span, OrderJsonContext.Default.CustomerOrderEntry)!);
+            }
+        }
+
+        var orders = new List<Order>();
+        foreach (var entry in entries.OrderByDescending(e => e.PlacedAt))
+        {
+            if (orders.Count == max)
+            {
+                break;
+            }
+
+            if (await GetForCustomerAsync(entry.OrderId, openId, cancellationToken) is { } order)
+            {
+                orders.Add(order);
+            }
+        }
+
+        return orders;
+    }
+
+    private static Order KeepCourierScan(Order order, Order? previous) =>
+        order.Shipment is { LatestScan: null } shipment
+        && previous?.Shipment is { LatestScan: { } scan } old
+        && old.Carrier == shipment.Carrier && old.TrackingNumber == shipment.TrackingNumber
+            ? order with { Shipment = shipment with { LatestScan = scan } }
+            : order;
+
+    private static string OrderKey(string orderId) => StorageKey.Join("orders", orderId);
+
+    private static string IndexKey(string openId, string orderId) => StorageKey.Join("customers", openId, "orders", orderId);
+}
