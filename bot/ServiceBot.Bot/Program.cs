@@ -5,6 +5,7 @@ using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
+using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Storage;
 
@@ -14,6 +15,7 @@ builder.Services.AddStorage();
 builder.Services.AddConversations();
 builder.Services.AddMainMenu();
 builder.Services.AddOrders();
+builder.Services.AddNotificationSettings();
 builder.Services.AddWeChat();
 builder.Services.AddWebChat();
 builder.Services.AddMerchantApi();

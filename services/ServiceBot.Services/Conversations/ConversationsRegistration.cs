@@ -20,6 +20,7 @@ public static class ConversationsRegistration
         services.AddSingleton<ITurnMiddleware, ConversationGate>();
         services.AddSingleton<ITurnMiddleware, ConversationStateMiddleware>();
         services.AddSingleton<ITurnMiddleware, DuplicateActivityFilter>();
+        services.AddSingleton<ITurnMiddleware, GlobalCommandsMiddleware>();
         services.AddSingleton<ITurnMiddleware, HandoffRouting>();
         services.TryAddSingleton<ITurnProcessor, TurnPipeline>();
         return services;

@@ -10,8 +10,8 @@ public sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay);
 
 /// <summary>
 /// The turn: gate (one turn per conversation at a time here) → state (load, and after the rest,
-/// a conditional save that is also the de-duplication claim) → duplicate filter → handoff routing
-/// → dialogs.
+/// a conditional save that is also the de-duplication claim) → duplicate filter → global commands
+/// (TD, unfollow) → handoff routing → dialogs.
 /// </summary>
 internal sealed class TurnPipeline : ITurnProcessor
 {
