@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.Handoff;
 
 namespace ServiceBot.Services.Menu;
 
@@ -16,7 +17,8 @@ internal sealed partial class MenuJsonContext : JsonSerializerContext;
 /// click, number or keyword, and lets "取消/cancel" end whatever is going on at any step.
 /// It never completes, so it stays at the bottom of the stack.
 /// </summary>
-internal sealed class MainDialog(IEnumerable<ITopic> topics) : Dialog<MainState>(MenuJsonContext.Default.MainState), IInterruptionHandler
+internal sealed class MainDialog(IEnumerable<ITopic> topics, EscalationRequests escalations)
+    : Dialog<MainState>(MenuJsonContext.Default.MainState), IInterruptionHandler
 {
     public const string DialogId = "main";
 
@@ -25,32 +27,63 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics) : Dialog<MainState>
     public override string Id => DialogId;
 
     protected override Task<DialogStep<MainState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Handle(context, new MainState(0)));
+        HandleAsync(context, new MainState(0), cancellationToken);
 
     protected override Task<DialogStep<MainState>> OnContinueAsync(DialogContext context, MainState state, CancellationToken cancellationToken) =>
-        Task.FromResult(Handle(context, state));
+        HandleAsync(context, state, cancellationToken);
 
     protected override Task<DialogStep<MainState>> OnResumeAsync(DialogContext context, MainState state, DialogTurnResult child, CancellationToken cancellationToken) =>
         Task.FromResult(DialogStep.Wait(new MainState(0)));
 
-    public Task<bool> TryInterruptAsync(DialogContext context, CancellationToken cancellationToken)
+    public async Task<bool> TryInterruptAsync(DialogContext context, CancellationToken cancellationToken)
     {
-        if (context.Depth <= 1 || !MenuWords.IsCancel(context.Text))
+        if (context.Depth <= 1)
         {
-            return Task.FromResult(false);
+            return false;
+        }
+
+        if (MenuWords.IsAgent(context.Text))
+        {
+            context.CancelChildren();
+            await AskForPersonAsync(context, "asked for a person", cancellationToken);
+            return true;
+        }
+
+        if (!MenuWords.IsCancel(context.Text))
+        {
+            return false;
         }
 
         context.CancelChildren();
         context.SendText("好的，已取消。回复“菜单”看看我还能帮您做什么。", "OK, cancelled. Reply \"menu\" to see what else I can do.");
-        return Task.FromResult(true);
+        return true;
     }
 
-    private DialogStep<MainState> Handle(DialogContext context, MainState state)
+    private async Task AskForPersonAsync(DialogContext context, string reason, CancellationToken cancellationToken)
+    {
+        await escalations.RecordAsync(context.Turn, reason, cancellationToken);
+        context.SendText("好的，已为您转告客服，客服会尽快在这里回复您。", "OK, I've asked a person to help; an agent will reply here as soon as possible.");
+    }
+
+    private async Task<DialogStep<MainState>> HandleAsync(DialogContext context, MainState state, CancellationToken cancellationToken)
     {
         var activity = context.Activity;
+        if (MenuWords.IsAgent(context.Text) || activity.IsEvent("CLICK") && activity.EventKey == "AGENT")
+        {
+            await AskForPersonAsync(context, "asked for a person", cancellationToken);
+            return DialogStep.Wait(new MainState(0));
+        }
+
         if (activity.Type == ActivityType.Event)
         {
             return HandleEvent(context, state);
+        }
+
+        if (activity.Kind is MessageKind.Image or MessageKind.Video)
+        {
+            // A photo outside any dialog is usually a problem to look at: a person should see it.
+            await AskForPersonAsync(context, "photo", cancellationToken);
+            return DialogStep.Wait(new MainState(0));
         }
 
         var text = context.Text;
@@ -101,11 +134,22 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics) : Dialog<MainState>
         return DialogStep.Wait(state);
     }
 
+    // The second miss in a row offers a person rather than the menu again.
     private static DialogStep<MainState> NotUnderstood(DialogContext context, MainState state)
     {
-        context.SendText(
-            "抱歉，我没有看懂。回复“菜单”看看我能帮您做什么。",
-            "Sorry, I didn't get that. Reply \"menu\" to see what I can help with.");
+        if (state.NotUnderstood >= 1)
+        {
+            context.SendText(
+                "抱歉，我还是没有看懂。需要人工客服帮忙吗？回复“人工”即可，或回复“菜单”看看我能做什么。",
+                "Sorry, I still didn't get that. Would you like a person to help? Reply \"agent\", or \"menu\" to see what I can do.");
+        }
+        else
+        {
+            context.SendText(
+                "抱歉，我没有看懂。回复“菜单”看看我能帮您做什么。",
+                "Sorry, I didn't get that. Reply \"menu\" to see what I can help with.");
+        }
+
         return DialogStep.Wait(state with { NotUnderstood = state.NotUnderstood + 1 });
     }
 

@@ -117,7 +117,7 @@ public sealed class TurnPipelineTests
         var later = flow.NewMessage("还在吗？");
 
         await flow.Send("profile").ExpectReply("What is your name?")
-            .Send("agent")
+            .Send("hand me over")
             .ExpectNoReply()
             .ExpectState(r => Assert.Equal(ConversationOwner.Queued, r.Owner))
             .Deliver(later)

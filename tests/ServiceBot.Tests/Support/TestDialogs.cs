@@ -27,7 +27,7 @@ internal sealed class ProfileDialog : Dialog<ProfileState>
 
     protected override Task<DialogStep<ProfileState>> OnContinueAsync(DialogContext context, ProfileState state, CancellationToken cancellationToken)
     {
-        if (context.Text == "agent")
+        if (context.Text == "hand me over")
         {
             return Task.FromResult(DialogStep.Handoff<ProfileState>("asked for a person"));
         }

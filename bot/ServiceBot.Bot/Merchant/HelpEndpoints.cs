@@ -1,0 +1,63 @@
+using System.Text.Json;
+using ServiceBot.Services.Help;
+
+namespace ServiceBot.Bot.Merchant;
+
+/// <summary><c>PUT /api/help/{sku}</c>: the usage-help articles of one product, replaced whole.</summary>
+internal static class HelpEndpoints
+{
+    private const int MaxArticles = 50;
+    private const int MaxTitle = 200;
+    private const int MaxBody = 1500; // WeChat shows about 2,048 bytes of text in one message
+
+    public static RouteGroupBuilder MapHelp(this RouteGroupBuilder merchant)
+    {
+        merchant.MapPut("/help/{sku}", PutAsync);
+        merchant.MapGet("/help/{sku}", async (string sku, HelpStore help, CancellationToken ct) =>
+            await help.GetAsync(sku, ct) is { } product ? Results.Json(product.Articles, HelpJsonContext.Default.ListHelpArticle) : Results.NotFound());
+        return merchant;
+    }
+
+    private static async Task<IResult> PutAsync(string sku, HttpRequest request, HelpStore help, CancellationToken ct)
+    {
+        if (sku.Length > 64 || !sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            return Invalid("sku", "sku must be 1-64 letters, digits, '-', '_' or '.'.");
+        }
+
+        List<HelpArticle>? articles;
+        try
+        {
+            articles = await request.ReadFromJsonAsync(HelpJsonContext.Default.ListHelpArticle, ct);
+        }
+        catch (JsonException e)
+        {
+            return Invalid(string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$'), "is not valid: an array of {\"title\",\"body\",\"keywords\"} is expected.");
+        }
+
+        if (articles is null || articles.Count > MaxArticles)
+        {
+            return Invalid("body", $"an array of at most {MaxArticles} articles is expected.");
+        }
+
+        for (var i = 0; i < articles.Count; i++)
+        {
+            var article = articles[i];
+            if (article is null || string.IsNullOrWhiteSpace(article.Title) || article.Title.Length > MaxTitle)
+            {
+                return Invalid($"[{i}].title", $"required, at most {MaxTitle} characters.");
+            }
+
+            if (string.IsNullOrWhiteSpace(article.Body) || article.Body.Length > MaxBody)
+            {
+                return Invalid($"[{i}].body", $"required, at most {MaxBody} characters.");
+            }
+        }
+
+        await help.PutAsync(new ProductHelp(sku, [.. articles.Select(a => a with { Keywords = a.Keywords ?? [] })]), ct);
+        return Results.Ok();
+    }
+
+    private static IResult Invalid(string field, string problem) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field}: {problem}"] });
+}

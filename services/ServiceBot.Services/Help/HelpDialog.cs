@@ -1,0 +1,80 @@
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.Handoff;
+using ServiceBot.Services.Orders;
+
+namespace ServiceBot.Services.Help;
+
+/// <summary>
+/// "How do I use this?": answers with the best help article for the products the customer bought
+/// when it is confident; otherwise, or for a photo, a person is offered and the request recorded.
+/// </summary>
+internal sealed class HelpDialog(HelpSearch search, OrderStore orders, EscalationRequests escalations)
+    : Dialog<HelpState>(HelpJsonContext.Default.HelpState)
+{
+    public const string DialogId = "help.usage";
+
+    /// <summary>At least half of the question's terms must appear in the article.</summary>
+    internal const double ConfidentCoverage = 0.5;
+
+    public override string Id => DialogId;
+
+    protected override async Task<DialogStep<HelpState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    {
+        if (context.Activity.Kind == MessageKind.Image)
+        {
+            return await EscalateAsync(context, "photo", cancellationToken);
+        }
+
+        var question = HelpTopic.StripTrigger(context.Text ?? "");
+        if (question.Length < 2)
+        {
+            context.SendText("请描述一下您遇到的问题，例如“保温杯怎么清洗”。也可以直接发照片给我。",
+                "What would you like to know? For example \"how do I clean the cup\". You can also send a photo.");
+            return DialogStep.Wait(new HelpState(0));
+        }
+
+        return await AnswerAsync(context, question, new HelpState(0), cancellationToken);
+    }
+
+    protected override async Task<DialogStep<HelpState>> OnContinueAsync(DialogContext context, HelpState state, CancellationToken cancellationToken)
+    {
+        if (context.Activity.Kind == MessageKind.Image)
+        {
+            return await EscalateAsync(context, "photo", cancellationToken);
+        }
+
+        return await AnswerAsync(context, HelpTopic.StripTrigger(context.Text ?? ""), state, cancellationToken);
+    }
+
+    private async Task<DialogStep<HelpState>> AnswerAsync(DialogContext context, string question, HelpState state, CancellationToken cancellationToken)
+    {
+        var customer = context.Activity.Conversation.UserId;
+        var bought = (await orders.ListForCustomerAsync(customer, 20, cancellationToken)).SelectMany(o => o.Items).Select(i => i.Sku).ToHashSet();
+        var match = await search.FindAsync(question, bought.Count > 0 ? bought : null, cancellationToken);
+        if (match is { Coverage: >= ConfidentCoverage })
+        {
+            context.SendText(
+                $"【{match.Article.Title}】\n{match.Article.Body}\n\n没有解决？回复“人工”联系客服。",
+                $"[{match.Article.Title}]\n{match.Article.Body}\n\nStill stuck? Reply \"agent\" to reach a person.");
+            return DialogStep.Complete<HelpState>();
+        }
+
+        if (state.Misses >= 1)
+        {
+            return await EscalateAsync(context, "help: no confident answer", cancellationToken);
+        }
+
+        context.SendText("抱歉，没有找到合适的说明。换个说法再问一次？或回复“人工”联系客服。",
+            "Sorry, I couldn't find a good answer. Try asking another way, or reply \"agent\" for a person.");
+        return DialogStep.Wait(state with { Misses = state.Misses + 1 });
+    }
+
+    private async Task<DialogStep<HelpState>> EscalateAsync(DialogContext context, string reason, CancellationToken cancellationToken)
+    {
+        await escalations.RecordAsync(context.Turn, reason, cancellationToken);
+        context.SendText("这个问题需要客服来看一下，我已经为您记录，客服会尽快在这里回复您。",
+            "This needs a person to look at it. I've passed it on; an agent will reply here as soon as possible.");
+        return DialogStep.Complete<HelpState>();
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Handoff;
+using ServiceBot.Services.Menu;
+
+namespace ServiceBot.Services.Help;
+
+public static class HelpRegistration
+{
+    public static IServiceCollection AddUsageHelp(this IServiceCollection services)
+    {
+        services.TryAddSingleton<HelpStore>();
+        services.TryAddSingleton<HelpSearch>();
+        services.TryAddSingleton<EscalationRequests>();
+        services.AddDialog<HelpDialog>();
+        services.AddSingleton<ITopic, HelpTopic>();
+        return services;
+    }
+}

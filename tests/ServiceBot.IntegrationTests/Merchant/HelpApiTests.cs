@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text;
+using ServiceBot.IntegrationTests.Support;
+
+namespace ServiceBot.IntegrationTests.Merchant;
+
+public sealed class HelpApiTests : IDisposable
+{
+    private readonly BotFactory _bot = new();
+
+    public HelpApiTests() => _bot.Settings["Merchant:ApiKey"] = "k";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _bot.Dispose();
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task ArticlesPutThroughTheApi_AnswerACustomersQuestionInWeChat()
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        using var put = await merchant.PutAsync("/api/help/KETTLE-1", Json("""
+            [{"title":"电热水壶除水垢","body":"加入半壶水和两勺柠檬酸，烧开后静置三十分钟。","keywords":["水垢","除垢"]}]
+            """), Ct);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        using var wechat = _bot.CreateClient();
+        var openId = WeChatWire.OpenId();
+        using var answer = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "水壶怎么除水垢"), openId), Ct);
+
+        Assert.Contains("【电热水壶除水垢】", WeChatWire.OpenReply(await answer.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"title":"x"}""", "body")]
+    [InlineData("""[{"body":"b"}]""", "[0].title")]
+    [InlineData("""[{"title":"t","body":""}]""", "[0].body")]
+    public async Task InvalidArticles_Are400NamingTheField(string body, string field)
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+
+        using var response = await merchant.PutAsync("/api/help/CUP-1", Json(body), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await merchant.GetAsync("/api/help/CUP-1", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithoutTheKey_Is401()
+    {
+        using var anonymous = _bot.CreateClient();
+
+        using var response = await anonymous.PutAsync("/api/help/CUP-1", Json("[]"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
