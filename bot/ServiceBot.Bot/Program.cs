@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WebChat;
 using ServiceBot.Bot.Channels.WeChat;
+using ServiceBot.Bot.Demo;
 using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Conversations;
@@ -21,6 +22,7 @@ builder.Services.AddUsageHelp();
 builder.Services.AddWeChat();
 builder.Services.AddWebChat();
 builder.Services.AddMerchantApi();
+builder.Services.AddDemo();
 
 try
 {

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using ServiceBot.Bot.Demo;
 using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Bot.Channels.WebChat;
@@ -18,6 +20,12 @@ internal static class WebChatEndpoints
     public const string CookieName = "sb_chat";
     private const int MaxTextLength = 2000;
 
+    // Chinese as UTF-8 rather than \uXXXX escapes: the JSON is read by fetch(), never inlined into HTML.
+    private static readonly System.Text.Json.JsonSerializerOptions ResponseJson = new(WebChatJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static IServiceCollection AddWebChat(this IServiceCollection services)
     {
         services.AddSingleton<WebChatOutbox>();
@@ -30,11 +38,12 @@ internal static class WebChatEndpoints
         var group = endpoints.MapGroup("/api/webchat");
         group.MapPost("/messages", PostAsync);
         group.MapGet("/messages", async (HttpContext http, WebChatOutbox outbox, CancellationToken ct) =>
-            Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), WebChatJsonContext.Default.WebChatResponse));
+            Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), ResponseJson));
         return endpoints;
     }
 
-    private static async Task<IResult> PostAsync(HttpContext http, ITurnProcessor turns, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PostAsync(
+        HttpContext http, ITurnProcessor turns, TimeProvider time, DemoData demo, IOptions<DemoOptions> demoOptions, CancellationToken ct)
     {
         WebChatRequest? request;
         try
@@ -51,9 +60,15 @@ internal static class WebChatEndpoints
             return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var activity = ToActivity(request!, UserId(http), time.GetUtcNow());
+        var userId = UserId(http);
+        if (demoOptions.Value.Enabled && request!.Event == "subscribe")
+        {
+            await demo.PrepareVisitorAsync(userId, ct);
+        }
+
+        var activity = ToActivity(request!, userId, time.GetUtcNow());
         var result = await turns.ProcessAsync(activity, TurnDelivery.Passive, ct);
-        return Results.Json(new WebChatResponse(result.Replies), WebChatJsonContext.Default.WebChatResponse);
+        return Results.Json(new WebChatResponse(result.Replies), ResponseJson);
     }
 
     private static string? Validate(WebChatRequest? request) => request switch

@@ -11,6 +11,13 @@ public sealed class WebChatBrowserTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static async Task SayAsync(IPage page, string text)
+    {
+        await page.FillAsync("#text", text);
+        await page.PressAsync("#text", "Enter");
+        await Assertions.Expect(page.Locator("#log li.user").Last).ToHaveTextAsync(text);
+    }
+
     [Fact]
     public async Task ThePage_GreetsTheVisitor_AndAnswersWhatTheyType()
     {
@@ -31,6 +38,16 @@ public sealed class WebChatBrowserTests
 
             await Assertions.Expect(page.Locator("#log li.user")).ToHaveTextAsync("help");
             await Assertions.Expect(page.Locator("#log li.bot").Nth(1)).ToContainTextAsync("Reply \"cancel\" at any time");
+
+            // The demo shop (on in Development): the visitor's own orders, help articles, settings.
+            await SayAsync(page, "查订单");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("您最近的订单");
+            await SayAsync(page, "第一个");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("派送中 · 上海浦东 Pudong");
+            await SayAsync(page, "水壶怎么除水垢");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("【电热水壶除水垢】");
+            await SayAsync(page, "通知");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("物流通知：未开启");
             Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "artifacts", "webchat.png") });
         }
