@@ -9,6 +9,7 @@ using ServiceBot.Services.Help;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
+using ServiceBot.Services.Returns;
 using ServiceBot.Services.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.Services.AddMainMenu();
 builder.Services.AddOrders();
 builder.Services.AddNotificationSettings();
 builder.Services.AddUsageHelp();
+builder.Services.AddReturns();
 builder.Services.AddWeChat();
 builder.Services.AddWebChat();
 builder.Services.AddMerchantApi();

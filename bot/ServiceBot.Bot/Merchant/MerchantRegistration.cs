@@ -19,7 +19,7 @@ internal static class MerchantRegistration
 
     public static IEndpointRouteBuilder MapMerchantApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api").RequireAuthorization(Policy).MapOrders().MapHelp();
+        endpoints.MapGroup("/api").RequireAuthorization(Policy).MapOrders().MapHelp().MapReturns();
         return endpoints;
     }
 }

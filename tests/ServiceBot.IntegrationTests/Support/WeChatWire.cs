@@ -14,6 +14,11 @@ internal static class WeChatWire
         $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>" +
         $"<MsgId>{msgId}</MsgId></xml>";
 
+    public static string Image(string openId, long msgId, string mediaId, long createTime = 1_763_870_400) =>
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
+        $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.example/{mediaId}.jpg]]></PicUrl>" +
+        $"<MediaId><![CDATA[{mediaId}]]></MediaId><MsgId>{msgId}</MsgId></xml>";
+
     public static string Event(string openId, string name, string key = "", long createTime = 1_763_870_400) =>
         $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
         $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>" +

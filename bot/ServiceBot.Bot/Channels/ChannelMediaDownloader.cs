@@ -1,0 +1,23 @@
+using ServiceBot.Bot.Channels.WeChat;
+using ServiceBot.Bot.Channels.WeChat.Api;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Returns;
+
+namespace ServiceBot.Bot.Channels;
+
+/// <summary>Downloads a customer's photo from the channel it came through (WeChat: the media API).</summary>
+internal sealed class ChannelMediaDownloader(WeChatApiClient wechat) : IMediaDownloader
+{
+    public async Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (conversation.Channel != WeChatActivityMapper.Channel || media.MediaId is not { Length: > 0 } mediaId)
+        {
+            return new DownloadedMedia(null, null, $"no media download on channel {conversation.Channel}");
+        }
+
+        var download = await wechat.DownloadMediaAsync(mediaId, maxBytes, cancellationToken);
+        return download.Outcome.IsOk
+            ? new DownloadedMedia(download.Content, download.ContentType, null)
+            : new DownloadedMedia(null, null, $"{download.Outcome.Status} ({download.Outcome.ErrCode})");
+    }
+}

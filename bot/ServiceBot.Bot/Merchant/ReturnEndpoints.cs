@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+using ServiceBot.Services.Returns;
+
+namespace ServiceBot.Bot.Merchant;
+
+public sealed record DecisionBody(bool? Approve, string? Note);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(DecisionBody))]
+internal sealed partial class DecisionJsonContext : JsonSerializerContext;
+
+/// <summary>The merchant's return queue: list, look at the photos, decide; the customer is told once.</summary>
+internal static class ReturnEndpoints
+{
+    public static RouteGroupBuilder MapReturns(this RouteGroupBuilder merchant)
+    {
+        merchant.MapGet("/returns", async (string? status, ReturnStore returns, CancellationToken ct) =>
+        {
+            ReturnStatus? filter = status switch
+            {
+                null or "" => null,
+                "requested" => ReturnStatus.Requested,
+                "approved" => ReturnStatus.Approved,
+                "rejected" => ReturnStatus.Rejected,
+                _ => (ReturnStatus)(-1),
+            };
+            if (filter == (ReturnStatus)(-1))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be requested, approved or rejected."] });
+            }
+
+            var list = await returns.ListAsync(filter, ct);
+            return Results.Json(list.ToList(), ReturnsJsonContext.Default.ListReturnRequest);
+        });
+
+        merchant.MapGet("/returns/{rmaId}/photos/{photoId}", async (string rmaId, string photoId, ReturnStore returns, CancellationToken ct) =>
+            await returns.GetAsync(rmaId, ct) is { } found
+            && found.Request.Photos.FirstOrDefault(p => p.Id == photoId) is { } photo
+            && await returns.GetPhotoAsync(photo.Id, ct) is { } bytes
+                ? Results.Bytes(bytes, photo.ContentType)
+                : Results.NotFound());
+
+        merchant.MapPost("/returns/{rmaId}/decision", DecideAsync);
+        return merchant;
+    }
+
+    private static async Task<IResult> DecideAsync(string rmaId, HttpRequest request, ReturnDecisions decisions, CancellationToken ct)
+    {
+        DecisionBody? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync(DecisionJsonContext.Default.DecisionBody, ct);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = null;
+        }
+
+        if (body?.Approve is not { } approve)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["approve"] = ["approve: true or false is required."] });
+        }
+
+        if (body.Note is { Length: > 500 })
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["note"] = ["note: at most 500 characters."] });
+        }
+
+        var (outcome, decided, _) = await decisions.DecideAsync(rmaId, approve, body.Note, ct);
+        return outcome switch
+        {
+            DecisionOutcome.NotFound => Results.NotFound(),
+            DecisionOutcome.AlreadyDecided => Results.Conflict(new { error = $"Return {rmaId} was already decided ({decided?.Status})." }),
+            _ => Results.Json(decided, ReturnsJsonContext.Default.ReturnRequest),
+        };
+    }
+}

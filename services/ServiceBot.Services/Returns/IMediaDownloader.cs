@@ -1,0 +1,25 @@
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Services.Returns;
+
+/// <summary>Fetches a photo the customer sent, from the channel that holds it (WeChat deletes media after 3 days).</summary>
+public interface IMediaDownloader
+{
+    /// <summary>The bytes and content type, or null with the reason when it cannot be had or is too large.</summary>
+    Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken);
+}
+
+public sealed record DownloadedMedia(byte[]? Content, string? ContentType, string? Failure);
+
+/// <summary>Recognises real images by their first bytes, whatever the channel claims.</summary>
+public static class ImageSniffer
+{
+    public static string? ContentTypeOf(ReadOnlySpan<byte> bytes) => bytes switch
+    {
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
+        [0x47, 0x49, 0x46, 0x38, ..] => "image/gif",
+        [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
+        _ => null,
+    };
+}

@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.Orders;
+using ServiceBot.Services.Understanding;
+
+namespace ServiceBot.Services.Returns;
+
+/// <summary>
+/// "It arrived broken": pick the order and item, a reason, send 1-3 photos, confirm, get an RMA
+/// number. The RMA id comes from the confirming message's id and is created if absent, so a
+/// retried confirmation never opens a second return.
+/// </summary>
+internal sealed class ReturnDialog(
+    OrderStore orders, ReturnStore returns, IMediaDownloader media, TimeProvider time, IOptions<ReturnsOptions> options)
+    : Dialog<ReturnDraft>(ReturnsJsonContext.Default.ReturnDraft)
+{
+    public const string DialogId = "returns.open";
+    private static readonly string[] DoneWords = ["好了", "发完了", "完成", "没有了", "就这些", "done", "finished", "that's all", "no more"];
+
+    public override string Id => DialogId;
+
+    private ReturnsOptions Options => options.Value;
+
+    protected override async Task<DialogStep<ReturnDraft>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    {
+        var customer = context.Activity.Conversation.UserId;
+        var recent = await orders.ListForCustomerAsync(customer, 5, cancellationToken);
+        if (OrderIds.FindIn(context.Text) is [var id, ..] && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } named)
+        {
+            return await OrderChosenAsync(context, named, cancellationToken);
+        }
+
+        switch (recent.Count)
+        {
+            case 0:
+                context.SendText("没有找到您名下的订单，所以无法申请退货。需要帮忙请回复“人工”。", "I found no orders of yours to return. Reply \"agent\" if you need help.");
+                return DialogStep.Complete<ReturnDraft>();
+            case 1:
+                return await OrderChosenAsync(context, recent[0], cancellationToken);
+            default:
+                context.SendText(ReturnText.OrderList(recent, false), ReturnText.OrderList(recent, true));
+                return DialogStep.Wait(new ReturnDraft(ReturnStep.PickOrder, null, null, null, [], [.. recent.Select(o => o.OrderId)], 0));
+        }
+    }
+
+    protected override async Task<DialogStep<ReturnDraft>> OnContinueAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken) =>
+        draft.Step switch
+        {
+            ReturnStep.PickOrder => await PickOrderAsync(context, draft, cancellationToken),
+            ReturnStep.PickItem => await PickItemAsync(context, draft, cancellationToken),
+            ReturnStep.PickReason => PickReason(context, draft),
+            ReturnStep.Photos => await PhotoAsync(context, draft, cancellationToken),
+            _ => await ConfirmAsync(context, draft, cancellationToken),
+        };
+
+    private async Task<DialogStep<ReturnDraft>> PickOrderAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    {
+        var customer = context.Activity.Conversation.UserId;
+        var id = ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick ? draft.Choices[pick - 1] : OrderIds.FindIn(context.Text) is [var typed, ..] ? typed : null;
+        return id is not null && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } order
+            ? await OrderChosenAsync(context, order, cancellationToken)
+            : Miss(context, draft, $"请回复 1 到 {draft.Choices.Count} 之间的序号。", $"Please reply with a number from 1 to {draft.Choices.Count}.");
+    }
+
+    private async Task<DialogStep<ReturnDraft>> OrderChosenAsync(DialogContext context, Order order, CancellationToken cancellationToken)
+    {
+        var existing = await returns.ListForCustomerAsync(order.OpenId, cancellationToken);
+        if (ReturnEligibility.Check(order, null, existing, time.GetUtcNow(), Options.WindowDays) is { } why)
+        {
+            return Ineligible(context, why);
+        }
+
+        var draft = new ReturnDraft(ReturnStep.PickItem, order.OrderId, null, null, [], [.. order.Items.Select(i => i.Sku)], 0);
+        if (order.Items.Count == 1)
+        {
+            return await ItemChosenAsync(context, order, order.Items[0].Sku, draft, cancellationToken);
+        }
+
+        context.SendText(ReturnText.ItemList(order, false), ReturnText.ItemList(order, true));
+        return DialogStep.Wait(draft);
+    }
+
+    private async Task<DialogStep<ReturnDraft>> PickItemAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetForCustomerAsync(draft.OrderId!, context.Activity.Conversation.UserId, cancellationToken);
+        return order is not null && ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick
+            ? await ItemChosenAsync(context, order, draft.Choices[pick - 1], draft, cancellationToken)
+            : Miss(context, draft, $"请回复 1 到 {draft.Choices.Count} 之间的序号，选择要退的商品。", $"Please reply with a number from 1 to {draft.Choices.Count} for the item.");
+    }
+
+    private async Task<DialogStep<ReturnDraft>> ItemChosenAsync(DialogContext context, Order order, string sku, ReturnDraft draft, CancellationToken cancellationToken)
+    {
+        var existing = await returns.ListForCustomerAsync(order.OpenId, cancellationToken);
+        if (ReturnEligibility.Check(order, sku, existing, time.GetUtcNow(), Options.WindowDays) is { } why)
+        {
+            return Ineligible(context, why);
+        }
+
+        context.SendText(ReturnText.ReasonPrompt(false), ReturnText.ReasonPrompt(true));
+        return DialogStep.Wait(draft with { Step = ReturnStep.PickReason, Sku = sku, Choices = [], Misses = 0 });
+    }
+
+    private DialogStep<ReturnDraft> PickReason(DialogContext context, ReturnDraft draft)
+    {
+        var reason = ChoiceParser.Pick(context.Text, ReturnText.Reasons.Length) is { } pick
+            ? ReturnText.Reasons[pick - 1].English
+            : context.Text is { Length: >= 2 } free && context.Activity.Kind == MessageKind.Text ? free : null;
+        if (reason is null)
+        {
+            return Miss(context, draft, "请回复 1 到 4 选择退货原因，或直接写下原因。", "Please reply 1 to 4, or write the reason.");
+        }
+
+        context.SendText(
+            $"请拍下商品照片发给我（1 到 {Options.MaxPhotos} 张，能看清问题最好），发完回复“好了”。",
+            $"Please send photos of the item (1 to {Options.MaxPhotos}, showing the problem), then reply \"done\".");
+        return DialogStep.Wait(draft with { Step = ReturnStep.Photos, Reason = reason, Misses = 0 });
+    }
+
+    private async Task<DialogStep<ReturnDraft>> PhotoAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    {
+        var activity = context.Activity;
+        if (activity is { Kind: MessageKind.Image, Media: { } photo })
+        {
+            var downloaded = await media.DownloadAsync(activity.Conversation, photo, Options.MaxPhotoBytes, cancellationToken);
+            var type = downloaded.Content is { } bytes ? ImageSniffer.ContentTypeOf(bytes) : null;
+            if (downloaded.Content is null || type is null)
+            {
+                context.SendText("这张照片没有收到（或不是图片，或超过 5 MB），请再发一次。", "I couldn't get that photo (or it isn't an image, or is over 5 MB). Please send it again.");
+                return DialogStep.Wait(draft);
+            }
+
+            var id = $"{activity.Conversation.Channel}_{activity.Conversation.UserId}_{activity.Id}";
+            await returns.SavePhotoAsync(id, downloaded.Content, cancellationToken);
+            var photos = draft.Photos.Append(new ReturnPhoto(id, type, downloaded.Content.Length)).ToArray();
+            if (photos.Length >= Options.MaxPhotos)
+            {
+                return AskToConfirm(context, draft with { Photos = photos });
+            }
+
+            context.SendText($"收到第 {photos.Length} 张。还有的话继续发，发完回复“好了”。", $"Got photo {photos.Length}. Send more, or reply \"done\".");
+            return DialogStep.Wait(draft with { Photos = photos });
+        }
+
+        if (DoneWords.Contains(context.Text?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
+        {
+            if (draft.Photos.Count > 0)
+            {
+                return AskToConfirm(context, draft);
+            }
+
+            context.SendText("还需要至少一张照片，商家才能审核。", "The merchant needs at least one photo to review the return.");
+            return DialogStep.Wait(draft);
+        }
+
+        return Miss(context, draft, "请发送商品照片，发完回复“好了”。", "Please send photos of the item, then reply \"done\".");
+    }
+
+    private static DialogStep<ReturnDraft> AskToConfirm(DialogContext context, ReturnDraft draft)
+    {
+        context.SendText(ReturnText.Summary(draft, false), ReturnText.Summary(draft, true));
+        return DialogStep.Wait(draft with { Step = ReturnStep.Confirm, Misses = 0 });
+    }
+
+    private async Task<DialogStep<ReturnDraft>> ConfirmAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    {
+        switch (YesNo.Parse(context.Text))
+        {
+            case true:
+                var now = time.GetUtcNow();
+                var request = new ReturnRequest(RmaIdFor(context.Activity, now), draft.OrderId!, context.Activity.Conversation.UserId, draft.Sku!,
+                    draft.Reason!, ReturnStatus.Requested, draft.Photos, now, null, null, context.Activity.Conversation);
+                await returns.CreateAsync(request, cancellationToken);
+                context.SendText(
+                    $"退货申请已提交，编号 {request.RmaId}。商家会在 1-2 个工作日内审核，结果会在这里通知您。回复“我的退货”可随时查看进度。",
+                    $"Your return is in: {request.RmaId}. The merchant reviews it within 1-2 working days and I'll tell you the outcome here. Reply \"my returns\" any time.");
+                return DialogStep.Complete<ReturnDraft>(request.RmaId);
+            case false:
+                context.SendText("好的，退货申请没有提交。", "OK, the return was not submitted.");
+                return DialogStep.Complete<ReturnDraft>();
+            default:
+                return Miss(context, draft, "请回复“确认”提交，或“取消”放弃。", "Please reply \"yes\" to submit or \"cancel\" to drop it.");
+        }
+    }
+
+    private static DialogStep<ReturnDraft> Ineligible(DialogContext context, (string Chinese, string English) why)
+    {
+        context.SendText(why.Chinese + "\n需要人工帮忙吗？回复“人工”即可。", why.English + "\nWould you like a person to look at it? Reply \"agent\".");
+        return DialogStep.Complete<ReturnDraft>();
+    }
+
+    private static DialogStep<ReturnDraft> Miss(DialogContext context, ReturnDraft draft, string chinese, string english)
+    {
+        if (draft.Misses >= 1)
+        {
+            context.SendText("抱歉，我还是没看明白。回复“退货”重新开始，或回复“人工”找客服。", "Sorry, I still didn't get that. Reply \"return\" to start again, or \"agent\" for a person.");
+            return DialogStep.Complete<ReturnDraft>();
+        }
+
+        context.SendText(chinese, english);
+        return DialogStep.Wait(draft with { Misses = draft.Misses + 1 });
+    }
+
+    // Same confirming message → same RMA id: a retry finds the return already created.
+    private static string RmaIdFor(Activity activity, DateTimeOffset now)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation}/{activity.Id}"));
+        return $"R{now:yyMMdd}-{Convert.ToHexString(hash, 0, 3)}";
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Services.Returns;
+
+public enum ReturnStatus
+{
+    [JsonStringEnumMemberName("requested")]
+    Requested,
+
+    [JsonStringEnumMemberName("approved")]
+    Approved,
+
+    [JsonStringEnumMemberName("rejected")]
+    Rejected,
+}
+
+/// <summary>A photo kept with a return: its id in the photo store, type and size.</summary>
+public sealed record ReturnPhoto(string Id, string ContentType, long Length);
+
+/// <summary>A return the customer opened and the merchant decides on.</summary>
+public sealed record ReturnRequest(
+    string RmaId,
+    string OrderId,
+    string OpenId,
+    string Sku,
+    string Reason,
+    ReturnStatus Status,
+    IReadOnlyList<ReturnPhoto> Photos,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DecidedAt,
+    string? Note,
+    ConversationReference? Conversation);
+
+public sealed class ReturnsOptions
+{
+    public const string SectionName = "Returns";
+
+    /// <summary>Days after delivery within which a return can be opened.</summary>
+    public int WindowDays { get; set; } = 7;
+
+    public int MaxPhotos { get; set; } = 3;
+
+    public long MaxPhotoBytes { get; set; } = 5 * 1024 * 1024;
+}
+
+/// <summary>The return dialog's progress.</summary>
+public sealed record ReturnDraft(
+    ReturnStep Step,
+    string? OrderId,
+    string? Sku,
+    string? Reason,
+    IReadOnlyList<ReturnPhoto> Photos,
+    IReadOnlyList<string> Choices,
+    int Misses);
+
+public enum ReturnStep
+{
+    PickOrder,
+    PickItem,
+    PickReason,
+    Photos,
+    Confirm,
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ReturnRequest))]
+[JsonSerializable(typeof(ReturnDraft))]
+[JsonSerializable(typeof(List<ReturnRequest>))]
+public sealed partial class ReturnsJsonContext : JsonSerializerContext;

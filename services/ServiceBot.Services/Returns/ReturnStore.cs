@@ -1,0 +1,80 @@
+using System.Text.Json;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Returns;
+
+/// <summary>
+/// Returns (<c>returns/{rma}</c>) with a per-customer index, and their photos
+/// (<c>photos/{channel}/{user}/{messageId}</c>: one per photo message, so a retry stores it once).
+/// </summary>
+public sealed class ReturnStore(IDocumentStore store)
+{
+    /// <summary>Creates the return if its RMA id is new; false when it already exists (a retried confirmation).</summary>
+    public async Task<bool> CreateAsync(ReturnRequest request, CancellationToken cancellationToken)
+    {
+        await store.TryWriteAsync(IndexKey(request.OpenId, request.RmaId), ReadOnlyMemory<byte>.Empty, WriteCondition.None, cancellationToken);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest);
+        return await store.TryWriteAsync(Key(request.RmaId), bytes, WriteCondition.IfAbsent, cancellationToken) is not null;
+    }
+
+    public async Task<(ReturnRequest Request, string ETag)?> GetAsync(string rmaId, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(rmaId) || await store.ReadAsync(Key(rmaId), cancellationToken) is not { } document)
+        {
+            return null;
+        }
+
+        return (JsonSerializer.Deserialize(document.Content.Span, ReturnsJsonContext.Default.ReturnRequest)!, document.ETag);
+    }
+
+    /// <summary>Saves a change if nobody changed the return since it was read.</summary>
+    public async Task<bool> TryUpdateAsync(ReturnRequest request, string etag, CancellationToken cancellationToken) =>
+        await store.TryWriteAsync(Key(request.RmaId), JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest),
+            WriteCondition.IfMatch(etag), cancellationToken) is not null;
+
+    public async Task<IReadOnlyList<ReturnRequest>> ListAsync(ReturnStatus? status, CancellationToken cancellationToken)
+    {
+        var all = new List<ReturnRequest>();
+        await foreach (var key in store.ListKeysAsync("returns/", cancellationToken))
+        {
+            if (await store.ReadAsync(key, cancellationToken) is { } document)
+            {
+                var request = JsonSerializer.Deserialize(document.Content.Span, ReturnsJsonContext.Default.ReturnRequest)!;
+                if (status is null || request.Status == status)
+                {
+                    all.Add(request);
+                }
+            }
+        }
+
+        return [.. all.OrderBy(r => r.CreatedAt)];
+    }
+
+    public async Task<IReadOnlyList<ReturnRequest>> ListForCustomerAsync(string openId, CancellationToken cancellationToken)
+    {
+        var mine = new List<ReturnRequest>();
+        await foreach (var key in store.ListKeysAsync(StorageKey.Join("customers", openId, "returns") + "/", cancellationToken))
+        {
+            if (await GetAsync(key.Split('/')[^1], cancellationToken) is { } found && found.Request.OpenId == openId)
+            {
+                mine.Add(found.Request);
+            }
+        }
+
+        return [.. mine.OrderByDescending(r => r.CreatedAt)];
+    }
+
+    public Task SavePhotoAsync(string photoId, byte[] content, CancellationToken cancellationToken) =>
+        store.TryWriteAsync(PhotoKey(photoId), content, WriteCondition.IfAbsent, cancellationToken);
+
+    public async Task<byte[]?> GetPhotoAsync(string photoId, CancellationToken cancellationToken) =>
+        (await store.ReadAsync(PhotoKey(photoId), cancellationToken))?.Content.ToArray();
+
+    public static bool IsValidId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Key(string rmaId) => StorageKey.Join("returns", rmaId);
+
+    private static string IndexKey(string openId, string rmaId) => StorageKey.Join("customers", openId, "returns", rmaId);
+
+    private static string PhotoKey(string photoId) => StorageKey.Join("photos", photoId);
+}
