@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
-using ServiceBot.Bot.Channels.WebChat;
-using ServiceBot.Bot.Channels.WeChat;
+using ServiceBot.Bot.Channels;
 using ServiceBot.Bot.Demo;
 using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
@@ -21,8 +20,7 @@ builder.Services.AddOrders();
 builder.Services.AddNotificationSettings();
 builder.Services.AddUsageHelp();
 builder.Services.AddReturns();
-builder.Services.AddWeChat();
-builder.Services.AddWebChat();
+builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
 builder.Services.AddDemo();
 
@@ -33,8 +31,7 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseDefaultFiles();
     app.UseStaticFiles();
-    app.MapWeChat();
-    app.MapWebChat();
+    app.MapChannels();
     app.MapMerchantApi();
     app.MapOperations();
     await app.RunAsync();

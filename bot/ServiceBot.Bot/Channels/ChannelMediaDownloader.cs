@@ -1,3 +1,4 @@
+using ServiceBot.Bot.Channels.WebChat;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
@@ -6,11 +7,24 @@ using ServiceBot.Services.Returns;
 namespace ServiceBot.Bot.Channels;
 
 /// <summary>Downloads a customer's photo from the channel it came through (WeChat: the media API).</summary>
-internal sealed class ChannelMediaDownloader(WeChatApiClient wechat) : IMediaDownloader
+internal sealed class ChannelMediaDownloader(WeChatApiClient wechat, WebChatMedia webChat) : IMediaDownloader
 {
     public async Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken)
     {
-        if (conversation.Channel != WeChatActivityMapper.Channel || media.MediaId is not { Length: > 0 } mediaId)
+        if (media.MediaId is not { Length: > 0 } mediaId)
+        {
+            return new DownloadedMedia(null, null, "no media id");
+        }
+
+        if (conversation.Channel == WebChatEndpoints.Channel)
+        {
+            var bytes = await webChat.GetAsync(conversation.UserId, mediaId, cancellationToken);
+            return bytes is not null && bytes.Length <= maxBytes
+                ? new DownloadedMedia(bytes, ImageSniffer.ContentTypeOf(bytes), null)
+                : new DownloadedMedia(null, null, "web chat photo missing or too large");
+        }
+
+        if (conversation.Channel != WeChatActivityMapper.Channel)
         {
             return new DownloadedMedia(null, null, $"no media download on channel {conversation.Channel}");
         }

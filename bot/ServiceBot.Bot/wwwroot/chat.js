@@ -59,6 +59,25 @@
     post({ text });
   });
 
+  const photo = document.getElementById('photo');
+  photo.addEventListener('change', async () => {
+    const file = photo.files[0];
+    photo.value = '';
+    if (!file) return;
+    if (file.size > 5 * 1024 * 1024) {
+      show('bot', '照片太大了，请发 5 MB 以内的照片。/ Please send a photo under 5 MB.');
+      return;
+    }
+    const data = await new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = reject;
+      reader.readAsDataURL(file);
+    });
+    show('user', '📷 ' + file.name);
+    post({ image: data });
+  });
+
   post({ event: 'subscribe' });
   setInterval(poll, 5000);
 })();

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Returns;
 
 namespace ServiceBot.Bot.Channels.WeChat;
 
@@ -33,7 +32,6 @@ internal static class WeChatRegistration
         services.TryAddSingleton<AccessTokenCache>();
         services.TryAddSingleton<WeChatApiClient>();
         services.AddSingleton<IChannelSender, WeChatCustomerServiceSender>();
-        services.TryAddSingleton<IMediaDownloader, ChannelMediaDownloader>();
         services.TryAddSingleton<BackgroundTurns>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
         services.TryAddSingleton<WeChatWebhook>();

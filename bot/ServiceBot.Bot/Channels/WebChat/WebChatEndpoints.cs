@@ -5,7 +5,8 @@ using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Bot.Channels.WebChat;
 
-public sealed record WebChatRequest(string? Id, string? Text, string? Event);
+/// <summary>What the page posts: text, the subscribe event, or a photo as Base64.</summary>
+public sealed record WebChatRequest(string? Id, string? Text, string? Event, string? Image);
 
 public sealed record WebChatResponse(IReadOnlyList<Reply> Replies);
 
@@ -19,6 +20,7 @@ internal static class WebChatEndpoints
     public const string Channel = "webchat";
     public const string CookieName = "sb_chat";
     private const int MaxTextLength = 2000;
+    public const int MaxImageBytes = 5 * 1024 * 1024;
 
     // Chinese as UTF-8 rather than \uXXXX escapes: the JSON is read by fetch(), never inlined into HTML.
     private static readonly System.Text.Json.JsonSerializerOptions ResponseJson = new(WebChatJsonContext.Default.Options)
@@ -29,6 +31,7 @@ internal static class WebChatEndpoints
     public static IServiceCollection AddWebChat(this IServiceCollection services)
     {
         services.AddSingleton<WebChatOutbox>();
+        services.AddSingleton<WebChatMedia>();
         services.AddSingleton<IChannelSender>(provider => provider.GetRequiredService<WebChatOutbox>());
         return services;
     }
@@ -43,7 +46,7 @@ internal static class WebChatEndpoints
     }
 
     private static async Task<IResult> PostAsync(
-        HttpContext http, ITurnProcessor turns, TimeProvider time, DemoData demo, IOptions<DemoOptions> demoOptions, CancellationToken ct)
+        HttpContext http, ITurnProcessor turns, TimeProvider time, WebChatMedia media, DemoData demo, IOptions<DemoOptions> demoOptions, CancellationToken ct)
     {
         WebChatRequest? request;
         try
@@ -67,6 +70,16 @@ internal static class WebChatEndpoints
         }
 
         var activity = ToActivity(request!, userId, time.GetUtcNow());
+        if (request!.Image is { } image)
+        {
+            if (WebChatMedia.Decode(image) is not { } bytes)
+            {
+                return Results.Problem($"image: a JPEG, PNG, GIF or WebP of at most {MaxImageBytes / 1024 / 1024} MB, as Base64.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            await media.SaveAsync(userId, activity.Id, bytes, ct);
+            activity = activity with { Kind = MessageKind.Image, Text = null, Media = new MediaAttachment(activity.Id, null, null, null) };
+        }
         var result = await turns.ProcessAsync(activity, TurnDelivery.Passive, ct);
         return Results.Json(new WebChatResponse(result.Replies), ResponseJson);
     }
@@ -75,7 +88,7 @@ internal static class WebChatEndpoints
     {
         null => "A body {\"text\"} or {\"event\":\"subscribe\"} is required.",
         { Event: not null and not "subscribe" } => "event: only \"subscribe\" is accepted.",
-        { Event: null, Text: null or "" } => "text: required.",
+        { Event: null, Image: null, Text: null or "" } => "text: required.",
         { Text.Length: > MaxTextLength } => $"text: at most {MaxTextLength} characters.",
         { Id: { } id } when id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') => "id: at most 64 letters, digits or '-'.",
         _ => null,

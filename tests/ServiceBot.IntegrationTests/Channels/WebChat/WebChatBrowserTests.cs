@@ -48,6 +48,27 @@ public sealed class WebChatBrowserTests
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("【电热水壶除水垢】");
             await SayAsync(page, "通知");
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("物流通知：未开启");
+            await SayAsync(page, "1");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("已开启物流通知");
+
+            // A return with a photo from the page: the delivered kettle is the second order listed.
+            await SayAsync(page, "退货");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("要退哪个订单");
+            await SayAsync(page, "2");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("请选择退货原因");
+            await SayAsync(page, "1");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("请拍下商品照片");
+            await page.SetInputFilesAsync("#photo", new FilePayload
+            {
+                Name = "kettle.jpg",
+                MimeType = "image/jpeg",
+                Buffer = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46],
+            });
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("收到第 1 张");
+            await SayAsync(page, "好了");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("照片：1 张");
+            await SayAsync(page, "确认");
+            await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("退货申请已提交，编号 R");
             Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "artifacts", "webchat.png") });
         }

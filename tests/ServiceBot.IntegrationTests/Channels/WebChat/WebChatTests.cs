@@ -121,4 +121,30 @@ public sealed class WebChatTests : IDisposable
         var visitor = (await KeysAsync("conversations/webchat/")).Single().Split('/')[^1];
         return (await _bot.Services.GetRequiredService<ConversationStateStore>().LoadAsync(new ConversationReference("webchat", visitor), Ct)).Record;
     }
+
+    [Fact]
+    public async Task APhotoFromThePage_IsKept_AndOutsideADialogGoesToAPerson()
+    {
+        using var http = _bot.CreateClient();
+        var jpeg = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);
+
+        var answer = await TextsAsync(await http.PostAsJsonAsync("/api/webchat/messages", new { id = "p1", image = "data:image/jpeg;base64," + jpeg }, Ct));
+
+        Assert.Contains("已为您转告客服", Assert.Single(answer), StringComparison.Ordinal);
+        Assert.Single(await KeysAsync("webchat/media/"));
+        Assert.Single(await KeysAsync("escalations/webchat/"));
+    }
+
+    [Theory]
+    [InlineData("bm90IGFuIGltYWdl")]
+    [InlineData("%%%")]
+    public async Task NotAnImage_Is400_AndKeepsNothing(string image)
+    {
+        using var http = _bot.CreateClient();
+
+        using var response = await http.PostAsJsonAsync("/api/webchat/messages", new { image }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await KeysAsync(""));
+    }
 }
