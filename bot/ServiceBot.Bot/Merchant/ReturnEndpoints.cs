@@ -15,23 +15,9 @@ internal static class ReturnEndpoints
     public static RouteGroupBuilder MapReturns(this RouteGroupBuilder merchant)
     {
         merchant.MapGet("/returns", async (string? status, ReturnStore returns, CancellationToken ct) =>
-        {
-            ReturnStatus? filter = status switch
-            {
-                null or "" => null,
-                "requested" => ReturnStatus.Requested,
-                "approved" => ReturnStatus.Approved,
-                "rejected" => ReturnStatus.Rejected,
-                _ => (ReturnStatus)(-1),
-            };
-            if (filter == (ReturnStatus)(-1))
-            {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be requested, approved or rejected."] });
-            }
-
-            var list = await returns.ListAsync(filter, ct);
-            return Results.Json(list.ToList(), ReturnsJsonContext.Default.ListReturnRequest);
-        });
+            TryParseStatus(status, out var filter)
+                ? Results.Json((await returns.ListAsync(filter, ct)).ToList(), ReturnsJsonContext.Default.ListReturnRequest)
+                : Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be requested, approved or rejected."] }));
 
         merchant.MapGet("/returns/{rmaId}/photos/{photoId}", async (string rmaId, string photoId, ReturnStore returns, CancellationToken ct) =>
             await returns.GetAsync(rmaId, ct) is { } found
@@ -42,6 +28,18 @@ internal static class ReturnEndpoints
 
         merchant.MapPost("/returns/{rmaId}/decision", DecideAsync);
         return merchant;
+    }
+
+    private static bool TryParseStatus(string? status, out ReturnStatus? filter)
+    {
+        filter = status switch
+        {
+            "requested" => ReturnStatus.Requested,
+            "approved" => ReturnStatus.Approved,
+            "rejected" => ReturnStatus.Rejected,
+            _ => null,
+        };
+        return filter is not null || string.IsNullOrEmpty(status);
     }
 
     private static async Task<IResult> DecideAsync(string rmaId, HttpRequest request, ReturnDecisions decisions, CancellationToken ct)

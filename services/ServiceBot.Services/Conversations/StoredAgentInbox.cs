@@ -20,13 +20,9 @@ internal sealed class StoredAgentInbox(IDocumentStore store) : IAgentInbox
     {
         var activities = new List<Activity>();
         var prefix = StorageKey.Join("inbox", conversation.Channel, conversation.UserId) + "/";
-        await foreach (var key in store.ListKeysAsync(prefix, cancellationToken))
+        await foreach (var (_, activity) in store.ReadAllAsync(prefix, ConversationJsonContext.Default.Activity, cancellationToken))
         {
-            var document = await store.ReadAsync(key, cancellationToken);
-            if (document is not null)
-            {
-                activities.Add(JsonSerializer.Deserialize(document.Content.Span, ConversationJsonContext.Default.Activity)!);
-            }
+            activities.Add(activity);
         }
 
         return activities;

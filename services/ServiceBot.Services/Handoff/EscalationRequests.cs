@@ -29,12 +29,9 @@ public sealed class EscalationRequests(IDocumentStore store, TimeProvider time)
     public async Task<IReadOnlyList<EscalationRequest>> ListAsync(CancellationToken cancellationToken)
     {
         var requests = new List<EscalationRequest>();
-        await foreach (var key in store.ListKeysAsync("escalations/", cancellationToken))
+        await foreach (var (_, request) in store.ReadAllAsync("escalations/", HandoffJsonContext.Default.EscalationRequest, cancellationToken))
         {
-            if (await store.ReadAsync(key, cancellationToken) is { } document)
-            {
-                requests.Add(JsonSerializer.Deserialize(document.Content.Span, HandoffJsonContext.Default.EscalationRequest)!);
-            }
+            requests.Add(request);
         }
 
         return requests;

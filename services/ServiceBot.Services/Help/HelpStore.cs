@@ -31,12 +31,9 @@ public sealed class HelpStore(IDocumentStore store)
     public async Task<IReadOnlyList<ProductHelp>> AllAsync(CancellationToken cancellationToken)
     {
         var all = new List<ProductHelp>();
-        await foreach (var key in store.ListKeysAsync(Prefix, cancellationToken))
+        await foreach (var (_, product) in store.ReadAllAsync(Prefix, HelpJsonContext.Default.ProductHelp, cancellationToken))
         {
-            if (await store.ReadAsync(key, cancellationToken) is { } document)
-            {
-                all.Add(JsonSerializer.Deserialize(document.Content.Span, HelpJsonContext.Default.ProductHelp)!);
-            }
+            all.Add(product);
         }
 
         return all;

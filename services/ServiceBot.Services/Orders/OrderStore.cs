@@ -60,12 +60,10 @@ public sealed class OrderStore(IDocumentStore store)
     public async Task<IReadOnlyList<Order>> ListForCustomerAsync(string openId, int max, CancellationToken cancellationToken)
     {
         var entries = new List<CustomerOrderEntry>();
-        await foreach (var key in store.ListKeysAsync(StorageKey.Join("customers", openId, "orders") + "/", cancellationToken))
+        var prefix = StorageKey.Join("customers", openId, "orders") + "/";
+        await foreach (var (_, entry) in store.ReadAllAsync(prefix, OrderJsonContext.Default.CustomerOrderEntry, cancellationToken))
         {
-            if (await store.ReadAsync(key, cancellationToken) is { } document)
-            {
-                entries.Add(JsonSerializer.Deserialize(document.Content.Span, OrderJsonContext.Default.CustomerOrderEntry)!);
-            }
+            entries.Add(entry);
         }
 
         var orders = new List<Order>();

@@ -128,7 +128,8 @@ internal sealed class ReturnDialog(
             var type = downloaded.Content is { } bytes ? ImageSniffer.ContentTypeOf(bytes) : null;
             if (downloaded.Content is null || type is null)
             {
-                context.SendText("这张照片没有收到（或不是图片，或超过 5 MB），请再发一次。", "I couldn't get that photo (or it isn't an image, or is over 5 MB). Please send it again.");
+                var limit = Options.MaxPhotoBytes / 1024 / 1024;
+                context.SendText($"这张照片没有收到（或不是图片，或超过 {limit} MB），请再发一次。", $"I couldn't get that photo (or it isn't an image, or is over {limit} MB). Please send it again.");
                 return DialogStep.Wait(draft);
             }
 

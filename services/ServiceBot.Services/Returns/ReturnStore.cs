@@ -35,15 +35,11 @@ public sealed class ReturnStore(IDocumentStore store)
     public async Task<IReadOnlyList<ReturnRequest>> ListAsync(ReturnStatus? status, CancellationToken cancellationToken)
     {
         var all = new List<ReturnRequest>();
-        await foreach (var key in store.ListKeysAsync("returns/", cancellationToken))
+        await foreach (var (_, request) in store.ReadAllAsync("returns/", ReturnsJsonContext.Default.ReturnRequest, cancellationToken))
         {
-            if (await store.ReadAsync(key, cancellationToken) is { } document)
+            if (status is null || request.Status == status)
             {
-                var request = JsonSerializer.Deserialize(document.Content.Span, ReturnsJsonContext.Default.ReturnRequest)!;
-                if (status is null || request.Status == status)
-                {
-                    all.Add(request);
-                }
+                all.Add(request);
             }
         }
 
