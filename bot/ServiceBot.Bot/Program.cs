@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels;
+using ServiceBot.Bot.Couriers;
 using ServiceBot.Bot.Demo;
 using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
@@ -22,6 +23,7 @@ builder.Services.AddUsageHelp();
 builder.Services.AddReturns();
 builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
+builder.Services.AddCourierWebhook();
 builder.Services.AddDemo();
 
 try
@@ -33,6 +35,7 @@ try
     app.UseStaticFiles();
     app.MapChannels();
     app.MapMerchantApi();
+    app.MapCourierWebhook();
     app.MapOperations();
     await app.RunAsync();
     return 0;

@@ -19,7 +19,8 @@ public sealed record Shipment(
     string TrackingNumber,
     ShipmentStatus Status,
     DateTimeOffset? DeliveredAt,
-    CourierScan? LatestScan = null);
+    CourierScan? LatestScan = null,
+    IReadOnlyList<string>? RecentEventIds = null);
 
 /// <summary>What a courier last reported: where and when.</summary>
 public sealed record CourierScan(ShipmentStatus Status, string? Location, DateTimeOffset At);

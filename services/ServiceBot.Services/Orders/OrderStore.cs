@@ -28,6 +28,11 @@ public sealed class OrderStore(IDocumentStore store)
     /// <summary>Creates or replaces an order; keeps the courier's latest scan when the parcel is the same. True when created.</summary>
     public async Task<bool> PutAsync(Order order, CancellationToken cancellationToken)
     {
+        if (order.Shipment is { } shipment)
+        {
+            await store.TryWriteAsync(TrackingKey(shipment.TrackingNumber), System.Text.Encoding.UTF8.GetBytes(order.OrderId), WriteCondition.None, cancellationToken);
+        }
+
         await store.TryWriteAsync(
             IndexKey(order.OpenId, order.OrderId),
             JsonSerializer.SerializeToUtf8Bytes(new CustomerOrderEntry(order.OrderId, order.PlacedAt), OrderJsonContext.Default.CustomerOrderEntry),
@@ -87,8 +92,53 @@ public sealed class OrderStore(IDocumentStore store)
         order.Shipment is { LatestScan: null } shipment
         && previous?.Shipment is { LatestScan: { } scan } old
         && old.Carrier == shipment.Carrier && old.TrackingNumber == shipment.TrackingNumber
-            ? order with { Shipment = shipment with { LatestScan = scan } }
+            ? order with { Shipment = shipment with { LatestScan = scan, RecentEventIds = old.RecentEventIds } }
             : order;
+
+    /// <summary>The order shipped under <paramref name="trackingNumber"/>, if any.</summary>
+    public async Task<Order?> FindByTrackingAsync(string trackingNumber, CancellationToken cancellationToken)
+    {
+        if (!IsTrackingNumber(trackingNumber) || await store.ReadAsync(TrackingKey(trackingNumber), cancellationToken) is not { } index)
+        {
+            return null;
+        }
+
+        var order = await GetAsync(System.Text.Encoding.UTF8.GetString(index.Content.Span), cancellationToken);
+        return order?.Shipment?.TrackingNumber == trackingNumber ? order : null;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored order with optimistic concurrency, retrying
+    /// on a concurrent write. A change that returns null leaves the order as it is.
+    /// </summary>
+    public async Task<(Order Before, Order After)?> UpdateAsync(string orderId, Func<Order, Order?> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await store.ReadAsync(OrderKey(orderId), cancellationToken) is not { } current)
+            {
+                return null;
+            }
+
+            var before = JsonSerializer.Deserialize(current.Content.Span, OrderJsonContext.Default.Order)!;
+            if (change(before) is not { } after)
+            {
+                return (before, before);
+            }
+
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(after, OrderJsonContext.Default.Order);
+            if (await store.TryWriteAsync(OrderKey(orderId), bytes, WriteCondition.IfMatch(current.ETag), cancellationToken) is not null)
+            {
+                return (before, after);
+            }
+        }
+
+        throw new StorageConflictException($"Order {orderId} kept changing while a shipment update was applied.");
+    }
+
+    private static bool IsTrackingNumber(string value) => OrderIds.IsValid(value);
+
+    private static string TrackingKey(string trackingNumber) => StorageKey.Join("tracking", trackingNumber);
 
     private static string OrderKey(string orderId) => StorageKey.Join("orders", orderId);
 

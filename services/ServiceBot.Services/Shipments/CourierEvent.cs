@@ -1,0 +1,31 @@
+using ServiceBot.Services.Orders;
+
+namespace ServiceBot.Services.Shipments;
+
+/// <summary>What a courier reports about a parcel.</summary>
+public sealed record CourierEvent(
+    string CourierId,
+    string EventId,
+    string Carrier,
+    string TrackingNumber,
+    ShipmentStatus Status,
+    DateTimeOffset OccurredAt,
+    string? Location);
+
+public enum CourierEventOutcome
+{
+    /// <summary>The shipment moved to the event's status.</summary>
+    Applied,
+
+    /// <summary>This event id was applied before: nothing happens a second time.</summary>
+    Duplicate,
+
+    /// <summary>Older than what we know, or it would move the parcel backwards: recorded, not applied.</summary>
+    Stale,
+
+    /// <summary>No order ships under this tracking number.</summary>
+    UnknownTrackingNumber,
+}
+
+/// <summary>A shipment changed status: what the notice and the audit consumers are told.</summary>
+public sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event);

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ServiceBot.Bot.Couriers;
+using ServiceBot.IntegrationTests.Support;
+
+namespace ServiceBot.IntegrationTests.Couriers;
+
+public sealed class CourierWebhookTests : IDisposable
+{
+    private const string Secret = "sf-shared-secret";
+    private readonly BotFactory _bot = new();
+    private readonly string _openId = WeChatWire.OpenId();
+
+    public CourierWebhookTests()
+    {
+        _bot.Settings["Couriers:sf:Secret"] = Secret;
+        _bot.Settings["Merchant:ApiKey"] = "k";
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _bot.Dispose();
+
+    private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
+
+    private static string EventJson(string id, string status, DateTimeOffset at, string tracking = "SF100") =>
+        $$"""{"eventId":"{{id}}","carrier":"SF","trackingNumber":"{{tracking}}","status":"{{status}}","occurredAt":"{{at:O}}","location":"上海浦东"}""";
+
+    private static HttpRequestMessage Signed(string body, string courier = "sf", string secret = Secret, DateTimeOffset? at = null)
+    {
+        var timestamp = (at ?? Now).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        return new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
+        {
+            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } },
+            Headers =
+            {
+                { "X-Courier-Id", courier },
+                { "X-Timestamp", timestamp },
+                { "X-Signature", CourierSignature.Compute(secret, timestamp, bytes) },
+            },
+        };
+    }
+
+    private async Task<HttpClient> WithOrderAsync()
+    {
+        var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        using var put = await merchant.PutAsync("/api/orders/A1001", new StringContent($$$"""
+            {"openId":"{{{_openId}}}","placedAt":"{{{Now.AddDays(-1):O}}}","status":"shipped",
+             "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
+             "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
+            """, Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        return merchant;
+    }
+
+    private static async Task<string> OutcomeOf(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString()!;
+
+    [Fact]
+    public async Task SignedEvent_MovesTheShipment_OnceEvenWhenReplayed_AndNeverBackwards()
+    {
+        using var merchant = await WithOrderAsync();
+        using var http = _bot.CreateClient();
+
+        var applied = await http.SendAsync(Signed(EventJson("ev-1", "out_for_delivery", Now)), Ct);
+        var replay = await http.SendAsync(Signed(EventJson("ev-1", "out_for_delivery", Now)), Ct);
+        var older = await http.SendAsync(Signed(EventJson("ev-0", "picked_up", Now.AddHours(-5))), Ct);
+
+        Assert.Equal(["applied", "duplicate", "stale"], new[] { await OutcomeOf(applied), await OutcomeOf(replay), await OutcomeOf(older) });
+        var order = await merchant.GetFromJsonAsync<JsonElement>("/api/orders/A1001", Ct);
+        Assert.Equal("out_for_delivery", order.GetProperty("shipment").GetProperty("status").GetString());
+        Assert.Equal("上海浦东", order.GetProperty("shipment").GetProperty("latestScan").GetProperty("location").GetString());
+
+        using var wechat = _bot.CreateClient();
+        using var lookup = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), "查订单"), _openId), Ct);
+        Assert.Contains("物流：派送中 · 上海浦东", WeChatWire.OpenReply(await lookup.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delivered_DeliversTheOrder()
+    {
+        using var merchant = await WithOrderAsync();
+        using var http = _bot.CreateClient();
+
+        await http.SendAsync(Signed(EventJson("ev-9", "delivered", Now)), Ct);
+
+        var order = await merchant.GetFromJsonAsync<JsonElement>("/api/orders/A1001", Ct);
+        Assert.Equal("delivered", order.GetProperty("status").GetString());
+        Assert.True(order.GetProperty("shipment").TryGetProperty("deliveredAt", out _));
+    }
+
+    public static TheoryData<string> Forgeries() => ["unknown courier", "wrong secret", "301 s old", "301 s ahead", "no signature", "tampered body"];
+
+    [Theory]
+    [MemberData(nameof(Forgeries))]
+    public async Task ForgedOrStaleEvent_Is401_AndChangesNothing(string forgery)
+    {
+        using var merchant = await WithOrderAsync();
+        using var http = _bot.CreateClient();
+        var body = EventJson("ev-x", "delivered", Now);
+        using var request = forgery switch
+        {
+            "unknown courier" => Signed(body, courier: "nobody"),
+            "wrong secret" => Signed(body, secret: "guess"),
+            "301 s old" => Signed(body, at: Now.AddSeconds(-301)),
+            "301 s ahead" => Signed(body, at: Now.AddSeconds(301)),
+            _ => Signed(body),
+        };
+        if (forgery == "no signature")
+        {
+            request.Headers.Remove("X-Signature");
+        }
+
+        if (forgery == "tampered body")
+        {
+            request.Content = new StringContent(body.Replace("delivered", "exception", StringComparison.Ordinal), Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var order = await merchant.GetFromJsonAsync<JsonElement>("/api/orders/A1001", Ct);
+        Assert.Equal("in_transit", order.GetProperty("shipment").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownTrackingNumber_Is404()
+    {
+        using var http = _bot.CreateClient();
+
+        using var response = await http.SendAsync(Signed(EventJson("ev-2", "delivered", Now, tracking: "SF999")), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"carrier":"SF","trackingNumber":"SF100","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""", "eventId")]
+    [InlineData("""{"eventId":"e","trackingNumber":"SF100","status":"teleported","occurredAt":"2026-11-23T10:00:00Z"}""", "status")]
+    [InlineData("""{"eventId":"e","trackingNumber":"SF100","status":"delivered","occurredAt":"soon"}""", "occurredAt")]
+    [InlineData("""{"eventId":"e","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""", "trackingNumber")]
+    public async Task InvalidBody_Is400NamingTheField(string body, string field)
+    {
+        using var http = _bot.CreateClient();
+
+        using var response = await http.SendAsync(Signed(body), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty(field, out _));
+    }
+}
