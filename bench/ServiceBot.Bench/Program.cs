@@ -3,10 +3,20 @@ using ServiceBot.Bench;
 using ServiceBot.Services.Storage;
 
 // dotnet run -c Release --project bench/ServiceBot.Bench -- store [users] [turnsPerUser]
+// dotnet run -c Release --project bench/ServiceBot.Bench -- policy [decisions]
 var mode = args.FirstOrDefault() ?? "store";
+if (mode == "policy")
+{
+    var decisions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
+    PolicyBenchmark.Run(decisions / 10); // warm-up
+    var (perSecond, sends) = PolicyBenchmark.Run(decisions);
+    Console.WriteLine($"| no-spam policy, one thread | {perSecond:N0} decisions/s | {sends:N0} of {decisions:N0} sent |");
+    return 0;
+}
+
 if (mode != "store")
 {
-    Console.Error.WriteLine("usage: ServiceBot.Bench store [users] [turnsPerUser]");
+    Console.Error.WriteLine("usage: ServiceBot.Bench store [users] [turnsPerUser] | policy [decisions]");
     return 2;
 }
 

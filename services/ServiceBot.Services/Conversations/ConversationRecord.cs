@@ -16,8 +16,14 @@ public sealed class ConversationRecord
     /// <summary><c>zh</c> or <c>en</c>: the language the user last wrote in.</summary>
     public string Locale { get; set; } = Locales.Chinese;
 
-    /// <summary>When the user last did something; the channel's reply window starts here.</summary>
+    /// <summary>When the user last did something (message or event).</summary>
     public DateTimeOffset? LastUserActivityAt { get; set; }
+
+    /// <summary>
+    /// When the user last sent a message: WeChat's 48-hour customer-service window and its quota
+    /// of 5 messages start here (menu clicks and follows open only a 1-minute window).
+    /// </summary>
+    public DateTimeOffset? LastUserMessageAt { get; set; }
 
     public ConversationOwner Owner { get; set; } = ConversationOwner.Bot;
 

@@ -40,12 +40,18 @@ internal sealed class ConversationStateMiddleware(
         throw new StorageConflictException($"Conversation {turn.Conversation} kept changing; gave up after {MaxAttempts} attempts.");
     }
 
-    // The channel's reply window (WeChat: 48 h) opens again whenever the user does something.
+    // The channel's reply window (WeChat: 48 h after a message) opens again when the user writes.
     private void NoteUserActivity(TurnContext turn)
     {
-        if (!turn.Activity.IsEvent("unsubscribe"))
+        if (turn.Activity.IsEvent("unsubscribe"))
         {
-            turn.State.LastUserActivityAt = time.GetUtcNow();
+            return;
+        }
+
+        turn.State.LastUserActivityAt = time.GetUtcNow();
+        if (turn.Activity.IsMessage)
+        {
+            turn.State.LastUserMessageAt = time.GetUtcNow();
         }
     }
 }

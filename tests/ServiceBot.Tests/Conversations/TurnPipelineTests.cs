@@ -167,6 +167,10 @@ public sealed class TurnPipelineTests
         flow.Time.Advance(TimeSpan.FromHours(1));
 
         await flow.SendEvent("unsubscribe").ExpectState(r => Assert.Equal(start, r.LastUserActivityAt)).RunAsync();
+        flow.Time.Advance(TimeSpan.FromHours(1));
+        await flow.SendEvent("CLICK", "NONE").ExpectReply("")
+            .ExpectState(r => Assert.Equal((start.AddHours(2), start), (r.LastUserActivityAt!.Value, r.LastUserMessageAt!.Value)))
+            .RunAsync();
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using ServiceBot.Services.Notifications;
+
+namespace ServiceBot.Services.Policy;
+
+/// <summary>A notice we might send: its topic and its once-only key ("order:A1:out_for_delivery", "campaign:C1").</summary>
+public sealed record NoticeCandidate(NoticeTopic Topic, string Key);
+
+public enum NoticeChannel
+{
+    /// <summary>Customer-service message: inside the window after the user's last message.</summary>
+    CustomerService,
+
+    /// <summary>Subscribe message: spends one one-time consent for the topic's template.</summary>
+    SubscribeMessage,
+}
+
+/// <summary>A notice that went out: what, when, and how.</summary>
+public sealed record SentNotice(NoticeTopic Topic, string Key, DateTimeOffset At, NoticeChannel Channel);
+
+/// <summary>What the policy knows of a customer when it decides.</summary>
+public sealed record CustomerHistory(
+    Consents Consents,
+    IReadOnlyDictionary<NoticeTopic, int> OneTimeConsents,
+    DateTimeOffset? LastUserMessageAt,
+    DateTimeOffset? LastEngagementAt,
+    IReadOnlyList<SentNotice> Sent)
+{
+    public static CustomerHistory Empty { get; } = new(Consents.None, new Dictionary<NoticeTopic, int>(), null, null, []);
+
+    public int OneTimeConsentsFor(NoticeTopic topic) => OneTimeConsents.TryGetValue(topic, out var n) ? n : 0;
+}
+
+public enum Verdict
+{
+    Send,
+    Defer,
+    Drop,
+}
+
+/// <summary>The rule that decided: the audit trail's "why".</summary>
+public enum PolicyRule
+{
+    Allowed,
+    Once,
+    Consent,
+    Fatigue,
+    DailyCap,
+    WeeklyCap,
+    QuietHours,
+    Channel,
+}
+
+public sealed record NoticeDecision(Verdict Verdict, PolicyRule Rule, NoticeChannel? Channel = null, DateTimeOffset? NotBefore = null)
+{
+    public static NoticeDecision Drop(PolicyRule rule) => new(Verdict.Drop, rule);
+
+    public static NoticeDecision Defer(PolicyRule rule, DateTimeOffset until) => new(Verdict.Defer, rule, NotBefore: until);
+
+    public static NoticeDecision Send(NoticeChannel channel) => new(Verdict.Send, PolicyRule.Allowed, channel);
+}

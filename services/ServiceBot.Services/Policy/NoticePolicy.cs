@@ -1,0 +1,99 @@
+using ServiceBot.Services.Notifications;
+
+namespace ServiceBot.Services.Policy;
+
+/// <summary>
+/// The no-spam policy: one pure function from a candidate notice, the customer's history and the
+/// time to send, defer until a time, or drop, always naming the rule that decided. Rules in order:
+/// once-only key, consent, fatigue, caps, quiet hours, channel.
+/// </summary>
+public sealed class NoticePolicy(PolicyOptions options)
+{
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    private readonly TimeZoneInfo _zone = options.Zone;
+
+    public NoticeDecision Decide(NoticeCandidate candidate, CustomerHistory history, DateTimeOffset now)
+    {
+        if (history.Sent.Any(s => s.Key == candidate.Key))
+        {
+            return NoticeDecision.Drop(PolicyRule.Once);
+        }
+
+        var oneTime = history.OneTimeConsentsFor(candidate.Topic);
+        if (!history.Consents.IsOptedIn(candidate.Topic) && oneTime == 0)
+        {
+            return NoticeDecision.Drop(PolicyRule.Consent);
+        }
+
+        var promotion = candidate.Topic == NoticeTopic.Promotion;
+        if (promotion && Fatigued(history, now))
+        {
+            return NoticeDecision.Drop(PolicyRule.Fatigue);
+        }
+
+        var hours = promotion ? options.PromotionHours : options.DeliveryHours;
+        var sentOfTopic = history.Sent.Where(s => s.Topic == candidate.Topic).Select(s => s.At).Order().ToArray();
+        var capped = promotion
+            ? CapUntil(sentOfTopic, now, Day, options.PromotionsPerDay, PolicyRule.DailyCap) ?? CapUntil(sentOfTopic, now, Week, options.PromotionsPerWeek, PolicyRule.WeeklyCap)
+            : CapUntil(sentOfTopic, now, Day, options.DeliveryNoticesPerDay, PolicyRule.DailyCap);
+        if (capped is { } cap)
+        {
+            return NoticeDecision.Defer(cap.Rule, NextOpen(cap.Until, hours));
+        }
+
+        if (NextOpen(now, hours) is var open && open > now)
+        {
+            return NoticeDecision.Defer(PolicyRule.QuietHours, open);
+        }
+
+        if (history.LastUserMessageAt is { } last && now - last < options.ServiceWindow
+            && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last) < options.ServiceMessagesPerWindow)
+        {
+            return NoticeDecision.Send(NoticeChannel.CustomerService);
+        }
+
+        return oneTime > 0 ? NoticeDecision.Send(NoticeChannel.SubscribeMessage) : NoticeDecision.Drop(PolicyRule.Channel);
+    }
+
+    // Promotions pause after a streak of them each left unanswered for the fatigue window, until the user engages again.
+    private bool Fatigued(CustomerHistory history, DateTimeOffset now) =>
+        history.Sent.Count(s => s.Topic == NoticeTopic.Promotion
+            && (history.LastEngagementAt is not { } engaged || s.At > engaged)
+            && now - s.At >= options.FatigueWindow) >= options.FatigueStreak;
+
+    // Rolling window: with `max` sent in the last `window`, the next may go when the oldest of them leaves it.
+    private static (PolicyRule Rule, DateTimeOffset Until)? CapUntil(DateTimeOffset[] sent, DateTimeOffset now, TimeSpan window, int max, PolicyRule rule)
+    {
+        var inWindow = sent.Where(at => now - at < window).ToArray();
+        return inWindow.Length >= max ? (rule, inWindow.Length == 0 ? now : inWindow[^max] + window) : null;
+    }
+
+    /// <summary>The first moment at or after <paramref name="at"/> inside the local daily window.</summary>
+    internal DateTimeOffset NextOpen(DateTimeOffset at, HoursOptions hours)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, _zone);
+        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
+        if (time >= hours.Start && time < hours.End)
+        {
+            return at;
+        }
+
+        var date = DateOnly.FromDateTime(local.DateTime);
+        var day = time < hours.Start ? date : date.AddDays(1);
+        return AtLocal(day, hours.Start);
+    }
+
+    // A local wall-clock time to an instant; a time skipped by a DST jump moves forward past the gap.
+    private DateTimeOffset AtLocal(DateOnly day, TimeOnly time)
+    {
+        var wall = day.ToDateTime(time, DateTimeKind.Unspecified);
+        while (_zone.IsInvalidTime(wall))
+        {
+            wall = wall.AddMinutes(30);
+        }
+
+        return new DateTimeOffset(wall, _zone.GetUtcOffset(wall));
+    }
+}
