@@ -10,11 +10,13 @@ using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Returns;
+using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddStorage();
+builder.Services.AddScheduling(builder.Configuration);
 builder.Services.AddConversations();
 builder.Services.AddMainMenu();
 builder.Services.AddOrders();

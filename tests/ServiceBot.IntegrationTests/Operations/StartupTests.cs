@@ -27,6 +27,9 @@ public sealed class StartupTests
     [InlineData("WeChat__ApiBaseUrl", "/relative", "WeChat:ApiBaseUrl")]
     [InlineData("Storage__Provider", "AzureBlob", "Storage:ConnectionString")]
     [InlineData("Storage__Provider", "Floppy", "Storage:Provider")]
+    [InlineData("Scheduler__Provider", "PostgreSql", "Scheduler:ConnectionString")]
+    [InlineData("Scheduler__Provider", "Cron", "Scheduler:Provider")]
+    [InlineData("Policy__TimeZone", "Mars/Olympus", "Policy:TimeZone")]
     public async Task BadSetting_StopsStartUp_WithOneClearMessageNamingTheKey(string variable, string value, string named)
     {
         var folder = Directory.CreateTempSubdirectory("servicebot-start-").FullName;

@@ -42,6 +42,13 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // UseSetting reaches builder.Configuration before Program registers services (the scheduler
+        // reads its store location then); ConfigureAppConfiguration only applies at Build().
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
         builder.ConfigureTestServices(services => TestServices?.Invoke(services));
         builder.UseDefaultServiceProvider(options =>
