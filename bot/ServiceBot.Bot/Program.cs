@@ -21,6 +21,7 @@ builder.Services.AddConversations();
 builder.Services.AddMainMenu();
 builder.Services.AddOrders();
 builder.Services.AddNotificationSettings();
+builder.Services.AddDeliveryNotices();
 builder.Services.AddUsageHelp();
 builder.Services.AddReturns();
 builder.Services.AddChannels();

@@ -48,6 +48,9 @@ public enum PolicyRule
     WeeklyCap,
     QuietHours,
     Channel,
+
+    /// <summary>Not a policy rule: a newer shipment status arrived while this notice waited.</summary>
+    Superseded,
 }
 
 public sealed record NoticeDecision(Verdict Verdict, PolicyRule Rule, NoticeChannel? Channel = null, DateTimeOffset? NotBefore = null)

@@ -1,0 +1,69 @@
+using Quartz;
+using ServiceBot.Services.Orders;
+using ServiceBot.Services.Policy;
+using ServiceBot.Services.Shipments;
+
+namespace ServiceBot.Services.Notifications;
+
+/// <summary>
+/// Runs one delivery notice when it is due. A deferral moves its own trigger to the time the policy
+/// named; a trigger that misfired (the process was down) fires once when it can, not in a burst.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
+{
+    public const string Group = "delivery-notices";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var data = context.MergedJobDataMap;
+        var orderId = data.GetString("orderId")!;
+        var status = Enum.Parse<ShipmentStatus>(data.GetString("status")!);
+        var outcome = await notices.ProcessAsync(orderId, status, cancellationToken);
+        if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
+        {
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, Trigger(context.JobDetail.Key, at), cancellationToken);
+        }
+    }
+
+    public static ITrigger Trigger(JobKey job, DateTimeOffset at) => TriggerBuilder.Create()
+        .WithIdentity(job.Name, Group)
+        .ForJob(job)
+        .StartAt(at)
+        .WithSimpleSchedule(schedule => schedule.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+        .Build();
+}
+
+/// <summary>Schedules a delivery notice when a parcel reaches a status customers are told about.</summary>
+internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, TimeProvider time) : IShipmentStatusObserver
+{
+    public async Task OnStatusChangedAsync(ShipmentStatusChanged change, CancellationToken cancellationToken)
+    {
+        if (!DeliveryNotices.Announced.Contains(change.To))
+        {
+            return;
+        }
+
+        var key = new JobKey(DeliveryNotices.KeyOf(change.Order.OrderId, change.To), DeliveryNoticeJob.Group);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (await scheduler.Exists(key, cancellationToken))
+        {
+            return;
+        }
+
+        var job = JobBuilder.Create<DeliveryNoticeJob>()
+            .WithIdentity(key)
+            .UsingJobData("orderId", change.Order.OrderId)
+            .UsingJobData("status", change.To.ToString())
+            .RequestRecovery()
+            .Build();
+        try
+        {
+            await scheduler.ScheduleJob(job, DeliveryNoticeJob.Trigger(key, time.GetUtcNow()), default, cancellationToken);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another instance scheduled the same notice first: one job, one notice.
+        }
+    }
+}

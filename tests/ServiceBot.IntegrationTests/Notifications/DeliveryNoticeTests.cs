@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Quartz;
+using ServiceBot.Bot.Couriers;
+using ServiceBot.IntegrationTests.Support;
+using ServiceBot.Services.Notifications;
+
+namespace ServiceBot.IntegrationTests.Notifications;
+
+/// <summary>
+/// Courier event → scheduled job → policy → one customer-service message at the WeChat stand-in.
+/// The bot's clock is fixed at 11:00 in Shanghai so quiet hours are deterministic; Quartz runs on real time.
+/// </summary>
+public sealed class DeliveryNoticeTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Daytime = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(Daytime);
+    private readonly string _openId = WeChatWire.OpenId();
+    private WeChatApiStandIn _api = null!;
+    private BotFactory _bot = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _api = await WeChatApiStandIn.StartAsync();
+        _bot = new BotFactory { TestServices = services => services.AddSingleton<TimeProvider>(_clock) };
+        _bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
+        _bot.Settings["Couriers:sf:Secret"] = "s";
+        _bot.Settings["Merchant:ApiKey"] = "k";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _bot.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    private async Task PutOrderAsync(HttpClient merchant) =>
+        (await merchant.PutAsync("/api/orders/A1001", new StringContent($$$"""
+            {"openId":"{{{_openId}}}","placedAt":"{{{Daytime.AddDays(-1):O}}}","status":"shipped",
+             "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
+             "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
+            """, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+
+    private async Task<string> SayAsync(HttpClient wechat, string text)
+    {
+        using var response = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), text), _openId), Ct);
+        return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
+    }
+
+    private async Task<HttpResponseMessage> CourierAsync(HttpClient http, string eventId, string status)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"eventId":"{{eventId}}","carrier":"SF","trackingNumber":"SF100","status":"{{status}}","occurredAt":"{{_clock.GetUtcNow():O}}","location":"上海浦东"}""");
+        var timestamp = _clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
+            Headers = { { "X-Courier-Id", "sf" }, { "X-Timestamp", timestamp }, { "X-Signature", CourierSignature.Compute("s", timestamp, body) } },
+        };
+        return await http.SendAsync(request, Ct);
+    }
+
+    // Each notice is its own non-durable job, deleted once decided: wait (with a deadline) for that.
+    private async Task NoticeSettledAsync(string status)
+    {
+        var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
+        var job = new JobKey(DeliveryNotices.KeyOf("A1001", Enum.Parse<ServiceBot.Services.Orders.ShipmentStatus>(status)), DeliveryNoticeJob.Group);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await scheduler.Exists(job, Ct))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the notice job did not finish");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    private async Task<bool> AuditEntryAsync(HttpClient merchant)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await AuditAsync(merchant)).Count == 0)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return false;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        return true;
+    }
+
+    private async Task<List<NoticeRecord>> AuditAsync(HttpClient merchant) =>
+        (await merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{_openId}/notices",
+            new JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct))!;
+
+    [Fact]
+    public async Task OutForDelivery_ForAnOptedInCustomer_IsOneMessage_EvenWhenTheEventIsReplayed()
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        await PutOrderAsync(merchant);
+        using var wechat = _bot.CreateClient();
+        await SayAsync(wechat, "通知");
+        Assert.Contains("已开启物流通知", await SayAsync(wechat, "1"), StringComparison.Ordinal);
+
+        using var first = await CourierAsync(wechat, "ev-1", "out_for_delivery");
+        Assert.True(await _api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
+        await NoticeSettledAsync("OutForDelivery");
+        using var replay = await CourierAsync(wechat, "ev-1", "out_for_delivery");
+        await NoticeSettledAsync("OutForDelivery");
+
+        var message = Assert.Single(_api.CustomerMessages);
+        Assert.Equal(_openId, message.GetProperty("touser").GetString());
+        var text = message.GetProperty("text").GetProperty("content").GetString()!;
+        Assert.Contains("A1001", text, StringComparison.Ordinal);
+        Assert.Contains("SF100", text, StringComparison.Ordinal);
+        var sent = Assert.Single(await AuditAsync(merchant));
+        Assert.Equal(("order:A1001:OutForDelivery", "Send", "CustomerService"), (sent.Key, sent.Verdict.ToString(), sent.Channel.ToString()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NotOptedIn_OrAfterTd_NoMessage_AndTheConsentRuleIsRecorded(bool optInThenTd)
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        await PutOrderAsync(merchant);
+        using var wechat = _bot.CreateClient();
+        await SayAsync(wechat, "通知");
+        if (optInThenTd)
+        {
+            await SayAsync(wechat, "1");
+            Assert.Contains("已退订", await SayAsync(wechat, "TD"), StringComparison.Ordinal);
+        }
+
+        using var courier = await CourierAsync(wechat, "ev-2", "out_for_delivery");
+        Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
+        await NoticeSettledAsync("OutForDelivery");
+
+        Assert.Empty(_api.CustomerMessages);
+        var dropped = Assert.Single(await AuditAsync(merchant));
+        Assert.Equal(("Drop", "Consent"), (dropped.Verdict.ToString(), dropped.Rule.ToString()));
+    }
+
+    [Fact]
+    public async Task InTransit_IsNotAnnounced()
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        await PutOrderAsync(merchant);
+        using var wechat = _bot.CreateClient();
+        await SayAsync(wechat, "通知");
+        await SayAsync(wechat, "1");
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        using var courier = await CourierAsync(wechat, "ev-3", "in_transit");
+        await NoticeSettledAsync("InTransit");
+
+        Assert.Empty(_api.CustomerMessages);
+        Assert.Empty(await AuditAsync(merchant));
+    }
+
+    [Fact]
+    public async Task DecidedInQuietHours_IsDeferredToSevenOClock_AndSentOnceThen()
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        await PutOrderAsync(merchant);
+        using var wechat = _bot.CreateClient();
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
+        await SayAsync(wechat, "通知");
+        await SayAsync(wechat, "1");
+
+        using var courier = await CourierAsync(wechat, "ev-4", "out_for_delivery");
+        Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
+
+        var deferred = Assert.Single(await AuditAsync(merchant));
+        Assert.Equal(("Defer", "QuietHours"), (deferred.Verdict.ToString(), deferred.Rule.ToString()));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.FromHours(8)), deferred.NotBefore);
+        Assert.Empty(_api.CustomerMessages);
+
+        // Morning: Quartz runs on the host's clock, so moving it to 07:00 fires the deferred trigger.
+        var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
+        var job = new JobKey(DeliveryNotices.KeyOf("A1001", ServiceBot.Services.Orders.ShipmentStatus.OutForDelivery), DeliveryNoticeJob.Group);
+        Assert.True(await scheduler.Exists(job, Ct));
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero)); // 07:00 in Shanghai
+
+        Assert.True(await _api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
+        await NoticeSettledAsync("OutForDelivery");
+        Assert.Single(_api.CustomerMessages);
+        Assert.Equal(["Defer", "Send"], (await AuditAsync(merchant)).Select(r => r.Verdict.ToString()));
+    }
+}
