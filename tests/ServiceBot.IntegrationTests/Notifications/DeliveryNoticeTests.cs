@@ -196,4 +196,26 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         Assert.Single(_api.CustomerMessages);
         Assert.Equal(["Defer", "Send"], (await AuditAsync(merchant)).Select(r => r.Verdict.ToString()));
     }
+
+    [Fact]
+    public async Task TdAfterTheNoticeWasDeferred_NothingGoesOutInTheMorning_AndTheRuleIsRecorded()
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        await PutOrderAsync(merchant);
+        using var wechat = _bot.CreateClient();
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
+        await SayAsync(wechat, "通知");
+        await SayAsync(wechat, "1");
+        using var courier = await CourierAsync(wechat, "ev-5", "out_for_delivery");
+        Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
+
+        Assert.Contains("已退订", await SayAsync(wechat, "退订"), StringComparison.Ordinal);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero)); // 07:00 in Shanghai
+        await NoticeSettledAsync("OutForDelivery");
+
+        Assert.Empty(_api.CustomerMessages);
+        var audit = await AuditAsync(merchant);
+        Assert.Equal([("Defer", "QuietHours"), ("Drop", "Consent")], audit.Select(r => (r.Verdict.ToString(), r.Rule.ToString())));
+    }
 }
