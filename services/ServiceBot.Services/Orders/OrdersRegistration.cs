@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Policy;
@@ -11,8 +10,7 @@ public static class OrdersRegistration
 {
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
-        services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>());
+        services.AddNoticePolicy(); // the policy's time zone is the one order times are shown in
         services.TryAddSingleton<OrderStore>();
         services.AddDialog<OrderLookupDialog>();
         services.AddSingleton<ITopic, OrderTopic>();

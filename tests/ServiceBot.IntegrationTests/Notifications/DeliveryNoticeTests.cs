@@ -20,6 +20,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     private static readonly DateTimeOffset Daytime = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _clock = new(Daytime);
     private readonly string _openId = WeChatWire.OpenId();
+    private readonly List<HttpClient> _clients = [];
     private WeChatApiStandIn _api = null!;
     private BotFactory _bot = null!;
 
@@ -36,6 +37,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _clients.ForEach(c => c.Dispose());
         _bot.Dispose();
         await _api.DisposeAsync();
     }
@@ -46,6 +48,28 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
              "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
              "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
             """, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+
+    /// <summary>The merchant's client, with order A1001 stored and, when asked, the customer opted in to delivery notices.</summary>
+    private async Task<(HttpClient Merchant, HttpClient WeChat)> ShopAsync(bool optIn = true, DateTimeOffset? at = null)
+    {
+        var merchant = _bot.CreateClient();
+        var wechat = _bot.CreateClient();
+        _clients.AddRange([merchant, wechat]);
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        await PutOrderAsync(merchant);
+        if (at is { } time)
+        {
+            _clock.SetUtcNow(time);
+        }
+
+        await SayAsync(wechat, "通知");
+        if (optIn)
+        {
+            Assert.Contains("已开启物流通知", await SayAsync(wechat, "1"), StringComparison.Ordinal);
+        }
+
+        return (merchant, wechat);
+    }
 
     private async Task<string> SayAsync(HttpClient wechat, string text)
     {
@@ -101,12 +125,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [Fact]
     public async Task OutForDelivery_ForAnOptedInCustomer_IsOneMessage_EvenWhenTheEventIsReplayed()
     {
-        using var merchant = _bot.CreateClient();
-        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        await PutOrderAsync(merchant);
-        using var wechat = _bot.CreateClient();
-        await SayAsync(wechat, "通知");
-        Assert.Contains("已开启物流通知", await SayAsync(wechat, "1"), StringComparison.Ordinal);
+        var (merchant, wechat) = await ShopAsync();
 
         using var first = await CourierAsync(wechat, "ev-1", "out_for_delivery");
         Assert.True(await _api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
@@ -128,14 +147,9 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [InlineData(true)]
     public async Task NotOptedIn_OrAfterTd_NoMessage_AndTheConsentRuleIsRecorded(bool optInThenTd)
     {
-        using var merchant = _bot.CreateClient();
-        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        await PutOrderAsync(merchant);
-        using var wechat = _bot.CreateClient();
-        await SayAsync(wechat, "通知");
+        var (merchant, wechat) = await ShopAsync(optIn: optInThenTd);
         if (optInThenTd)
         {
-            await SayAsync(wechat, "1");
             Assert.Contains("已退订", await SayAsync(wechat, "TD"), StringComparison.Ordinal);
         }
 
@@ -151,12 +165,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [Fact]
     public async Task InTransit_IsNotAnnounced()
     {
-        using var merchant = _bot.CreateClient();
-        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        await PutOrderAsync(merchant);
-        using var wechat = _bot.CreateClient();
-        await SayAsync(wechat, "通知");
-        await SayAsync(wechat, "1");
+        var (merchant, wechat) = await ShopAsync();
 
         _clock.Advance(TimeSpan.FromMinutes(1));
         using var courier = await CourierAsync(wechat, "ev-3", "in_transit");
@@ -169,13 +178,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [Fact]
     public async Task DecidedInQuietHours_IsDeferredToSevenOClock_AndSentOnceThen()
     {
-        using var merchant = _bot.CreateClient();
-        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        await PutOrderAsync(merchant);
-        using var wechat = _bot.CreateClient();
-        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
-        await SayAsync(wechat, "通知");
-        await SayAsync(wechat, "1");
+        var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
 
         using var courier = await CourierAsync(wechat, "ev-4", "out_for_delivery");
         Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
@@ -200,13 +203,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [Fact]
     public async Task TdAfterTheNoticeWasDeferred_NothingGoesOutInTheMorning_AndTheRuleIsRecorded()
     {
-        using var merchant = _bot.CreateClient();
-        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        await PutOrderAsync(merchant);
-        using var wechat = _bot.CreateClient();
-        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
-        await SayAsync(wechat, "通知");
-        await SayAsync(wechat, "1");
+        var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
         using var courier = await CourierAsync(wechat, "ev-5", "out_for_delivery");
         Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
 
