@@ -28,7 +28,7 @@ internal sealed class WeChatApiClient
         _quotaRetry = new ResiliencePipelineBuilder<WeChatApiResult> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<WeChatApiResult>
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Status == WeChatApiStatus.Throttled),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Result: { Status: WeChatApiStatus.Throttled } }),
                 MaxRetryAttempts = 3,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
