@@ -28,11 +28,11 @@ internal sealed class StoredAgentInbox(IDocumentStore store) : IAgentInbox
         return activities;
     }
 
-    internal static string KeyOf(Activity activity) => StorageKey.Join(
-        "inbox",
-        activity.Conversation.Channel,
-        activity.Conversation.UserId,
-        $"{activity.Timestamp.ToUnixTimeMilliseconds():D15}-{SafeId(activity.Id)}");
+    internal static string KeyOf(Activity activity) =>
+        StorageKey.Join("inbox", activity.Conversation.Channel, activity.Conversation.UserId, Segment(activity));
+
+    /// <summary>A key segment that sorts activities by time and names each once: "{ms:D15}-{id}".</summary>
+    internal static string Segment(Activity activity) => $"{activity.Timestamp.ToUnixTimeMilliseconds():D15}-{SafeId(activity.Id)}";
 
     // Event ids join user, time and event name with ':' which keys allow; anything else becomes '_'.
     private static string SafeId(string id) =>

@@ -22,7 +22,7 @@ public sealed class EscalationRequests(IDocumentStore store, TimeProvider time)
     public async Task RecordAsync(TurnContext turn, string reason, CancellationToken cancellationToken)
     {
         var request = new EscalationRequest(turn.Conversation, reason, turn.Activity.Id, time.GetUtcNow());
-        var key = StorageKey.Join("escalations", turn.Conversation.Channel, turn.Conversation.UserId, StoredAgentInbox.KeyOf(turn.Activity).Split('/')[^1]);
+        var key = StorageKey.Join("escalations", turn.Conversation.Channel, turn.Conversation.UserId, StoredAgentInbox.Segment(turn.Activity));
         await store.TryWriteAsync(key, JsonSerializer.SerializeToUtf8Bytes(request, HandoffJsonContext.Default.EscalationRequest), WriteCondition.IfAbsent, cancellationToken);
     }
 

@@ -30,34 +30,15 @@ public sealed partial class NoticeJsonContext : JsonSerializerContext;
 public sealed class NoticeLedger(IDocumentStore store)
 {
     private const int MaxRecords = 200;
-    private const int MaxAttempts = 10;
 
     public async Task<IReadOnlyList<NoticeRecord>> ListAsync(ConversationReference customer, CancellationToken cancellationToken) =>
         await store.ReadAsync(Key(customer), cancellationToken) is { } document
             ? JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? []
             : [];
 
-    public async Task RecordAsync(ConversationReference customer, NoticeRecord record, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var document = await store.ReadAsync(Key(customer), cancellationToken);
-            var records = document is null ? [] : JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? [];
-            records.Add(record);
-            if (records.Count > MaxRecords)
-            {
-                records.RemoveRange(0, records.Count - MaxRecords);
-            }
-
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(records, NoticeJsonContext.Default.ListNoticeRecord);
-            if (await store.TryWriteAsync(Key(customer), bytes, WriteCondition.Expect(document?.ETag), cancellationToken) is not null)
-            {
-                return;
-            }
-        }
-
-        throw new StorageConflictException($"Notice ledger of {customer} kept changing.");
-    }
+    public Task RecordAsync(ConversationReference customer, NoticeRecord record, CancellationToken cancellationToken) =>
+        store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,
+            records => [.. (records ?? []).TakeLast(MaxRecords - 1), record], cancellationToken);
 
     /// <summary>Claims the right to send this notice; false when it was claimed before (sent, or being sent).</summary>
     public async Task<bool> TryClaimAsync(ConversationReference customer, string noticeKey, CancellationToken cancellationToken) =>

@@ -13,8 +13,6 @@ public sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt)
 /// </summary>
 public sealed class OrderStore(IDocumentStore store)
 {
-    private const int MaxAttempts = 10;
-
     public async Task<Order?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         var document = await store.ReadAsync(OrderKey(orderId), cancellationToken);
@@ -39,26 +37,14 @@ public sealed class OrderStore(IDocumentStore store)
             WriteCondition.None,
             cancellationToken);
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        var (previous, _) = await store.UpdateAsync(OrderKey(order.OrderId), OrderJsonContext.Default.Order,
+            previous => KeepCourierScan(order, previous), cancellationToken);
+        if (previous is not null && previous.OpenId != order.OpenId)
         {
-            var current = await store.ReadAsync(OrderKey(order.OrderId), cancellationToken);
-            var previous = current is null ? null : JsonSerializer.Deserialize(current.Content.Span, OrderJsonContext.Default.Order);
-            var merged = KeepCourierScan(order, previous);
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(merged, OrderJsonContext.Default.Order);
-            if (await store.TryWriteAsync(OrderKey(order.OrderId), bytes, WriteCondition.Expect(current?.ETag), cancellationToken) is null)
-            {
-                continue;
-            }
-
-            if (previous is not null && previous.OpenId != order.OpenId)
-            {
-                await store.DeleteAsync(IndexKey(previous.OpenId, order.OrderId), cancellationToken);
-            }
-
-            return previous is null;
+            await store.DeleteAsync(IndexKey(previous.OpenId, order.OrderId), cancellationToken);
         }
 
-        throw new StorageConflictException($"Order {order.OrderId} kept changing while it was being replaced.");
+        return previous is null;
     }
 
     /// <summary>The customer's orders, most recent first.</summary>
@@ -113,27 +99,9 @@ public sealed class OrderStore(IDocumentStore store)
     /// </summary>
     public async Task<(Order Before, Order After)?> UpdateAsync(string orderId, Func<Order, Order?> change, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            if (await store.ReadAsync(OrderKey(orderId), cancellationToken) is not { } current)
-            {
-                return null;
-            }
-
-            var before = JsonSerializer.Deserialize(current.Content.Span, OrderJsonContext.Default.Order)!;
-            if (change(before) is not { } after)
-            {
-                return (before, before);
-            }
-
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(after, OrderJsonContext.Default.Order);
-            if (await store.TryWriteAsync(OrderKey(orderId), bytes, WriteCondition.IfMatch(current.ETag), cancellationToken) is not null)
-            {
-                return (before, after);
-            }
-        }
-
-        throw new StorageConflictException($"Order {orderId} kept changing while a shipment update was applied.");
+        var (before, after) = await store.UpdateAsync(OrderKey(orderId), OrderJsonContext.Default.Order,
+            current => current is null ? null : change(current), cancellationToken);
+        return before is null ? null : (before, after!);
     }
 
     private static bool IsTrackingNumber(string value) => OrderIds.IsValid(value);
