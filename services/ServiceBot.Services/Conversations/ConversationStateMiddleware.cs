@@ -1,3 +1,4 @@
+using Mediator;
 using Microsoft.Extensions.Logging;
 using ServiceBot.Services.Storage;
 
@@ -7,9 +8,11 @@ namespace ServiceBot.Services.Conversations;
 /// Loads the conversation, runs the rest of the turn, and saves with a condition (create-if-absent
 /// for a new conversation, If-Match otherwise). When another process saved first, the turn runs
 /// again on the fresh record: no lost update, and a retried activity then finds itself handled.
+/// Domain events the turn raised are published after the save, never for a run that lost.
 /// </summary>
 internal sealed class ConversationStateMiddleware(
     ConversationStateStore store,
+    IPublisher publisher,
     TimeProvider time,
     ILogger<ConversationStateMiddleware> logger) : ITurnMiddleware
 {
@@ -31,6 +34,11 @@ internal sealed class ConversationStateMiddleware(
 
             if (await store.TrySaveAsync(turn.Conversation, turn.State, loaded.ETag, cancellationToken) is not null)
             {
+                foreach (var domainEvent in turn.Events)
+                {
+                    await publisher.Publish(domainEvent, cancellationToken);
+                }
+
                 return;
             }
 

@@ -33,6 +33,30 @@ public sealed class ConversationStateStore(IDocumentStore store)
         return store.TryWriteAsync(KeyOf(conversation), bytes, WriteCondition.Expect(etag), cancellationToken);
     }
 
+    /// <summary>
+    /// Changes a conversation outside a turn (a notice spending a one-time consent): read, change,
+    /// save if nobody saved in between, else again. A turn that lost the race re-runs on the result.
+    /// Returns false, writing nothing, when <paramref name="change"/> does.
+    /// </summary>
+    public async Task<bool> UpdateAsync(ConversationReference conversation, Func<ConversationRecord, bool> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < DocumentStoreExtensions.MaxUpdateAttempts; attempt++)
+        {
+            var loaded = await LoadAsync(conversation, cancellationToken);
+            if (!change(loaded.Record))
+            {
+                return false;
+            }
+
+            if (await TrySaveAsync(conversation, loaded.Record, loaded.ETag, cancellationToken) is not null)
+            {
+                return true;
+            }
+        }
+
+        throw new StorageConflictException($"Conversation {conversation} kept changing; gave up.");
+    }
+
     internal static string KeyOf(ConversationReference conversation) =>
         StorageKey.Join("conversations", conversation.Channel, conversation.UserId);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.DomainEvents;
 
 namespace ServiceBot.Services.Conversations;
 
@@ -10,6 +11,7 @@ public static class ConversationsRegistration
     public static IServiceCollection AddConversations(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddDomainEvents();
         services.AddOptions<DialogOptions>();
         services.TryAddSingleton<ConversationStateStore>();
         services.TryAddSingleton<IAgentInbox, StoredAgentInbox>();

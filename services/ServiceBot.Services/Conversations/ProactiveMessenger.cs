@@ -23,6 +23,12 @@ public enum SendStatus
     /// <summary>The channel is throttling us; try again later.</summary>
     Throttled,
 
+    /// <summary>The channel could not be reached or failed (5xx) after retries; try again later.</summary>
+    Unavailable,
+
+    /// <summary>The user granted no one-time consent for this template (subscribe messages).</summary>
+    NoConsent,
+
     /// <summary>Not configured (e.g. no AppSecret) or the channel refused for another reason.</summary>
     Failed,
 }
@@ -32,6 +38,9 @@ public sealed record SendOutcome(SendStatus Status, string? Detail = null)
     public static SendOutcome Sent { get; } = new(SendStatus.Sent);
 
     public bool IsSent => Status == SendStatus.Sent;
+
+    /// <summary>Worth trying again later: the channel was busy or down, not refusing this message.</summary>
+    public bool IsTransient => Status is SendStatus.Throttled or SendStatus.Unavailable;
 }
 
 /// <summary>

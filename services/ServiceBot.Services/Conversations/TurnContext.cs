@@ -1,9 +1,12 @@
+using Mediator;
+
 namespace ServiceBot.Services.Conversations;
 
 /// <summary>One turn: the activity that came in, the conversation's state, and the replies so far.</summary>
 public sealed class TurnContext(Activity activity, TurnDelivery delivery)
 {
     private readonly List<Reply> _replies = [];
+    private readonly List<INotification> _events = [];
 
     public Activity Activity { get; } = activity;
 
@@ -23,7 +26,16 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
     /// <summary>True when this activity was handled before and the recorded replies were replayed.</summary>
     public bool IsReplay { get; private set; }
 
+    /// <summary>Domain events this turn raised; published once its state is saved.</summary>
+    public IReadOnlyList<INotification> Events => _events;
+
     public void Send(Reply reply) => _replies.Add(reply);
+
+    /// <summary>
+    /// Raises a domain event, published only after the turn's state is saved (a turn re-run after
+    /// a lost save race raises it again on the fresh record, and only the saved run publishes).
+    /// </summary>
+    public void Raise(INotification domainEvent) => _events.Add(domainEvent);
 
     public void SendText(string text) => _replies.Add(Reply.FromText(text));
 
@@ -35,12 +47,14 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
     {
         State = state;
         _replies.Clear();
+        _events.Clear();
         IsReplay = false;
     }
 
     internal void Replay(IReadOnlyList<Reply> replies)
     {
         _replies.Clear();
+        _events.Clear();
         _replies.AddRange(replies);
         IsReplay = true;
     }

@@ -1,3 +1,4 @@
+using Mediator;
 using Quartz;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Policy;
@@ -19,25 +20,30 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
         var data = context.MergedJobDataMap;
         var orderId = data.GetString("orderId")!;
         var status = Enum.Parse<ShipmentStatus>(data.GetString("status")!);
-        var outcome = await notices.ProcessAsync(orderId, status, cancellationToken);
+        var attempt = int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
+        var outcome = await notices.ProcessAsync(orderId, status, attempt, cancellationToken);
         if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
         {
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, Trigger(context.JobDetail.Key, at), cancellationToken);
+            var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, Trigger(context.JobDetail.Key, at, next), cancellationToken);
         }
     }
 
-    public static ITrigger Trigger(JobKey job, DateTimeOffset at) => TriggerBuilder.Create()
+    private const string AttemptKey = "attempt";
+
+    public static ITrigger Trigger(JobKey job, DateTimeOffset at, int attempt = 1) => TriggerBuilder.Create()
         .WithIdentity(job.Name, Group)
         .ForJob(job)
+        .UsingJobData(AttemptKey, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .StartAt(at)
         .WithSimpleSchedule(schedule => schedule.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
         .Build();
 }
 
 /// <summary>Schedules a delivery notice when a parcel reaches a status customers are told about.</summary>
-internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, TimeProvider time) : IShipmentStatusObserver
+internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, NoticeOutbox outbox, TimeProvider time) : INotificationHandler<ShipmentStatusChanged>
 {
-    public async Task OnStatusChangedAsync(ShipmentStatusChanged change, CancellationToken cancellationToken)
+    public async ValueTask Handle(ShipmentStatusChanged change, CancellationToken cancellationToken)
     {
         if (!DeliveryNotices.Announced.Contains(change.To))
         {
@@ -45,6 +51,11 @@ internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, Time
         }
 
         var key = new JobKey(DeliveryNotices.KeyOf(change.Order.OrderId, change.To), DeliveryNoticeJob.Group);
+        if (await outbox.GetAsync(DeliveryNotices.CustomerOf(change.Order), key.Name, cancellationToken) is { State: OutboxState.Sent })
+        {
+            return; // a replayed courier event after the notice went out
+        }
+
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         if (await scheduler.Exists(key, cancellationToken))
         {

@@ -10,14 +10,12 @@ public sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeOff
 /// <summary>
 /// Decides and sends one delivery notice: "your parcel is out for delivery". The scheduler calls it
 /// when the notice is due; it reads the order and the customer's consents and history, asks the
-/// policy, claims the notice key, sends, and records every decision in the ledger.
+/// policy, sends through the outbox (once per key), and records every decision in the ledger.
 /// </summary>
 public sealed class DeliveryNotices(
     OrderStore orders,
-    ConversationStateStore conversations,
+    NoticeSender sender,
     NoticeLedger ledger,
-    ProactiveMessenger messenger,
-    NoticePolicy policy,
     TimeProvider time)
 {
     /// <summary>The statuses a customer is told about; the others are courier bookkeeping.</summary>
@@ -26,7 +24,11 @@ public sealed class DeliveryNotices(
 
     public static string KeyOf(string orderId, ShipmentStatus status) => $"order:{orderId}:{status}";
 
-    public async Task<NoticeOutcome> ProcessAsync(string orderId, ShipmentStatus status, CancellationToken cancellationToken)
+    /// <summary>Orders belong to WeChat customers: their notices go to that conversation.</summary>
+    public static ConversationReference CustomerOf(Order order) => new("wechat", order.OpenId);
+
+    /// <summary>Decides and sends the notice; <paramref name="attempt"/> is 1 at first and counts the retries after a busy channel.</summary>
+    public async Task<NoticeOutcome> ProcessAsync(string orderId, ShipmentStatus status, int attempt, CancellationToken cancellationToken)
     {
         var key = KeyOf(orderId, status);
         if (await orders.GetAsync(orderId, cancellationToken) is not { Shipment: { } shipment } order)
@@ -34,43 +36,32 @@ public sealed class DeliveryNotices(
             return new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
         }
 
-        var customer = new ConversationReference("wechat", order.OpenId);
-        var now = time.GetUtcNow();
+        var customer = CustomerOf(order);
         if (shipment.Status != status)
         {
             // A newer status came in while this one waited: tell the customer the latest, not a backlog.
-            await ledger.RecordAsync(customer, new NoticeRecord(key, NoticeTopic.Delivery, Verdict.Drop, PolicyRule.Superseded, null, now, null, $"now {shipment.Status}"), cancellationToken);
+            await ledger.RecordAsync(customer, new NoticeRecord(key, NoticeTopic.Delivery, Verdict.Drop, PolicyRule.Superseded, null, time.GetUtcNow(), null, $"now {shipment.Status}"), cancellationToken);
             return new NoticeOutcome(Verdict.Drop, PolicyRule.Superseded, null);
         }
 
-        var history = await HistoryAsync(customer, cancellationToken);
-        var decision = policy.Decide(new NoticeCandidate(NoticeTopic.Delivery, key), history, now);
-        if (decision.Verdict == Verdict.Send && !await ledger.TryClaimAsync(customer, key, cancellationToken))
-        {
-            return new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
-        }
-
-        string? detail = null;
-        if (decision.Verdict == Verdict.Send)
-        {
-            var sent = await messenger.SendAsync(customer, [Reply.FromText(Text(order, status))], cancellationToken);
-            detail = sent.IsSent ? null : $"{sent.Status}: {sent.Detail}";
-            decision = sent.IsSent ? decision : NoticeDecision.Drop(PolicyRule.Channel);
-        }
-
-        await ledger.RecordAsync(customer, new NoticeRecord(key, NoticeTopic.Delivery, decision.Verdict, decision.Rule, decision.Channel, now, decision.NotBefore, detail), cancellationToken);
-        return new NoticeOutcome(decision.Verdict, decision.Rule, decision.NotBefore);
+        var notice = new OutgoingNotice(customer, new NoticeCandidate(NoticeTopic.Delivery, key), [Reply.FromText(Text(order, status))], Fields(order, status));
+        return await sender.DecideAndSendAsync(notice, attempt, cancellationToken);
     }
 
-    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, CancellationToken cancellationToken)
+    private static Dictionary<string, string> Fields(Order order, ShipmentStatus status) => new()
     {
-        var record = (await conversations.LoadAsync(customer, cancellationToken)).Record;
-        var sent = (await ledger.ListAsync(customer, cancellationToken))
-            .Where(r => r.Verdict == Verdict.Send && r.Channel is not null)
-            .Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value))
-            .ToArray();
-        return new CustomerHistory(Consents.Of(record), new Dictionary<NoticeTopic, int>(), record.LastUserMessageAt, record.LastUserMessageAt, sent);
-    }
+        ["orderId"] = order.OrderId,
+        ["status"] = status switch
+        {
+            ShipmentStatus.OutForDelivery => "派送中",
+            ShipmentStatus.Arrived => "待取件",
+            ShipmentStatus.Delivered => "已签收",
+            _ => "派送异常",
+        },
+        ["carrier"] = order.Shipment!.Carrier,
+        ["trackingNumber"] = order.Shipment.TrackingNumber,
+        ["location"] = order.Shipment.LatestScan?.Location ?? "",
+    };
 
     private static string Text(Order order, ShipmentStatus status)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Policy;
-using ServiceBot.Services.Shipments;
+using ServiceBot.Services.DomainEvents;
 
 namespace ServiceBot.Services.Notifications;
 
@@ -16,8 +16,11 @@ public static class DeliveryNoticesRegistration
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<ConversationStateStore>();
         services.TryAddSingleton<NoticeLedger>();
+        services.TryAddSingleton<NoticeOutbox>();
+        services.TryAddSingleton<NoticeSender>();
         services.TryAddSingleton<DeliveryNotices>();
-        services.AddSingleton<IShipmentStatusObserver, DeliveryNoticeScheduler>();
+        services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
+        services.AddDomainEvents();
         return services;
     }
 }

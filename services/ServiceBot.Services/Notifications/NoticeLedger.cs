@@ -24,8 +24,7 @@ public sealed partial class NoticeJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Every notice decision per customer (<c>notices/{channel}/{user}</c>): the proof we did not
-/// spam, and the send history the policy decides from. Sends are claimed once per notice key
-/// (<c>notice-claims/{channel}/{user}/{key}</c>, create-if-absent) across retries and instances.
+/// spam, and the send history the policy decides from. Sending once per key is the outbox's job.
 /// </summary>
 public sealed class NoticeLedger(IDocumentStore store)
 {
@@ -40,12 +39,5 @@ public sealed class NoticeLedger(IDocumentStore store)
         store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,
             records => [.. (records ?? []).TakeLast(MaxRecords - 1), record], cancellationToken);
 
-    /// <summary>Claims the right to send this notice; false when it was claimed before (sent, or being sent).</summary>
-    public async Task<bool> TryClaimAsync(ConversationReference customer, string noticeKey, CancellationToken cancellationToken) =>
-        await store.TryWriteAsync(ClaimKey(customer, noticeKey), ReadOnlyMemory<byte>.Empty, WriteCondition.IfAbsent, cancellationToken) is not null;
-
     private static string Key(ConversationReference customer) => StorageKey.Join("notices", customer.Channel, customer.UserId);
-
-    private static string ClaimKey(ConversationReference customer, string noticeKey) =>
-        StorageKey.Join("notice-claims", customer.Channel, customer.UserId, noticeKey.Replace('/', '_'));
 }

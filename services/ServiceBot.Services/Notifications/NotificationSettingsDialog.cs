@@ -39,13 +39,13 @@ internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<Pol
             case 2:
                 var topic = pick == 1 ? NoticeTopic.Delivery : NoticeTopic.Promotion;
                 var optIn = !consents.IsOptedIn(topic);
-                Consents.Property.Set(context.Turn, consents.With(new ConsentChange(topic, optIn, now, source, shown)));
+                Consents.Record(context.Turn, new ConsentChange(topic, optIn, now, source, shown));
                 context.SendText(Confirmation(topic, optIn, english: false), Confirmation(topic, optIn, english: true));
                 return Task.FromResult(DialogStep.Complete<NotificationSettingsState>());
             case 3:
-                Consents.Property.Set(context.Turn, consents
-                    .With(new ConsentChange(NoticeTopic.Delivery, false, now, source, shown))
-                    .With(new ConsentChange(NoticeTopic.Promotion, false, now, source, shown)));
+                Consents.Record(context.Turn,
+                    new ConsentChange(NoticeTopic.Delivery, false, now, source, shown),
+                    new ConsentChange(NoticeTopic.Promotion, false, now, source, shown));
                 context.SendText("好的，两类通知都已关闭。", "Done: both kinds of notice are off.");
                 return Task.FromResult(DialogStep.Complete<NotificationSettingsState>());
             default:

@@ -10,6 +10,8 @@ public static class NotificationsRegistration
     public static IServiceCollection AddNotificationSettings(this IServiceCollection services)
     {
         services.AddSingleton<IGlobalCommand, UnsubscribeCommand>();
+        services.AddSingleton<IGlobalCommand, SubscribePopupCommand>();
+        services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
         services.AddDialog<NotificationSettingsDialog>();
         services.AddSingleton<ITopic, NotificationSettingsTopic>();
         return services;

@@ -34,12 +34,7 @@ internal sealed class UnsubscribeCommand(TimeProvider time) : IGlobalCommand
 
     private void RevokeAll(TurnContext turn, ConsentSource source, string text)
     {
-        var consents = Consents.Of(turn.State);
-        foreach (var topic in Enum.GetValues<NoticeTopic>())
-        {
-            consents = consents.With(new ConsentChange(topic, false, time.GetUtcNow(), source, text));
-        }
-
-        Consents.Property.Set(turn, consents);
+        var now = time.GetUtcNow();
+        Consents.Record(turn, [.. Enum.GetValues<NoticeTopic>().Select(topic => new ConsentChange(topic, false, now, source, text))]);
     }
 }

@@ -51,6 +51,9 @@ public enum PolicyRule
 
     /// <summary>Not a policy rule: a newer shipment status arrived while this notice waited.</summary>
     Superseded,
+
+    /// <summary>Not a policy rule: the channel was busy or down (45009/45047/5xx after retries); tried again later.</summary>
+    Retry,
 }
 
 public sealed record NoticeDecision(Verdict Verdict, PolicyRule Rule, NoticeChannel? Channel = null, DateTimeOffset? NotBefore = null)

@@ -48,7 +48,9 @@ public sealed class NoticePolicy(PolicyOptions options)
             return NoticeDecision.Defer(PolicyRule.QuietHours, open);
         }
 
-        if (history.LastUserMessageAt is { } last && now - last < options.ServiceWindow
+        // A customer-service message needs the standing opt-in; a one-time consent is spent on a subscribe message.
+        if (history.Consents.IsOptedIn(candidate.Topic)
+            && history.LastUserMessageAt is { } last && now - last < options.ServiceWindow
             && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last) < options.ServiceMessagesPerWindow)
         {
             return NoticeDecision.Send(NoticeChannel.CustomerService);

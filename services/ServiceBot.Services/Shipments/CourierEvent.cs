@@ -1,3 +1,4 @@
+using Mediator;
 using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Shipments;
@@ -27,5 +28,9 @@ public enum CourierEventOutcome
     UnknownTrackingNumber,
 }
 
-/// <summary>A shipment changed status: what the notice and the audit consumers are told.</summary>
-public sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event);
+/// <summary>
+/// A shipment is at a new status (domain event). Raised once per change, and again when the same
+/// courier event is replayed while the shipment is still at that status, so a crash between saving
+/// the order and announcing the change loses nothing; consumers are idempotent.
+/// </summary>
+public sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event) : INotification;

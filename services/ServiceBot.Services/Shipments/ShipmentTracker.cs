@@ -1,3 +1,4 @@
+using Mediator;
 using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Shipments;
@@ -7,7 +8,7 @@ namespace ServiceBot.Services.Shipments;
 /// an event older than the latest scan, or one that would move the parcel backwards, changes
 /// nothing; the same event id again is a no-op (the order keeps its last event ids).
 /// </summary>
-public sealed class ShipmentTracker(OrderStore orders, IEnumerable<IShipmentStatusObserver> observers)
+public sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
 {
     internal const int RememberedEvents = 32;
 
@@ -30,13 +31,13 @@ public sealed class ShipmentTracker(OrderStore orders, IEnumerable<IShipmentStat
             return (CourierEventOutcome.UnknownTrackingNumber, null);
         }
 
-        if (outcome == CourierEventOutcome.Applied && change.Before.Shipment!.Status != change.After.Shipment!.Status)
+        var before = change.Before.Shipment!.Status;
+        var after = change.After.Shipment!.Status;
+        var changed = outcome == CourierEventOutcome.Applied && before != after;
+        var replayedAtThisStatus = outcome == CourierEventOutcome.Duplicate && after == courierEvent.Status;
+        if (changed || replayedAtThisStatus)
         {
-            var statusChanged = new ShipmentStatusChanged(change.After, change.Before.Shipment.Status, change.After.Shipment.Status, courierEvent);
-            foreach (var observer in observers)
-            {
-                await observer.OnStatusChangedAsync(statusChanged, cancellationToken);
-            }
+            await publisher.Publish(new ShipmentStatusChanged(change.After, before, after, courierEvent), cancellationToken);
         }
 
         return (outcome, change.After);
@@ -79,10 +80,4 @@ public sealed class ShipmentTracker(OrderStore orders, IEnumerable<IShipmentStat
     // An exception can happen at any point, and the parcel moves on from one.
     private static bool IsBackwards(ShipmentStatus current, ShipmentStatus next) =>
         next != ShipmentStatus.Exception && current != ShipmentStatus.Exception && next < current;
-}
-
-/// <summary>Told when a shipment's status changes (notices, audit).</summary>
-public interface IShipmentStatusObserver
-{
-    Task OnStatusChangedAsync(ShipmentStatusChanged change, CancellationToken cancellationToken);
 }

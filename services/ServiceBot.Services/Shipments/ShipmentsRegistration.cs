@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServiceBot.Services.DomainEvents;
 using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Shipments;
@@ -10,6 +11,7 @@ public static class ShipmentsRegistration
     {
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<ShipmentTracker>();
+        services.AddDomainEvents();
         return services;
     }
 }

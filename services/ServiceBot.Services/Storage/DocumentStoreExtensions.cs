@@ -6,7 +6,7 @@ namespace ServiceBot.Services.Storage;
 
 public static class DocumentStoreExtensions
 {
-    private const int MaxUpdateAttempts = 10;
+    internal const int MaxUpdateAttempts = 10;
 
     /// <summary>
     /// Read-modify-write of one JSON document under optimistic concurrency: reads it (null when

@@ -200,19 +200,33 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         Assert.Equal(["Defer", "Send"], (await AuditAsync(merchant)).Select(r => r.Verdict.ToString()));
     }
 
-    [Fact]
-    public async Task TdAfterTheNoticeWasDeferred_NothingGoesOutInTheMorning_AndTheRuleIsRecorded()
+    [Theory]
+    [InlineData("退订")]
+    [InlineData("unfollow")]
+    public async Task WithdrawingAfterTheNoticeWasDeferred_CancelsItAtOnce_NothingGoesOutInTheMorning(string how)
     {
         var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
         using var courier = await CourierAsync(wechat, "ev-5", "out_for_delivery");
         Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
 
-        Assert.Contains("已退订", await SayAsync(wechat, "退订"), StringComparison.Ordinal);
+        if (how == "unfollow")
+        {
+            using var unfollow = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId), Ct);
+            unfollow.EnsureSuccessStatusCode();
+        }
+        else
+        {
+            Assert.Contains("已退订", await SayAsync(wechat, how), StringComparison.Ordinal);
+        }
+
+        // Cancelled when the withdrawal is saved, not when the morning comes.
+        var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
+        Assert.False(await scheduler.Exists(new JobKey(DeliveryNotices.KeyOf("A1001", ServiceBot.Services.Orders.ShipmentStatus.OutForDelivery), DeliveryNoticeJob.Group), Ct));
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero)); // 07:00 in Shanghai
-        await NoticeSettledAsync("OutForDelivery");
 
         Assert.Empty(_api.CustomerMessages);
         var audit = await AuditAsync(merchant);
         Assert.Equal([("Defer", "QuietHours"), ("Drop", "Consent")], audit.Select(r => (r.Verdict.ToString(), r.Rule.ToString())));
+        Assert.Equal(how == "unfollow" ? "cancelled: consent withdrawn (unfollow)" : "cancelled: consent withdrawn (keyword)", audit[^1].Detail);
     }
 }

@@ -108,6 +108,16 @@ public sealed class NoticePolicyTests
             Policy.Decide(Delivery, CustomerHistory.Empty with { OneTimeConsents = new Dictionary<NoticeTopic, int> { [NoticeTopic.Delivery] = 1 } }, At("2026-11-23 12:00")));
 
     [Fact]
+    public void AOneTimeConsent_WithoutTheOptIn_IsSpentOnASubscribeMessage_EvenInsideTheServiceWindow() =>
+        Assert.Equal(
+            NoticeDecision.Send(NoticeChannel.SubscribeMessage),
+            Policy.Decide(Delivery, History("2026-11-23 11:00") with
+            {
+                Consents = Consents.None,
+                OneTimeConsents = new Dictionary<NoticeTopic, int> { [NoticeTopic.Delivery] = 1 },
+            }, At("2026-11-23 12:00")));
+
+    [Fact]
     public void TheSameKeyTwice_IsDroppedByTheOnceRule() =>
         Assert.Equal(
             NoticeDecision.Drop(PolicyRule.Once),

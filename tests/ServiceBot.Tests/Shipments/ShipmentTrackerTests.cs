@@ -1,3 +1,4 @@
+using Mediator;
 using Moq;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Shipments;
@@ -70,25 +71,37 @@ public sealed class ShipmentTrackerTests
     }
 
     [Fact]
-    public async Task Tracker_TellsObserversOncePerChange_NotForReplaysOrStaleEvents()
+    public async Task Tracker_AnnouncesEachChange_AndAReplayAtTheSameStatus_NeverAStaleOrUnknownEvent()
     {
         var orders = new OrderStore(new InMemoryDocumentStore());
         await orders.PutAsync(InTransitAt(Now), Ct);
-        var observer = new Mock<IShipmentStatusObserver>();
-        var tracker = new ShipmentTracker(orders, [observer.Object]);
+        var publisher = new Mock<IPublisher>();
+        var tracker = new ShipmentTracker(orders, publisher.Object);
 
         var first = await tracker.ApplyAsync(Event("e5", ShipmentStatus.OutForDelivery, Now.AddMinutes(5)), Ct);
         var replay = await tracker.ApplyAsync(Event("e5", ShipmentStatus.OutForDelivery, Now.AddMinutes(5)), Ct);
         var older = await tracker.ApplyAsync(Event("e6", ShipmentStatus.InTransit, Now.AddMinutes(1)), Ct);
         var unknown = await tracker.ApplyAsync(Event("e7", ShipmentStatus.Delivered, Now) with { TrackingNumber = "NOPE1" }, Ct);
+        var delivered = await tracker.ApplyAsync(Event("e8", ShipmentStatus.Delivered, Now.AddHours(1)), Ct);
+        var lateReplay = await tracker.ApplyAsync(Event("e5", ShipmentStatus.OutForDelivery, Now.AddMinutes(5)), Ct);
 
         Assert.Equal(
-            [CourierEventOutcome.Applied, CourierEventOutcome.Duplicate, CourierEventOutcome.Stale, CourierEventOutcome.UnknownTrackingNumber],
-            new[] { first.Outcome, replay.Outcome, older.Outcome, unknown.Outcome });
-        observer.Verify(o => o.OnStatusChangedAsync(
+            [CourierEventOutcome.Applied, CourierEventOutcome.Duplicate, CourierEventOutcome.Stale, CourierEventOutcome.UnknownTrackingNumber,
+                CourierEventOutcome.Applied, CourierEventOutcome.Duplicate],
+            new[] { first.Outcome, replay.Outcome, older.Outcome, unknown.Outcome, delivered.Outcome, lateReplay.Outcome });
+
+        // The replay is announced again (a crash between saving and announcing loses nothing; the
+        // scheduler is idempotent), but once the parcel moved on, the old event announces nothing.
+        publisher.Verify(p => p.Publish(
             It.Is<ShipmentStatusChanged>(c => c.From == ShipmentStatus.InTransit && c.To == ShipmentStatus.OutForDelivery && c.Order.OrderId == "A1"),
             It.IsAny<CancellationToken>()), Times.Once);
-        observer.VerifyNoOtherCalls();
-        Assert.Equal(ShipmentStatus.OutForDelivery, (await orders.GetAsync("A1", Ct))!.Shipment!.Status);
+        publisher.Verify(p => p.Publish(
+            It.Is<ShipmentStatusChanged>(c => c.From == ShipmentStatus.OutForDelivery && c.To == ShipmentStatus.OutForDelivery),
+            It.IsAny<CancellationToken>()), Times.Once);
+        publisher.Verify(p => p.Publish(
+            It.Is<ShipmentStatusChanged>(c => c.From == ShipmentStatus.OutForDelivery && c.To == ShipmentStatus.Delivered),
+            It.IsAny<CancellationToken>()), Times.Once);
+        publisher.VerifyNoOtherCalls();
+        Assert.Equal(ShipmentStatus.Delivered, (await orders.GetAsync("A1", Ct))!.Shipment!.Status);
     }
 }

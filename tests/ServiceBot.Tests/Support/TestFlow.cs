@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Quartz;
 using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
@@ -27,6 +28,9 @@ public sealed class TestFlow
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<IDocumentStore>(Store)
+
+            // Domain-event handlers schedule and cancel Quartz jobs: a real, unstarted, in-memory scheduler.
+            .AddQuartz()
             .AddConversations()
             .AddMainMenu();
         configure?.Invoke(services);

@@ -26,16 +26,7 @@ public sealed class WeChatOptions
     /// <summary>Largest webhook body accepted; WeChat's messages are a few KB.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
-    public WeChatTemplateOptions Templates { get; set; } = new();
-
     public bool SafeModeEnabled => !string.IsNullOrEmpty(EncodingAESKey);
-}
-
-public sealed class WeChatTemplateOptions
-{
-    public string? Delivery { get; set; }
-
-    public string? Promotion { get; set; }
 }
 
 internal sealed class WeChatOptionsValidator : IValidateOptions<WeChatOptions>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Notifications;
 
 namespace ServiceBot.Bot.Channels.WeChat;
 
@@ -32,6 +33,7 @@ internal static class WeChatRegistration
         services.TryAddSingleton<AccessTokenCache>();
         services.TryAddSingleton<WeChatApiClient>();
         services.AddSingleton<IChannelSender, WeChatCustomerServiceSender>();
+        services.TryAddSingleton<ISubscribeMessageSender, WeChatSubscribeMessageSender>();
         services.TryAddSingleton<BackgroundTurns>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
         services.TryAddSingleton<WeChatWebhook>();

@@ -132,14 +132,14 @@ internal sealed class WeChatApiClient
             using var response = await Http().PostAsync($"{path}?access_token={Uri.EscapeDataString(token)}", content, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}");
+                return WeChatApiResult.Unreachable($"HTTP {(int)response.StatusCode}");
             }
 
             return ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return WeChatApiResult.Failure(e.GetType().Name);
+            return WeChatApiResult.Unreachable(e.GetType().Name);
         }
     }
 

@@ -1,3 +1,5 @@
+using ServiceBot.Services.Conversations;
+
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
 public enum WeChatApiStatus
@@ -22,7 +24,10 @@ public enum WeChatApiStatus
     /// <summary>No AppSecret is configured, so nothing can be sent.</summary>
     NotConfigured,
 
-    /// <summary>The API could not be reached, answered 5xx after retries, or refused for another reason.</summary>
+    /// <summary>The API could not be reached, timed out, or answered 5xx after retries: worth trying later.</summary>
+    Unavailable,
+
+    /// <summary>WeChat refused for another reason (the errcode says which).</summary>
     Failed,
 }
 
@@ -45,6 +50,19 @@ public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string
     }, errCode, errMsg);
 
     public static WeChatApiResult Failure(string reason) => new(WeChatApiStatus.Failed, -1, reason);
+
+    public static WeChatApiResult Unreachable(string reason) => new(WeChatApiStatus.Unavailable, -1, reason);
+
+    /// <summary>What a proactive send came to, channel-neutral.</summary>
+    public SendOutcome ToSendOutcome() => IsOk ? SendOutcome.Sent : new SendOutcome(Status switch
+    {
+        WeChatApiStatus.WindowClosed => SendStatus.WindowClosed,
+        WeChatApiStatus.Unfollowed => SendStatus.Unreachable,
+        WeChatApiStatus.Throttled => SendStatus.Throttled,
+        WeChatApiStatus.Unavailable => SendStatus.Unavailable,
+        WeChatApiStatus.NoConsent => SendStatus.NoConsent,
+        _ => SendStatus.Failed,
+    }, $"{Status} ({ErrCode})");
 }
 
 /// <summary>A downloaded media file, or why it could not be had.</summary>
@@ -55,7 +73,7 @@ public sealed class WeChatTokenException : Exception
 {
     public WeChatTokenException()
     {
-        Outcome = WeChatApiResult.Failure("token unavailable");
+        Outcome = WeChatApiResult.Unreachable("token unavailable");
     }
 
     public WeChatTokenException(string message)
@@ -67,7 +85,7 @@ public sealed class WeChatTokenException : Exception
     public WeChatTokenException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Outcome = WeChatApiResult.Failure(message);
+        Outcome = WeChatApiResult.Unreachable(message);
     }
 
     public WeChatTokenException(WeChatApiResult result)

@@ -14,13 +14,7 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api) : IChanne
             var result = await api.SendCustomerMessageAsync(conversation.UserId, reply, cancellationToken);
             if (!result.IsOk)
             {
-                return new SendOutcome(result.Status switch
-                {
-                    WeChatApiStatus.WindowClosed => SendStatus.WindowClosed,
-                    WeChatApiStatus.Unfollowed => SendStatus.Unreachable,
-                    WeChatApiStatus.Throttled => SendStatus.Throttled,
-                    _ => SendStatus.Failed,
-                }, $"{result.Status} ({result.ErrCode})");
+                return result.ToSendOutcome();
             }
         }
 

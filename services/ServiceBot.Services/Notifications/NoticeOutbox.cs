@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Notifications;
+
+/// <summary>Where a notice's send stands: claimed and being sent, or accepted by the channel.</summary>
+public enum OutboxState
+{
+    [JsonStringEnumMemberName("sending")]
+    Sending,
+
+    [JsonStringEnumMemberName("sent")]
+    Sent,
+}
+
+/// <summary>The outbox entry of one notice key (<c>notice-claims/{channel}/{user}/{key}</c>).</summary>
+public sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(OutboxEntry))]
+internal sealed partial class OutboxJsonContext : JsonSerializerContext;
+
+public enum OutboxVerdict
+{
+    /// <summary>This call claimed the key and the channel accepted the notice.</summary>
+    Sent,
+
+    /// <summary>The key was sent before: nothing was sent now.</summary>
+    AlreadySent,
+
+    /// <summary>Another attempt holds the key right now (or held it when its process died): try at <see cref="OutboxResult.RetryAt"/>.</summary>
+    InFlight,
+
+    /// <summary>The channel did not take it; the claim is released so a later attempt may send it.</summary>
+    NotSent,
+}
+
+public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = null, DateTimeOffset? RetryAt = null, DateTimeOffset? SentAt = null);
+
+/// <summary>
+/// Sends each notice key at most once, across retries, restarts and instances, and loses none to a
+/// crash. Before the send, the key's entry is created if absent as <c>sending</c>; after the channel
+/// accepts, it becomes <c>sent</c>; if the channel does not take it, the entry is removed again.
+/// An entry left <c>sending</c> by a process that died is taken over (If-Match) once its lease runs
+/// out, and the send is made then. The one window for a second copy is a crash between the
+/// channel's acceptance and the one write that marks it sent.
+/// </summary>
+public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time)
+{
+    /// <summary>How long a claim protects an attempt; a send is cut off well before it runs out.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromMinutes(2);
+
+    public async Task<OutboxResult> SendOnceAsync(
+        ConversationReference customer, string noticeKey, Func<CancellationToken, Task<SendOutcome>> send, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(customer, noticeKey);
+        var now = time.GetUtcNow();
+        var etag = await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sending, now, 1)), WriteCondition.IfAbsent, cancellationToken);
+        var attempt = 1;
+        if (etag is null)
+        {
+            if (await store.ReadAsync(key, cancellationToken) is not { } document)
+            {
+                // Released between our write and our read: the next attempt will find it free.
+                return new OutboxResult(OutboxVerdict.InFlight, RetryAt: now);
+            }
+
+            var entry = Deserialize(document);
+            if (entry.State == OutboxState.Sent)
+            {
+                return new OutboxResult(OutboxVerdict.AlreadySent, SentAt: entry.Since);
+            }
+
+            if (now < entry.Since + Lease)
+            {
+                return new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease);
+            }
+
+            attempt = entry.Attempt + 1;
+            etag = await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sending, now, attempt)), WriteCondition.IfMatch(document.ETag), cancellationToken);
+            if (etag is null)
+            {
+                return new OutboxResult(OutboxVerdict.InFlight, RetryAt: now + Lease);
+            }
+        }
+
+        SendOutcome outcome;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(SendTimeout);
+            try
+            {
+                outcome = await send(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                outcome = new SendOutcome(SendStatus.Unavailable, "timed out");
+            }
+        }
+
+        if (!outcome.IsSent)
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+            return new OutboxResult(OutboxVerdict.NotSent, outcome);
+        }
+
+        // Marked even if the caller is shutting down: the channel has it, so it must never go again.
+        var sentAt = time.GetUtcNow();
+        await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sent, sentAt, attempt)), WriteCondition.None, CancellationToken.None);
+        return new OutboxResult(OutboxVerdict.Sent, outcome, SentAt: sentAt);
+    }
+
+    /// <summary>The entry for a key, or null when it was never claimed (or released).</summary>
+    public async Task<OutboxEntry?> GetAsync(ConversationReference customer, string noticeKey, CancellationToken cancellationToken) =>
+        await store.ReadAsync(KeyOf(customer, noticeKey), cancellationToken) is { } document ? Deserialize(document) : null;
+
+    private static byte[] Serialize(OutboxEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, OutboxJsonContext.Default.OutboxEntry);
+
+    // Claims written before the outbox had states were empty documents, written only to send.
+    private static OutboxEntry Deserialize(StoredDocument document) => document.Content.IsEmpty
+        ? new OutboxEntry(OutboxState.Sent, DateTimeOffset.MinValue, 1)
+        : JsonSerializer.Deserialize(document.Content.Span, OutboxJsonContext.Default.OutboxEntry)
+            ?? throw new InvalidDataException("An outbox entry is stored as null.");
+
+    private static string KeyOf(ConversationReference customer, string noticeKey) =>
+        StorageKey.Join("notice-claims", customer.Channel, customer.UserId, noticeKey.Replace('/', '_'));
+}

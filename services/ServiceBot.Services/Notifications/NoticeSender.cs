@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Policy;
+
+namespace ServiceBot.Services.Notifications;
+
+/// <summary>A notice ready to go: to whom, what (the policy's candidate), the message, and the values a subscribe template is filled from.</summary>
+public sealed record OutgoingNotice(
+    ConversationReference Customer,
+    NoticeCandidate Candidate,
+    IReadOnlyList<Reply> Message,
+    IReadOnlyDictionary<string, string> TemplateValues,
+    Uri? Page = null);
+
+/// <summary>
+/// The one road every notice takes, delivery or promotion: the customer's history is read, the
+/// policy decides, a send goes through the outbox on the channel the policy chose (a subscribe
+/// message spends a one-time consent, given back if the send fails), and the decision is recorded.
+/// A busy or failing channel means a retry later with back-off; a refusal (43004, 45015) a drop with the reason.
+/// </summary>
+public sealed class NoticeSender(
+    ConversationStateStore conversations,
+    NoticeLedger ledger,
+    NoticeOutbox outbox,
+    NoticePolicy policy,
+    ProactiveMessenger messenger,
+    ISubscribeMessageSender subscribeMessages,
+    IOptions<SubscribeTemplateOptions> templates,
+    TimeProvider time)
+{
+    /// <summary>Tries while the channel is busy or down: after 1, 2, 4, 8 and 16 minutes, then the notice is dropped.</summary>
+    public const int MaxAttempts = 6;
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
+
+    /// <summary>What the policy would decide now, and the history it decided from.</summary>
+    public async Task<(NoticeDecision Decision, CustomerHistory History)> DecideAsync(ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken)
+    {
+        var history = await HistoryAsync(customer, candidate, cancellationToken);
+        return (policy.Decide(candidate, history, time.GetUtcNow()), history);
+    }
+
+    public async Task<NoticeOutcome> DecideAndSendAsync(OutgoingNotice notice, int attempt, CancellationToken cancellationToken)
+    {
+        var (customer, candidate) = (notice.Customer, notice.Candidate);
+        var (decision, _) = await DecideAsync(customer, candidate, cancellationToken);
+        if (decision.Verdict != Verdict.Send)
+        {
+            return await RecordAsync(notice, decision, null, cancellationToken);
+        }
+
+        var channel = decision.Channel!.Value;
+        string? template = null;
+        if (channel == NoticeChannel.SubscribeMessage)
+        {
+            template = templates.Value.TemplateFor(candidate.Topic);
+            if (template is null || !await SpendOneTimeConsentAsync(notice, cancellationToken))
+            {
+                return await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Channel), "no one-time consent left for the template", cancellationToken);
+            }
+        }
+
+        var result = await outbox.SendOnceAsync(customer, candidate.Key, ct => channel == NoticeChannel.CustomerService
+            ? messenger.SendAsync(customer, notice.Message, ct)
+            : subscribeMessages.SendAsync(customer, template!, templates.Value.Fill(candidate.Topic, notice.TemplateValues), notice.Page, ct),
+            cancellationToken);
+        switch (result.Verdict)
+        {
+            case OutboxVerdict.Sent:
+                return await RecordAsync(notice, decision, null, cancellationToken, result.SentAt);
+            case OutboxVerdict.AlreadySent:
+                // The process died after the channel took it, before the ledger heard: complete the ledger now.
+                if (!(await ledger.ListAsync(customer, cancellationToken)).Any(r => r.Key == candidate.Key && r.Verdict == Verdict.Send))
+                {
+                    await RecordAsync(notice, decision, "recorded after a restart", cancellationToken, result.SentAt);
+                }
+
+                return new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
+            case OutboxVerdict.InFlight:
+                return new NoticeOutcome(Verdict.Defer, PolicyRule.Once, result.RetryAt);
+            default:
+                if (channel == NoticeChannel.SubscribeMessage)
+                {
+                    await conversations.UpdateAsync(customer, record => Change(record, c => c.Refund(candidate.Key)) is true, cancellationToken);
+                }
+
+                var send = result.Send!;
+                var detail = $"{send.Status}: {send.Detail}";
+                return send.IsTransient && attempt < MaxAttempts
+                    ? await RecordAsync(notice, NoticeDecision.Defer(PolicyRule.Retry, time.GetUtcNow() + FirstRetry * Math.Pow(2, attempt - 1)), detail, cancellationToken)
+                    : await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Channel), detail, cancellationToken);
+        }
+    }
+
+    private async Task<NoticeOutcome> RecordAsync(OutgoingNotice notice, NoticeDecision decision, string? detail, CancellationToken cancellationToken, DateTimeOffset? at = null)
+    {
+        var record = new NoticeRecord(notice.Candidate.Key, notice.Candidate.Topic, decision.Verdict, decision.Rule, decision.Channel,
+            at ?? time.GetUtcNow(), decision.NotBefore, detail);
+        await ledger.RecordAsync(notice.Customer, record, cancellationToken);
+        return new NoticeOutcome(decision.Verdict, decision.Rule, decision.NotBefore);
+    }
+
+    // Spent before the send, by notice key, so a retry of the same notice finds it spent on itself.
+    private async Task<bool> SpendOneTimeConsentAsync(OutgoingNotice notice, CancellationToken cancellationToken)
+    {
+        var spent = false;
+        await conversations.UpdateAsync(notice.Customer, record =>
+        {
+            var after = Change(record, c => c.Spend(notice.Candidate.Topic, notice.Candidate.Key));
+            spent = after is not null;
+            return after is true;
+        }, cancellationToken);
+        return spent;
+    }
+
+    /// <summary>Applies a consent change to the record: null when it cannot be made, false when nothing changed, true when written.</summary>
+    private static bool? Change(ConversationRecord record, Func<Consents, Consents?> change)
+    {
+        var before = Consents.Of(record);
+        if (change(before) is not { } after)
+        {
+            return null;
+        }
+
+        if (ReferenceEquals(after, before))
+        {
+            return false;
+        }
+
+        Consents.Property.Set(record, after);
+        return true;
+    }
+
+    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken)
+    {
+        var record = (await conversations.LoadAsync(customer, cancellationToken)).Record;
+        var consents = Consents.Of(record);
+        var sent = (await ledger.ListAsync(customer, cancellationToken))
+            .Where(r => r.Verdict == Verdict.Send && r.Channel is not null)
+            .Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value))
+            .ToArray();
+        var oneTime = new Dictionary<NoticeTopic, int> { [candidate.Topic] = consents.OneTimeAvailable(candidate.Topic, candidate.Key) };
+        return new CustomerHistory(consents, oneTime, record.LastUserMessageAt, record.LastUserActivityAt, sent);
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Time.Testing;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Notifications;
+using ServiceBot.Tests.Support;
+
+namespace ServiceBot.Tests.Notifications;
+
+/// <summary>Each notice key is sent at most once and never lost to a crash between claim and send.</summary>
+public sealed class NoticeOutboxTests
+{
+    private static readonly ConversationReference Customer = new("wechat", "o-1");
+    private readonly InMemoryDocumentStore _store = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
+    private int _sends;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private NoticeOutbox Outbox() => new(_store, _clock);
+
+    private Func<CancellationToken, Task<SendOutcome>> Send(SendOutcome outcome) => _ =>
+    {
+        Interlocked.Increment(ref _sends);
+        return Task.FromResult(outcome);
+    };
+
+    [Fact]
+    public async Task Sent_IsMarkedSent_AndTheSameKeyNeverGoesAgain()
+    {
+        var first = await Outbox().SendOnceAsync(Customer, "order:A1:OutForDelivery", Send(SendOutcome.Sent), Ct);
+        var again = await Outbox().SendOnceAsync(Customer, "order:A1:OutForDelivery", Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal((OutboxVerdict.Sent, OutboxVerdict.AlreadySent), (first.Verdict, again.Verdict));
+        Assert.Equal(1, _sends);
+        Assert.Equal(OutboxState.Sent, (await Outbox().GetAsync(Customer, "order:A1:OutForDelivery", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task NotTaken_ReleasesTheKey_SoALaterAttemptSendsIt()
+    {
+        var busy = await Outbox().SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct);
+        Assert.Equal(OutboxVerdict.NotSent, busy.Verdict);
+        Assert.Null(await Outbox().GetAsync(Customer, "k", Ct));
+
+        var later = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal(OutboxVerdict.Sent, later.Verdict);
+        Assert.Equal(2, _sends);
+    }
+
+    [Fact]
+    public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsTakenOverAndSentOnce()
+    {
+        // A process claimed the key and died before the channel answered.
+        var dying = new TaskCompletionSource<SendOutcome>();
+        var crashed = Outbox().SendOnceAsync(Customer, "k", _ => dying.Task, Ct);
+
+        var meanwhile = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+        Assert.Equal(OutboxVerdict.InFlight, meanwhile.Verdict);
+        Assert.Equal(_clock.GetUtcNow() + NoticeOutbox.Lease, meanwhile.RetryAt);
+
+        _clock.Advance(NoticeOutbox.Lease - TimeSpan.FromSeconds(1));
+        Assert.Equal(OutboxVerdict.InFlight, (await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct)).Verdict);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var recovered = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+        Assert.Equal(OutboxVerdict.Sent, recovered.Verdict);
+        Assert.Equal(1, _sends);
+        Assert.Equal(2, (await Outbox().GetAsync(Customer, "k", Ct))!.Attempt);
+        Assert.False(crashed.IsCompleted);
+    }
+
+    [Fact]
+    public async Task ManyAttemptsAtOnce_OneSend()
+    {
+        var gate = new TaskCompletionSource();
+        async Task<SendOutcome> SlowSend(CancellationToken _)
+        {
+            Interlocked.Increment(ref _sends);
+            await gate.Task;
+            return SendOutcome.Sent;
+        }
+
+        var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Outbox().SendOnceAsync(Customer, "k", SlowSend, Ct), Ct)).ToArray();
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (_sends == 0 || attempts.Count(a => a.IsCompleted) < 7)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the other attempts did not come back while one was sending");
+            await Task.Delay(1, Ct);
+        }
+
+        gate.SetResult();
+        var verdicts = (await Task.WhenAll(attempts)).Select(r => r.Verdict).ToArray();
+
+        Assert.Equal(1, _sends);
+        Assert.Equal(1, verdicts.Count(v => v == OutboxVerdict.Sent));
+        Assert.Equal(7, verdicts.Count(v => v == OutboxVerdict.InFlight));
+    }
+}
