@@ -33,6 +33,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         _bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
         _bot.Settings["Couriers:sf:Secret"] = "s";
         _bot.Settings["Merchant:ApiKey"] = "k";
+        _bot.Settings["WeChat:Templates:Delivery"] = "tpl-delivery";
     }
 
     public async ValueTask DisposeAsync()
@@ -160,6 +161,33 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         Assert.Empty(_api.CustomerMessages);
         var dropped = Assert.Single(await AuditAsync(merchant));
         Assert.Equal(("Drop", "Consent"), (dropped.Verdict.ToString(), dropped.Rule.ToString()));
+    }
+
+    [Fact]
+    public async Task APopupAccept_WithoutTheOptIn_CarriesExactlyOneSubscribeMessage_ARetriedPopupCountsOnce()
+    {
+        var (merchant, wechat) = await ShopAsync(optIn: false);
+        for (var copy = 0; copy < 2; copy++)
+        {
+            // WeChat retries the same event (same user, CreateTime and event): one consent, not two.
+            using var popup = await wechat.SendAsync(WeChatWire.Encrypted(
+                WeChatWire.SubscribePopup(_openId, 1_763_870_500, ("tpl-delivery", true), ("tpl-other", true)), _openId), Ct);
+            popup.EnsureSuccessStatusCode();
+        }
+
+        using var outForDelivery = await CourierAsync(wechat, "ev-6", "out_for_delivery");
+        await NoticeSettledAsync("OutForDelivery");
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        using var delivered = await CourierAsync(wechat, "ev-7", "delivered");
+        await NoticeSettledAsync("Delivered");
+
+        Assert.Empty(_api.CustomerMessages);
+        var message = Assert.Single(_api.SubscribeMessages);
+        Assert.Equal((_openId, "tpl-delivery"), (message.GetProperty("touser").GetString(), message.GetProperty("template_id").GetString()));
+        Assert.Equal("A1001", message.GetProperty("data").GetProperty("character_string1").GetProperty("value").GetString());
+        Assert.Equal(
+            [("order:A1001:OutForDelivery", "Send", "Allowed"), ("order:A1001:Delivered", "Drop", "Consent")],
+            (await AuditAsync(merchant)).Select(r => (r.Key, r.Verdict.ToString(), r.Rule.ToString())));
     }
 
     [Fact]

@@ -24,6 +24,14 @@ internal static class WeChatWire
         $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>" +
         $"<EventKey><![CDATA[{key}]]></EventKey></xml>";
 
+    /// <summary>The subscribe-message popup's answer: each template accepted or rejected.</summary>
+    public static string SubscribePopup(string openId, long createTime, params (string TemplateId, bool Accepted)[] choices) =>
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
+        $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_popup_event]]></Event>" +
+        "<SubscribeMsgPopupEvent>" + string.Concat(choices.Select(c =>
+            $"<List><TemplateId><![CDATA[{c.TemplateId}]]></TemplateId><SubscribeStatusString><![CDATA[{(c.Accepted ? "accept" : "reject")}]]></SubscribeStatusString><PopupScene>2</PopupScene></List>")) +
+        "</SubscribeMsgPopupEvent></xml>";
+
     public static HttpRequestMessage Plain(string xml, string openId, string token = BotFactory.Token, string timestamp = "1763870400", string nonce = "12345")
     {
         var signature = WeChatSignature.Compute(token, timestamp, nonce);

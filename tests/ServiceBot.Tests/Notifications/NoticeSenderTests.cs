@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Policy;
+using ServiceBot.Tests.Support;
+
+namespace ServiceBot.Tests.Notifications;
+
+/// <summary>The road every notice takes: policy → channel → outbox → ledger, with the channel's failures.</summary>
+public sealed class NoticeSenderTests
+{
+    private static readonly ConversationReference Customer = new("wechat", "o-1");
+    private static readonly NoticeCandidate Candidate = new(NoticeTopic.Delivery, "order:A1:OutForDelivery");
+    private readonly InMemoryDocumentStore _store = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero)); // 11:00 in Shanghai
+    private readonly Mock<IChannelSender> _customerService = new();
+    private readonly Mock<ISubscribeMessageSender> _subscribe = new();
+
+    public NoticeSenderTests() => _customerService.SetupGet(s => s.Channel).Returns("wechat");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private NoticeSender Sender() => new(
+        new ConversationStateStore(_store), new NoticeLedger(_store), new NoticeOutbox(_store, _clock), new NoticePolicy(new PolicyOptions()),
+        new ProactiveMessenger([_customerService.Object], NullLogger<ProactiveMessenger>.Instance), _subscribe.Object,
+        Options.Create(new SubscribeTemplateOptions { Delivery = "tpl-d" }), _clock);
+
+    private static OutgoingNotice Notice => new(Customer, Candidate, [Reply.FromText("您的订单 A1 正在派送")],
+        new Dictionary<string, string> { ["orderId"] = "A1", ["status"] = "派送中", ["carrier"] = "顺丰", ["trackingNumber"] = "SF100", ["location"] = "上海浦东新区张江高科技园区碧波路690号" });
+
+    private async Task CustomerAsync(bool optedIn, TimeSpan? lastMessageAgo, int oneTimeConsents = 0)
+    {
+        var record = new ConversationRecord { LastUserMessageAt = _clock.GetUtcNow() - lastMessageAgo, LastUserActivityAt = _clock.GetUtcNow() - lastMessageAgo };
+        var consents = optedIn ? Consents.None.With(new ConsentChange(NoticeTopic.Delivery, true, _clock.GetUtcNow().AddDays(-3), ConsentSource.Dialog, "shown")) : Consents.None;
+        for (var i = 0; i < oneTimeConsents; i++)
+        {
+            consents = consents.Grant(new OneTimeConsent(NoticeTopic.Delivery, "tpl-d", _clock.GetUtcNow().AddDays(-1)));
+        }
+
+        Consents.Property.Set(record, consents);
+        Assert.NotNull(await new ConversationStateStore(_store).TrySaveAsync(Customer, record, null, Ct));
+    }
+
+    private void CustomerServiceAnswers(params SendOutcome[] outcomes)
+    {
+        var sequence = _customerService.SetupSequence(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()));
+        foreach (var outcome in outcomes)
+        {
+            sequence = sequence.ReturnsAsync(outcome);
+        }
+    }
+
+    private async Task<IReadOnlyList<NoticeRecord>> LedgerAsync() => await new NoticeLedger(_store).ListAsync(Customer, Ct);
+
+    private async Task<int> OneTimeLeftAsync() =>
+        Consents.Of((await new ConversationStateStore(_store).LoadAsync(Customer, Ct)).Record).OneTimeAvailable(NoticeTopic.Delivery);
+
+    [Fact]
+    public async Task ABusyChannel_DefersWithBackOff_ThenSendsOnce()
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
+        CustomerServiceAnswers(new SendOutcome(SendStatus.Throttled, "Throttled (45009)"), new SendOutcome(SendStatus.Unavailable, "HTTP 500"), SendOutcome.Sent);
+
+        var first = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+        var second = await Sender().DecideAndSendAsync(Notice, 2, Ct);
+        var third = await Sender().DecideAndSendAsync(Notice, 3, Ct);
+        var replay = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+
+        Assert.Equal(new NoticeOutcome(Verdict.Defer, PolicyRule.Retry, _clock.GetUtcNow().AddMinutes(1)), first);
+        Assert.Equal(new NoticeOutcome(Verdict.Defer, PolicyRule.Retry, _clock.GetUtcNow().AddMinutes(2)), second);
+        Assert.Equal(Verdict.Send, third.Verdict);
+        Assert.Equal((Verdict.Drop, PolicyRule.Once), (replay.Verdict, replay.Rule));
+        _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        Assert.Equal(["Defer Retry Throttled: Throttled (45009)", "Defer Retry Unavailable: HTTP 500", "Send Allowed ", "Drop Once "],
+            (await LedgerAsync()).Select(r => $"{r.Verdict} {r.Rule} {r.Detail}"));
+    }
+
+    [Fact]
+    public async Task ABusyChannel_OnTheLastAttempt_IsDroppedWithTheReason()
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
+        CustomerServiceAnswers(new SendOutcome(SendStatus.Unavailable, "HTTP 503"));
+
+        var outcome = await Sender().DecideAndSendAsync(Notice, NoticeSender.MaxAttempts, Ct);
+
+        Assert.Equal((Verdict.Drop, PolicyRule.Channel), (outcome.Verdict, outcome.Rule));
+        Assert.Equal("Unavailable: HTTP 503", Assert.Single(await LedgerAsync()).Detail);
+    }
+
+    [Theory]
+    [InlineData(SendStatus.WindowClosed, "WindowClosed (45015)")]
+    [InlineData(SendStatus.Unreachable, "Unfollowed (43004)")]
+    public async Task ARefusal_IsDroppedAtOnce_WithTheErrcode(SendStatus status, string detail)
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
+        CustomerServiceAnswers(new SendOutcome(status, detail));
+
+        var outcome = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+
+        Assert.Equal((Verdict.Drop, PolicyRule.Channel), (outcome.Verdict, outcome.Rule));
+        Assert.Equal($"{status}: {detail}", Assert.Single(await LedgerAsync()).Detail);
+    }
+
+    [Fact]
+    public async Task OutsideTheWindow_AOneTimeConsent_CarriesASubscribeMessage_FilledFromTheTemplate_AndIsSpent()
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromDays(3), oneTimeConsents: 1);
+        IReadOnlyDictionary<string, string>? data = null;
+        _subscribe.Setup(s => s.SendAsync(Customer, "tpl-d", It.IsAny<IReadOnlyDictionary<string, string>>(), null, It.IsAny<CancellationToken>()))
+            .Callback((ConversationReference _, string _, IReadOnlyDictionary<string, string> d, Uri? _, CancellationToken _) => data = d)
+            .ReturnsAsync(SendOutcome.Sent);
+
+        var outcome = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+
+        Assert.Equal(Verdict.Send, outcome.Verdict);
+        Assert.Equal(NoticeChannel.SubscribeMessage, Assert.Single(await LedgerAsync()).Channel);
+        Assert.Equal(0, await OneTimeLeftAsync());
+        Assert.Equal("A1", data!["character_string1"]);
+        Assert.Equal("派送中", data["phrase2"]);
+        Assert.Equal("顺丰 SF100", data["thing3"]);
+        Assert.Equal(20, data["thing4"].Length); // WeChat's limit for a "thing" field
+        _customerService.Verify(s => s.SendAsync(It.IsAny<ConversationReference>(), It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        // The next notice finds no consent left and no window: not sent, and recorded why.
+        var next = await Sender().DecideAndSendAsync(Notice with { Candidate = Candidate with { Key = "order:A1:Delivered" } }, 1, Ct);
+        Assert.Equal((Verdict.Drop, PolicyRule.Channel), (next.Verdict, next.Rule));
+        _subscribe.VerifyAll();
+        _subscribe.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task AFailedSubscribeMessage_GivesTheOneTimeConsentBack()
+    {
+        await CustomerAsync(optedIn: false, lastMessageAgo: null, oneTimeConsents: 1);
+        _subscribe.Setup(s => s.SendAsync(Customer, "tpl-d", It.IsAny<IReadOnlyDictionary<string, string>>(), null, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SendOutcome(SendStatus.Throttled, "Throttled (45009)"));
+
+        var outcome = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+
+        Assert.Equal((Verdict.Defer, PolicyRule.Retry), (outcome.Verdict, outcome.Rule));
+        Assert.Equal(1, await OneTimeLeftAsync());
+    }
+}
