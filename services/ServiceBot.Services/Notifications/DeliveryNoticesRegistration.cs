@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.DomainEvents;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Policy;
-using ServiceBot.Services.DomainEvents;
 
 namespace ServiceBot.Services.Notifications;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Quartz;
 using Microsoft.Extensions.Time.Testing;
+using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Storage;
