@@ -19,7 +19,7 @@ internal static class MerchantRegistration
 
     public static IEndpointRouteBuilder MapMerchantApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api").RequireAuthorization(Policy).MapOrders().MapHelp().MapReturns().MapNoticeAudit();
+        endpoints.MapGroup("/api").RequireAuthorization(Policy).MapOrders().MapHelp().MapReturns().MapNoticeAudit().MapCampaigns();
         return endpoints;
     }
 }

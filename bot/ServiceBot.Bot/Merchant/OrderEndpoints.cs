@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Bot.Merchant;
@@ -18,29 +17,20 @@ internal static class OrderEndpoints
 
     private static async Task<IResult> PutAsync(string orderId, HttpRequest request, OrderStore orders, CancellationToken ct)
     {
-        OrderBody? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync(MerchantJsonContext.Default.OrderBody, ct);
-        }
-        catch (JsonException e)
-        {
-            return Invalid(FieldOf(e.Path), "is not valid here: " + (e.InnerException?.Message ?? "wrong type or malformed JSON."));
-        }
-
+        var (body, problem) = await MerchantProblems.ReadAsync(request, MerchantJsonContext.Default.OrderBody, ct);
         if (body is null)
         {
-            return Invalid("body", "an order object is required.");
+            return problem!;
         }
 
         if (body.OrderId is { } named && named != orderId)
         {
-            return Invalid("orderId", "must match the order id in the URL.");
+            return MerchantProblems.Invalid("orderId", "must match the order id in the URL.");
         }
 
         if (ToOrder(orderId, body, out var missing) is not { } order)
         {
-            return Invalid(missing, "is required.");
+            return MerchantProblems.Invalid(missing, "is required.");
         }
 
         var errors = OrderValidator.Validate(order);
@@ -102,8 +92,4 @@ internal static class OrderEndpoints
     }
 
     // "$.items[0].quantity" → "items[0].quantity"
-    private static string FieldOf(string? path) => string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
-
-    private static IResult Invalid(string field, string problem) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field} {problem}"] });
 }

@@ -9,18 +9,25 @@ namespace ServiceBot.Services.Notifications;
 
 public static class DeliveryNoticesRegistration
 {
-    /// <summary>Delivery notices: status change → scheduled job → policy → claimed send → ledger.</summary>
+    /// <summary>Delivery notices: status change → scheduled job → policy → outbox send → ledger.</summary>
     public static IServiceCollection AddDeliveryNotices(this IServiceCollection services)
     {
-        services.AddNoticePolicy();
+        services.AddNoticeSending();
         services.TryAddSingleton<OrderStore>();
+        services.TryAddSingleton<DeliveryNotices>();
+        services.AddDomainEvents();
+        return services;
+    }
+
+    /// <summary>The road every notice takes (delivery and promotion): policy, outbox, ledger, subscribe templates.</summary>
+    public static IServiceCollection AddNoticeSending(this IServiceCollection services)
+    {
+        services.AddNoticePolicy();
         services.TryAddSingleton<ConversationStateStore>();
         services.TryAddSingleton<NoticeLedger>();
         services.TryAddSingleton<NoticeOutbox>();
         services.TryAddSingleton<NoticeSender>();
-        services.TryAddSingleton<DeliveryNotices>();
         services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
-        services.AddDomainEvents();
         return services;
     }
 }

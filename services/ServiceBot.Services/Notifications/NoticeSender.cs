@@ -33,11 +33,12 @@ public sealed class NoticeSender(
 
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
 
-    /// <summary>What the policy would decide now, and the history it decided from.</summary>
-    public async Task<(NoticeDecision Decision, CustomerHistory History)> DecideAsync(ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken)
+    /// <summary>What the policy would decide at <paramref name="at"/> (default now), and the history it decided from.</summary>
+    public async Task<(NoticeDecision Decision, CustomerHistory History)> DecideAsync(
+        ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
         var history = await HistoryAsync(customer, candidate, cancellationToken);
-        return (policy.Decide(candidate, history, time.GetUtcNow()), history);
+        return (policy.Decide(candidate, history, at ?? time.GetUtcNow()), history);
     }
 
     public async Task<NoticeOutcome> DecideAndSendAsync(OutgoingNotice notice, int attempt, CancellationToken cancellationToken)

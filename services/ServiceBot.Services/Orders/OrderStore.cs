@@ -104,6 +104,15 @@ public sealed class OrderStore(IDocumentStore store)
         return before is null ? null : (before, after!);
     }
 
+    /// <summary>Every order, in id order: how a campaign finds its audience.</summary>
+    public async IAsyncEnumerable<Order> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (_, order) in store.ReadAllAsync("orders/", OrderJsonContext.Default.Order, cancellationToken))
+        {
+            yield return order;
+        }
+    }
+
     private static bool IsTrackingNumber(string value) => OrderIds.IsValid(value);
 
     private static string TrackingKey(string trackingNumber) => StorageKey.Join("tracking", trackingNumber);
