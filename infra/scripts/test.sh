@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests start (Azurite, pinned by
-# infra/package-lock.json), builds with warnings as errors, checks formatting, runs both
+# infra/package-lock.json; Chromium and PostgreSQL from Debian), builds with warnings as errors, checks formatting, runs both
 # test projects, and prints one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,12 +10,17 @@ step() { printf '\n== %s\n' "$*"; }
 step "Installing Azurite (npm ci --prefix infra)"
 npm ci --prefix infra --no-audit --no-fund --loglevel=error || exit 1
 
-if [ ! -x /usr/bin/chromium ]; then
-  step "Installing Debian's Chromium (and CJK fonts) for the browser tests"
+# Debian packages the tests start: Chromium (browser tests, with CJK fonts) and PostgreSQL
+# (the clustered scheduler); each installed only when missing.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "Installing Debian packages: ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || exit 1
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || exit 1
 fi
 
 step "Building (Release, warnings are errors)"

@@ -36,7 +36,7 @@ public static class SchedulingRegistration
                 if (postgres && !string.IsNullOrWhiteSpace(connectionString))
                 {
                     store.UsePostgres(connectionString);
-                    store.UseClustering();
+                    store.UseClustering(); // also gives each instance its own generated id
                 }
                 else
                 {
