@@ -4,7 +4,30 @@ using ServiceBot.Services.Storage;
 
 // dotnet run -c Release --project bench/ServiceBot.Bench -- store [users] [turnsPerUser]
 // dotnet run -c Release --project bench/ServiceBot.Bench -- policy [decisions]
+// dotnet run -c Release --project bench/ServiceBot.Bench -- campaign [customers]
 var mode = args.FirstOrDefault() ?? "store";
+if (mode == "campaign")
+{
+    var customers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+    var folder = Directory.CreateTempSubdirectory("servicebot-campaign-").FullName;
+    try
+    {
+        using var sqlite = new SqliteDocumentStore(Path.Combine(folder, "servicebot.db"));
+        var r = await CampaignBenchmark.RunAsync(sqlite, customers);
+        Console.WriteLine($"Campaign to {r.Customers:N0} customers on the embedded store (SQLite), audience {r.Audience:N0}:");
+        Console.WriteLine("| step | seconds | per second | storage floor, s | ratio to floor |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| preview ({r.WouldSend:N0} would get it) | {r.PreviewSeconds:N2} | {r.Audience / r.PreviewSeconds:N0} | {r.PreviewFloorSeconds:N2} | {r.PreviewFloorSeconds / r.PreviewSeconds:N2} |");
+        Console.WriteLine($"| fan-out ({r.Sent:N0} sent, {r.ChannelCalls:N0} channel calls) | {r.FanOutSeconds:N2} | {r.Audience / r.FanOutSeconds:N0} | {r.FanOutFloorSeconds:N2} | {r.FanOutFloorSeconds / r.FanOutSeconds:N2} |");
+        return 0;
+    }
+    finally
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
 if (mode == "policy")
 {
     var decisions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
@@ -16,7 +39,7 @@ if (mode == "policy")
 
 if (mode != "store")
 {
-    Console.Error.WriteLine("usage: ServiceBot.Bench store [users] [turnsPerUser] | policy [decisions]");
+    Console.Error.WriteLine("usage: ServiceBot.Bench store [users] [turnsPerUser] | policy [decisions] | campaign [customers]");
     return 2;
 }
 
