@@ -144,14 +144,20 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task NotOptedIn_OrAfterTd_NoMessage_AndTheConsentRuleIsRecorded(bool optInThenTd)
+    [InlineData("never opted in")]
+    [InlineData("TD")]
+    [InlineData("unfollowed")]
+    public async Task NotOptedIn_AfterTd_AfterUnfollow_NoMessage_AndTheConsentRuleIsRecorded(string who)
     {
-        var (merchant, wechat) = await ShopAsync(optIn: optInThenTd);
-        if (optInThenTd)
+        var (merchant, wechat) = await ShopAsync(optIn: who != "never opted in");
+        if (who == "TD")
         {
             Assert.Contains("已退订", await SayAsync(wechat, "TD"), StringComparison.Ordinal);
+        }
+        else if (who == "unfollowed")
+        {
+            using var unfollow = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId), Ct);
+            unfollow.EnsureSuccessStatusCode();
         }
 
         using var courier = await CourierAsync(wechat, "ev-2", "out_for_delivery");
@@ -159,6 +165,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         await NoticeSettledAsync("OutForDelivery");
 
         Assert.Empty(_api.CustomerMessages);
+        Assert.Empty(_api.SubscribeMessages);
         var dropped = Assert.Single(await AuditAsync(merchant));
         Assert.Equal(("Drop", "Consent"), (dropped.Verdict.ToString(), dropped.Rule.ToString()));
     }
