@@ -2,7 +2,7 @@ using ServiceBot.Bot.Channels.WebChat;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Returns;
+using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Bot.Channels;
 

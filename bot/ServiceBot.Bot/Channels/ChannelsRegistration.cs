@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Bot.Channels.WebChat;
 using ServiceBot.Bot.Channels.WeChat;
-using ServiceBot.Services.Returns;
+using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Bot.Channels;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
 
 namespace ServiceBot.Bot.Merchant;
@@ -19,11 +20,11 @@ internal static class ReturnEndpoints
                 ? Results.Json((await returns.ListAsync(filter, ct)).ToList(), ReturnsJsonContext.Default.ListReturnRequest)
                 : Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be requested, approved or rejected."] }));
 
-        merchant.MapGet("/returns/{rmaId}/photos/{photoId}", async (string rmaId, string photoId, ReturnStore returns, CancellationToken ct) =>
+        merchant.MapGet("/returns/{rmaId}/photos/{photoId}", async (string rmaId, string photoId, ReturnStore returns, CustomerPhotos photos, CancellationToken ct) =>
             await returns.GetAsync(rmaId, ct) is { } found
             && found.Request.Photos.FirstOrDefault(p => p.Id == photoId) is { } photo
-            && await returns.GetPhotoAsync(photo.Id, ct) is { } bytes
-                ? Results.Bytes(bytes, photo.ContentType)
+            && await photos.GetAsync(photo.Id, ct) is { } kept
+                ? Results.Bytes(kept.Content, photo.ContentType)
                 : Results.NotFound());
 
         merchant.MapPost("/returns/{rmaId}/decision", DecideAsync);

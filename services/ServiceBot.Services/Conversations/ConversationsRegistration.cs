@@ -14,7 +14,6 @@ public static class ConversationsRegistration
         services.AddDomainEvents();
         services.AddOptions<DialogOptions>();
         services.TryAddSingleton<ConversationStateStore>();
-        services.TryAddSingleton<IAgentInbox, StoredAgentInbox>();
         services.TryAddSingleton<ProactiveMessenger>();
         services.TryAddSingleton<DialogMiddleware>();
 
@@ -22,6 +21,7 @@ public static class ConversationsRegistration
         services.AddSingleton<ITurnMiddleware, ConversationGate>();
         services.AddSingleton<ITurnMiddleware, ConversationStateMiddleware>();
         services.AddSingleton<ITurnMiddleware, DuplicateActivityFilter>();
+        services.AddSingleton<ITurnMiddleware, TranscriptMiddleware>();
         services.AddSingleton<ITurnMiddleware, GlobalCommandsMiddleware>();
         services.AddSingleton<ITurnMiddleware, HandoffRouting>();
         services.TryAddSingleton<ITurnProcessor, TurnPipeline>();

@@ -2,9 +2,9 @@ namespace ServiceBot.Services.Conversations;
 
 /// <summary>
 /// While a person owns the conversation (queued for, or talking to, an agent) the bot says
-/// nothing: the activity goes to the agents' inbox and the turn ends here.
+/// nothing: the turn goes to the handoff desk and ends there. A hard lock: no dialog runs.
 /// </summary>
-internal sealed class HandoffRouting(IAgentInbox inbox) : ITurnMiddleware
+internal sealed class HandoffRouting(IHandoffInbox inbox) : ITurnMiddleware
 {
     public async Task InvokeAsync(TurnContext turn, TurnHandler following, CancellationToken cancellationToken)
     {
@@ -14,13 +14,19 @@ internal sealed class HandoffRouting(IAgentInbox inbox) : ITurnMiddleware
             return;
         }
 
-        await inbox.DeliverAsync(turn.Activity, cancellationToken);
+        await inbox.ReceiveAsync(turn, cancellationToken);
     }
 }
 
-/// <summary>Where a customer's activities go while a person owns the conversation.</summary>
-public interface IAgentInbox
+/// <summary>The way to people: how a turn asks for one, and where the customer's turns go while people own the chat.</summary>
+public interface IHandoffInbox
 {
-    /// <summary>Keeps the activity for the agents; delivering the same activity twice keeps it once.</summary>
-    Task DeliverAsync(Activity activity, CancellationToken cancellationToken);
+    /// <summary>Queues the conversation for a person (a dialog asked for one); the customer is told where they stand.</summary>
+    Task RequestAsync(TurnContext turn, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the customer's activity for the agents (a retry of the same activity is kept once).
+    /// It may change the conversation (the customer leaves the queue) and reply to that, never more.
+    /// </summary>
+    Task ReceiveAsync(TurnContext turn, CancellationToken cancellationToken);
 }

@@ -24,5 +24,7 @@ public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo)
     public void Set(ConversationRecord record, T value) =>
         record.Properties[Name] = JsonSerializer.SerializeToElement(value, typeInfo);
 
-    public void Delete(TurnContext turn) => turn.State.Properties.Remove(Name);
+    public void Delete(TurnContext turn) => Delete(turn.State);
+
+    public void Delete(ConversationRecord record) => record.Properties.Remove(Name);
 }

@@ -1,6 +1,5 @@
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
-using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Help;
@@ -9,7 +8,7 @@ namespace ServiceBot.Services.Help;
 /// "How do I use this?": answers with the best help article for the products the customer bought
 /// when it is confident; otherwise, or for a photo, a person is offered and the request recorded.
 /// </summary>
-internal sealed class HelpDialog(HelpSearch search, OrderStore orders, EscalationRequests escalations)
+internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffInbox handoff)
     : Dialog<HelpState>(HelpJsonContext.Default.HelpState)
 {
     public const string DialogId = "help.usage";
@@ -72,9 +71,8 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, Escalatio
 
     private async Task<DialogStep<HelpState>> EscalateAsync(DialogContext context, string reason, CancellationToken cancellationToken)
     {
-        await escalations.RecordAsync(context.Turn, reason, cancellationToken);
-        context.SendText("这个问题需要客服来看一下，我已经为您记录，客服会尽快在这里回复您。",
-            "This needs a person to look at it. I've passed it on; an agent will reply here as soon as possible.");
+        context.SendText("这个问题需要客服来看一下。", "This needs a person to look at it.");
+        await handoff.RequestAsync(context.Turn, reason, cancellationToken);
         return DialogStep.Complete<HelpState>();
     }
 }

@@ -12,7 +12,7 @@ public static class HelpRegistration
     {
         services.TryAddSingleton<HelpStore>();
         services.TryAddSingleton<HelpSearch>();
-        services.TryAddSingleton<EscalationRequests>();
+        services.AddHandoff();
         services.AddDialog<HelpDialog>();
         services.AddSingleton<ITopic, HelpTopic>();
         return services;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Serialization;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
-using ServiceBot.Services.Handoff;
 
 namespace ServiceBot.Services.Menu;
 
@@ -17,7 +16,7 @@ internal sealed partial class MenuJsonContext : JsonSerializerContext;
 /// click, number or keyword, and lets "取消/cancel" end whatever is going on at any step.
 /// It never completes, so it stays at the bottom of the stack.
 /// </summary>
-internal sealed class MainDialog(IEnumerable<ITopic> topics, EscalationRequests escalations)
+internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox handoff)
     : Dialog<MainState>(MenuJsonContext.Default.MainState), IInterruptionHandler
 {
     public const string DialogId = "main";
@@ -61,8 +60,7 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, EscalationRequests 
 
     private async Task AskForPersonAsync(DialogContext context, string reason, CancellationToken cancellationToken)
     {
-        await escalations.RecordAsync(context.Turn, reason, cancellationToken);
-        context.SendText("好的，已为您转告客服，客服会尽快在这里回复您。", "OK, I've asked a person to help; an agent will reply here as soon as possible.");
+        await handoff.RequestAsync(context.Turn, reason, cancellationToken);
     }
 
     private async Task<DialogStep<MainState>> HandleAsync(DialogContext context, MainState state, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Handoff;
 
@@ -9,7 +8,7 @@ public static class MenuRegistration
 {
     public static IServiceCollection AddMainMenu(this IServiceCollection services)
     {
-        services.TryAddSingleton<EscalationRequests>();
+        services.AddHandoff();
         return services.AddDialog<MainDialog>();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
 using ServiceBot.Services.Orders;
+using ServiceBot.Services.Photos;
 using ServiceBot.Services.Understanding;
 
 namespace ServiceBot.Services.Returns;
@@ -14,7 +15,7 @@ namespace ServiceBot.Services.Returns;
 /// retried confirmation never opens a second return.
 /// </summary>
 internal sealed class ReturnDialog(
-    OrderStore orders, ReturnStore returns, IMediaDownloader media, TimeProvider time, IOptions<ReturnsOptions> options)
+    OrderStore orders, ReturnStore returns, CustomerPhotos photos, TimeProvider time, IOptions<ReturnsOptions> options)
     : Dialog<ReturnDraft>(ReturnsJsonContext.Default.ReturnDraft)
 {
     public const string DialogId = "returns.open";
@@ -122,27 +123,23 @@ internal sealed class ReturnDialog(
     private async Task<DialogStep<ReturnDraft>> PhotoAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
     {
         var activity = context.Activity;
-        if (activity is { Kind: MessageKind.Image, Media: { } photo })
+        if (activity.Kind == MessageKind.Image)
         {
-            var downloaded = await media.DownloadAsync(activity.Conversation, photo, Options.MaxPhotoBytes, cancellationToken);
-            var type = downloaded.Content is { } bytes ? ImageSniffer.ContentTypeOf(bytes) : null;
-            if (downloaded.Content is null || type is null)
+            if (await photos.KeepAsync(activity, Options.MaxPhotoBytes, cancellationToken) is not { } kept)
             {
                 var limit = Options.MaxPhotoBytes / 1024 / 1024;
                 context.SendText($"这张照片没有收到（或不是图片，或超过 {limit} MB），请再发一次。", $"I couldn't get that photo (or it isn't an image, or is over {limit} MB). Please send it again.");
                 return DialogStep.Wait(draft);
             }
 
-            var id = $"{activity.Conversation.Channel}_{activity.Conversation.UserId}_{activity.Id}";
-            await returns.SavePhotoAsync(id, downloaded.Content, cancellationToken);
-            var photos = draft.Photos.Append(new ReturnPhoto(id, type, downloaded.Content.Length)).ToArray();
-            if (photos.Length >= Options.MaxPhotos)
+            var all = draft.Photos.Append(new ReturnPhoto(kept.Id, kept.ContentType, kept.Length)).ToArray();
+            if (all.Length >= Options.MaxPhotos)
             {
-                return AskToConfirm(context, draft with { Photos = photos });
+                return AskToConfirm(context, draft with { Photos = all });
             }
 
-            context.SendText($"收到第 {photos.Length} 张。还有的话继续发，发完回复“好了”。", $"Got photo {photos.Length}. Send more, or reply \"done\".");
-            return DialogStep.Wait(draft with { Photos = photos });
+            context.SendText($"收到第 {all.Length} 张。还有的话继续发，发完回复“好了”。", $"Got photo {all.Length}. Send more, or reply \"done\".");
+            return DialogStep.Wait(draft with { Photos = all });
         }
 
         if (DoneWords.Contains(context.Text?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))

@@ -4,8 +4,7 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Services.Returns;
 
 /// <summary>
-/// Returns (<c>returns/{rma}</c>) with a per-customer index, and their photos
-/// (<c>photos/{channel}/{user}/{messageId}</c>: one per photo message, so a retry stores it once).
+/// Returns (<c>returns/{rma}</c>) with a per-customer index; their photos are <see cref="Photos.CustomerPhotos"/>.
 /// </summary>
 public sealed class ReturnStore(IDocumentStore store)
 {
@@ -60,17 +59,9 @@ public sealed class ReturnStore(IDocumentStore store)
         return [.. mine.OrderByDescending(r => r.CreatedAt)];
     }
 
-    public Task SavePhotoAsync(string photoId, byte[] content, CancellationToken cancellationToken) =>
-        store.TryWriteAsync(PhotoKey(photoId), content, WriteCondition.IfAbsent, cancellationToken);
-
-    public async Task<byte[]?> GetPhotoAsync(string photoId, CancellationToken cancellationToken) =>
-        (await store.ReadAsync(PhotoKey(photoId), cancellationToken))?.Content.ToArray();
-
     public static bool IsValidId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static string Key(string rmaId) => StorageKey.Join("returns", rmaId);
 
     private static string IndexKey(string openId, string rmaId) => StorageKey.Join("customers", openId, "returns", rmaId);
-
-    private static string PhotoKey(string photoId) => StorageKey.Join("photos", photoId);
 }

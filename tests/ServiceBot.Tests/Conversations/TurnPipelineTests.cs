@@ -107,9 +107,12 @@ public sealed class TurnPipelineTests
     }
 
     [Fact]
-    public async Task AfterHandoff_MessagesReachTheAgentInbox_AndTheBotStaysSilent()
+    public async Task AfterHandoff_TheKernelAsksForAPerson_ThenEveryTurnGoesToTheHandoffInbox_AndTheBotStaysSilent()
     {
-        var inbox = new Mock<IAgentInbox>();
+        var inbox = new Mock<IHandoffInbox>();
+        inbox.Setup(i => i.RequestAsync(It.IsAny<TurnContext>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback((TurnContext turn, string _, CancellationToken _) => turn.State.Owner = ConversationOwner.Queued)
+            .Returns(Task.CompletedTask);
         var flow = new TestFlow(services => services
             .AddDialog<ProfileDialog>()
             .AddSingleton<ITopic, ProfileTopic>()
@@ -119,43 +122,13 @@ public sealed class TurnPipelineTests
         await flow.Send("profile").ExpectReply("What is your name?")
             .Send("hand me over")
             .ExpectNoReply()
-            .ExpectState(r => Assert.Equal(ConversationOwner.Queued, r.Owner))
+            .ExpectState(r => Assert.Equal((ConversationOwner.Queued, 0), (r.Owner, r.DialogStack.Count)))
             .Deliver(later)
             .ExpectNoReply()
             .RunAsync();
 
-        inbox.Verify(i => i.DeliverAsync(later, It.IsAny<CancellationToken>()), Times.Once);
-    }
-
-    [Fact]
-    public async Task HandBackToTheBot_RestoresAnswers()
-    {
-        var flow = new TestFlow();
-        var store = flow.Services.GetRequiredService<ConversationStateStore>();
-        await store.TrySaveAsync(flow.Conversation, new ConversationRecord { Owner = ConversationOwner.Agent }, null, TestContext.Current.CancellationToken);
-
-        await flow.Send("help").ExpectNoReply().RunAsync();
-        var loaded = await store.LoadAsync(flow.Conversation, TestContext.Current.CancellationToken);
-        loaded.Record.Owner = ConversationOwner.Bot;
-        await store.TrySaveAsync(flow.Conversation, loaded.Record, loaded.ETag, TestContext.Current.CancellationToken);
-
-        await flow.Send("help").ExpectReply("More services").RunAsync();
-    }
-
-    [Fact]
-    public async Task StoredAgentInbox_KeepsOneCopyPerActivity_InOrder()
-    {
-        var flow = new TestFlow();
-        var inbox = (StoredAgentInbox)flow.Services.GetRequiredService<IAgentInbox>();
-        var first = flow.NewMessage("one");
-        flow.Time.Advance(TimeSpan.FromSeconds(1));
-        var second = flow.NewMessage("two") with { Timestamp = flow.Time.GetUtcNow() };
-
-        await inbox.DeliverAsync(second, TestContext.Current.CancellationToken);
-        await inbox.DeliverAsync(first, TestContext.Current.CancellationToken);
-        await inbox.DeliverAsync(first, TestContext.Current.CancellationToken);
-
-        Assert.Equal(["one", "two"], (await inbox.ListAsync(flow.Conversation, TestContext.Current.CancellationToken)).Select(a => a.Text));
+        inbox.Verify(i => i.RequestAsync(It.IsAny<TurnContext>(), "asked for a person", It.IsAny<CancellationToken>()), Times.Once);
+        inbox.Verify(i => i.ReceiveAsync(It.Is<TurnContext>(t => t.Activity == later), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

@@ -26,8 +26,8 @@ public sealed class HelpDialogTests
         return flow;
     }
 
-    private static async Task<IReadOnlyList<EscalationRequest>> EscalationsAsync(TestFlow flow) =>
-        await flow.Services.GetRequiredService<EscalationRequests>().ListAsync(TestContext.Current.CancellationToken);
+    private static async Task<IReadOnlyList<HandoffCase>> EscalationsAsync(TestFlow flow) =>
+        await flow.Services.GetRequiredService<HandoffCaseStore>().ListOpenAsync(TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task QuestionInOneGo_IsAnsweredWithTheArticle() =>
@@ -50,24 +50,28 @@ public sealed class HelpDialogTests
 
         await flow
             .Send("怎么去除水垢").ExpectReply("没有找到合适的说明")
-            .Send("水壶怎么除垢").ExpectReply("我已经为您记录")
+            .Send("水壶怎么除垢").ExpectReply("这个问题需要客服来看一下").ExpectReply("已为您转接人工客服")
             .RunAsync();
 
         Assert.Equal("help: no confident answer", Assert.Single(await EscalationsAsync(flow)).Reason);
     }
 
     [Fact]
-    public async Task APhoto_GoesToAPerson()
+    public async Task APhoto_GoesToAPerson_AndTheNextPhotoJoinsTheSameCase()
     {
         var flow = await FlowAsync();
         var photo = flow.NewMessage("") with { Kind = MessageKind.Image, Text = null, Media = new MediaAttachment("m1", null, null, null) };
 
         await flow.Send("怎么用").ExpectReply("请描述一下您遇到的问题")
-            .Deliver(photo).ExpectReply("客服会尽快在这里回复您")
-            .Deliver(photo with { Id = "photo-at-menu" }).ExpectReply("已为您转告客服")
+            .Deliver(photo).ExpectReply("这个问题需要客服来看一下").ExpectReply("已为您转接人工客服")
+            .Deliver(photo with { Id = "photo-2" }).ExpectNoReply()
+            .ExpectState(r => Assert.Equal(ConversationOwner.Queued, r.Owner))
             .RunAsync();
 
-        Assert.Equal(["photo", "photo"], (await EscalationsAsync(flow)).Select(e => e.Reason));
+        var handoff = Assert.Single(await EscalationsAsync(flow));
+        Assert.Equal("photo", handoff.Reason);
+        Assert.Equal(2, handoff.Entries.Count(e => e.Kind == CaseEntryKind.Customer && e.PhotoId is not null));
+        Assert.Contains(handoff.Entries, e => e.Kind == CaseEntryKind.Bot && e.Text.Contains("请描述一下您遇到的问题", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -84,8 +88,8 @@ public sealed class HelpDialogTests
         var flow = await FlowAsync();
 
         await flow.SendEvent("CLICK", "HELP").ExpectReply("")
-            .Send(word).ExpectReply(word == "agent" ? "asked a person" : "已为您转告客服")
-            .ExpectState(r => Assert.Single(r.DialogStack))
+            .Send(word).ExpectReply(word == "agent" ? "asked a person" : "已为您转接人工客服")
+            .ExpectState(r => Assert.Equal(ConversationOwner.Queued, r.Owner))
             .RunAsync();
 
         Assert.Equal("asked for a person", Assert.Single(await EscalationsAsync(flow)).Reason);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Orders;
+using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
 using ServiceBot.Tests.Support;
 using static ServiceBot.Tests.Orders.OrderFixtures;
@@ -57,7 +58,7 @@ public sealed class ReturnDialogTests
         Assert.Equal(("K1", "KETTLE-1", "Arrived damaged", ReturnStatus.Requested), (request.OrderId, request.Sku, request.Reason, request.Status));
         var photo = Assert.Single(request.Photos);
         Assert.Equal(("image/jpeg", (long)Jpeg.Length), (photo.ContentType, photo.Length));
-        Assert.Equal(Jpeg, await flow.Services.GetRequiredService<ReturnStore>().GetPhotoAsync(photo.Id, Ct));
+        Assert.Equal(Jpeg, (await flow.Services.GetRequiredService<CustomerPhotos>().GetAsync(photo.Id, Ct))?.Content);
     }
 
     [Fact]

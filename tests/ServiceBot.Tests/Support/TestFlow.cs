@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
+using ServiceBot.Services.Photos;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Tests.Support;
@@ -28,6 +29,7 @@ public sealed class TestFlow
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<IDocumentStore>(Store)
+            .AddSingleton<IMediaDownloader>(new JpegMediaDownloader())
 
             // Domain-event handlers schedule and cancel Quartz jobs: a real, unstarted, in-memory scheduler.
             .AddQuartz()
@@ -123,4 +125,13 @@ public sealed class TestFlow
         Conversation = Conversation,
         Timestamp = Time.GetUtcNow(),
     };
+}
+
+/// <summary>Every photo a test customer sends downloads as the same tiny JPEG.</summary>
+public sealed class JpegMediaDownloader : IMediaDownloader
+{
+    public static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46];
+
+    public Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken) =>
+        Task.FromResult(new DownloadedMedia(Jpeg, "image/jpeg", null));
 }

@@ -1,4 +1,4 @@
-using ServiceBot.Services.Returns;
+using ServiceBot.Services.Photos;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Channels.WebChat;

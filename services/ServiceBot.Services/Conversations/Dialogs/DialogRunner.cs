@@ -17,6 +17,7 @@ public sealed class DialogOptions
 public sealed class DialogMiddleware(
     IEnumerable<IDialog> dialogs,
     IOptions<DialogOptions> options,
+    IHandoffInbox handoff,
     ILogger<DialogMiddleware> logger)
 {
     private const int MaxDepth = 16;
@@ -50,7 +51,7 @@ public sealed class DialogMiddleware(
             ConversationsLog.HandedOff(logger, stack.Count > 0 ? stack[^1].DialogId : options.Value.RootDialogId,
                 turn.Conversation.Channel, turn.Conversation.UserId, result.Value ?? "");
             stack.Clear();
-            turn.State.Owner = ConversationOwner.Queued;
+            await handoff.RequestAsync(turn, result.Value ?? "handed off", cancellationToken);
         }
     }
 

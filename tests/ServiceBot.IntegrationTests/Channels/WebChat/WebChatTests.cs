@@ -130,9 +130,10 @@ public sealed class WebChatTests : IDisposable
 
         var answer = await TextsAsync(await http.PostAsJsonAsync("/api/webchat/messages", new { id = "p1", image = "data:image/jpeg;base64," + jpeg }, Ct));
 
-        Assert.Contains("已为您转告客服", Assert.Single(answer), StringComparison.Ordinal);
+        Assert.Contains("回复“取消”可退出排队", Assert.Single(answer), StringComparison.Ordinal); // queued, in or out of business hours
         Assert.Single(await KeysAsync("webchat/media/"));
-        Assert.Single(await KeysAsync("escalations/webchat/"));
+        Assert.Single(await KeysAsync("handoff/open/"));
+        Assert.Single(await KeysAsync("photos/webchat_")); // kept for the agent who takes the case
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using ServiceBot.Services.Conversations;
 
-namespace ServiceBot.Services.Returns;
+namespace ServiceBot.Services.Photos;
 
 /// <summary>Fetches a photo the customer sent, from the channel that holds it (WeChat deletes media after 3 days).</summary>
 public interface IMediaDownloader

@@ -1,0 +1,236 @@
+using Mediator;
+using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Policy;
+
+namespace ServiceBot.Services.Handoff;
+
+/// <summary>What an agent's action came to: done (with the case after it), or refused with the reason and an HTTP-like status.</summary>
+public sealed record DeskResult(HandoffCase? Case, string? Problem = null, int Status = 200)
+{
+    public bool Ok => Problem is null;
+
+    public static DeskResult Refused(int status, string problem) => new(null, problem, status);
+}
+
+/// <summary>How much room WeChat leaves for replies: when the 48-hour window closes, and how many messages are left in it.</summary>
+public sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open);
+
+/// <summary>
+/// The agents' side of a handoff: claim a waiting chat, reply (through the customer-service API,
+/// inside WeChat's rules), write internal notes, transfer, and hand the chat back to the bot or
+/// resolve it. Ownership lives in the conversation document (the turn pipeline's hard lock), so
+/// every change here is a conditional update of it first, then of the case.
+/// </summary>
+public sealed class AgentDesk(
+    HandoffCaseStore cases,
+    ConversationStateStore conversations,
+    ProactiveMessenger messenger,
+    IPublisher publisher,
+    IOptions<PolicyOptions> policy,
+    TimeProvider time)
+{
+    public const int MaxText = 2000;
+
+    public Task<IReadOnlyList<HandoffCase>> QueueAsync(CancellationToken cancellationToken) => cases.ListOpenAsync(cancellationToken);
+
+    public Task<HandoffCase?> GetAsync(string caseId, CancellationToken cancellationToken) => cases.GetAsync(caseId, cancellationToken);
+
+    public async Task<DeskResult> ClaimAsync(string caseId, string agent, CancellationToken cancellationToken)
+    {
+        if (await cases.GetAsync(caseId, cancellationToken) is not { } found)
+        {
+            return DeskResult.Refused(404, "No such case.");
+        }
+
+        var claimed = await conversations.UpdateAsync(found.Customer, record =>
+        {
+            if (record.Owner != ConversationOwner.Queued || CustomerHandoff.Link.Get(record)?.CaseId != caseId)
+            {
+                return false;
+            }
+
+            record.Owner = ConversationOwner.Agent;
+            CustomerHandoff.Link.Set(record, new HandoffLink(caseId, agent));
+            return true;
+        }, cancellationToken);
+        if (!claimed)
+        {
+            var now = await cases.GetAsync(caseId, cancellationToken);
+            return DeskResult.Refused(409, now is { State: CaseState.Agent, AgentId: { } other } ? $"{other} has already claimed this chat." : "This chat is no longer waiting.");
+        }
+
+        var at = time.GetUtcNow();
+        var greeting = await SendAsync(found.Customer, $"您好，我是客服 {agent}，接下来由我为您服务。", cancellationToken);
+        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, $"{agent} 接入 / joined", agent, SentToCustomer: greeting))
+            with
+        { State = CaseState.Agent, AgentId = agent, ClaimedAt = at, LastAgentAt = at }, cancellationToken);
+        return await DoneAsync(after!, CaseChange.Claimed, cancellationToken);
+    }
+
+    public async Task<DeskResult> ReplyAsync(string caseId, string agent, string text, CancellationToken cancellationToken)
+    {
+        if (Validate(text) is { } bad)
+        {
+            return bad;
+        }
+
+        if (await OwnedAsync(caseId, agent, cancellationToken) is not ({ } found, { } record))
+        {
+            return await NotOwnedAsync(caseId, cancellationToken);
+        }
+
+        var window = Window(found, record);
+        if (!window.Open)
+        {
+            return DeskResult.Refused(409, window.ClosesAt is { } closed
+                ? $"WeChat's 48-hour window closed at {closed:yyyy-MM-dd HH:mm} UTC: it would refuse the message (45015). Wait for the customer to write."
+                : "The customer has not written a message yet, so WeChat would refuse a customer-service message (45015).");
+        }
+
+        if (window.RepliesLeft == 0)
+        {
+            return DeskResult.Refused(409, $"{policy.Value.ServiceMessagesPerWindow} messages already went out since the customer last wrote: WeChat allows no more until they write again.");
+        }
+
+        var outcome = await messenger.SendAsync(found.Customer, [Reply.FromText(text.Trim())], cancellationToken);
+        if (!outcome.IsSent)
+        {
+            return DeskResult.Refused(502, $"WeChat did not take the message: {outcome.Status} ({outcome.Detail}).");
+        }
+
+        var at = time.GetUtcNow();
+        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.Agent, at, text.Trim(), agent, SentToCustomer: true)) with { LastAgentAt = at }, cancellationToken);
+        return await DoneAsync(after!, CaseChange.AgentReplied, cancellationToken);
+    }
+
+    /// <summary>An internal note: kept with the case, never sent to the customer.</summary>
+    public async Task<DeskResult> NoteAsync(string caseId, string agent, string text, CancellationToken cancellationToken)
+    {
+        if (Validate(text) is { } bad)
+        {
+            return bad;
+        }
+
+        var at = time.GetUtcNow();
+        var after = await cases.UpdateAsync(caseId, c => c.State == CaseState.Closed ? null : c.With(new CaseEntry(CaseEntryKind.Note, at, text.Trim(), agent)), cancellationToken);
+        return after is { State: not CaseState.Closed } ? await DoneAsync(after, CaseChange.Noted, cancellationToken) : DeskResult.Refused(409, "This case is closed.");
+    }
+
+    public async Task<DeskResult> TransferAsync(string caseId, string agent, string toAgent, CancellationToken cancellationToken)
+    {
+        if (await OwnedAsync(caseId, agent, cancellationToken) is not ({ } found, _))
+        {
+            return await NotOwnedAsync(caseId, cancellationToken);
+        }
+
+        var moved = await conversations.UpdateAsync(found.Customer, record =>
+        {
+            if (record.Owner != ConversationOwner.Agent || CustomerHandoff.Link.Get(record) is not { } link || link.CaseId != caseId || link.AgentId != agent)
+            {
+                return false;
+            }
+
+            CustomerHandoff.Link.Set(record, link with { AgentId = toAgent });
+            return true;
+        }, cancellationToken);
+        if (!moved)
+        {
+            return await NotOwnedAsync(caseId, cancellationToken);
+        }
+
+        var at = time.GetUtcNow();
+        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, $"{agent} 转给 {toAgent} / transferred to {toAgent}", agent))
+            with
+        { AgentId = toAgent, LastAgentAt = at }, cancellationToken);
+        return await DoneAsync(after!, CaseChange.Transferred, cancellationToken);
+    }
+
+    /// <summary>Hands the chat back to the bot, or resolves it; the customer is told either way.</summary>
+    public async Task<DeskResult> ReleaseAsync(string caseId, string agent, bool resolved, CancellationToken cancellationToken)
+    {
+        if (await OwnedAsync(caseId, agent, cancellationToken) is not ({ } found, _))
+        {
+            return await NotOwnedAsync(caseId, cancellationToken);
+        }
+
+        var released = await conversations.UpdateAsync(found.Customer, record =>
+        {
+            if (record.Owner != ConversationOwner.Agent || CustomerHandoff.Link.Get(record) is not { } link || link.CaseId != caseId || link.AgentId != agent)
+            {
+                return false;
+            }
+
+            CustomerHandoff.Release(record);
+            return true;
+        }, cancellationToken);
+        if (!released)
+        {
+            return await NotOwnedAsync(caseId, cancellationToken);
+        }
+
+        var goodbye = resolved
+            ? "本次服务已结束，感谢您的耐心。之后有问题随时找我，回复“人工”可再联系客服。"
+            : "客服已离开，接下来由智能助手为您服务。回复“菜单”看看我能做什么，回复“人工”可再联系客服。";
+        var told = await SendAsync(found.Customer, goodbye, cancellationToken);
+        var at = time.GetUtcNow();
+        var outcome = resolved ? $"resolved by {agent}" : $"handed back to the bot by {agent}";
+        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, outcome, agent, SentToCustomer: told))
+            with
+        { State = CaseState.Closed, ClosedAt = at, Outcome = outcome }, cancellationToken);
+        return await DoneAsync(after!, resolved ? CaseChange.Resolved : CaseChange.HandedBack, cancellationToken);
+    }
+
+    /// <summary>WeChat's room for replies in this case now.</summary>
+    public async Task<ReplyWindow> WindowAsync(HandoffCase handoffCase, CancellationToken cancellationToken) =>
+        Window(handoffCase, (await conversations.LoadAsync(handoffCase.Customer, cancellationToken)).Record);
+
+    private ReplyWindow Window(HandoffCase handoffCase, ConversationRecord record)
+    {
+        if (record.LastUserMessageAt is not { } last)
+        {
+            return new ReplyWindow(null, 0, false);
+        }
+
+        var closes = last + policy.Value.ServiceWindow;
+        var used = handoffCase.Entries.Count(e => e.SentToCustomer && e.At >= last);
+        var left = Math.Max(0, policy.Value.ServiceMessagesPerWindow - used);
+        return new ReplyWindow(closes, left, time.GetUtcNow() < closes);
+    }
+
+    private async Task<(HandoffCase? Case, ConversationRecord? Record)> OwnedAsync(string caseId, string agent, CancellationToken cancellationToken)
+    {
+        if (await cases.GetAsync(caseId, cancellationToken) is not { } found)
+        {
+            return (null, null);
+        }
+
+        var record = (await conversations.LoadAsync(found.Customer, cancellationToken)).Record;
+        return record.Owner == ConversationOwner.Agent && CustomerHandoff.Link.Get(record) is { } link && link.CaseId == caseId && link.AgentId == agent
+            ? (found, record)
+            : (null, null);
+    }
+
+    private async Task<DeskResult> NotOwnedAsync(string caseId, CancellationToken cancellationToken) =>
+        await cases.GetAsync(caseId, cancellationToken) switch
+        {
+            null => DeskResult.Refused(404, "No such case."),
+            { State: CaseState.Closed } => DeskResult.Refused(409, "This case is closed."),
+            { State: CaseState.Queued } => DeskResult.Refused(409, "Claim this chat first."),
+            { AgentId: var other } => DeskResult.Refused(409, $"{other} has this chat."),
+        };
+
+    private static DeskResult? Validate(string text) =>
+        string.IsNullOrWhiteSpace(text) ? DeskResult.Refused(400, "text is required.")
+        : text.Length > MaxText ? DeskResult.Refused(400, $"text must be at most {MaxText} characters.")
+        : null;
+
+    private async Task<bool> SendAsync(ConversationReference customer, string text, CancellationToken cancellationToken) =>
+        (await messenger.SendAsync(customer, [Reply.FromText(text)], cancellationToken)).IsSent;
+
+    private async Task<DeskResult> DoneAsync(HandoffCase after, CaseChange change, CancellationToken cancellationToken)
+    {
+        await publisher.Publish(new CaseChanged(after, change), cancellationToken);
+        return new DeskResult(after);
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Menu;
+using ServiceBot.Services.Photos;
+using ServiceBot.Services.Policy;
+
+namespace ServiceBot.Services.Handoff;
+
+/// <summary>
+/// The customer's side of a handoff. In a turn, a dialog asks for a person: a case opens with the
+/// bot's part of the conversation, the conversation is locked to people (the bot falls silent),
+/// and the customer hears their place in the queue. While the lock holds, every customer turn
+/// lands here: it joins the case's transcript (photos kept), or, with 取消/cancel while waiting,
+/// the customer leaves the queue and the bot is back.
+/// </summary>
+public sealed class CustomerHandoff(
+    HandoffCaseStore cases,
+    CustomerPhotos photos,
+    IOptions<HandoffOptions> options,
+    IOptions<PolicyOptions> policy,
+    TimeProvider time) : IHandoffInbox
+{
+    private const long MaxPhotoBytes = 10 * 1024 * 1024;
+
+    public static StateProperty<HandoffLink> Link { get; } = new("handoff", HandoffJsonContext.Default.HandoffLink);
+
+    /// <summary>Queues the conversation for a person; a conversation already with people is left as it is.</summary>
+    public async Task RequestAsync(TurnContext turn, string reason, CancellationToken cancellationToken)
+    {
+        if (turn.State.Owner != ConversationOwner.Bot)
+        {
+            return;
+        }
+
+        // Named by the asking activity's time, so a re-run of this turn opens the same case.
+        var queuedAt = turn.Activity.Timestamp;
+        var caseId = HandoffCaseStore.NewCaseId(turn.Conversation, queuedAt);
+        var entries = Transcript.Of(turn.State)
+            .Select(l => new CaseEntry(l.FromUser ? CaseEntryKind.Customer : CaseEntryKind.Bot, l.At, l.Text, ActivityId: l.ActivityId))
+            .ToList();
+        entries.Add(await CustomerEntryAsync(turn.Activity, cancellationToken));
+        var opened = new HandoffCase(caseId, turn.Conversation, reason, CaseState.Queued, queuedAt, null, null, null, null, null, entries);
+        await cases.OpenAsync(opened, cancellationToken);
+
+        turn.State.Owner = ConversationOwner.Queued;
+        Link.Set(turn, new HandoffLink(caseId, null));
+        var ahead = (await cases.ListOpenAsync(cancellationToken)).Count(c => c.State == CaseState.Queued && string.CompareOrdinal(c.CaseId, caseId) < 0);
+        if (IsBusinessHours(time.GetUtcNow()))
+        {
+            turn.SendText(
+                ahead == 0 ? "已为您转接人工客服，马上就到您。回复“取消”可退出排队。" : $"已为您转接人工客服，您前面还有 {ahead} 位。回复“取消”可退出排队。",
+                ahead == 0 ? "I've asked a person to help; you're next. Reply \"cancel\" to leave the queue." : $"I've asked a person to help; {ahead} ahead of you. Reply \"cancel\" to leave the queue.");
+        }
+        else
+        {
+            var hours = options.Value.BusinessHours;
+            turn.SendText(
+                $"现在是非工作时间（客服 {hours.Start:HH\\:mm}–{hours.End:HH\\:mm} 在线）。已为您排队，客服上班后会尽快回复您。回复“取消”可退出排队。",
+                $"Our agents are in from {hours.Start:HH\\:mm} to {hours.End:HH\\:mm}. You're in the queue and will hear from a person when they're back. Reply \"cancel\" to leave the queue.");
+        }
+
+        turn.Raise(new CaseChanged(opened, CaseChange.Queued));
+    }
+
+    public async Task ReceiveAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        if (Link.Get(turn) is not { } link)
+        {
+            // A lock without a case cannot be worked by anyone: give the conversation back to the bot.
+            turn.State.Owner = ConversationOwner.Bot;
+            return;
+        }
+
+        if (turn.State.Owner == ConversationOwner.Queued && turn.Activity.IsMessage && MenuWords.IsCancel(turn.Activity.Text))
+        {
+            var now = time.GetUtcNow();
+            var left = await cases.UpdateAsync(link.CaseId, c => c.State == CaseState.Queued
+                ? c.With(new CaseEntry(CaseEntryKind.System, now, "客户退出了排队 / the customer left the queue")) with { State = CaseState.Closed, ClosedAt = now, Outcome = "left the queue" }
+                : null, cancellationToken);
+            Release(turn.State);
+            turn.SendText("好的，已退出排队。我还在，回复“菜单”看看我能帮您做什么。", "OK, you've left the queue. I'm still here: reply \"menu\" to see what I can do.");
+            if (left is not null)
+            {
+                turn.Raise(new CaseChanged(left, CaseChange.LeftQueue));
+            }
+
+            return;
+        }
+
+        var entry = await CustomerEntryAsync(turn.Activity, cancellationToken);
+        var updated = await cases.UpdateAsync(link.CaseId,
+            c => c.Entries.Any(e => e.ActivityId == turn.Activity.Id) ? null : c.With(entry), cancellationToken);
+        if (updated is not null)
+        {
+            turn.Raise(new CaseChanged(updated, CaseChange.CustomerWrote));
+        }
+    }
+
+    /// <summary>Gives the conversation back to the bot: no lock, no case, a fresh dialog stack.</summary>
+    public static void Release(ConversationRecord record)
+    {
+        record.Owner = ConversationOwner.Bot;
+        Link.Delete(record);
+        record.DialogStack.Clear();
+    }
+
+    public bool IsBusinessHours(DateTimeOffset at)
+    {
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, policy.Value.Zone).DateTime);
+        return local >= options.Value.BusinessHours.Start && local < options.Value.BusinessHours.End;
+    }
+
+    private async Task<CaseEntry> CustomerEntryAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var photo = activity.Kind == MessageKind.Image ? await photos.KeepAsync(activity, MaxPhotoBytes, cancellationToken) : null;
+        var text = activity.Kind == MessageKind.Image && photo is null ? "[照片未能取回 / the photo could not be fetched]" : Transcript.Describe(activity);
+        return new CaseEntry(CaseEntryKind.Customer, activity.Timestamp, text, PhotoId: photo?.Id, ActivityId: activity.Id);
+    }
+}

@@ -1,0 +1,53 @@
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Photos;
+
+/// <summary>A photo a customer sent, kept: its id, what it really is, and its size.</summary>
+public sealed record KeptPhoto(string Id, string ContentType, int Length);
+
+/// <summary>
+/// Photos customers send (for returns, for an agent), fetched from the channel at once (WeChat
+/// deletes media after 3 days), checked by their first bytes to be images, and stored once per
+/// message (<c>photos/{channel}_{user}_{message}</c>), so a channel retry stores nothing twice.
+/// </summary>
+public sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader media)
+{
+    public static string IdOf(Activity activity) => $"{activity.Conversation.Channel}_{activity.Conversation.UserId}_{activity.Id}";
+
+    public static bool IsValidId(string id) => id.Length is > 0 and <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '.');
+
+    /// <summary>Downloads and keeps the photo of an image message; null when it cannot be had, is too large or is not an image.</summary>
+    public async Task<KeptPhoto?> KeepAsync(Activity activity, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (activity is not { Kind: MessageKind.Image, Media: { } photo })
+        {
+            return null;
+        }
+
+        var downloaded = await media.DownloadAsync(activity.Conversation, photo, maxBytes, cancellationToken);
+        var type = downloaded.Content is { } bytes ? ImageSniffer.ContentTypeOf(bytes) : null;
+        if (downloaded.Content is null || type is null)
+        {
+            return null;
+        }
+
+        var id = IdOf(activity);
+        await store.TryWriteAsync(Key(id), downloaded.Content, WriteCondition.IfAbsent, cancellationToken);
+        return new KeptPhoto(id, type, downloaded.Content.Length);
+    }
+
+    /// <summary>The photo's bytes and content type, or null.</summary>
+    public async Task<(byte[] Content, string ContentType)?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(id) || await store.ReadAsync(Key(id), cancellationToken) is not { } document)
+        {
+            return null;
+        }
+
+        var bytes = document.Content.ToArray();
+        return (bytes, ImageSniffer.ContentTypeOf(bytes) ?? "application/octet-stream");
+    }
+
+    private static string Key(string id) => StorageKey.Join("photos", id);
+}
