@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServiceBot.Bot.Agents;
 using ServiceBot.Bot.Channels;
 using ServiceBot.Bot.Couriers;
 using ServiceBot.Bot.Demo;
@@ -13,6 +14,21 @@ using ServiceBot.Services.Orders;
 using ServiceBot.Services.Returns;
 using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Storage;
+
+// `dotnet ServiceBot.Bot.dll hash-password` reads a password from standard input and prints the
+// hash to put in Agents:Users:<name>:PasswordHash (the password itself is never configured).
+if (args is ["hash-password", ..])
+{
+    var password = Console.IsInputRedirected ? Console.In.ReadLine() : args.ElementAtOrDefault(1);
+    if (string.IsNullOrEmpty(password))
+    {
+        await Console.Error.WriteLineAsync("usage: echo '<password>' | dotnet ServiceBot.Bot.dll hash-password");
+        return 2;
+    }
+
+    Console.WriteLine(AgentAccounts.Hash(password));
+    return 0;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -29,6 +45,7 @@ builder.Services.AddReturns();
 builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
 builder.Services.AddCourierWebhook();
+builder.Services.AddAgentConsole();
 builder.Services.AddDemo();
 
 try
@@ -38,10 +55,14 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseDefaultFiles();
     app.UseStaticFiles();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
     app.MapChannels();
     app.MapMerchantApi();
     app.MapCourierWebhook();
     app.MapOperations();
+    app.MapAgentConsole();
     await app.RunAsync();
     return 0;
 }

@@ -33,8 +33,8 @@ public sealed class CustomerHandoff(
         }
 
         // Named by the asking activity's time, so a re-run of this turn opens the same case.
-        var queuedAt = turn.Activity.Timestamp;
-        var caseId = HandoffCaseStore.NewCaseId(turn.Conversation, queuedAt);
+        var caseId = HandoffCaseStore.NewCaseId(turn.Conversation, turn.Activity.Timestamp);
+        var queuedAt = time.GetUtcNow();
         var entries = Transcript.Of(turn.State)
             .Select(l => new CaseEntry(l.FromUser ? CaseEntryKind.Customer : CaseEntryKind.Bot, l.At, l.Text, ActivityId: l.ActivityId))
             .ToList();
@@ -114,6 +114,6 @@ public sealed class CustomerHandoff(
     {
         var photo = activity.Kind == MessageKind.Image ? await photos.KeepAsync(activity, MaxPhotoBytes, cancellationToken) : null;
         var text = activity.Kind == MessageKind.Image && photo is null ? "[照片未能取回 / the photo could not be fetched]" : Transcript.Describe(activity);
-        return new CaseEntry(CaseEntryKind.Customer, activity.Timestamp, text, PhotoId: photo?.Id, ActivityId: activity.Id);
+        return new CaseEntry(CaseEntryKind.Customer, time.GetUtcNow(), text, PhotoId: photo?.Id, ActivityId: activity.Id);
     }
 }

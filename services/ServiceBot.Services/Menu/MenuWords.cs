@@ -11,7 +11,32 @@ public static class MenuWords
 
     public static bool IsCancel(string? text) => IsOneOf(text, CancelWords);
 
-    public static bool IsAgent(string? text) => IsOneOf(text, AgentWords);
+    // How people ask for a person around the word itself: "我要人工", "转人工客服", "talk to a human".
+    private static readonly string[] AgentAsks =
+    [
+        "i want to talk to", "i want to speak to", "can i talk to", "can i speak to", "let me talk to", "i want", "talk to", "speak to", "talk with", "speak with",
+        "我想要", "我想找", "我要", "我找", "帮我转", "给我转", "转接", "请", "找", "转", "a ", "an ", "the ",
+    ];
+
+    public static bool IsAgent(string? text)
+    {
+        var asked = text?.Trim().TrimEnd('!', '！', '.', '。', '吧', '啊') ?? "";
+        for (var stripped = true; stripped && asked.Length > 0;)
+        {
+            stripped = false;
+            foreach (var ask in AgentAsks)
+            {
+                if (asked.StartsWith(ask, StringComparison.OrdinalIgnoreCase) && asked.Length > ask.Length)
+                {
+                    asked = asked[ask.Length..].TrimStart();
+                    stripped = true;
+                    break;
+                }
+            }
+        }
+
+        return IsOneOf(asked, AgentWords);
+    }
 
     private static bool IsOneOf(string? text, string[] words)
     {

@@ -33,6 +33,9 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
     public int TokenRequests => _tokens;
 
+    /// <summary>What <c>media/get</c> answers: a JPEG's first bytes unless a test gives a whole picture.</summary>
+    public byte[] Media { get; set; } = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
+
     public static async Task<WeChatApiStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -76,7 +79,7 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
             Results.Json(new { access_token = $"standin-{Interlocked.Increment(ref _tokens)}", expires_in = 7200 }));
         app.MapPost("/cgi-bin/message/custom/send", async (HttpRequest request) => await RecordAsync(request, CustomerMessages));
         app.MapPost("/cgi-bin/message/subscribe/bizsend", async (HttpRequest request) => await RecordAsync(request, SubscribeMessages));
-        app.MapGet("/cgi-bin/media/get", () => Results.Bytes([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], "image/jpeg"));
+        app.MapGet("/cgi-bin/media/get", () => Results.Bytes(Media, Media[0] == 0x89 ? "image/png" : "image/jpeg"));
     }
 
     private async Task<IResult> RecordAsync(HttpRequest request, ConcurrentQueue<JsonElement> into)

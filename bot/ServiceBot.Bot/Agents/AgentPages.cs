@@ -1,0 +1,79 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ServiceBot.Bot.Agents;
+
+/// <summary>
+/// The console's pages: the sign-in form (anonymous), and the console itself with its script and
+/// style (signed-in agents only; they are served from the build output, never as public static files).
+/// </summary>
+internal static class AgentPages
+{
+    private static readonly string ConsoleFolder = Path.Combine(AppContext.BaseDirectory, "Agents", "Console");
+
+    public static IEndpointRouteBuilder MapAgentPages(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/agent/login", (HttpContext http, IAntiforgery antiforgery) => LoginPage(http, antiforgery, null));
+        endpoints.MapPost("/agent/login", SignInAsync);
+        endpoints.MapPost("/agent/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(AgentConsoleRegistration.Scheme);
+            return Results.Redirect("/agent/login");
+        }).RequireAuthorization(AgentConsoleRegistration.Policy);
+
+        var console = endpoints.MapGroup("/agent").RequireAuthorization(AgentConsoleRegistration.Policy);
+        console.MapGet("", () => File("console.html", "text/html; charset=utf-8"));
+        console.MapGet("/console.js", () => File("console.js", "text/javascript; charset=utf-8"));
+        console.MapGet("/console.css", () => File("console.css", "text/css; charset=utf-8"));
+        console.MapGet("/signalr.min.js", () => File("signalr.min.js", "text/javascript; charset=utf-8"));
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? name, [FromForm] string? password, AgentAccounts accounts, IAntiforgery antiforgery)
+    {
+        if (accounts.SignIn(name, password) is not { } user)
+        {
+            return LoginPage(http, antiforgery, "用户名或密码不对 / Wrong name or password.");
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name!), new Claim(ClaimTypes.Role, user.Role)], AgentConsoleRegistration.Scheme);
+        await http.SignInAsync(AgentConsoleRegistration.Scheme, new ClaimsPrincipal(identity));
+        return Results.Redirect("/agent");
+    }
+
+    private static IResult File(string name, string contentType) =>
+        Results.File(Path.Combine(ConsoleFolder, name), contentType);
+
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? error)
+    {
+        var token = antiforgery.GetAndStoreTokens(http);
+        var message = error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        var html = $$"""
+            <!doctype html>
+            <html lang="zh">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>ServiceBot 客服登录 / Agent sign-in</title>
+            <style>
+              body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; background: #f4f5f7; display: grid; place-items: center; min-height: 100vh; margin: 0; }
+              form { background: #fff; padding: 2rem; border-radius: 12px; box-shadow: 0 2px 12px #0002; width: min(90vw, 320px); display: grid; gap: .8rem; }
+              input, button { font: inherit; padding: .6rem; border-radius: 8px; border: 1px solid #ccd; }
+              button { background: #07c160; color: #fff; border: none; cursor: pointer; }
+              .error { color: #c0392b; margin: 0; }
+            </style></head>
+            <body>
+            <form method="post" action="/agent/login">
+              <h1>客服登录 · Agent sign-in</h1>
+              {{message}}
+              <input type="hidden" name="{{token.FormFieldName}}" value="{{token.RequestToken}}">
+              <label>用户名 / Name <input id="name" name="name" autocomplete="username" required></label>
+              <label>密码 / Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+              <button id="signin" type="submit">登录 / Sign in</button>
+            </form>
+            </body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: error is null ? 200 : 401);
+    }
+}
