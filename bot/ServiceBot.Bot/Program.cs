@@ -7,6 +7,7 @@ using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Campaigns;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Help;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
@@ -46,6 +47,7 @@ builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
 builder.Services.AddCourierWebhook();
 builder.Services.AddAgentConsole();
+builder.Services.AddCallbacks();
 builder.Services.AddDemo();
 
 try

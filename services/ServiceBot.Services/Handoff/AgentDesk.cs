@@ -28,6 +28,7 @@ public sealed class AgentDesk(
     ProactiveMessenger messenger,
     IPublisher publisher,
     IOptions<PolicyOptions> policy,
+    IOptions<HandoffOptions> idle,
     TimeProvider time)
 {
     public const int MaxText = 2000;
@@ -179,6 +180,75 @@ public sealed class AgentDesk(
             with
         { State = CaseState.Closed, ClosedAt = at, Outcome = outcome }, cancellationToken);
         return await DoneAsync(after!, resolved ? CaseChange.Resolved : CaseChange.HandedBack, cancellationToken);
+    }
+
+    /// <summary>
+    /// Nobody claimed the chat in time: the customer is told and offered a call back, and the bot
+    /// takes the conversation again. Nothing happens if the case moved on meanwhile.
+    /// </summary>
+    public async Task<DeskResult> QueueTimedOutAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (await cases.GetAsync(caseId, cancellationToken) is not { State: CaseState.Queued } found)
+        {
+            return DeskResult.Refused(409, "The case is no longer waiting.");
+        }
+
+        var released = await conversations.UpdateAsync(found.Customer, record =>
+        {
+            if (record.Owner != ConversationOwner.Queued || CustomerHandoff.Link.Get(record)?.CaseId != caseId)
+            {
+                return false;
+            }
+
+            CustomerHandoff.Release(record);
+            return true;
+        }, cancellationToken);
+        if (!released)
+        {
+            return DeskResult.Refused(409, "The case is no longer waiting.");
+        }
+
+        var told = await SendAsync(found.Customer,
+            "抱歉，客服暂时都在忙。回复“回电”留下手机号，我们会给您回电；也可以稍后回复“人工”再试。\nSorry, all our agents are busy. Reply \"call me\" to leave a number for a call back, or \"agent\" later to try again.",
+            cancellationToken);
+        var at = time.GetUtcNow();
+        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, "无人接入，已超时 / nobody claimed it in time", SentToCustomer: told))
+            with
+        { State = CaseState.Closed, ClosedAt = at, Outcome = "nobody claimed it in time" }, cancellationToken);
+        return await DoneAsync(after!, CaseChange.QueueTimedOut, cancellationToken);
+    }
+
+    /// <summary>The agent fell silent: the chat goes back to the queue for someone else (unless they wrote since).</summary>
+    public async Task<DeskResult> IdleTimedOutAsync(string caseId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (await cases.GetAsync(caseId, cancellationToken) is not { State: CaseState.Agent, AgentId: { } agent } found
+            || found.LastAgentAt + idle.Value.IdleTimeout > now)
+        {
+            return DeskResult.Refused(409, "The agent is still working on it.");
+        }
+
+        var requeued = await conversations.UpdateAsync(found.Customer, record =>
+        {
+            if (record.Owner != ConversationOwner.Agent || CustomerHandoff.Link.Get(record) is not { } link || link.CaseId != caseId)
+            {
+                return false;
+            }
+
+            record.Owner = ConversationOwner.Queued;
+            CustomerHandoff.Link.Set(record, link with { AgentId = null });
+            return true;
+        }, cancellationToken);
+        if (!requeued)
+        {
+            return DeskResult.Refused(409, "The case moved on.");
+        }
+
+        var told = await SendAsync(found.Customer, "刚才的客服暂时离开了，已为您重新排队，稍等片刻。", cancellationToken);
+        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, now, $"{agent} 无响应，重新排队 / {agent} went quiet; back in the queue", SentToCustomer: told))
+            with
+        { State = CaseState.Queued, AgentId = null }, cancellationToken);
+        return await DoneAsync(after!, CaseChange.Requeued, cancellationToken);
     }
 
     /// <summary>WeChat's room for replies in this case now.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.DomainEvents;
+using ServiceBot.Services.Menu;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Policy;
 
@@ -23,7 +24,17 @@ public static class HandoffRegistration
         services.TryAddSingleton<ConversationStateStore>();
         services.TryAddSingleton<ProactiveMessenger>();
         services.TryAddSingleton<AgentDesk>();
+        services.TryAddSingleton<CallbackRequests>();
         services.AddDomainEvents();
+        return services;
+    }
+
+    /// <summary>"回电" / "call me" in the menu: a customer leaves a number for an agent to call back (offered when nobody claims a chat in time).</summary>
+    public static IServiceCollection AddCallbacks(this IServiceCollection services)
+    {
+        services.AddHandoff();
+        services.AddDialog<CallbackDialog>();
+        services.AddSingleton<ITopic, CallbackTopic>();
         return services;
     }
 }

@@ -155,4 +155,90 @@ public sealed class HandoffTests
         Assert.Contains("45015", late.Problem, StringComparison.Ordinal);
         Assert.Equal(6, _sent.Count); // greeting, four replies, and one after the customer wrote again
     }
+
+    [Fact]
+    public async Task NobodyClaimsInTime_TheCustomerIsOfferedACallBack_AndTheBotIsBack()
+    {
+        var flow = Flow();
+        await flow.Send("人工").ExpectReply("转接人工客服").RunAsync();
+        var caseId = (await OnlyCaseAsync(flow)).CaseId;
+
+        var timedOut = await Desk(flow).QueueTimedOutAsync(caseId, Ct);
+
+        Assert.True(timedOut.Ok);
+        Assert.Contains("回电", Assert.Single(_sent), StringComparison.Ordinal);
+        Assert.Empty(await Desk(flow).QueueAsync(Ct));
+        await flow.Send("帮助").ExpectReply("").ExpectState(r => Assert.Equal(ConversationOwner.Bot, r.Owner)).RunAsync();
+        Assert.False((await Desk(flow).QueueTimedOutAsync(caseId, Ct)).Ok); // fired twice: nothing more happens
+        Assert.Single(_sent);
+    }
+
+    [Fact]
+    public async Task AClaimedChat_IsNotTimedOutAsWaiting()
+    {
+        var flow = Flow();
+        await flow.Send("人工").ExpectReply("转接人工客服").RunAsync();
+        var caseId = (await OnlyCaseAsync(flow)).CaseId;
+        await Desk(flow).ClaimAsync(caseId, "amy", Ct);
+
+        Assert.False((await Desk(flow).QueueTimedOutAsync(caseId, Ct)).Ok);
+        Assert.Equal(CaseState.Agent, (await OnlyCaseAsync(flow)).State);
+    }
+
+    [Fact]
+    public async Task ASilentAgent_LosesTheChatBackToTheQueue_ButOneWhoRepliedInTimeKeepsIt()
+    {
+        var flow = Flow();
+        var idle = flow.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HandoffOptions>>().Value.IdleTimeout;
+        await flow.Send("人工").ExpectReply("转接人工客服").RunAsync();
+        var caseId = (await OnlyCaseAsync(flow)).CaseId;
+        await Desk(flow).ClaimAsync(caseId, "amy", Ct);
+
+        flow.Time.Advance(idle - TimeSpan.FromMinutes(1));
+        await Desk(flow).ReplyAsync(caseId, "amy", "我看一下", Ct);
+        flow.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.False((await Desk(flow).IdleTimedOutAsync(caseId, Ct)).Ok); // she wrote a minute before the old deadline
+
+        flow.Time.Advance(idle);
+        Assert.True((await Desk(flow).IdleTimedOutAsync(caseId, Ct)).Ok);
+
+        var requeued = await OnlyCaseAsync(flow);
+        Assert.Equal((CaseState.Queued, null), (requeued.State, requeued.AgentId));
+        Assert.True((await Desk(flow).ClaimAsync(caseId, "bob", Ct)).Ok);
+        Assert.Contains("重新排队", _sent[^2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CaseChanges_SetAndClearTheirTimeoutsInTheScheduler()
+    {
+        var flow = Flow();
+        var scheduler = await flow.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct);
+        await flow.Send("人工").ExpectReply("转接人工客服").RunAsync();
+        var caseId = (await OnlyCaseAsync(flow)).CaseId;
+        var queue = new Quartz.JobKey(caseId, "handoff-queue-timeouts");
+        var idle = new Quartz.JobKey(caseId, "handoff-idle-timeouts");
+
+        var queuedTrigger = (await scheduler.GetTrigger(new Quartz.TriggerKey(caseId, queue.Group), Ct))!;
+        Assert.Equal(flow.Time.GetUtcNow().AddMinutes(10), queuedTrigger.StartTimeUtc);
+
+        await Desk(flow).ClaimAsync(caseId, "amy", Ct);
+        Assert.False(await scheduler.Exists(queue, Ct));
+        Assert.Equal(flow.Time.GetUtcNow().AddMinutes(15), (await scheduler.GetTrigger(new Quartz.TriggerKey(caseId, idle.Group), Ct))!.StartTimeUtc);
+
+        await Desk(flow).ReleaseAsync(caseId, "amy", resolved: true, Ct);
+        Assert.False(await scheduler.Exists(idle, Ct));
+    }
+
+    [Theory]
+    [InlineData("13800138000", "138****8000")]
+    [InlineData("+86 138 0013 8000", "138****8000")]
+    public Task CallMe_RecordsTheNumber_AndConfirmsItMasked(string typed, string shown)
+    {
+        var flow = new TestFlow(services => services.AddSingleton(_channel.Object).AddCallbacks());
+        return flow.Send("回电").ExpectReply("请回复您的手机号")
+            .Send("明天").ExpectReply("这看起来不是手机号")
+            .Send(typed).ExpectReply($"我们会打 {shown} 给您回电")
+            .ExpectState(_ => Assert.Equal("13800138000", Assert.Single(flow.Services.GetRequiredService<CallbackRequests>().ListAsync(Ct).Result).Phone))
+            .RunAsync();
+    }
 }

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.Menu;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Services.Handoff;
+
+/// <summary>A customer asked to be called back: on which number (kept for the agents, never logged), and when.</summary>
+public sealed record CallbackRequest(ConversationReference Customer, string Phone, DateTimeOffset At, string ActivityId)
+{
+    /// <summary>The number as a customer or a log may see it: 138****1234.</summary>
+    public static string Masked(string phone) => phone.Length == 11 ? $"{phone[..3]}****{phone[7..]}" : "****";
+}
+
+/// <summary>Call-back requests (<c>callbacks/{time}.{channel}.{user}</c>), one per asking message.</summary>
+public sealed partial class CallbackRequests(IDocumentStore store)
+{
+    public async Task RecordAsync(CallbackRequest request, CancellationToken cancellationToken)
+    {
+        var key = StorageKey.Join("callbacks",
+            $"{request.At.ToUnixTimeMilliseconds().ToString("D15", CultureInfo.InvariantCulture)}.{request.Customer.Channel}.{request.Customer.UserId}");
+        await store.TryWriteAsync(key, JsonSerializer.SerializeToUtf8Bytes(request, CallbackJsonContext.Default.CallbackRequest), WriteCondition.IfAbsent, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CallbackRequest>> ListAsync(CancellationToken cancellationToken)
+    {
+        var requests = new List<CallbackRequest>();
+        await foreach (var (_, request) in store.ReadAllAsync("callbacks/", CallbackJsonContext.Default.CallbackRequest, cancellationToken))
+        {
+            requests.Add(request);
+        }
+
+        return requests;
+    }
+
+    /// <summary>A mainland mobile number in what the customer typed ("138 0013 8000", "+86 13800138000"), or null.</summary>
+    public static string? MobileIn(string? text)
+    {
+        var digits = new string((text ?? "").Where(char.IsAsciiDigit).ToArray());
+        if (digits.StartsWith("86", StringComparison.Ordinal) && digits.Length == 13)
+        {
+            digits = digits[2..];
+        }
+
+        return Mobile().IsMatch(digits) ? digits : null;
+    }
+
+    [GeneratedRegex("^1[3-9][0-9]{9}$")]
+    private static partial Regex Mobile();
+}
+
+public sealed record CallbackState(int Misses);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(CallbackRequest))]
+[JsonSerializable(typeof(CallbackState))]
+public sealed partial class CallbackJsonContext : JsonSerializerContext;
+
+/// <summary>"回电" / "call me": asks for a mobile number and records a call-back request for the agents.</summary>
+internal sealed class CallbackDialog(CallbackRequests callbacks, TimeProvider time) : Dialog<CallbackState>(CallbackJsonContext.Default.CallbackState)
+{
+    public const string DialogId = "handoff.callback";
+
+    public override string Id => DialogId;
+
+    protected override Task<DialogStep<CallbackState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    {
+        context.SendText("请回复您的手机号（11 位），客服会在工作时间给您回电。回复“取消”不留号。",
+            "Please reply with your mobile number (11 digits); an agent will call you back in working hours. Reply \"cancel\" to skip.");
+        return Task.FromResult(DialogStep.Wait(new CallbackState(0)));
+    }
+
+    protected override async Task<DialogStep<CallbackState>> OnContinueAsync(DialogContext context, CallbackState state, CancellationToken cancellationToken)
+    {
+        if (CallbackRequests.MobileIn(context.Text) is { } phone)
+        {
+            await callbacks.RecordAsync(new CallbackRequest(context.Turn.Conversation, phone, time.GetUtcNow(), context.Activity.Id), cancellationToken);
+            context.SendText($"已登记，我们会打 {CallbackRequest.Masked(phone)} 给您回电。", $"Done: we'll call you back on {CallbackRequest.Masked(phone)}.");
+            return DialogStep.Complete<CallbackState>();
+        }
+
+        if (state.Misses >= 1)
+        {
+            context.SendText("没有登记回电。需要时回复“回电”再来。", "No call back was booked. Reply \"call me\" any time.");
+            return DialogStep.Complete<CallbackState>();
+        }
+
+        context.SendText("这看起来不是手机号，请回复 11 位手机号，例如 13800138000。", "That doesn't look like a mobile number; please reply with 11 digits, e.g. 13800138000.");
+        return DialogStep.Wait(state with { Misses = 1 });
+    }
+}
+
+internal sealed class CallbackTopic : ITopic
+{
+    public string MenuKey => "CALLBACK";
+
+    public string DialogId => CallbackDialog.DialogId;
+
+    public int Order => 90;
+
+    public string Title(bool english) => english ? "Ask for a call back" : "预约回电";
+
+    public bool Matches(string text) =>
+        text.Contains("回电", StringComparison.Ordinal) || text.Contains("call me", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("call back", StringComparison.OrdinalIgnoreCase) || text.Contains("callback", StringComparison.OrdinalIgnoreCase);
+}

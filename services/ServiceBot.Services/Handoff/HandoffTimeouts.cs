@@ -1,0 +1,67 @@
+using Mediator;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace ServiceBot.Services.Handoff;
+
+/// <summary>
+/// Keeps each open case's clock in Quartz: a queued case times out after <c>Handoff:QueueTimeout</c>;
+/// a claimed case goes back to the queue when its agent is silent for <c>Handoff:IdleTimeout</c>
+/// (every reply, claim or transfer restarts that clock); a closed case has neither.
+/// </summary>
+internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<HandoffOptions> options, TimeProvider time) : INotificationHandler<CaseChanged>
+{
+    public async ValueTask Handle(CaseChanged changed, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var handoffCase = changed.Case;
+        var queue = HandoffTimeoutJob.Key(handoffCase.CaseId, HandoffTimeoutJob.Queue);
+        var idle = HandoffTimeoutJob.Key(handoffCase.CaseId, HandoffTimeoutJob.Idle);
+        switch (changed.Change)
+        {
+            case CaseChange.Queued or CaseChange.Requeued:
+                await scheduler.DeleteJob(idle, cancellationToken);
+                await ScheduleAsync(scheduler, queue, handoffCase.CaseId, time.GetUtcNow() + options.Value.QueueTimeout, cancellationToken);
+                break;
+            case CaseChange.Claimed or CaseChange.AgentReplied or CaseChange.Transferred:
+                await scheduler.DeleteJob(queue, cancellationToken);
+                await ScheduleAsync(scheduler, idle, handoffCase.CaseId, time.GetUtcNow() + options.Value.IdleTimeout, cancellationToken);
+                break;
+            case CaseChange.HandedBack or CaseChange.Resolved or CaseChange.LeftQueue or CaseChange.QueueTimedOut:
+                await scheduler.DeleteJob(queue, cancellationToken);
+                await scheduler.DeleteJob(idle, cancellationToken);
+                break;
+        }
+    }
+
+    private static async Task ScheduleAsync(IScheduler scheduler, JobKey key, string caseId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var job = JobBuilder.Create<HandoffTimeoutJob>().WithIdentity(key).UsingJobData("caseId", caseId).RequestRecovery().Build();
+        var trigger = TriggerBuilder.Create().WithIdentity(key.Name, key.Group).ForJob(key).StartAt(at)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
+    }
+}
+
+/// <summary>Runs a case's timeout when it is due; the desk checks the case still deserves it.</summary>
+[DisallowConcurrentExecution]
+internal sealed class HandoffTimeoutJob(AgentDesk desk) : IJob
+{
+    public const string Queue = "handoff-queue-timeouts";
+    public const string Idle = "handoff-idle-timeouts";
+
+    public static JobKey Key(string caseId, string group) => new(caseId, group);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var caseId = context.MergedJobDataMap.GetString("caseId")!;
+        if (context.JobDetail.Key.Group == Queue)
+        {
+            await desk.QueueTimedOutAsync(caseId, cancellationToken);
+        }
+        else
+        {
+            await desk.IdleTimedOutAsync(caseId, cancellationToken);
+        }
+    }
+}

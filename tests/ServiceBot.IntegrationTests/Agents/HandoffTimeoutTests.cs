@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ServiceBot.IntegrationTests.Support;
+using ServiceBot.Services.Handoff;
+
+namespace ServiceBot.IntegrationTests.Agents;
+
+/// <summary>The queue timeout runs on the host's scheduler: nobody claims within ten minutes, the customer hears it once.</summary>
+public sealed class HandoffTimeoutTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task NobodyClaimsWithinTenMinutes_TheCustomerIsOfferedACallBackOnce_AndTheBotAnswersAgain()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero)); // 11:00 in Shanghai
+        using var bot = new BotFactory { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
+        bot.Settings["WeChat:ApiBaseUrl"] = api.BaseUrl.AbsoluteUri;
+        using var wechat = bot.CreateClient();
+        var openId = WeChatWire.OpenId();
+
+        using var asked = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "转人工"), openId), Ct);
+        Assert.Contains("转接人工客服", WeChatWire.OpenReply(await asked.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        var desk = bot.Services.GetRequiredService<AgentDesk>();
+        Assert.Single(await desk.QueueAsync(Ct));
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.False(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromMilliseconds(300)));
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Contains("回电", Assert.Single(api.CustomerMessages).GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while ((await desk.QueueAsync(Ct)).Count > 0)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the timed-out case stayed in the queue");
+            await Task.Delay(50, Ct); // the job closes the case right after telling the customer
+        }
+
+        using var after = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 2, "回电"), openId), Ct);
+        Assert.Contains("请回复您的手机号", WeChatWire.OpenReply(await after.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+    }
+}
