@@ -56,7 +56,7 @@ internal static class AgentConsoleRegistration
     public static IEndpointRouteBuilder MapAgentConsole(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAgentPages();
-        endpoints.MapGroup("/agent/api").RequireAuthorization(Policy).AddEndpointFilter(ValidateAntiforgeryAsync).MapAgentApi();
+        endpoints.MapGroup("/agent/api").RequireAuthorization(Policy).AddEndpointFilter(ValidateAntiforgeryAsync).MapAgentApi().MapSupervisorApi();
         endpoints.MapHub<AgentHub>("/agent/hub");
         return endpoints;
     }

@@ -28,6 +28,8 @@ internal static class AgentPages
         console.MapGet("", () => File("console.html", "text/html; charset=utf-8"));
         console.MapGet("/console.js", () => File("console.js", "text/javascript; charset=utf-8"));
         console.MapGet("/console.css", () => File("console.css", "text/css; charset=utf-8"));
+        console.MapGet("/supervisor", () => File("supervisor.html", "text/html; charset=utf-8")).RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
+        console.MapGet("/supervisor.js", () => File("supervisor.js", "text/javascript; charset=utf-8")).RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
         console.MapGet("/signalr.min.js", () => File("signalr.min.js", "text/javascript; charset=utf-8"));
         return endpoints;
     }

@@ -39,5 +39,21 @@ public sealed class NoticeLedger(IDocumentStore store)
         store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,
             records => [.. (records ?? []).TakeLast(MaxRecords - 1), record], cancellationToken);
 
+    /// <summary>How many decisions since <paramref name="since"/>, by verdict and rule ("Send", "Drop: Consent", ...), across every customer.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var (_, records) in store.ReadAllAsync("notices/", NoticeJsonContext.Default.ListNoticeRecord, cancellationToken))
+        {
+            foreach (var record in records.Where(r => r.At >= since))
+            {
+                var key = record.Verdict == Verdict.Send ? "Send" : $"{record.Verdict}: {record.Rule}";
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        return counts;
+    }
+
     private static string Key(ConversationReference customer) => StorageKey.Join("notices", customer.Channel, customer.UserId);
 }

@@ -27,6 +27,7 @@ public sealed class AgentConsoleBrowserTests
         ["Agents__Users__amy__PasswordHash"] = AgentAccounts.Hash(Password),
         ["Agents__Users__bob__PasswordHash"] = AgentAccounts.Hash(Password),
         ["Agents__Users__bob__Role"] = "supervisor",
+        ["Merchant__ApiKey"] = "merchant-key",
     };
 
     private static async Task<IPage> SignInAsync(IBrowser browser, BotProcess bot, string name, int width = 1280, int height = 800)
@@ -78,6 +79,32 @@ public sealed class AgentConsoleBrowserTests
             await Assertions.Expect(amy.Locator("#state")).ToContainTextAsync("amy");
             await Assertions.Expect(bob.Locator("#queue li.agent")).ToContainTextAsync("amy"); // the colleague sees the claim live
 
+            // The supervisor's board: one chat with amy, and the week's notice decisions (a campaign the customer never opted into).
+            using (var merchant = new HttpClient { BaseAddress = bot.BaseAddress })
+            {
+                merchant.DefaultRequestHeaders.Add("X-Api-Key", "merchant-key");
+                (await merchant.PutAsync("/api/orders/S1", new StringContent(
+                    $$$"""{"openId":"{{{openId}}}","placedAt":"2026-11-20T10:00:00+08:00","status":"delivered","items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}]}""",
+                    System.Text.Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+                (await merchant.PostAsync("/api/campaigns", new StringContent(
+                    """{"campaignId":"winter","title":"冬季特惠","body":"全场 8 折","sendAt":"2020-01-01T00:00:00Z","audience":{"skus":["CUP-1"]}}""",
+                    System.Text.Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+                var deadline = System.Diagnostics.Stopwatch.StartNew();
+                while (!(await merchant.GetStringAsync("/api/campaigns/winter", Ct)).Contains("\"finished\"", StringComparison.Ordinal))
+                {
+                    Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the campaign did not finish");
+                    await Task.Delay(100, Ct);
+                }
+            }
+
+            Assert.Equal(403, await amy.EvaluateAsync<int>("() => fetch('/agent/api/stats').then(r => r.status)")); // agents are not supervisors
+            await bob.Locator("#supervisor-link").ClickAsync();
+            await Assertions.Expect(bob.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+            await Assertions.Expect(bob.Locator("#with-agents")).ToHaveTextAsync("1");
+            await Assertions.Expect(bob.Locator("#agents .bar")).ToContainTextAsync("amy");
+            await Assertions.Expect(bob.Locator("#notices")).ToContainTextAsync("Drop: Consent");
+            await bob.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "docs", "agent-supervisor.png") });
+
             // The customer sends a photo: it appears in the agent's transcript, served only to agents.
             Assert.Equal("", await SayAsync(wechat, openId, WeChatWire.Image(openId, 2, "media-cup")));
             var photo = amy.Locator("#transcript li.customer img");
@@ -95,6 +122,14 @@ public sealed class AgentConsoleBrowserTests
             await Assertions.Expect(amy.Locator("#text")).ToHaveValueAsync("");
             await amy.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "docs", "agent-conversation.png") });
 
+            // The same console on a phone: the queue, then the chat full-screen with a way back.
+            var phone = await SignInAsync(browser, bot, "amy", width: 390, height: 844);
+            await phone.ClickAsync("#queue li.agent");
+            await Assertions.Expect(phone.Locator("#transcript li.customer img")).ToBeVisibleAsync();
+            await Assertions.Expect(phone.Locator("#back")).ToBeVisibleAsync();
+            await Assertions.Expect(phone.Locator(".queue")).ToBeHiddenAsync();
+            await phone.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "docs", "agent-phone.png") });
+
             var sent = api.CustomerMessages.Select(m => m.GetProperty("text").GetProperty("content").GetString()!).ToList();
             Assert.Single(sent, s => s == "您好，照片收到了，杯盖是拧不紧吗？");
             Assert.DoesNotContain(sent, s => s.Contains("密封圈", StringComparison.Ordinal));
@@ -108,7 +143,7 @@ public sealed class AgentConsoleBrowserTests
 
             // Without signing in, nothing of the console answers: pages redirect, the API, the hub and photos refuse.
             using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = bot.BaseAddress };
-            foreach (var path in new[] { "/agent", "/agent/console.js" })
+            foreach (var path in new[] { "/agent", "/agent/console.js", "/agent/supervisor", "/agent/supervisor.js" })
             {
                 using var page = await anonymous.GetAsync(path, Ct);
                 Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
@@ -118,7 +153,7 @@ public sealed class AgentConsoleBrowserTests
             var caseId = Uri.UnescapeDataString(photoUrl.AbsolutePath.Split('/')[4]);
             foreach (var (method, path) in new[]
             {
-                ("GET", "/agent/api/me"), ("GET", "/agent/api/queue"), ("GET", $"/agent/api/cases/{caseId}"), ("GET", photoUrl.AbsolutePath),
+                ("GET", "/agent/api/me"), ("GET", "/agent/api/queue"), ("GET", "/agent/api/stats"), ("GET", $"/agent/api/cases/{caseId}"), ("GET", photoUrl.AbsolutePath),
                 ("POST", $"/agent/api/cases/{caseId}/claim"), ("POST", $"/agent/api/cases/{caseId}/reply"), ("POST", $"/agent/api/cases/{caseId}/note"),
                 ("POST", $"/agent/api/cases/{caseId}/transfer"), ("POST", $"/agent/api/cases/{caseId}/handback"), ("POST", $"/agent/api/cases/{caseId}/resolve"),
                 ("POST", "/agent/hub/negotiate?negotiateVersion=1"), ("POST", "/agent/logout"),

@@ -116,6 +116,7 @@
   async function start() {
     me = await api('/me');
     $('who').textContent = `${me.name} (${me.role})`;
+    $('supervisor-link').hidden = me.role !== 'supervisor';
     $('logout-token').value = me.token;
     $('canned').append(...me.canned.map(c => { const o = text('option', c); o.value = c; return o; }));
     $('transfer-to').append(...me.agents.filter(a => a !== me.name).map(a => { const o = text('option', a); o.value = a; return o; }));
