@@ -46,7 +46,7 @@ builder.Services.AddReturns();
 builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
 builder.Services.AddCourierWebhook();
-builder.Services.AddAgentConsole();
+builder.Services.AddAgentConsole(builder.Configuration);
 builder.Services.AddCallbacks();
 builder.Services.AddDemo();
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Handoff;
@@ -17,8 +18,9 @@ internal static class AgentConsoleRegistration
     public const string Policy = "agent";
     public const string SupervisorPolicy = "supervisor";
     public const string AntiforgeryHeader = "X-XSRF-TOKEN";
+    public const string OidcScheme = "AgentOidc";
 
-    public static IServiceCollection AddAgentConsole(this IServiceCollection services)
+    public static IServiceCollection AddAgentConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
@@ -32,7 +34,7 @@ internal static class AgentConsoleRegistration
             options.Cookie.Name = "servicebot.agent.af";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
-        services.AddAuthentication()
+        var authentication = services.AddAuthentication()
             .AddCookie(Scheme, options =>
             {
                 options.Cookie.Name = "servicebot.agent";
@@ -47,6 +49,15 @@ internal static class AgentConsoleRegistration
                 options.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
             });
+
+        // The provider's handler looks at every request for its callback, so it exists only when configured;
+        // a malformed setting is left to the options validator, which names the key at start-up.
+        if (Uri.TryCreate(configuration["Agents:OpenIdConnect:Authority"], UriKind.Absolute, out _))
+        {
+            authentication.AddOpenIdConnect(OidcScheme, _ => { });
+            services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<IOptions<AgentOptions>>((options, agents) => AgentSso.Configure(options, agents.Value.OpenIdConnect));
+        }
+
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(AgentRoles.Agent, AgentRoles.Supervisor))
             .AddPolicy(SupervisorPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(AgentRoles.Supervisor));

@@ -14,6 +14,9 @@ public sealed class AgentOptions
 
     public Dictionary<string, AgentUser> Users { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Sign-in through the company's OpenID Connect provider, beside (or instead of) configured users.</summary>
+    public AgentOidcOptions OpenIdConnect { get; set; } = new();
+
     public List<string> CannedReplies { get; set; } =
     [
         "您好，请问有什么可以帮您？",
@@ -21,6 +24,24 @@ public sealed class AgentOptions
         "已为您登记，我们会在 24 小时内处理。",
         "感谢您的耐心等待。",
     ];
+}
+
+/// <summary>
+/// <c>Agents:OpenIdConnect:</c> when <see cref="Authority"/> is set, agents may sign in with the
+/// provider (authorization code + PKCE). Who is an agent or a supervisor comes from the provider's
+/// <see cref="RoleClaim"/> (values <c>agent</c> / <c>supervisor</c>); anyone else is turned away.
+/// </summary>
+public sealed class AgentOidcOptions
+{
+    public Uri? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    public string RoleClaim { get; set; } = "roles";
+
+    public bool Enabled => Authority is not null;
 }
 
 public sealed class AgentUser
@@ -83,6 +104,19 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             if (settings.Role is not (AgentRoles.Agent or AgentRoles.Supervisor))
             {
                 failures.Add($"Agents:Users:{user}:Role must be agent or supervisor.");
+            }
+        }
+
+        if (options.OpenIdConnect is { Enabled: true } oidc)
+        {
+            if (!oidc.Authority!.IsAbsoluteUri || (oidc.Authority.Scheme != "https" && !oidc.Authority.IsLoopback))
+            {
+                failures.Add("Agents:OpenIdConnect:Authority must be an absolute https URL.");
+            }
+
+            if (string.IsNullOrWhiteSpace(oidc.ClientId))
+            {
+                failures.Add("Agents:OpenIdConnect:ClientId is required when Agents:OpenIdConnect:Authority is set.");
             }
         }
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Bot.Agents;
 
@@ -16,8 +17,12 @@ internal static class AgentPages
 
     public static IEndpointRouteBuilder MapAgentPages(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/agent/login", (HttpContext http, IAntiforgery antiforgery) => LoginPage(http, antiforgery, null));
+        endpoints.MapGet("/agent/login", (HttpContext http, IAntiforgery antiforgery, IOptions<AgentOptions> options, string? sso) =>
+            LoginPage(http, antiforgery, sso == "failed" ? "单点登录未成功 / Single sign-on did not let you in." : null, options.Value.OpenIdConnect.Enabled));
         endpoints.MapPost("/agent/login", SignInAsync);
+        endpoints.MapGet("/agent/login/sso", (IOptions<AgentOptions> options) => options.Value.OpenIdConnect.Enabled
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/agent" }, [AgentConsoleRegistration.OidcScheme])
+            : Results.NotFound());
         endpoints.MapPost("/agent/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(AgentConsoleRegistration.Scheme);
@@ -34,11 +39,11 @@ internal static class AgentPages
         return endpoints;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? name, [FromForm] string? password, AgentAccounts accounts, IAntiforgery antiforgery)
+    private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? name, [FromForm] string? password, AgentAccounts accounts, IAntiforgery antiforgery, IOptions<AgentOptions> options)
     {
         if (accounts.SignIn(name, password) is not { } user)
         {
-            return LoginPage(http, antiforgery, "用户名或密码不对 / Wrong name or password.");
+            return LoginPage(http, antiforgery, "用户名或密码不对 / Wrong name or password.", options.Value.OpenIdConnect.Enabled);
         }
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name!), new Claim(ClaimTypes.Role, user.Role)], AgentConsoleRegistration.Scheme);
@@ -49,8 +54,9 @@ internal static class AgentPages
     private static IResult File(string name, string contentType) =>
         Results.File(Path.Combine(ConsoleFolder, name), contentType);
 
-    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? error)
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? error, bool sso)
     {
+        var ssoLink = sso ? "<a id=\"sso\" href=\"/agent/login/sso\">用公司账号登录 / Sign in with your company account</a>" : "";
         var token = antiforgery.GetAndStoreTokens(http);
         var message = error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
         var html = $$"""
@@ -73,6 +79,7 @@ internal static class AgentPages
               <label>用户名 / Name <input id="name" name="name" autocomplete="username" required></label>
               <label>密码 / Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
               <button id="signin" type="submit">登录 / Sign in</button>
+              {{ssoLink}}
             </form>
             </body></html>
             """;
