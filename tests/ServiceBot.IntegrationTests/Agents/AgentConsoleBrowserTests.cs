@@ -116,6 +116,7 @@ public sealed class AgentConsoleBrowserTests
             await amy.FillAsync("#text", "您好，照片收到了，杯盖是拧不紧吗？");
             await amy.ClickAsync("#reply");
             await Assertions.Expect(amy.Locator("#transcript li.agent")).ToHaveCountAsync(1);
+            await Assertions.Expect(amy.Locator("#text")).ToHaveValueAsync(""); // sent, so the box is clear for the note
             await amy.FillAsync("#text", "密封圈可能老化，先补发一个");
             await amy.ClickAsync("#note");
             await Assertions.Expect(amy.Locator("#transcript li.note")).ToHaveCountAsync(1);

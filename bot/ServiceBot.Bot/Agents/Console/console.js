@@ -95,22 +95,24 @@
     $('returns').replaceChildren(...view.returns.map(r => text('li', `${r.rmaId} · ${r.sku} · ${r.status}`)));
   }
 
-  async function act(path, body) {
+  // Posts an action; on success `done` runs at once (before the reloads), then the case and queue reload.
+  async function act(path, body, done) {
     showError('');
     try {
       await api(`/cases/${encodeURIComponent(selected)}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
-      await Promise.all([loadCase(), loadQueue()]);
-      return true;
     } catch (error) {
       showError(error.message);
-      return false;
+      return;
     }
+    if (done) done();
+    await Promise.all([loadCase(), loadQueue()]);
   }
 
   async function send(path) {
     const value = $('text').value.trim();
     if (!value) return;
-    if (await act(path, { text: value })) $('text').value = '';
+    // Cleared only if it still holds what was sent: the agent may already be typing the next one.
+    await act(path, { text: value }, () => { if ($('text').value.trim() === value) $('text').value = ''; });
   }
 
   async function start() {
