@@ -47,7 +47,7 @@ internal sealed class WeChatXml
         }
 
         reader.Read();
-        while (reader.NodeType != XmlNodeType.EndElement)
+        while (Open(reader))
         {
             if (reader.NodeType != XmlNodeType.Element)
             {
@@ -68,6 +68,11 @@ internal sealed class WeChatXml
 
         return new WeChatXml(fields, lists);
     }
+
+    // True while inside the current element; the end of the input before its end tag is malformed.
+    // Every loop over children goes through here, so no input can keep a loop going past the end.
+    private static bool Open(XmlReader reader) => reader.NodeType != XmlNodeType.EndElement
+        && (!reader.EOF ? true : throw new XmlException("The message ended before its closing tag."));
 
     // Reads a leaf element's text, or skips a nested element (menu scan info and the like).
     private static bool IsLeaf(XmlReader reader, out string value)
@@ -98,7 +103,10 @@ internal sealed class WeChatXml
         var depth = reader.Depth - 1;
         while (!(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
         {
-            reader.Read();
+            if (!reader.Read())
+            {
+                throw new XmlException("The message ended inside an element.");
+            }
         }
 
         reader.Read();
@@ -114,22 +122,25 @@ internal sealed class WeChatXml
         }
 
         reader.Read();
-        while (reader.NodeType != XmlNodeType.EndElement)
+        while (Open(reader))
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "List" && !reader.IsEmptyElement)
             {
                 var entry = new Dictionary<string, string>(StringComparer.Ordinal);
                 reader.Read();
-                while (reader.NodeType != XmlNodeType.EndElement)
+                while (Open(reader))
                 {
-                    var name = reader.LocalName;
-                    if (reader.NodeType == XmlNodeType.Element && IsLeaf(reader, out var value))
-                    {
-                        entry[name] = value;
-                    }
-                    else if (reader.NodeType != XmlNodeType.Element)
+                    if (reader.NodeType != XmlNodeType.Element)
                     {
                         reader.Read();
+                        continue;
+                    }
+
+                    // IsLeaf moves past the element either way; what follows is looked at afresh.
+                    var name = reader.LocalName;
+                    if (IsLeaf(reader, out var value))
+                    {
+                        entry[name] = value;
                     }
                 }
 
