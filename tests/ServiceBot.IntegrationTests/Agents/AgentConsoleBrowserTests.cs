@@ -90,7 +90,7 @@ public sealed class AgentConsoleBrowserTests
                     """{"campaignId":"winter","title":"冬季特惠","body":"全场 8 折","sendAt":"2020-01-01T00:00:00Z","audience":{"skus":["CUP-1"]}}""",
                     System.Text.Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
                 var deadline = System.Diagnostics.Stopwatch.StartNew();
-                while (!(await merchant.GetStringAsync("/api/campaigns/winter", Ct)).Contains("\"finished\"", StringComparison.Ordinal))
+                while (!(await merchant.GetStringAsync("/api/campaigns/winter", Ct)).Contains("\"status\":\"finished\"", StringComparison.Ordinal))
                 {
                     Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the campaign did not finish");
                     await Task.Delay(100, Ct);
