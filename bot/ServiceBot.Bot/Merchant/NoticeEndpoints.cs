@@ -1,5 +1,5 @@
-using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Bot.Merchant;
 
@@ -10,7 +10,7 @@ internal static class NoticeEndpoints
     {
         merchant.MapGet("/customers/{openId}/notices", async (string openId, NoticeLedger ledger, CancellationToken ct) =>
             openId.Length is > 0 and <= 64 && openId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-                ? Results.Json((await ledger.ListAsync(new ConversationReference("wechat", openId), ct)).ToList(), NoticeJsonContext.Default.ListNoticeRecord)
+                ? Results.Json((await ledger.ListAsync(Customers.Of(openId), ct)).ToList(), NoticeJsonContext.Default.ListNoticeRecord)
                 : Results.ValidationProblem(new Dictionary<string, string[]> { ["openId"] = ["openId: letters, digits, '-' or '_'."] }));
         return merchant;
     }

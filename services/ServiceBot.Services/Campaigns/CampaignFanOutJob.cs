@@ -1,4 +1,5 @@
 using Quartz;
+using ServiceBot.Services.Scheduling;
 
 namespace ServiceBot.Services.Campaigns;
 
@@ -18,16 +19,9 @@ internal sealed class CampaignFanOutJob(CampaignRunner runner) : IJob
         var campaignId = context.MergedJobDataMap.GetString("campaignId")!;
         if (await runner.RunStepAsync(campaignId, cancellationToken) is { } next)
         {
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, Trigger(context.JobDetail.Key, next), cancellationToken);
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, OneShotJobs.At(context.JobDetail.Key, next), cancellationToken);
         }
     }
-
-    public static ITrigger Trigger(JobKey job, DateTimeOffset at) => TriggerBuilder.Create()
-        .WithIdentity(job.Name, Group)
-        .ForJob(job)
-        .StartAt(at)
-        .WithSimpleSchedule(schedule => schedule.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-        .Build();
 }
 
 /// <summary>Schedules a campaign's fan-out at its send time (now, if that has passed); once per campaign.</summary>
@@ -35,30 +29,9 @@ public sealed class CampaignScheduler(ISchedulerFactory schedulers, TimeProvider
 {
     public async Task ScheduleAsync(Campaign campaign, CancellationToken cancellationToken)
     {
-        var key = new JobKey(campaign.CampaignId, CampaignFanOutJob.Group);
+        // Posted twice (at once, or on two instances): one fan-out.
+        var job = OneShotJobs.Job<CampaignFanOutJob>(new JobKey(campaign.CampaignId, CampaignFanOutJob.Group), "campaignId", campaign.CampaignId);
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        if (await scheduler.Exists(key, cancellationToken))
-        {
-            return;
-        }
-
-        var job = JobBuilder.Create<CampaignFanOutJob>()
-            .WithIdentity(key)
-            .UsingJobData("campaignId", campaign.CampaignId)
-            .RequestRecovery()
-            .Build();
-        var at = campaign.SendAt > time.GetUtcNow() ? campaign.SendAt : time.GetUtcNow();
-        try
-        {
-            await scheduler.ScheduleJob(job, CampaignFanOutJob.Trigger(key, at), default, cancellationToken);
-        }
-        catch (ObjectAlreadyExistsException)
-        {
-            // Posted twice at once (or on two instances): one fan-out.
-        }
+        await scheduler.ScheduleOnceAsync(job, campaign.SendAt > time.GetUtcNow() ? campaign.SendAt : time.GetUtcNow(), cancellationToken);
     }
-
-    /// <summary>True while the campaign's fan-out still has steps to run.</summary>
-    public async Task<bool> IsRunningAsync(string campaignId, CancellationToken cancellationToken) =>
-        await (await schedulers.GetScheduler(cancellationToken)).Exists(new JobKey(campaignId, CampaignFanOutJob.Group), cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Orders;
 using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Campaigns;
@@ -22,8 +23,6 @@ public sealed class CampaignRunner(
 
     private const int Parallelism = 8;
 
-    public static ConversationReference CustomerOf(string openId) => new("wechat", openId);
-
     /// <summary>How many would get it (at its send time, or now if that has passed) and how many each rule holds back.</summary>
     public async Task<CampaignPreview> PreviewAsync(Campaign campaign, CancellationToken cancellationToken)
     {
@@ -34,7 +33,7 @@ public sealed class CampaignRunner(
         var wouldSend = 0;
         await Parallel.ForEachAsync(recipients, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (openId, ct) =>
         {
-            var (decision, _) = await sender.DecideAsync(CustomerOf(openId), candidate, ct, at);
+            var (decision, _) = await sender.DecideAsync(Customers.Of(openId), candidate, ct, at);
             if (decision.Verdict == Verdict.Send)
             {
                 Interlocked.Increment(ref wouldSend);
@@ -125,7 +124,7 @@ public sealed class CampaignRunner(
             {
                 foreach (var recipient in due)
                 {
-                    await ledger.RecordAsync(CustomerOf(recipient.OpenId), new NoticeRecord(campaign.NoticeKey, NoticeTopic.Promotion, Verdict.Drop,
+                    await ledger.RecordAsync(Customers.Of(recipient.OpenId), new NoticeRecord(campaign.NoticeKey, NoticeTopic.Promotion, Verdict.Drop,
                         PolicyRule.QuietHours, null, now, null, $"held back until the campaign expired ({Campaign.DeferralLimit.TotalDays:0} days after its time)"), cancellationToken);
                 }
 
@@ -154,7 +153,7 @@ public sealed class CampaignRunner(
         var values = new Dictionary<string, string> { ["title"] = campaign.Title, ["body"] = campaign.Body };
         await Parallel.ForEachAsync(recipients, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (openId, ct) =>
         {
-            var notice = new OutgoingNotice(CustomerOf(openId), new NoticeCandidate(NoticeTopic.Promotion, campaign.NoticeKey), message, values, campaign.Url);
+            var notice = new OutgoingNotice(Customers.Of(openId), new NoticeCandidate(NoticeTopic.Promotion, campaign.NoticeKey), message, values, campaign.Url);
             var outcome = await sender.DecideAndSendAsync(notice, 1, ct);
             switch (outcome)
             {

@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.Extensions.Options;
 using Quartz;
+using ServiceBot.Services.Scheduling;
 
 namespace ServiceBot.Services.Handoff;
 
@@ -21,25 +22,17 @@ internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<Han
         {
             case CaseChange.Queued or CaseChange.Requeued:
                 await scheduler.DeleteJob(idle, cancellationToken);
-                await ScheduleAsync(scheduler, queue, handoffCase.CaseId, time.GetUtcNow() + options.Value.QueueTimeout, cancellationToken);
+                await scheduler.ScheduleOrMoveAsync(OneShotJobs.Job<HandoffTimeoutJob>(queue, "caseId", handoffCase.CaseId), time.GetUtcNow() + options.Value.QueueTimeout, cancellationToken);
                 break;
             case CaseChange.Claimed or CaseChange.AgentReplied or CaseChange.Transferred:
                 await scheduler.DeleteJob(queue, cancellationToken);
-                await ScheduleAsync(scheduler, idle, handoffCase.CaseId, time.GetUtcNow() + options.Value.IdleTimeout, cancellationToken);
+                await scheduler.ScheduleOrMoveAsync(OneShotJobs.Job<HandoffTimeoutJob>(idle, "caseId", handoffCase.CaseId), time.GetUtcNow() + options.Value.IdleTimeout, cancellationToken);
                 break;
             case CaseChange.HandedBack or CaseChange.Resolved or CaseChange.LeftQueue or CaseChange.QueueTimedOut:
                 await scheduler.DeleteJob(queue, cancellationToken);
                 await scheduler.DeleteJob(idle, cancellationToken);
                 break;
         }
-    }
-
-    private static async Task ScheduleAsync(IScheduler scheduler, JobKey key, string caseId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var job = JobBuilder.Create<HandoffTimeoutJob>().WithIdentity(key).UsingJobData("caseId", caseId).RequestRecovery().Build();
-        var trigger = TriggerBuilder.Create().WithIdentity(key.Name, key.Group).ForJob(key).StartAt(at)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
     }
 }
 

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Mediator;
 using Quartz;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Policy;
+using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Shipments;
 
 namespace ServiceBot.Services.Notifications;
@@ -25,19 +27,11 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
         if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
         {
             var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, Trigger(context.JobDetail.Key, at, next), cancellationToken);
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, OneShotJobs.At(context.JobDetail.Key, at, AttemptKey, next.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         }
     }
 
     private const string AttemptKey = "attempt";
-
-    public static ITrigger Trigger(JobKey job, DateTimeOffset at, int attempt = 1) => TriggerBuilder.Create()
-        .WithIdentity(job.Name, Group)
-        .ForJob(job)
-        .UsingJobData(AttemptKey, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .StartAt(at)
-        .WithSimpleSchedule(schedule => schedule.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-        .Build();
 }
 
 /// <summary>Schedules a delivery notice when a parcel reaches a status customers are told about.</summary>
@@ -56,25 +50,14 @@ internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, Noti
             return; // a replayed courier event after the notice went out
         }
 
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        if (await scheduler.Exists(key, cancellationToken))
-        {
-            return;
-        }
-
         var job = JobBuilder.Create<DeliveryNoticeJob>()
             .WithIdentity(key)
             .UsingJobData("orderId", change.Order.OrderId)
             .UsingJobData("status", change.To.ToString())
             .RequestRecovery()
             .Build();
-        try
-        {
-            await scheduler.ScheduleJob(job, DeliveryNoticeJob.Trigger(key, time.GetUtcNow()), default, cancellationToken);
-        }
-        catch (ObjectAlreadyExistsException)
-        {
-            // Another instance scheduled the same notice first: one job, one notice.
-        }
+
+        // The same status announced again (a replayed event, another instance) finds the job there: one notice.
+        await (await schedulers.GetScheduler(cancellationToken)).ScheduleOnceAsync(job, time.GetUtcNow(), cancellationToken);
     }
 }

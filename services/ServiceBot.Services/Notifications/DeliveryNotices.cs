@@ -25,7 +25,7 @@ public sealed class DeliveryNotices(
     public static string KeyOf(string orderId, ShipmentStatus status) => $"order:{orderId}:{status}";
 
     /// <summary>Orders belong to WeChat customers: their notices go to that conversation.</summary>
-    public static ConversationReference CustomerOf(Order order) => new("wechat", order.OpenId);
+    public static ConversationReference CustomerOf(Order order) => Customers.Of(order.OpenId);
 
     /// <summary>Decides and sends the notice; <paramref name="attempt"/> is 1 at first and counts the retries after a busy channel.</summary>
     public async Task<NoticeOutcome> ProcessAsync(string orderId, ShipmentStatus status, int attempt, CancellationToken cancellationToken)

@@ -140,7 +140,6 @@ public sealed class NoticeSender(
             .Where(r => r.Verdict == Verdict.Send && r.Channel is not null)
             .Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value))
             .ToArray();
-        var oneTime = new Dictionary<NoticeTopic, int> { [candidate.Topic] = consents.OneTimeAvailable(candidate.Topic, candidate.Key) };
-        return new CustomerHistory(consents, oneTime, record.LastUserMessageAt, record.LastUserActivityAt, sent);
+        return new CustomerHistory(consents, record.LastUserMessageAt, record.LastUserActivityAt, sent);
     }
 }

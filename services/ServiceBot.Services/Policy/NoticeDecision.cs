@@ -20,14 +20,11 @@ public sealed record SentNotice(NoticeTopic Topic, string Key, DateTimeOffset At
 /// <summary>What the policy knows of a customer when it decides.</summary>
 public sealed record CustomerHistory(
     Consents Consents,
-    IReadOnlyDictionary<NoticeTopic, int> OneTimeConsents,
     DateTimeOffset? LastUserMessageAt,
     DateTimeOffset? LastEngagementAt,
     IReadOnlyList<SentNotice> Sent)
 {
-    public static CustomerHistory Empty { get; } = new(Consents.None, new Dictionary<NoticeTopic, int>(), null, null, []);
-
-    public int OneTimeConsentsFor(NoticeTopic topic) => OneTimeConsents.TryGetValue(topic, out var n) ? n : 0;
+    public static CustomerHistory Empty { get; } = new(Consents.None, null, null, []);
 }
 
 public enum Verdict

@@ -21,8 +21,7 @@ public sealed class NoticePolicy(PolicyOptions options)
             return NoticeDecision.Drop(PolicyRule.Once);
         }
 
-        var oneTime = history.OneTimeConsentsFor(candidate.Topic);
-        if (!history.Consents.IsOptedIn(candidate.Topic) && oneTime == 0)
+        if (!history.Consents.IsOptedIn(candidate.Topic) && !HasOneTime(history, candidate))
         {
             return NoticeDecision.Drop(PolicyRule.Consent);
         }
@@ -56,8 +55,12 @@ public sealed class NoticePolicy(PolicyOptions options)
             return NoticeDecision.Send(NoticeChannel.CustomerService);
         }
 
-        return oneTime > 0 ? NoticeDecision.Send(NoticeChannel.SubscribeMessage) : NoticeDecision.Drop(PolicyRule.Channel);
+        return HasOneTime(history, candidate) ? NoticeDecision.Send(NoticeChannel.SubscribeMessage) : NoticeDecision.Drop(PolicyRule.Channel);
     }
+
+    // Counted only where it decides: most customers have the standing opt-in and a reply window.
+    private static bool HasOneTime(CustomerHistory history, NoticeCandidate candidate) =>
+        history.Consents.OneTime.Count > 0 && history.Consents.OneTimeAvailable(candidate.Topic, candidate.Key) > 0;
 
     // Promotions pause after a streak of them each left unanswered for the fatigue window, until the user engages again.
     private bool Fatigued(CustomerHistory history, DateTimeOffset now) =>

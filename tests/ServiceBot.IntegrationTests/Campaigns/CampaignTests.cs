@@ -101,15 +101,10 @@ public sealed class CampaignTests : IAsyncLifetime
 
     private async Task<JsonElement> StatusAsync(string id) => await _merchant.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}", Ct);
 
-    private async Task FinishedAsync(string id)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await StatusAsync(id)).GetProperty("status").GetString() != "finished")
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the fan-out did not finish");
-            await Task.Delay(50, Ct);
-        }
-    }
+    private Task StatusIsAsync(string id, string status) =>
+        Eventually.HoldsAsync(async () => (await StatusAsync(id)).GetProperty("status").GetString() == status, $"campaign {id} never became '{status}'");
+
+    private Task FinishedAsync(string id) => StatusIsAsync(id, "finished");
 
     private async Task<List<NoticeRecord>> AuditAsync(string openId) =>
         (await _merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{openId}/notices", new JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct))!;
@@ -163,12 +158,7 @@ public sealed class CampaignTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         // The first pass ends with A held back: the campaign then waits for ten o'clock.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await StatusAsync("late")).GetProperty("status").GetString() != "waiting for held-back recipients")
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the first pass did not finish");
-            await Task.Delay(50, Ct);
-        }
+        await StatusIsAsync("late", "waiting for held-back recipients");
 
         var held = Assert.Single(await AuditAsync(A));
         Assert.Equal(("Defer", "QuietHours", new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(8))), (held.Verdict.ToString(), held.Rule.ToString(), held.NotBefore));

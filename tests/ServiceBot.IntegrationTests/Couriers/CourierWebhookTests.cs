@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using ServiceBot.Bot.Couriers;
 using ServiceBot.IntegrationTests.Support;
 
 namespace ServiceBot.IntegrationTests.Couriers;
@@ -29,21 +27,8 @@ public sealed class CourierWebhookTests : IDisposable
     private static string EventJson(string id, string status, DateTimeOffset at, string tracking = "SF100") =>
         $$"""{"eventId":"{{id}}","carrier":"SF","trackingNumber":"{{tracking}}","status":"{{status}}","occurredAt":"{{at:O}}","location":"上海浦东"}""";
 
-    private static HttpRequestMessage Signed(string body, string courier = "sf", string secret = Secret, DateTimeOffset? at = null)
-    {
-        var timestamp = (at ?? Now).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var bytes = Encoding.UTF8.GetBytes(body);
-        return new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
-        {
-            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } },
-            Headers =
-            {
-                { "X-Courier-Id", courier },
-                { "X-Timestamp", timestamp },
-                { "X-Signature", CourierSignature.Compute(secret, timestamp, bytes) },
-            },
-        };
-    }
+    private static HttpRequestMessage Signed(string body, string courier = "sf", string secret = Secret, DateTimeOffset? at = null) =>
+        CourierWire.Signed(Encoding.UTF8.GetBytes(body), secret, at ?? Now, courier);
 
     private async Task<HttpClient> WithOrderAsync()
     {

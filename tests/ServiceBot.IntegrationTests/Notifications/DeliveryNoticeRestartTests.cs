@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ServiceBot.Bot.Couriers;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Notifications;
 
@@ -74,31 +72,12 @@ public sealed class DeliveryNoticeRestartTests
     private static async Task<HttpResponseMessage> CourierAsync(HttpClient http, DateTimeOffset at)
     {
         var body = Encoding.UTF8.GetBytes($$"""{"eventId":"r-1","carrier":"SF","trackingNumber":"SFR1","status":"out_for_delivery","occurredAt":"{{at:O}}"}""");
-        var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
-            Headers = { { "X-Courier-Id", "sf" }, { "X-Timestamp", timestamp }, { "X-Signature", CourierSignature.Compute("s", timestamp, body) } },
-        };
+        using var request = CourierWire.Signed(body, "s", at);
         return await http.SendAsync(request, Ct);
     }
 
     // Waits (with a deadline) for the audit trail to hold this many decisions.
-    private static async Task<bool> DecidedAsync(HttpClient merchant, string openId, int count)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var audit = await merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{openId}/notices",
-                new System.Text.Json.JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct);
-            if (audit!.Count >= count)
-            {
-                return true;
-            }
-
-            await Task.Delay(50, Ct);
-        }
-
-        return false;
-    }
+    private static Task<bool> DecidedAsync(HttpClient merchant, string openId, int count) => Eventually.HappensAsync(async () =>
+        (await merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{openId}/notices",
+            new System.Text.Json.JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct))!.Count >= count);
 }

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
-using ServiceBot.Bot.Couriers;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Notifications;
 
@@ -81,12 +79,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     private async Task<HttpResponseMessage> CourierAsync(HttpClient http, string eventId, string status)
     {
         var body = Encoding.UTF8.GetBytes($$"""{"eventId":"{{eventId}}","carrier":"SF","trackingNumber":"SF100","status":"{{status}}","occurredAt":"{{_clock.GetUtcNow():O}}","location":"上海浦东"}""");
-        var timestamp = _clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
-            Headers = { { "X-Courier-Id", "sf" }, { "X-Timestamp", timestamp }, { "X-Signature", CourierSignature.Compute("s", timestamp, body) } },
-        };
+        using var request = CourierWire.Signed(body, "s", _clock.GetUtcNow());
         return await http.SendAsync(request, Ct);
     }
 
@@ -95,29 +88,10 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     {
         var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
         var job = new JobKey(DeliveryNotices.KeyOf("A1001", Enum.Parse<ServiceBot.Services.Orders.ShipmentStatus>(status)), DeliveryNoticeJob.Group);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (await scheduler.Exists(job, Ct))
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the notice job did not finish");
-            await Task.Delay(50, Ct);
-        }
+        await Eventually.HoldsAsync(async () => !await scheduler.Exists(job, Ct), "the notice job did not finish");
     }
 
-    private async Task<bool> AuditEntryAsync(HttpClient merchant)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await AuditAsync(merchant)).Count == 0)
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return false;
-            }
-
-            await Task.Delay(50, Ct);
-        }
-
-        return true;
-    }
+    private Task<bool> AuditEntryAsync(HttpClient merchant) => Eventually.HappensAsync(async () => (await AuditAsync(merchant)).Count > 0);
 
     private async Task<List<NoticeRecord>> AuditAsync(HttpClient merchant) =>
         (await merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{_openId}/notices",

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using ServiceBot.Bot.Couriers;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Notifications;
 
@@ -122,31 +120,19 @@ public sealed class ClusteredNoticeTests(AzuriteFixture azurite, PostgresFixture
     {
         var now = TimeProvider.System.GetUtcNow();
         var body = Encoding.UTF8.GetBytes($$"""{"eventId":"k-1","carrier":"SF","trackingNumber":"SFK1","status":"out_for_delivery","occurredAt":"{{now.AddMinutes(-1):O}}","location":"上海"}""");
-        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
-            Headers = { { "X-Courier-Id", "sf" }, { "X-Timestamp", timestamp }, { "X-Signature", CourierSignature.Compute(CourierSecret, timestamp, body) } },
-        };
+        using var request = CourierWire.Signed(body, CourierSecret, now);
         return await http.SendAsync(request, Ct);
     }
 
     // Every notice is its own job, deleted once decided: wait (with a deadline) until the cluster has none left.
     private static async Task NoNoticeJobsLeftAsync(string scheduler)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var connection = new NpgsqlConnection(scheduler);
         await connection.OpenAsync(Ct);
-        while (true)
+        await Eventually.HoldsAsync(async () =>
         {
             await using var count = new NpgsqlCommand("SELECT count(*) FROM qrtz_job_details WHERE job_group = 'delivery-notices'", connection);
-            if ((long)(await count.ExecuteScalarAsync(Ct))! == 0)
-            {
-                return;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "a notice job was still scheduled after a minute");
-            await Task.Delay(100, Ct);
-        }
+            return (long)(await count.ExecuteScalarAsync(Ct))! == 0;
+        }, "a notice job was still scheduled after a minute", TimeSpan.FromSeconds(60));
     }
 }

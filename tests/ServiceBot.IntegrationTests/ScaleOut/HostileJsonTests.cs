@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using FsCheck.Fluent;
-using ServiceBot.Bot.Couriers;
 using ServiceBot.IntegrationTests.Support;
 
 namespace ServiceBot.IntegrationTests.ScaleOut;
@@ -80,17 +78,12 @@ public sealed class HostileJsonTests : IDisposable
         using var courier = _bot.CreateClient();
         var now = TimeProvider.System.GetUtcNow();
         var valid = $$"""{"eventId":"z-1","carrier":"SF","trackingNumber":"SFZ1","status":"in_transit","occurredAt":"{{now.AddMinutes(-5):O}}","location":"上海"}""";
-        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
         foreach (var body in Mutations(valid))
         {
             var before = await merchant.GetStringAsync("/api/orders/Z1", Ct);
             var bytes = Encoding.UTF8.GetBytes(body);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
-            {
-                Content = new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } },
-                Headers = { { "X-Courier-Id", "sf" }, { "X-Timestamp", timestamp }, { "X-Signature", CourierSignature.Compute("s", timestamp, bytes) } },
-            };
+            using var request = CourierWire.Signed(bytes, "s", now);
             using var response = await courier.SendAsync(request, Ct);
 
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{(int)response.StatusCode} for {body}");

@@ -19,7 +19,11 @@ public sealed class NoticePolicyTests
 
     /// <summary>Opted in to both, wrote at <paramref name="lastMessage"/>, nothing sent yet.</summary>
     private static CustomerHistory History(string lastMessage = "2026-11-23 09:00", params SentNotice[] sent) =>
-        new(OptedIn(NoticeTopic.Delivery, NoticeTopic.Promotion), new Dictionary<NoticeTopic, int>(), At(lastMessage), At(lastMessage), sent);
+        new(OptedIn(NoticeTopic.Delivery, NoticeTopic.Promotion), At(lastMessage), At(lastMessage), sent);
+
+    /// <summary>The same history, plus one unspent subscribe-message consent for delivery notices.</summary>
+    private static CustomerHistory WithOneTimeDeliveryConsent(CustomerHistory history) =>
+        history with { Consents = history.Consents.Grant(new OneTimeConsent(NoticeTopic.Delivery, "tpl-d", At("2026-11-20 12:00"))) };
 
     private static SentNotice Sent(NoticeTopic topic, string local, NoticeChannel channel = NoticeChannel.CustomerService, string? key = null) =>
         new(topic, key ?? $"k-{local}", At(local), channel);
@@ -56,7 +60,7 @@ public sealed class NoticePolicyTests
     [InlineData("2026-11-21 12:00", NoticeChannel.SubscribeMessage)]  // 48:00: the window has closed
     public void ServiceWindow_ClosesAtFortyEightHours_ThenAOneTimeConsentCarriesTheNotice(string lastMessage, NoticeChannel channel)
     {
-        var history = History(lastMessage) with { OneTimeConsents = new Dictionary<NoticeTopic, int> { [NoticeTopic.Delivery] = 1 } };
+        var history = WithOneTimeDeliveryConsent(History(lastMessage));
 
         Assert.Equal(channel, Policy.Decide(Delivery, history, At("2026-11-23 12:00")).Channel);
     }
@@ -71,10 +75,7 @@ public sealed class NoticePolicyTests
     public void ServiceQuota_FiveCustomerServiceMessagesPerWindow(int alreadySent, NoticeChannel channel)
     {
         var sent = Enumerable.Range(0, alreadySent).Select(i => Sent(NoticeTopic.Delivery, $"2026-11-22 1{i}:00")).ToArray();
-        var history = History("2026-11-22 08:00", sent) with
-        {
-            OneTimeConsents = new Dictionary<NoticeTopic, int> { [NoticeTopic.Delivery] = 1 },
-        };
+        var history = WithOneTimeDeliveryConsent(History("2026-11-22 08:00", sent));
 
         Assert.Equal(channel, Policy.Decide(Delivery with { Key = "new" }, history, At("2026-11-23 12:00")).Channel);
     }
@@ -105,17 +106,13 @@ public sealed class NoticePolicyTests
     public void AOneTimeConsent_AloneIsConsentForOneNotice() =>
         Assert.Equal(
             NoticeDecision.Send(NoticeChannel.SubscribeMessage),
-            Policy.Decide(Delivery, CustomerHistory.Empty with { OneTimeConsents = new Dictionary<NoticeTopic, int> { [NoticeTopic.Delivery] = 1 } }, At("2026-11-23 12:00")));
+            Policy.Decide(Delivery, WithOneTimeDeliveryConsent(CustomerHistory.Empty), At("2026-11-23 12:00")));
 
     [Fact]
     public void AOneTimeConsent_WithoutTheOptIn_IsSpentOnASubscribeMessage_EvenInsideTheServiceWindow() =>
         Assert.Equal(
             NoticeDecision.Send(NoticeChannel.SubscribeMessage),
-            Policy.Decide(Delivery, History("2026-11-23 11:00") with
-            {
-                Consents = Consents.None,
-                OneTimeConsents = new Dictionary<NoticeTopic, int> { [NoticeTopic.Delivery] = 1 },
-            }, At("2026-11-23 12:00")));
+            Policy.Decide(Delivery, WithOneTimeDeliveryConsent(History("2026-11-23 11:00") with { Consents = Consents.None }), At("2026-11-23 12:00")));
 
     [Fact]
     public void TheSameKeyTwice_IsDroppedByTheOnceRule() =>

@@ -1,0 +1,11 @@
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.Services.Orders;
+
+/// <summary>The merchant knows customers by their WeChat OpenID: this is their conversation.</summary>
+public static class Customers
+{
+    public const string Channel = "wechat";
+
+    public static ConversationReference Of(string openId) => new(Channel, openId);
+}
