@@ -1,11 +1,45 @@
 using System.Globalization;
 using ServiceBot.Bench;
+using ServiceBot.Bench.Load;
+using BenchmarkDotNet.Jobs;
 using ServiceBot.Services.Storage;
 
+// dotnet run -c Release --project bench/ServiceBot.Bench -- load [customers] [messages] [seconds]
 // dotnet run -c Release --project bench/ServiceBot.Bench -- store [users] [turnsPerUser]
 // dotnet run -c Release --project bench/ServiceBot.Bench -- policy [decisions]
 // dotnet run -c Release --project bench/ServiceBot.Bench -- campaign [customers]
+// (serve bare|protocol <port> is what the load mode starts its reference servers with)
 var mode = args.FirstOrDefault() ?? "store";
+int Argument(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+if (mode == "serve" && args is [_, "bare" or "protocol", var port])
+{
+    await ReferenceServers.RunAsync(args[1], int.Parse(port, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+// Writes messages for a wrk run by hand (profiling a running bot): messages <customers> <count> <file>
+if (mode == "messages" && args.Length == 4)
+{
+    WeChatMessages.WriteForWrk(WeChatMessages.Build(Argument(1, 0), Argument(2, 0), TimeProvider.System.GetUtcNow()), args[3]);
+    return 0;
+}
+
+// Where a turn's time and allocations go: BenchmarkDotNet over its pieces, in process.
+if (mode == "inner")
+{
+    // In process: the pieces are internal to the product assemblies, and no project is generated.
+    var config = BenchmarkDotNet.Configs.ManualConfig.CreateMinimumViable()
+        .AddJob(Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance))
+        .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<ServiceBot.Bench.Inner.TurnPieces>(config);
+    return 0;
+}
+
+if (mode == "load")
+{
+    return await LoadBenchmark.RunAsync(new LoadBenchmark.Settings(Argument(1, 100_000), Argument(2, 400_000), Argument(3, 10)));
+}
 if (mode == "campaign")
 {
     var customers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
@@ -39,7 +73,7 @@ if (mode == "policy")
 
 if (mode != "store")
 {
-    Console.Error.WriteLine("usage: ServiceBot.Bench store [users] [turnsPerUser] | policy [decisions] | campaign [customers]");
+    Console.Error.WriteLine("usage: ServiceBot.Bench load [customers] [messages] [seconds] | store [users] [turnsPerUser] | policy [decisions] | campaign [customers]");
     return 2;
 }
 

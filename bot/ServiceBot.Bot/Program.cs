@@ -49,6 +49,7 @@ builder.Services.AddCourierWebhook();
 builder.Services.AddAgentConsole(builder.Configuration);
 builder.Services.AddCallbacks();
 builder.Services.AddDemo();
+builder.Services.AddTelemetry();
 
 try
 {
@@ -64,6 +65,7 @@ try
     app.MapMerchantApi();
     app.MapCourierWebhook();
     app.MapOperations();
+    app.MapTelemetry();
     app.MapAgentConsole();
     await app.RunAsync();
     return 0;

@@ -31,8 +31,10 @@ internal sealed class TurnPipeline : ITurnProcessor
 
     public async Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken)
     {
+        var started = TimeProvider.System.GetTimestamp();
         var turn = new TurnContext(activity, delivery);
         await _entry(turn, cancellationToken);
+        TurnMetrics.TurnEnded(activity.Conversation.Channel, turn.IsReplay, TimeProvider.System.GetElapsedTime(started));
         return new TurnResult(turn.Replies.ToArray(), turn.IsReplay);
     }
 }

@@ -22,14 +22,15 @@ public static class StorageRegistration
     private static IDocumentStore CreateStore(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return options.Provider switch
+        if (options.Provider != StorageProvider.AzureBlob)
         {
-            // BlobClientOptions from DI when registered: retries, diagnostics, or a request-counting policy.
-            StorageProvider.AzureBlob => new BlobDocumentStore(
-                new BlobServiceClient(options.ConnectionString, provider.GetService<BlobClientOptions>() ?? new BlobClientOptions())
-                    .GetBlobContainerClient(options.Container)),
-            _ => new SqliteDocumentStore(options.LocalDatabasePath),
-        };
+            return new SqliteDocumentStore(options.LocalDatabasePath);
+        }
+
+        // BlobClientOptions from DI when registered (retries, diagnostics); every attempt is counted.
+        var blobOptions = provider.GetService<BlobClientOptions>() ?? new BlobClientOptions();
+        blobOptions.AddPolicy(new StorageMetrics.BlobRequestCounter(), Azure.Core.HttpPipelinePosition.PerRetry);
+        return new BlobDocumentStore(new BlobServiceClient(options.ConnectionString, blobOptions).GetBlobContainerClient(options.Container));
     }
 }
 

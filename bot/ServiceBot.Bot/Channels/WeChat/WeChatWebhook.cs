@@ -22,6 +22,8 @@ internal sealed class WeChatWebhook(
 {
     private const string Success = "success";
 
+    private const string Channel = "wechat";
+
     private readonly WeChatCrypto? _crypto = options.Value.SafeModeEnabled
         ? new WeChatCrypto(options.Value.EncodingAESKey!, options.Value.AppId)
         : null;
@@ -123,6 +125,11 @@ internal sealed class WeChatWebhook(
             background.Track(() => PushAsync(activity, pushed));
         }
 
+        if (replies is not null)
+        {
+            TurnMetrics.Delivered(Channel, "passive", 1);
+        }
+
         return replies is null ? Results.Text(Success, "text/plain") : Render(replies, activity, bot, nonce);
     }
 
@@ -149,7 +156,11 @@ internal sealed class WeChatWebhook(
     private async Task PushAsync(Activity activity, IReadOnlyList<Reply> replies)
     {
         var outcome = await messenger.SendAsync(activity.Conversation, replies, CancellationToken.None);
-        if (!outcome.IsSent)
+        if (outcome.IsSent)
+        {
+            TurnMetrics.Delivered(Channel, "pushed", replies.Count);
+        }
+        else
         {
             WeChatLog.PushFailed(logger, activity.Id, outcome.Status.ToString());
         }

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace ServiceBot.Bench.Load;
+
+/// <summary>
+/// The side-by-side load run of bench/README.md: every server answers the same signed, encrypted
+/// WeChat text messages on 127.0.0.1, one server at a time. Each gets a warm-up, a closed-loop
+/// peak (wrk, 2 threads, 64 connections) and an open-loop run at 80% of its own peak.
+/// </summary>
+internal static class LoadBenchmark
+{
+    private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public sealed record Settings(int Customers, int Messages, int Seconds);
+
+    public sealed record Row(string Name, WrkResult Peak, OpenLoopResult AtEighty, double? StorageRequestsPerTurn, string Sample);
+
+    public sealed record Memory(double StoredBytesPerCustomer, int LargestStoredBytes, long Conversations, double HeapBytesIdle, double HeapBytesLoaded, long WorkingSetLoaded);
+
+    public static async Task<int> RunAsync(Settings settings)
+    {
+        var repository = RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("servicebot-load-").FullName;
+        try
+        {
+            Console.Error.WriteLine($"Building {settings.Messages:N0} encrypted messages from {settings.Customers:N0} customers…");
+            var messages = WeChatMessages.Build(settings.Customers, settings.Messages, TimeProvider.System.GetUtcNow());
+            var file = Path.Combine(work, "messages.txt");
+            WeChatMessages.WriteForWrk(messages, file);
+            var script = Path.Combine(repository, "bench", "wrk", "messages.lua");
+            var run = new Runner(messages, file, script, settings.Seconds);
+            var self = SelfCommand();
+            var bot = Path.Combine(repository, "bot", "ServiceBot.Bot", "bin", "Release", "net10.0", "ServiceBot.Bot.dll");
+            var peers = Path.Combine(repository, "bench", "peers");
+            var peerArguments = new[] { "{port}", WeChatMessages.Token, WeChatMessages.EncodingAesKey, WeChatMessages.AppId };
+
+            var rows = new List<Row>();
+            await using (var bare = await ChildProcess.StartAsync("bare Kestrel", self[0], [.. self[1..], "serve", "bare", "{port}"]))
+            {
+                rows.Add(await run.StatelessAsync("bare Kestrel: read the body, answer success", bare, expectReply: false));
+            }
+
+            await using (var protocol = await ChildProcess.StartAsync("protocol only", self[0], [.. self[1..], "serve", "protocol", "{port}"]))
+            {
+                rows.Add(await run.StatelessAsync("protocol only: verify, decrypt, parse, encrypt the reply", protocol, expectReply: true));
+            }
+
+            Memory memory;
+            var local = Path.Combine(work, "local");
+            await using (var turn = await ChildProcess.StartAsync("ServiceBot, local store", "dotnet", [bot, "--urls", "http://127.0.0.1:{port}"], BotEnvironment(local)))
+            {
+                var heapIdle = await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes");
+                rows.Add(await run.StatefulAsync("ServiceBot full turn, local store (SQLite)", turn, warmUp: settings.Customers));
+                memory = new Memory(0, 0, 0, heapIdle, await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes"), turn.WorkingSet());
+            }
+
+            memory = StoredState(Path.Combine(local, "servicebot.db"), memory);
+
+            await using (var azurite = await ChildProcess.StartAsync("Azurite", Path.Combine(repository, "infra", "node_modules", ".bin", "azurite-blob"),
+                             ["--blobHost", "127.0.0.1", "--blobPort", "{port}", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose"]))
+            {
+                var environment = BotEnvironment(Path.Combine(work, "azurite"));
+                environment["Storage__Provider"] = "AzureBlob";
+                environment["Storage__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{azurite.Port}/devstoreaccount1;";
+                await using var turn = await ChildProcess.StartAsync("ServiceBot, Azurite", "dotnet", [bot, "--urls", "http://127.0.0.1:{port}"], environment);
+                rows.Add(await run.StatefulAsync("ServiceBot full turn, Azure Blob (Azurite)", turn, warmUp: 2_000));
+            }
+
+            await using (var webot = await ChildProcess.StartAsync("node-webot", "node", [Path.Combine(peers, "webot.js"), .. peerArguments]))
+            {
+                rows.Add(await run.StatelessAsync("node-webot (npm wechat 2.1.0): fixed echo, no state", webot, expectReply: true));
+            }
+
+            await using (var botbuilder = await ChildProcess.StartAsync("botbuilder", "node", [Path.Combine(peers, "botbuilder.js"), .. peerArguments]))
+            {
+                rows.Add(await run.StatelessAsync("Bot Framework JS (botbuilder 4.23.3), MemoryStorage", botbuilder, expectReply: true));
+            }
+
+            Print(settings, rows, memory);
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> BotEnvironment(string data) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Storage__Path"] = data,
+        ["WeChat__Token"] = WeChatMessages.Token,
+        ["WeChat__AppId"] = WeChatMessages.AppId,
+        ["WeChat__EncodingAESKey"] = WeChatMessages.EncodingAesKey,
+        // Kestrel and ASP.NET Core log nothing per request at Warning; ServiceBot logs no turn at Information.
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    // Bytes of stored conversation state per customer after the run (key and document).
+    private static Memory StoredState(string database, Memory memory)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), avg(length(key) + length(content)), max(length(key) + length(content)) FROM documents WHERE key >= 'conversations/' AND key < 'conversations0'";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return memory with { Conversations = reader.GetInt64(0), StoredBytesPerCustomer = reader.GetDouble(1), LargestStoredBytes = reader.GetInt32(2) };
+    }
+
+    private static void Print(Settings settings, List<Row> rows, Memory memory)
+    {
+        var limit = rows[0].Peak.PerSecond;
+        var protocol = rows[1].Peak.PerSecond;
+        var webot = rows.Single(r => r.Name.StartsWith("node-webot", StringComparison.Ordinal)).Peak.PerSecond;
+        var output = new StringBuilder();
+        output.AppendLine(CultureInfo.InvariantCulture, $"{settings.Customers:N0} customers, {settings.Messages:N0} distinct messages; peak = wrk -t{Wrk.Threads} -c{Wrk.Connections} -d{settings.Seconds}s; p50/p99 = open loop at 80% of that server's peak for {settings.Seconds} s, from each request's due time.");
+        output.AppendLine();
+        output.AppendLine("| server | peak req/s | ratio to limit | p50 ms | p99 ms | at req/s | failed | storage requests per turn |");
+        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            var storage = row.StorageRequestsPerTurn is { } s ? s.ToString("N2", CultureInfo.InvariantCulture) : "—";
+            output.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Name} | {row.Peak.PerSecond:N0} | {row.Peak.PerSecond / limit:N3} | {row.AtEighty.P50Ms:N1} | {row.AtEighty.P99Ms:N1} | {row.AtEighty.AchievedPerSecond:N0} | {row.AtEighty.Failed + row.Peak.StatusErrors + row.Peak.SocketErrors} | {storage} |");
+        }
+
+        var turn = rows.Single(r => r.Name.Contains("local store", StringComparison.Ordinal));
+        output.AppendLine();
+        output.AppendLine(CultureInfo.InvariantCulture, $"- Full turn (local store) ÷ protocol only: **{turn.Peak.PerSecond / protocol:N2}** (target ≥ 0.5); ÷ node-webot: **{turn.Peak.PerSecond / webot:N2}** (target ≥ 3); p99 at 80%: **{turn.AtEighty.P99Ms:N1} ms** (target < 50).");
+        output.AppendLine(CultureInfo.InvariantCulture, $"- Stored state per customer: **{memory.StoredBytesPerCustomer:N0} B** on average, {memory.LargestStoredBytes:N0} B the largest, over {memory.Conversations:N0} conversations (target < 2,048).");
+        output.AppendLine(CultureInfo.InvariantCulture, $"- Bot process: managed heap {memory.HeapBytesIdle / 1048576:N1} MiB idle, {memory.HeapBytesLoaded / 1048576:N1} MiB after {memory.Conversations:N0} customers; working set {memory.WorkingSetLoaded / 1048576.0:N0} MiB.");
+        foreach (var row in rows.Where(r => r.Sample.Length > 0))
+        {
+            output.AppendLine(CultureInfo.InvariantCulture, $"- {row.Name} answered “{row.Sample}”.");
+        }
+
+        Console.WriteLine(output);
+    }
+
+    private static string[] SelfCommand()
+    {
+        var host = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(LoadBenchmark).Assembly.Location] : [host];
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ServiceBot.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ServiceBot.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs the phases against one server and keeps stateful servers on fresh messages.</summary>
+    private sealed class Runner(WeChatRequest[] messages, string file, string script, int seconds)
+    {
+        private const int StatelessWarmUpSeconds = 3;
+
+        public async Task<Row> StatelessAsync(string name, ChildProcess server, bool expectReply)
+        {
+            Console.Error.WriteLine($"{name}…");
+            var sample = await PreflightAsync(server, messages[0], expectReply);
+            await Wrk.RunAsync(server.BaseAddress, script, file, 0, StatelessWarmUpSeconds);
+            var peak = await Wrk.RunAsync(server.BaseAddress, script, file, 0, seconds);
+            var open = await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply);
+            return new Row(name, peak, open, null, sample);
+        }
+
+        public async Task<Row> StatefulAsync(string name, ChildProcess server, int warmUp)
+        {
+            Console.Error.WriteLine($"{name}…");
+            var sample = await PreflightAsync(server, messages[0], expectReply: true);
+            await ClosedLoop.SendAsync(server.BaseAddress, messages.AsMemory(1, warmUp - 1), Wrk.Connections);
+            long offset = warmUp;
+
+            var before = await Metrics.SumAsync(server.BaseAddress, "servicebot_storage_requests_total");
+            var peak = await Wrk.RunAsync(server.BaseAddress, script, file, offset, seconds);
+            var after = await Metrics.SumAsync(server.BaseAddress, "servicebot_storage_requests_total");
+            if (peak.Repeats > 0)
+            {
+                throw new InvalidOperationException($"{name}: the run needed more than {messages.Length:N0} messages; pass a larger count.");
+            }
+
+            offset += peak.Requests;
+            var open = await OpenLoop.RunAsync(server.BaseAddress, messages, (int)offset, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply: true);
+            if (open.Sent < (int)(peak.PerSecond * 0.8 * seconds) - 1)
+            {
+                throw new InvalidOperationException($"{name}: the open-loop run needed more than {messages.Length:N0} messages; pass a larger count.");
+            }
+
+            return new Row(name, peak, open, (after - before) / peak.Requests, sample);
+        }
+
+        private static async Task<string> PreflightAsync(ChildProcess server, WeChatRequest message, bool expectReply)
+        {
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            using var content = new StringContent(message.Body, Encoding.UTF8, "text/xml");
+            using var response = await http.PostAsync(message.PathAndQuery, content);
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{server.BaseAddress} answered {(int)response.StatusCode}: {body}");
+            }
+
+            if (!expectReply)
+            {
+                return "";
+            }
+
+            return WeChatMessages.OpenReply(body) is { } text
+                ? text.ReplaceLineEndings(" ")
+                : throw new InvalidOperationException($"{server.BaseAddress} gave no passive encrypted reply: {body}");
+        }
+    }
+}

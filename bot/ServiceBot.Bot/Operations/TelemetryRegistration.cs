@@ -1,0 +1,26 @@
+using OpenTelemetry.Metrics;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Bot.Operations;
+
+/// <summary>
+/// OpenTelemetry metrics, scraped in Prometheus text format at <c>GET /metrics</c>: ServiceBot's
+/// own meters (turns, replies, storage requests) and ASP.NET Core's request duration.
+/// </summary>
+internal static class TelemetryRegistration
+{
+    public static IServiceCollection AddTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(TurnMetrics.MeterName, StorageMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "System.Runtime")
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTelemetry(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        return endpoints;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace ServiceBot.Services.Storage;
+
+/// <summary>
+/// <c>servicebot.storage.requests</c>: every request a store makes, by store and operation. For
+/// Azure Blob it counts at the HTTP pipeline, once per attempt, so SDK retries show; for the
+/// local store once per statement.
+/// </summary>
+public static class StorageMetrics
+{
+    public const string MeterName = "ServiceBot.Storage";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>(
+        "servicebot.storage.requests", "{request}", "Requests made to the document store.");
+
+    internal static void Count(string store, string operation) =>
+        Requests.Add(1, new KeyValuePair<string, object?>("store", store), new KeyValuePair<string, object?>("operation", operation));
+
+    /// <summary>Counts each HTTP request the Blob client sends, retries included.</summary>
+    internal sealed class BlobRequestCounter : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message) => Count("blob", message.Request.Method.Method);
+    }
+}
