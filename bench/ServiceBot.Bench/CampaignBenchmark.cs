@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Campaigns;
@@ -32,7 +31,7 @@ internal static class CampaignBenchmark
             new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([channel], NullLogger<ProactiveMessenger>.Instance),
             new CountingChannel(), Options.Create(new SubscribeTemplateOptions()), time);
         var campaigns = new CampaignStore(store);
-        var runner = new CampaignRunner(campaigns, new CampaignAudienceFinder(new OrderStore(store)), sender, new NoticeLedger(store), time);
+        var runner = new CampaignRunner(campaigns, new CampaignAudienceFinder(new OrderStore(store)), sender, new NoticeLedger(store), new ConsentIndex(store, new ConversationStateStore(store)), time);
         var campaign = new Campaign("bench", "冬季特惠", "全场 8 折", null, Now, new CampaignAudience(["MUG-1"], 30));
         await campaigns.CreateAsync(campaign, CancellationToken.None);
 
@@ -57,6 +56,7 @@ internal static class CampaignBenchmark
     {
         var orders = new OrderStore(store);
         var conversations = new ConversationStateStore(store);
+        var consents = new ConsentIndex(store, conversations);
         await Parallel.ForEachAsync(Enumerable.Range(0, customers), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var openId = $"o{i:D7}";
@@ -65,33 +65,40 @@ internal static class CampaignBenchmark
             {
                 var record = new ConversationRecord { LastUserMessageAt = Now.AddHours(-1), LastUserActivityAt = Now.AddHours(-1) };
                 Consents.Property.Set(record, Consents.None.With(new ConsentChange(NoticeTopic.Promotion, true, Now.AddDays(-2), ConsentSource.Dialog, "shown")));
+                await consents.AddAsync(openId, NoticeTopic.Promotion, ct); // as the opt-in turn does, before its save
                 await conversations.TrySaveAsync(new ConversationReference("wechat", openId), record, null, ct);
             }
         });
     }
 
-    // The storage a step cannot avoid: list and read every order; per customer read the conversation
-    // and the ledger (preview); the fan-out also appends each decision to the ledger and, for the
-    // third that is sent, claims the key and marks it sent.
+    // The storage a step cannot avoid. Preview: list the audience (customers by SKU) and the
+    // consenting customers, and read the conversation and ledger of each consenting one. Fan-out:
+    // the same for everyone in the audience (each decision is recorded), append each decision to
+    // the ledger and, for the third that is sent, claim the key and mark it sent.
     private static async Task<double> FloorAsync(IDocumentStore store, bool withWrites)
     {
         var clock = Stopwatch.StartNew();
         var customers = new List<string>();
-        await foreach (var key in store.ListKeysAsync("orders/", CancellationToken.None))
+        await foreach (var key in store.ListKeysAsync("audience/sku/", CancellationToken.None))
         {
-            var order = await store.ReadAsync(key, CancellationToken.None);
-            customers.Add(JsonDocument.Parse(order!.Content).RootElement.GetProperty("openId").GetString()!);
+            customers.Add(key.Split('/')[3]);
+        }
+
+        var consenting = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var key in store.ListKeysAsync("audience/consent/promotion/", CancellationToken.None))
+        {
+            consenting.Add(key.Split('/')[3]);
         }
 
         var payload = new byte[200];
-        await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (openId, ct) =>
+        await Parallel.ForEachAsync(withWrites ? customers : customers.Where(consenting.Contains), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (openId, ct) =>
         {
             await store.ReadAsync(StorageKey.Join("conversations", "wechat", openId), ct);
             await store.ReadAsync(StorageKey.Join("notices", "wechat", openId), ct);
             if (withWrites)
             {
                 await store.TryWriteAsync(StorageKey.Join("floor-ledger", openId), payload, WriteCondition.None, ct);
-                if (int.Parse(openId.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) % 3 == 0)
+                if (consenting.Contains(openId))
                 {
                     var claim = StorageKey.Join("floor-claims", openId);
                     await store.TryWriteAsync(claim, payload, WriteCondition.IfAbsent, ct);

@@ -32,7 +32,7 @@ if (mode == "inner")
     var config = BenchmarkDotNet.Configs.ManualConfig.CreateMinimumViable()
         .AddJob(Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance))
         .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
-    BenchmarkDotNet.Running.BenchmarkRunner.Run<ServiceBot.Bench.Inner.TurnPieces>(config);
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes([typeof(ServiceBot.Bench.Inner.TurnPieces)]).Run(args[1..] is { Length: > 0 } filter ? filter : ["--filter", "*"], config);
     return 0;
 }
 

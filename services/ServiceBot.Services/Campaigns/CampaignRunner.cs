@@ -16,6 +16,7 @@ public sealed class CampaignRunner(
     CampaignAudienceFinder audience,
     NoticeSender sender,
     NoticeLedger ledger,
+    ConsentIndex consents,
     TimeProvider time)
 {
     /// <summary>Recipients per page: one page is one run of the fan-out job.</summary>
@@ -31,7 +32,18 @@ public sealed class CampaignRunner(
         var candidate = new NoticeCandidate(NoticeTopic.Promotion, campaign.NoticeKey);
         var heldBack = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var wouldSend = 0;
-        await Parallel.ForEachAsync(recipients, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (openId, ct) =>
+
+        // Whoever the consent index does not list has no promotion consent: held back by that rule
+        // without reading their history (one previously sent this very campaign is counted here
+        // too, where the fan-out would say Once). The rest get the full decision.
+        var consenting = await consents.CustomersAsync(NoticeTopic.Promotion, cancellationToken);
+        var candidates = recipients.Where(consenting.Contains).ToArray();
+        if (candidates.Length < recipients.Count)
+        {
+            heldBack[nameof(PolicyRule.Consent)] = recipients.Count - candidates.Length;
+        }
+
+        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (openId, ct) =>
         {
             var (decision, _) = await sender.DecideAsync(Customers.Of(openId), candidate, ct, at);
             if (decision.Verdict == Verdict.Send)
@@ -60,7 +72,8 @@ public sealed class CampaignRunner(
         if (progress is null)
         {
             var recipients = await audience.FindAsync(campaign, now, cancellationToken);
-            var pages = recipients.Chunk(PageSize).ToArray();
+            // In ordinal order, so the pages are the same whichever instance cuts them.
+            var pages = recipients.Order(StringComparer.Ordinal).Chunk(PageSize).ToArray();
             for (var page = 0; page < pages.Length; page++)
             {
                 await campaigns.SavePageAsync(campaignId, page, new AudiencePage(pages[page], []), cancellationToken);

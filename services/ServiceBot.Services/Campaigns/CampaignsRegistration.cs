@@ -14,6 +14,8 @@ public static class CampaignsRegistration
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<CampaignStore>();
         services.TryAddSingleton<CampaignAudienceFinder>();
+        services.TryAddSingleton<ConsentIndex>();
+        services.AddHostedService<AudienceIndexBackfill>();
         services.TryAddSingleton<CampaignRunner>();
         services.TryAddSingleton<CampaignScheduler>();
         return services;

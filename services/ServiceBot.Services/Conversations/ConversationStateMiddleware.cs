@@ -8,7 +8,8 @@ namespace ServiceBot.Services.Conversations;
 /// Loads the conversation, runs the rest of the turn, and saves with a condition (create-if-absent
 /// for a new conversation, If-Match otherwise). When another process saved first, the turn runs
 /// again on the fresh record: no lost update, and a retried activity then finds itself handled.
-/// Domain events the turn raised are published after the save, never for a run that lost.
+/// Domain events the turn raised are published after the save, never for a run that lost; those it
+/// prepared are published before each save attempt.
 /// </summary>
 internal sealed class ConversationStateMiddleware(
     ConversationStateStore store,
@@ -30,6 +31,11 @@ internal sealed class ConversationStateMiddleware(
             if (turn.IsReplay)
             {
                 return;
+            }
+
+            foreach (var preparation in turn.Preparations)
+            {
+                await publisher.Publish(preparation, cancellationToken);
             }
 
             if (await store.TrySaveAsync(turn.Conversation, turn.State, loaded.ETag, cancellationToken) is not null)

@@ -7,6 +7,7 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
 {
     private readonly List<Reply> _replies = [];
     private readonly List<INotification> _events = [];
+    private readonly List<INotification> _preparations = [];
 
     public Activity Activity { get; } = activity;
 
@@ -29,7 +30,17 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
     /// <summary>Domain events this turn raised; published once its state is saved.</summary>
     public IReadOnlyList<INotification> Events => _events;
 
+    /// <summary>Domain events to publish before the turn's state is saved.</summary>
+    public IReadOnlyList<INotification> Preparations => _preparations;
+
     public void Send(Reply reply) => _replies.Add(reply);
+
+    /// <summary>
+    /// Publishes a domain event before the turn's state is saved, for what must exist before the
+    /// state that relies on it (an index entry): a crash in between leaves something extra, never
+    /// something missing. Its handlers must be idempotent: a re-run turn prepares again.
+    /// </summary>
+    public void Prepare(INotification domainEvent) => _preparations.Add(domainEvent);
 
     /// <summary>
     /// Raises a domain event, published only after the turn's state is saved (a turn re-run after
@@ -48,6 +59,7 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
         State = state;
         _replies.Clear();
         _events.Clear();
+        _preparations.Clear();
         IsReplay = false;
     }
 
@@ -55,6 +67,7 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
     {
         _replies.Clear();
         _events.Clear();
+        _preparations.Clear();
         _replies.AddRange(replies);
         IsReplay = true;
     }

@@ -24,6 +24,7 @@ public static class DomainEventsRegistration
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<NoticeLedger>();
         services.TryAddSingleton<NoticeOutbox>();
+        services.TryAddSingleton<ServiceBot.Services.Conversations.ConversationStateStore>();
 
         return services;
     }

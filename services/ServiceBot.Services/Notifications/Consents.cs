@@ -107,8 +107,10 @@ public sealed record Consents(IReadOnlyList<ConsentChange> History)
     public static Consents Of(ConversationRecord record) => Property.Get(record) ?? None;
 
     /// <summary>
-    /// Records changes made in a turn; a withdrawal also raises <see cref="ConsentWithdrawn"/>, so
-    /// what is already scheduled for those topics is cancelled once the turn is saved.
+    /// Records changes made in a turn. An opt-in prepares <see cref="ConsentGranted"/> (the
+    /// campaign index lists the customer before the consent is saved); a withdrawal raises
+    /// <see cref="ConsentWithdrawn"/>, so what is already scheduled for those topics is cancelled
+    /// once the turn is saved.
     /// </summary>
     public static void Record(TurnContext turn, params ConsentChange[] changes)
     {
@@ -119,6 +121,12 @@ public sealed record Consents(IReadOnlyList<ConsentChange> History)
         }
 
         Property.Set(turn, consents);
+        var granted = changes.Where(c => c.OptedIn).Select(c => c.Topic).Distinct().ToArray();
+        if (granted.Length > 0)
+        {
+            turn.Prepare(new ConsentGranted(turn.Conversation, granted));
+        }
+
         var withdrawn = changes.Where(c => !c.OptedIn).Select(c => c.Topic).Distinct().ToArray();
         if (withdrawn.Length > 0)
         {
@@ -126,6 +134,9 @@ public sealed record Consents(IReadOnlyList<ConsentChange> History)
         }
     }
 }
+
+/// <summary>A customer is about to be saved as consenting to some topics, standing or one-time (domain event, prepared before the save).</summary>
+public sealed record ConsentGranted(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics) : INotification;
 
 /// <summary>A customer withdrew consent for some topics (domain event): cancel what is scheduled for them.</summary>
 public sealed record ConsentWithdrawn(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics, ConsentSource Source, DateTimeOffset At) : INotification;

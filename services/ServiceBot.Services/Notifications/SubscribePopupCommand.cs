@@ -19,15 +19,22 @@ internal sealed class SubscribePopupCommand(IOptions<SubscribeTemplateOptions> t
         }
 
         var consents = Consents.Of(turn.State);
+        var granted = new HashSet<NoticeTopic>();
         foreach (var choice in turn.Activity.TemplateConsents.Where(c => c.Accepted))
         {
             if (templates.Value.TopicOf(choice.TemplateId) is { } topic)
             {
                 consents = consents.Grant(new OneTimeConsent(topic, choice.TemplateId, time.GetUtcNow()));
+                granted.Add(topic);
             }
         }
 
         Consents.Property.Set(turn, consents);
+        if (granted.Count > 0)
+        {
+            turn.Prepare(new ConsentGranted(turn.Conversation, [.. granted]));
+        }
+
         return Task.FromResult(true);
     }
 }

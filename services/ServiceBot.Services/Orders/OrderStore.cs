@@ -9,10 +9,13 @@ public sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt)
 /// <summary>
 /// Orders (<c>orders/{id}</c>) and, per customer, an index of their order ids
 /// (<c>customers/{openId}/orders/{id}</c>). The index is written before the order, so a crash
-/// between the two leaves an index entry that reading filters out, never an unlisted order.
+/// between the two leaves an index entry that reading filters out, never an unlisted order. The
+/// same holds for the index of customers by SKU that campaigns find their audience in.
 /// </summary>
 public sealed class OrderStore(IDocumentStore store)
 {
+    private readonly OrderSkuIndex _skus = new(store);
+
     public async Task<Order?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         var document = await store.ReadAsync(OrderKey(orderId), cancellationToken);
@@ -37,6 +40,7 @@ public sealed class OrderStore(IDocumentStore store)
             WriteCondition.None,
             cancellationToken);
 
+        await _skus.AddAsync(order, cancellationToken);
         var (previous, _) = await store.UpdateAsync(OrderKey(order.OrderId), OrderJsonContext.Default.Order,
             previous => KeepCourierScan(order, previous), cancellationToken);
         if (previous is not null && previous.OpenId != order.OpenId)
@@ -44,6 +48,7 @@ public sealed class OrderStore(IDocumentStore store)
             await store.DeleteAsync(IndexKey(previous.OpenId, order.OrderId), cancellationToken);
         }
 
+        await _skus.RemoveStaleAsync(previous, order, cancellationToken);
         return previous is null;
     }
 
@@ -101,10 +106,23 @@ public sealed class OrderStore(IDocumentStore store)
     {
         var (before, after) = await store.UpdateAsync(OrderKey(orderId), OrderJsonContext.Default.Order,
             current => current is null ? null : change(current), cancellationToken);
-        return before is null ? null : (before, after!);
+        if (before is null)
+        {
+            return null;
+        }
+
+        await _skus.RemoveStaleAsync(before, after!, cancellationToken);
+        return (before, after!);
     }
 
-    /// <summary>Every order, in id order: how a campaign finds its audience.</summary>
+    /// <summary>Customers with a non-cancelled order of one of <paramref name="skus"/> (any order, when none) placed in [from, to].</summary>
+    public Task<HashSet<string>> CustomersWhoOrderedAsync(IReadOnlyCollection<string> skus, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        _skus.CustomersAsync(skus, from, to, cancellationToken);
+
+    /// <summary>Adds an order that is already stored to the index by SKU (building the index for older orders).</summary>
+    internal Task IndexAsync(Order order, CancellationToken cancellationToken) => _skus.AddAsync(order, cancellationToken);
+
+    /// <summary>Every order, in id order.</summary>
     public async IAsyncEnumerable<Order> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var (_, order) in store.ReadAllAsync("orders/", OrderJsonContext.Default.Order, cancellationToken))

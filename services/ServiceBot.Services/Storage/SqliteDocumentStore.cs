@@ -32,7 +32,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     // each had to re-read their pages from the file after every write (~18 pread calls a turn).
     // Key listings, which can be long, use pooled connections of their own.
     private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
 
     // Prepared once on that connection and reused under the gate: SQLite parsed and planned
     // each statement on every call before.
@@ -63,41 +63,19 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         _statements = new Statements(_connection);
     }
 
-    public async Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
-    {
-        StorageKey.Validate(key);
-        StorageMetrics.Count(Store, "read");
-        await _gate.WaitAsync(cancellationToken);
-        try
+    public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) =>
+        Locked(key, "read", () =>
         {
             var command = _statements.Read;
             command.Parameters["$key"].Value = key;
             using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
+            return reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
+        }, cancellationToken);
 
-            return new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0));
-        }
-        catch (SqliteException e)
+    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken) =>
+        Locked(key, "write", () =>
         {
-            throw new StorageUnavailableException($"Reading '{key}' from the local store failed.", e);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
-    {
-        StorageKey.Validate(key);
-        StorageMetrics.Count(Store, "write");
-        var etag = NewETag();
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
+            var etag = NewETag();
             var command = condition.Kind switch
             {
                 WriteConditionKind.IfAbsent => _statements.Insert,
@@ -113,37 +91,15 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             }
 
             return command.ExecuteNonQuery() == 1 ? etag : null;
-        }
-        catch (SqliteException e)
-        {
-            throw new StorageUnavailableException($"Writing '{key}' to the local store failed.", e);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        StorageKey.Validate(key);
-        StorageMetrics.Count(Store, "delete");
-        await _gate.WaitAsync(cancellationToken);
-        try
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
+        Locked(key, "delete", () =>
         {
             var command = _statements.Delete;
             command.Parameters["$key"].Value = key;
             return command.ExecuteNonQuery() == 1;
-        }
-        catch (SqliteException e)
-        {
-            throw new StorageUnavailableException($"Deleting '{key}' from the local store failed.", e);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -155,8 +111,10 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         command.Parameters.AddWithValue("$from", prefix);
         command.Parameters.AddWithValue("$to", prefix + '\uffff');
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        // SQLite reads synchronously underneath; the async form only added a task a row.
+        while (reader.Read())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return reader.GetString(0);
         }
     }
@@ -180,7 +138,6 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     {
         _statements.Dispose();
         _connection.Dispose();
-        _gate.Dispose();
     }
 
     // DefaultTimeout doubles as SQLite's busy timeout, so another process's write lock is waited out.
@@ -189,6 +146,30 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
+    }
+
+    // A statement takes microseconds, so callers wait for the connection with a lock (a short spin)
+    // rather than an async gate, whose hand-over through the thread pool cost more than the read.
+    private Task<T> Locked<T>(string key, string operation, Func<T> statement, CancellationToken cancellationToken)
+    {
+        try
+        {
+            StorageKey.Validate(key);
+            cancellationToken.ThrowIfCancellationRequested();
+            StorageMetrics.Count(Store, operation);
+            lock (_gate)
+            {
+                return Task.FromResult(statement());
+            }
+        }
+        catch (SqliteException e)
+        {
+            return Task.FromException<T>(new StorageUnavailableException($"The local store failed to {operation} '{key}'.", e));
+        }
+        catch (Exception e) when (e is ArgumentException or OperationCanceledException)
+        {
+            return Task.FromException<T>(e);
+        }
     }
 
     private static string NewETag() => RandomNumberGenerator.GetHexString(16, lowercase: true);

@@ -9,7 +9,21 @@ public sealed class InMemoryDocumentStore : IDocumentStore
     private readonly Dictionary<string, StoredDocument> _documents = new(StringComparer.Ordinal);
     private long _version;
 
+    private readonly List<string> _written = [];
+
     public int Writes { get; private set; }
+
+    /// <summary>Every key written, in the order of the writes.</summary>
+    public IReadOnlyList<string> Written
+    {
+        get
+        {
+            lock (_documents)
+            {
+                return _written.ToArray();
+            }
+        }
+    }
 
     public IReadOnlyCollection<string> Keys
     {
@@ -50,6 +64,7 @@ public sealed class InMemoryDocumentStore : IDocumentStore
 
             var etag = $"v{++_version}";
             _documents[key] = new StoredDocument(content.ToArray(), etag);
+            _written.Add(key);
             Writes++;
             return Task.FromResult<string?>(etag);
         }
