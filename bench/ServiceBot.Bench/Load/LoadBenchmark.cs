@@ -195,9 +195,12 @@ internal static class LoadBenchmark
             await ClosedLoop.SendAsync(server.BaseAddress, messages.AsMemory(1, warmUp - 1), Wrk.Connections);
             long offset = warmUp;
 
-            var before = await Metrics.SumAsync(server.BaseAddress, "servicebot_storage_requests_total");
+            var (storageBefore, turnsBefore) = await Metrics.StorageAndTurnsAsync(server.BaseAddress);
             var peak = await Wrk.RunAsync(server.BaseAddress, script, file, offset, seconds);
-            var after = await Metrics.SumAsync(server.BaseAddress, "servicebot_storage_requests_total");
+
+            // Per turn from the bot's own counters once the turns still in flight when wrk stopped
+            // have ended (wrk counts only the answers it read in time).
+            var (storageAfter, turnsAfter) = await Metrics.SettledStorageAndTurnsAsync(server.BaseAddress);
             if (peak.Repeats > 0)
             {
                 throw new InvalidOperationException($"{name}: the run needed more than {messages.Length:N0} messages; pass a larger count.");
@@ -210,7 +213,7 @@ internal static class LoadBenchmark
                 throw new InvalidOperationException($"{name}: the open-loop run needed more than {messages.Length:N0} messages; pass a larger count.");
             }
 
-            return new Row(name, peak, open, (after - before) / peak.Requests, sample);
+            return new Row(name, peak, open, (storageAfter - storageBefore) / (turnsAfter - turnsBefore), sample);
         }
 
         private static async Task<string> PreflightAsync(ChildProcess server, WeChatRequest message, bool expectReply)

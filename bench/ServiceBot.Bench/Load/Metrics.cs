@@ -24,4 +24,27 @@ internal static class Metrics
     }
 
     public static Task<double> GaugeAsync(Uri server, string metric) => SumAsync(server, metric);
+
+    /// <summary>Storage requests and turns so far.</summary>
+    public static async Task<(double Storage, double Turns)> StorageAndTurnsAsync(Uri server) =>
+        (await SumAsync(server, "servicebot_storage_requests_total"), await SumAsync(server, "servicebot_turn_duration_seconds_count"));
+
+    /// <summary>The same, once the turn count has stopped moving (at most 10 s).</summary>
+    public static async Task<(double Storage, double Turns)> SettledStorageAndTurnsAsync(Uri server)
+    {
+        var last = await StorageAndTurnsAsync(server);
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(200);
+            var now = await StorageAndTurnsAsync(server);
+            if (now == last)
+            {
+                break;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
 }

@@ -43,16 +43,18 @@ public sealed class CampaignRunner(
             heldBack[nameof(PolicyRule.Consent)] = recipients.Count - candidates.Length;
         }
 
-        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (openId, ct) =>
+        await Parallel.ForEachAsync(candidates.Chunk(PageSize), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (page, ct) =>
         {
-            var (decision, _) = await sender.DecideAsync(Customers.Of(openId), candidate, ct, at);
-            if (decision.Verdict == Verdict.Send)
+            foreach (var decision in await sender.DecideManyAsync([.. page.Select(Customers.Of)], candidate, at, ct))
             {
-                Interlocked.Increment(ref wouldSend);
-            }
-            else
-            {
-                heldBack.AddOrUpdate(decision.Rule.ToString(), 1, (_, n) => n + 1);
+                if (decision.Verdict == Verdict.Send)
+                {
+                    Interlocked.Increment(ref wouldSend);
+                }
+                else
+                {
+                    heldBack.AddOrUpdate(decision.Rule.ToString(), 1, (_, n) => n + 1);
+                }
             }
         });
         return new CampaignPreview(campaign.CampaignId, recipients.Count, wouldSend,

@@ -14,6 +14,23 @@ public sealed class ConversationStateStore(IDocumentStore store)
             return new LoadedConversation(new ConversationRecord(), null);
         }
 
+        return Parse(conversation, document);
+    }
+
+    /// <summary>Loads many conversations at once (bulk work such as a campaign preview), in the order given.</summary>
+    public async Task<IReadOnlyList<LoadedConversation>> LoadManyAsync(IReadOnlyList<ConversationReference> conversations, CancellationToken cancellationToken)
+    {
+        var documents = await store.ReadManyAsync([.. conversations.Select(KeyOf)], cancellationToken);
+        return [.. conversations.Select((conversation, i) => Parse(conversation, documents[i]))];
+    }
+
+    private static LoadedConversation Parse(ConversationReference conversation, StoredDocument? document)
+    {
+        if (document is null)
+        {
+            return new LoadedConversation(new ConversationRecord(), null);
+        }
+
         var record = JsonSerializer.Deserialize(document.Content.Span, ConversationJsonContext.Stored.ConversationRecord)
             ?? throw new InvalidDataException($"Conversation {conversation} is stored as null.");
         if (record.SchemaVersion > ConversationRecord.CurrentSchemaVersion)

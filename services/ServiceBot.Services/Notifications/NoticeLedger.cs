@@ -31,9 +31,15 @@ public sealed class NoticeLedger(IDocumentStore store)
     private const int MaxRecords = 200;
 
     public async Task<IReadOnlyList<NoticeRecord>> ListAsync(ConversationReference customer, CancellationToken cancellationToken) =>
-        await store.ReadAsync(Key(customer), cancellationToken) is { } document
-            ? JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? []
-            : [];
+        Parse(await store.ReadAsync(Key(customer), cancellationToken));
+
+    /// <summary>Many customers' records at once, in the order given.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<NoticeRecord>>> ListManyAsync(IReadOnlyList<ConversationReference> customers, CancellationToken cancellationToken) =>
+        [.. (await store.ReadManyAsync([.. customers.Select(Key)], cancellationToken)).Select(Parse)];
+
+    private static IReadOnlyList<NoticeRecord> Parse(StoredDocument? document) => document is null
+        ? []
+        : JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? [];
 
     public Task RecordAsync(ConversationReference customer, NoticeRecord record, CancellationToken cancellationToken) =>
         store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,

@@ -132,14 +132,21 @@ public sealed class NoticeSender(
         return true;
     }
 
-    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken)
+    /// <summary>What the policy would decide at <paramref name="at"/> for each customer, reading their histories in bulk.</summary>
+    public async Task<IReadOnlyList<NoticeDecision>> DecideManyAsync(
+        IReadOnlyList<ConversationReference> customers, NoticeCandidate candidate, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var record = (await conversations.LoadAsync(customer, cancellationToken)).Record;
-        var consents = Consents.Of(record);
-        var sent = (await ledger.ListAsync(customer, cancellationToken))
-            .Where(r => r.Verdict == Verdict.Send && r.Channel is not null)
-            .Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value))
-            .ToArray();
-        return new CustomerHistory(consents, record.LastUserMessageAt, record.LastUserActivityAt, sent);
+        var records = await conversations.LoadManyAsync(customers, cancellationToken);
+        var ledgers = await ledger.ListManyAsync(customers, cancellationToken);
+        return [.. customers.Select((_, i) => policy.Decide(candidate, History(records[i].Record, ledgers[i]), at))];
     }
+
+    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken) =>
+        History((await conversations.LoadAsync(customer, cancellationToken)).Record, await ledger.ListAsync(customer, cancellationToken));
+
+    private static CustomerHistory History(ConversationRecord record, IReadOnlyList<NoticeRecord> ledger) => new(
+        Consents.Of(record),
+        record.LastUserMessageAt,
+        record.LastUserActivityAt,
+        [.. ledger.Where(r => r.Verdict == Verdict.Send && r.Channel is not null).Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value))]);
 }

@@ -31,6 +31,15 @@ internal sealed class BlobDocumentStore(BlobContainerClient container) : IDocume
         }
     }
 
+    /// <summary>Sixteen reads in flight: a blob read is a round trip, so bulk reads overlap them.</summary>
+    public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var documents = new StoredDocument?[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) => documents[i] = await ReadAsync(keys[i], ct));
+        return documents;
+    }
+
     public async Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
     {
         StorageKey.Validate(key);

@@ -11,6 +11,21 @@ public interface IDocumentStore
     Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads many documents, each as <see cref="ReadAsync"/> would, in the order of the keys: for
+    /// bulk work (a campaign preview) a store can do it at a lower cost a document.
+    /// </summary>
+    async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var documents = new StoredDocument?[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            documents[i] = await ReadAsync(keys[i], cancellationToken);
+        }
+
+        return documents;
+    }
+
+    /// <summary>
     /// Writes a document if <paramref name="condition"/> holds, atomically with the check.
     /// Returns the new ETag, or <c>null</c> when the condition failed: the document already
     /// existed (<see cref="WriteCondition.IfAbsent"/>) or changed since it was read

@@ -32,7 +32,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     // each had to re-read their pages from the file after every write (~18 pread calls a turn).
     // Key listings, which can be long, use pooled connections of their own.
     private readonly SqliteConnection _connection;
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Prepared once on that connection and reused under the gate: SQLite parsed and planned
     // each statement on every call before.
@@ -71,6 +71,29 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             using var reader = command.ExecuteReader();
             return reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
         }, cancellationToken);
+
+    // One turn at the connection for all of them: the gate's hand-over, not SQLite, was most of a read's cost.
+    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            StorageKey.Validate(key);
+        }
+
+        return Locked(keys.Count > 0 ? keys[0] : "-", "read", () =>
+        {
+            var documents = new StoredDocument?[keys.Count];
+            var command = _statements.Read;
+            for (var i = 0; i < keys.Count; i++)
+            {
+                command.Parameters["$key"].Value = keys[i];
+                using var reader = command.ExecuteReader();
+                documents[i] = reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
+            }
+
+            return (IReadOnlyList<StoredDocument?>)documents;
+        }, keys.Count, cancellationToken);
+    }
 
     public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken) =>
         Locked(key, "write", () =>
@@ -138,6 +161,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     {
         _statements.Dispose();
         _connection.Dispose();
+        _gate.Dispose();
     }
 
     // DefaultTimeout doubles as SQLite's busy timeout, so another process's write lock is waited out.
@@ -148,27 +172,25 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return connection;
     }
 
-    // A statement takes microseconds, so callers wait for the connection with a lock (a short spin)
-    // rather than an async gate, whose hand-over through the thread pool cost more than the read.
-    private Task<T> Locked<T>(string key, string operation, Func<T> statement, CancellationToken cancellationToken)
+    private Task<T> Locked<T>(string key, string operation, Func<T> statement, CancellationToken cancellationToken) =>
+        Locked(key, operation, statement, 1, cancellationToken);
+
+    private async Task<T> Locked<T>(string key, string operation, Func<T> statement, int requests, CancellationToken cancellationToken)
     {
+        StorageKey.Validate(key);
+        StorageMetrics.Count(Store, operation, requests);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
-            StorageKey.Validate(key);
-            cancellationToken.ThrowIfCancellationRequested();
-            StorageMetrics.Count(Store, operation);
-            lock (_gate)
-            {
-                return Task.FromResult(statement());
-            }
+            return statement();
         }
         catch (SqliteException e)
         {
-            return Task.FromException<T>(new StorageUnavailableException($"The local store failed to {operation} '{key}'.", e));
+            throw new StorageUnavailableException($"The local store failed to {operation} '{key}'.", e);
         }
-        catch (Exception e) when (e is ArgumentException or OperationCanceledException)
+        finally
         {
-            return Task.FromException<T>(e);
+            _gate.Release();
         }
     }
 

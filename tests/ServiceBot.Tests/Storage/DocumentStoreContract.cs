@@ -23,6 +23,19 @@ public abstract class DocumentStoreContract
         Assert.Null(await Store.ReadAsync("contract/missing", Ct));
 
     [Fact]
+    public async Task ReadMany_GivesEachDocumentInTheOrderAsked_NullWhereMissing()
+    {
+        var a = await Store.TryWriteAsync("contract/many/a", Bytes("A"), WriteCondition.None, Ct);
+        var c = await Store.TryWriteAsync("contract/many/c", Bytes("C"), WriteCondition.None, Ct);
+
+        var documents = await Store.ReadManyAsync(["contract/many/c", "contract/many/b", "contract/many/a", "contract/many/c"], Ct);
+
+        Assert.Equal(["C", null, "A", "C"], documents.Select(d => d is null ? null : System.Text.Encoding.UTF8.GetString(d.Content.Span)));
+        Assert.Equal([c, null, a, c], documents.Select(d => d?.ETag));
+        Assert.Empty(await Store.ReadManyAsync([], Ct));
+    }
+
+    [Fact]
     public async Task CreateIfAbsent_SecondTime_FailsAndKeepsTheFirst()
     {
         var first = await Store.TryWriteAsync("contract/claim", Bytes("first"), WriteCondition.IfAbsent, Ct);
