@@ -15,7 +15,7 @@ internal static class LoadBenchmark
 
     public sealed record Settings(int Customers, int Messages, int Seconds);
 
-    public sealed record Row(string Name, WrkResult Peak, OpenLoopResult AtEighty, double? StorageRequestsPerTurn, string Sample);
+    public sealed record Row(string Name, WrkResult Peak, OpenLoopResult AtEighty, OpenLoopResult AtHalf, double? StorageRequestsPerTurn, string Sample);
 
     public sealed record Memory(double StoredBytesPerCustomer, int LargestStoredBytes, long Conversations, double HeapBytesIdle, double HeapBytesLoaded, long WorkingSetLoaded);
 
@@ -119,8 +119,8 @@ internal static class LoadBenchmark
         var output = new StringBuilder();
         output.AppendLine(CultureInfo.InvariantCulture, $"{settings.Customers:N0} customers, {settings.Messages:N0} distinct messages; peak = wrk -t{Wrk.Threads} -c{Wrk.Connections} -d{settings.Seconds}s; p50/p99 = open loop at 80% of that server's peak for {settings.Seconds} s, from each request's due time.");
         output.AppendLine();
-        output.AppendLine("| server | peak req/s | ratio to limit | p50 ms | p99 ms | at req/s | failed | storage requests per turn |");
-        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        output.AppendLine("| server | peak req/s | ratio to limit | p50 ms at 80% | p99 ms at 80% | sent req/s | p99 ms at 50% | failed | storage requests per turn |");
+        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var driverBound = false;
         foreach (var row in rows)
         {
@@ -128,22 +128,22 @@ internal static class LoadBenchmark
             // Below 95% of the rate asked for, the tail is the driver's, not the server's.
             var kept = row.AtEighty.AchievedPerSecond >= 0.95 * row.AtEighty.TargetPerSecond;
             driverBound |= !kept;
-            var latency = kept
-                ? string.Create(CultureInfo.InvariantCulture, $"{row.AtEighty.P50Ms:N1} | {row.AtEighty.P99Ms:N1}")
-                : "driver-bound¹ | driver-bound¹";
+            var latency = string.Create(CultureInfo.InvariantCulture, $"{row.AtEighty.P50Ms:N1} | {row.AtEighty.P99Ms:N1}{(kept ? "" : "¹")}");
+            var halfKept = row.AtHalf.AchievedPerSecond >= 0.95 * row.AtHalf.TargetPerSecond;
+            driverBound |= !halfKept;
             output.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Name} | {row.Peak.PerSecond:N0} | {row.Peak.PerSecond / limit:N3} | {latency} | {row.AtEighty.AchievedPerSecond:N0} | {row.AtEighty.Failed + row.Peak.StatusErrors + row.Peak.SocketErrors} | {storage} |");
+                $"| {row.Name} | {row.Peak.PerSecond:N0} | {row.Peak.PerSecond / limit:N3} | {latency} | {row.AtEighty.AchievedPerSecond:N0} | {row.AtHalf.P99Ms:N1}{(halfKept ? "" : "¹")} | {row.AtEighty.Failed + row.AtHalf.Failed + row.Peak.StatusErrors + row.Peak.SocketErrors} | {storage} |");
         }
 
         if (driverBound)
         {
             output.AppendLine();
-            output.AppendLine("¹ The open-loop driver (HttpClient on the same 2 cores) could not send 80% of this server's peak on schedule, so its latency would be the driver's; wrk measures the peak.");
+            output.AppendLine("¹ Fell behind: less than 95% of the rate asked for was completed in time. The open-loop driver is HttpClient on the same 2 cores, and above about 10,000 requests/s it cannot keep the schedule itself, so there the figure is the driver's; below that it is the server's.");
         }
 
         var turn = rows.Single(r => r.Name.Contains("local store", StringComparison.Ordinal));
         output.AppendLine();
-        output.AppendLine(CultureInfo.InvariantCulture, $"- Full turn (local store) ÷ protocol only: **{turn.Peak.PerSecond / protocol:N2}** (target ≥ 0.5); ÷ node-webot: **{turn.Peak.PerSecond / webot:N2}** (target ≥ 3); p99 at 80%: **{turn.AtEighty.P99Ms:N1} ms** (target < 50).");
+        output.AppendLine(CultureInfo.InvariantCulture, $"- Full turn (local store) ÷ protocol only: **{turn.Peak.PerSecond / protocol:N2}** (target ≥ 0.5); ÷ node-webot: **{turn.Peak.PerSecond / webot:N2}** (target ≥ 3); p99 at 80%: **{turn.AtEighty.P99Ms:N1} ms**, at 50%: **{turn.AtHalf.P99Ms:N1} ms** (target < 50 at 80%).");
         output.AppendLine(CultureInfo.InvariantCulture, $"- Stored state per customer: **{memory.StoredBytesPerCustomer:N0} B** on average, {memory.LargestStoredBytes:N0} B the largest, over {memory.Conversations:N0} conversations (target < 2,048).");
         output.AppendLine(CultureInfo.InvariantCulture, $"- Bot process: managed heap {memory.HeapBytesIdle / 1048576:N1} MiB idle, {memory.HeapBytesLoaded / 1048576:N1} MiB after {memory.Conversations:N0} customers; working set {memory.WorkingSetLoaded / 1048576.0:N0} MiB.");
         foreach (var row in rows.Where(r => r.Sample.Length > 0))
@@ -173,7 +173,7 @@ internal static class LoadBenchmark
         throw new InvalidOperationException("ServiceBot.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Runs the phases against one server and keeps stateful servers on fresh messages.</summary>
+    /// <summary>Runs the phases against one server (warm-up, wrk peak, open loop at 80% and at 50%) and keeps stateful servers on fresh messages.</summary>
     private sealed class Runner(WeChatRequest[] messages, string file, string script, int seconds)
     {
         private const int StatelessWarmUpSeconds = 3;
@@ -185,7 +185,8 @@ internal static class LoadBenchmark
             await Wrk.RunAsync(server.BaseAddress, script, file, 0, StatelessWarmUpSeconds);
             var peak = await Wrk.RunAsync(server.BaseAddress, script, file, 0, seconds);
             var open = await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply);
-            return new Row(name, peak, open, null, sample);
+            var half = await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.5, TimeSpan.FromSeconds(seconds), expectReply);
+            return new Row(name, peak, open, half, null, sample);
         }
 
         public async Task<Row> StatefulAsync(string name, ChildProcess server, int warmUp)
@@ -208,12 +209,14 @@ internal static class LoadBenchmark
 
             offset += peak.Requests;
             var open = await OpenLoop.RunAsync(server.BaseAddress, messages, (int)offset, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply: true);
-            if (open.Sent < (int)(peak.PerSecond * 0.8 * seconds) - 1)
+            offset += open.Sent;
+            var half = await OpenLoop.RunAsync(server.BaseAddress, messages, (int)offset, peak.PerSecond * 0.5, TimeSpan.FromSeconds(seconds), expectReply: true);
+            if (open.Sent < (int)(peak.PerSecond * 0.8 * seconds) - 1 || half.Sent < (int)(peak.PerSecond * 0.5 * seconds) - 1)
             {
-                throw new InvalidOperationException($"{name}: the open-loop run needed more than {messages.Length:N0} messages; pass a larger count.");
+                throw new InvalidOperationException($"{name}: the open-loop runs needed more than {messages.Length:N0} messages; pass a larger count.");
             }
 
-            return new Row(name, peak, open, (storageAfter - storageBefore) / (turnsAfter - turnsBefore), sample);
+            return new Row(name, peak, open, half, (storageAfter - storageBefore) / (turnsAfter - turnsBefore), sample);
         }
 
         private static async Task<string> PreflightAsync(ChildProcess server, WeChatRequest message, bool expectReply)
