@@ -1,7 +1,7 @@
 using System.Globalization;
+using BenchmarkDotNet.Jobs;
 using ServiceBot.Bench;
 using ServiceBot.Bench.Load;
-using BenchmarkDotNet.Jobs;
 using ServiceBot.Services.Storage;
 
 // dotnet run -c Release --project bench/ServiceBot.Bench -- load [customers] [messages] [seconds]
