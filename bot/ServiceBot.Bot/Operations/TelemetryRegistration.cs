@@ -14,7 +14,8 @@ internal static class TelemetryRegistration
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(TurnMetrics.MeterName, StorageMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "System.Runtime")
-            .AddPrometheusExporter());
+            // No cached scrape: Prometheus asks every 15 s or so, and a cached answer hid the last turns.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 
