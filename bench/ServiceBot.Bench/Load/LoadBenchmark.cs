@@ -138,7 +138,7 @@ internal static class LoadBenchmark
         if (driverBound)
         {
             output.AppendLine();
-            output.AppendLine("¹ Fell behind: less than 95% of the rate asked for was completed in time. The open-loop driver is HttpClient on the same 2 cores, and above about 10,000 requests/s it cannot keep the schedule itself, so there the figure is the driver's; below that it is the server's.");
+            output.AppendLine("¹ Fell behind: less than 95% of the rate asked for was completed in time. Above about 10,000 requests/s that is the open-loop driver (HttpClient on the same 2 cores) failing to keep its own schedule, so the figure is the driver's; below that the server could not sustain the rate with the driver beside it.");
         }
 
         var turn = rows.Single(r => r.Name.Contains("local store", StringComparison.Ordinal));

@@ -40,7 +40,7 @@ public sealed class CrashTests
         {
             var record = (await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
             Assert.Equal((9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), record.LastReply!.ActivityId);
-            Assert.Equal(16, record.Handled.Count);
+            Assert.Equal(ServiceBot.Services.Conversations.DuplicateActivityFilter.MaxRemembered, record.Handled.Count);
         }
 
         await using (var restarted = BotProcess.Start(environment))
@@ -56,7 +56,7 @@ public sealed class CrashTests
         using (var store = new SqliteDocumentStore(Path.Combine(folder, "servicebot.db")))
         {
             var record = (await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
-            Assert.Equal(16, record.Handled.Count);
+            Assert.Equal(ServiceBot.Services.Conversations.DuplicateActivityFilter.MaxRemembered, record.Handled.Count);
             Assert.Single(record.Handled, h => h.Id == (9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 

@@ -157,7 +157,25 @@ public sealed class TurnPipelineTests
         }
 
         var document = await flow.Store.ReadAsync(ConversationStateStore.KeyOf(flow.Conversation), TestContext.Current.CancellationToken);
-        await flow.ExpectState(r => Assert.True(r.Handled.Count <= 11)).RunAsync();
+        await flow.ExpectState(r => Assert.True(r.Handled.Count <= DuplicateActivityFilter.MaxRemembered)).RunAsync();
         Assert.True(document!.Content.Length < 2048, $"state is {document.Content.Length} bytes");
+    }
+
+    [Fact]
+    public async Task StoredState_OfAChattyChineseCustomer_StaysUnder2KB_WithTextAsUtf8()
+    {
+        var flow = new TestFlow();
+        string[] texts = ["你好", "我想问一下我的快递什么时候能到，已经等了好几天了，能不能帮我查一下", "谢谢", "菜单"];
+        for (var i = 0; i < 40; i++)
+        {
+            await flow.Send(texts[i % texts.Length]).ExpectReply("").RunAsync();
+            flow.Time.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        var document = await flow.Store.ReadAsync(ConversationStateStore.KeyOf(flow.Conversation), TestContext.Current.CancellationToken);
+        var json = System.Text.Encoding.UTF8.GetString(document!.Content.Span);
+        Assert.True(document.Content.Length < 2048, $"state is {document.Content.Length} bytes: {json}");
+        Assert.Contains("谢谢", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", json, StringComparison.Ordinal);
     }
 }
