@@ -50,6 +50,7 @@ builder.Services.AddAgentConsole(builder.Configuration);
 builder.Services.AddCallbacks();
 builder.Services.AddDemo();
 builder.Services.AddTelemetry();
+builder.Services.AddRateLimits(builder.Configuration);
 
 try
 {
@@ -61,6 +62,7 @@ try
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseAntiforgery();
+    app.UseRateLimiter();
     app.MapChannels();
     app.MapMerchantApi();
     app.MapCourierWebhook();

@@ -19,7 +19,7 @@ internal static class AgentPages
     {
         endpoints.MapGet("/agent/login", (HttpContext http, IAntiforgery antiforgery, IOptions<AgentOptions> options, string? sso) =>
             LoginPage(http, antiforgery, sso == "failed" ? "单点登录未成功 / Single sign-on did not let you in." : null, options.Value.OpenIdConnect.Enabled));
-        endpoints.MapPost("/agent/login", SignInAsync);
+        endpoints.MapPost("/agent/login", SignInAsync).RequireRateLimiting(Operations.RateLimiting.AgentSignIn);
         endpoints.MapGet("/agent/login/sso", (IOptions<AgentOptions> options) => options.Value.OpenIdConnect.Enabled
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/agent" }, [AgentConsoleRegistration.OidcScheme])
             : Results.NotFound());

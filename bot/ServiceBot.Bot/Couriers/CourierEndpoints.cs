@@ -35,7 +35,7 @@ internal static partial class CourierEndpoints
 
     public static IEndpointRouteBuilder MapCourierWebhook(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/courier/events", ReceiveAsync);
+        endpoints.MapPost("/api/courier/events", ReceiveAsync).RequireRateLimiting(Operations.RateLimiting.Courier);
         return endpoints;
     }
 

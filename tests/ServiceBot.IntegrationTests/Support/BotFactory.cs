@@ -30,6 +30,11 @@ public sealed class BotFactory : WebApplicationFactory<Program>
             ["WeChat:EncodingAESKey"] = AesKey,
             ["WeChat:AppSecret"] = "standin-secret",
             ["Storage:Path"] = _storagePath,
+
+            // Every test client is one source ("unknown" on the test server): limits are tested on their own.
+            ["RateLimits:WebChatPerMinute"] = "100000",
+            ["RateLimits:CourierPerMinute"] = "100000",
+            ["RateLimits:AgentSignInPerMinute"] = "100000",
         };
     }
 

@@ -38,7 +38,7 @@ internal static class WebChatEndpoints
 
     public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/webchat");
+        var group = endpoints.MapGroup("/api/webchat").RequireRateLimiting(Operations.RateLimiting.WebChat);
         group.MapPost("/messages", PostAsync);
         group.MapGet("/messages", async (HttpContext http, WebChatOutbox outbox, CancellationToken ct) =>
             Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), ResponseJson));
