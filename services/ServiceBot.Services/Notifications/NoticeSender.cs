@@ -37,7 +37,7 @@ public sealed class NoticeSender(
     public async Task<(NoticeDecision Decision, CustomerHistory History)> DecideAsync(
         ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
-        var history = await HistoryAsync(customer, candidate, cancellationToken);
+        var history = await HistoryAsync(customer, cancellationToken);
         return (policy.Decide(candidate, history, at ?? time.GetUtcNow()), history);
     }
 
@@ -141,7 +141,7 @@ public sealed class NoticeSender(
         return [.. customers.Select((_, i) => policy.Decide(candidate, History(records[i].Record, ledgers[i]), at))];
     }
 
-    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken) =>
+    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, CancellationToken cancellationToken) =>
         History((await conversations.LoadAsync(customer, cancellationToken)).Record, await ledger.ListAsync(customer, cancellationToken));
 
     private static CustomerHistory History(ConversationRecord record, IReadOnlyList<NoticeRecord> ledger) => new(

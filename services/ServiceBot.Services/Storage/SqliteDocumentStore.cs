@@ -64,39 +64,14 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     }
 
     public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) =>
-        Locked(key, "read", () =>
-        {
-            var command = _statements.Read;
-            command.Parameters["$key"].Value = key;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
-        }, cancellationToken);
+        Locked([key], "read", () => ReadRow(key), cancellationToken);
 
     // One turn at the connection for all of them: the gate's hand-over, not SQLite, was most of a read's cost.
-    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        foreach (var key in keys)
-        {
-            StorageKey.Validate(key);
-        }
-
-        return Locked(keys.Count > 0 ? keys[0] : "-", "read", () =>
-        {
-            var documents = new StoredDocument?[keys.Count];
-            var command = _statements.Read;
-            for (var i = 0; i < keys.Count; i++)
-            {
-                command.Parameters["$key"].Value = keys[i];
-                using var reader = command.ExecuteReader();
-                documents[i] = reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
-            }
-
-            return (IReadOnlyList<StoredDocument?>)documents;
-        }, keys.Count, cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        Locked(keys, "read", () => (IReadOnlyList<StoredDocument?>)[.. keys.Select(ReadRow)], cancellationToken);
 
     public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken) =>
-        Locked(key, "write", () =>
+        Locked([key], "write", () =>
         {
             var etag = NewETag();
             var command = condition.Kind switch
@@ -117,7 +92,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }, cancellationToken);
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
-        Locked(key, "delete", () =>
+        Locked([key], "delete", () =>
         {
             var command = _statements.Delete;
             command.Parameters["$key"].Value = key;
@@ -172,13 +147,24 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return connection;
     }
 
-    private Task<T> Locked<T>(string key, string operation, Func<T> statement, CancellationToken cancellationToken) =>
-        Locked(key, operation, statement, 1, cancellationToken);
-
-    private async Task<T> Locked<T>(string key, string operation, Func<T> statement, int requests, CancellationToken cancellationToken)
+    // Under the gate only: the prepared read.
+    private StoredDocument? ReadRow(string key)
     {
-        StorageKey.Validate(key);
-        StorageMetrics.Count(Store, operation, requests);
+        var command = _statements.Read;
+        command.Parameters["$key"].Value = key;
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
+    }
+
+    // Runs statements on the one connection, a request counted per key.
+    private async Task<T> Locked<T>(IReadOnlyList<string> keys, string operation, Func<T> statement, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            StorageKey.Validate(key);
+        }
+
+        StorageMetrics.Count(Store, operation, keys.Count);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -186,7 +172,8 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }
         catch (SqliteException e)
         {
-            throw new StorageUnavailableException($"The local store failed to {operation} '{key}'.", e);
+            throw new StorageUnavailableException(
+                $"The local store failed to {operation} '{(keys.Count > 0 ? keys[0] : "")}'{(keys.Count > 1 ? $" and {keys.Count - 1} more" : "")}.", e);
         }
         finally
         {

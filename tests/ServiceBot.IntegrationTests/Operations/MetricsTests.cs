@@ -5,6 +5,7 @@ using ServiceBot.IntegrationTests.Support;
 namespace ServiceBot.IntegrationTests.Operations;
 
 /// <summary>/metrics: Prometheus text that an operator's scraper reads, moving with real turns.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class MetricsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
