@@ -159,6 +159,23 @@ public sealed class WeChatApiClientTests : IDisposable
         Assert.Equal(3, _api.CallsTo(Send));
     }
 
+    [Fact]
+    public async Task WeChatFailingForEveryone_OpensTheCircuit_AndEverySendSaysUnavailable_WithoutThrowing()
+    {
+        var client = Client();
+        for (var i = 0; i < 1000; i++)
+        {
+            _api.ThenStatus(Send, HttpStatusCode.InternalServerError);
+        }
+
+        // More failed attempts than the breaker's minimum throughput: later attempts meet an open circuit.
+        var results = await Task.WhenAll(Enumerable.Range(0, 120).Select(i => client.SendCustomerMessageAsync($"o{i}", Reply.FromText("x"), Ct)));
+
+        Assert.All(results, r => Assert.Equal(WeChatApiStatus.Unavailable, r.Status));
+        Assert.Contains(results, r => r.ErrMsg == "BrokenCircuitException");
+        Assert.True(_api.CallsTo(Send) < 120 * 4, $"{_api.CallsTo(Send)} calls: the open circuit should have spared WeChat some");
+    }
+
     [Theory]
     [InlineData(45015, WeChatApiStatus.WindowClosed)]
     [InlineData(43004, WeChatApiStatus.Unfollowed)]

@@ -80,6 +80,10 @@ internal sealed class WeChatApiClient
         {
             return new MediaDownload(e.Outcome, null, null);
         }
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        {
+            return new MediaDownload(WeChatApiResult.Unreachable(e.GetType().Name), null, null);
+        }
     }
 
     internal static WeChatApiResult ReadError(JsonElement body)
@@ -137,11 +141,16 @@ internal sealed class WeChatApiClient
 
             return ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is JsonException || IsTransportFailure(e, cancellationToken))
         {
             return WeChatApiResult.Unreachable(e.GetType().Name);
         }
     }
+
+    // After the resilience handler's retries: unreachable, timed out, or the circuit is open because
+    // WeChat kept failing (ExecutionRejectedException covers the open circuit and the total timeout).
+    private static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or ExecutionRejectedException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
     private HttpClient Http() => _httpClients.CreateClient(HttpClientName);
 
