@@ -5,6 +5,7 @@ using ServiceBot.Bot.Couriers;
 using ServiceBot.Bot.Demo;
 using ServiceBot.Bot.Merchant;
 using ServiceBot.Bot.Operations;
+using ServiceBot.Bot.ScaleOut;
 using ServiceBot.Services.Campaigns;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Handoff;
@@ -51,6 +52,7 @@ builder.Services.AddCallbacks();
 builder.Services.AddDemo();
 builder.Services.AddTelemetry();
 builder.Services.AddRateLimits(builder.Configuration);
+builder.Services.AddScaleOut(builder.Configuration);
 
 try
 {

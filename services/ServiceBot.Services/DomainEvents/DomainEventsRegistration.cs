@@ -23,7 +23,7 @@ public static class DomainEventsRegistration
         // the scheduler they use comes from AddScheduling.
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<NoticeLedger>();
-        services.TryAddSingleton<NoticeOutbox>();
+        services.AddNoticeOutbox();
         services.TryAddSingleton<ServiceBot.Services.Conversations.ConversationStateStore>();
 
         return services;

@@ -62,6 +62,7 @@ public sealed class AgentDesk(
         }
 
         var at = time.GetUtcNow();
+        HandoffMetrics.Claimed(at - found.QueuedAt);
         var greeting = await SendAsync(found.Customer, $"您好，我是客服 {agent}，接下来由我为您服务。", cancellationToken);
         var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, $"{agent} 接入 / joined", agent, SentToCustomer: greeting))
             with

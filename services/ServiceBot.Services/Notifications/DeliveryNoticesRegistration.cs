@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.DomainEvents;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Policy;
+using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Notifications;
 
@@ -25,9 +27,20 @@ public static class DeliveryNoticesRegistration
         services.AddNoticePolicy();
         services.TryAddSingleton<ConversationStateStore>();
         services.TryAddSingleton<NoticeLedger>();
-        services.TryAddSingleton<NoticeOutbox>();
+        services.AddNoticeOutbox();
         services.TryAddSingleton<NoticeSender>();
         services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
+        return services;
+    }
+
+    /// <summary>The outbox, with its claim lease from <c>Notices:ClaimLease</c> (validated at start-up).</summary>
+    public static IServiceCollection AddNoticeOutbox(this IServiceCollection services)
+    {
+        services.AddOptions<NoticeOutboxOptions>().BindConfiguration(NoticeOutboxOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NoticeOutboxOptions>, NoticeOutboxOptionsValidator>());
+        services.TryAddSingleton(provider => new NoticeOutbox(
+            provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<NoticeOutboxOptions>>().Value.ClaimLease));
         return services;
     }
 }

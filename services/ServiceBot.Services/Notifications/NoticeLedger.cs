@@ -41,9 +41,12 @@ public sealed class NoticeLedger(IDocumentStore store)
         ? []
         : JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? [];
 
-    public Task RecordAsync(ConversationReference customer, NoticeRecord record, CancellationToken cancellationToken) =>
-        store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,
+    public async Task RecordAsync(ConversationReference customer, NoticeRecord record, CancellationToken cancellationToken)
+    {
+        await store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,
             records => [.. (records ?? []).TakeLast(MaxRecords - 1), record], cancellationToken);
+        NoticeMetrics.Recorded(record);
+    }
 
     /// <summary>How many decisions since <paramref name="since"/>, by verdict and rule ("Send", "Drop: Consent", ...), across every customer.</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountAsync(DateTimeOffset since, CancellationToken cancellationToken)

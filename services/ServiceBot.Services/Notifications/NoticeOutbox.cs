@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Storage;
 
@@ -13,6 +14,23 @@ public enum OutboxState
 
     [JsonStringEnumMemberName("sent")]
     Sent,
+}
+
+/// <summary>The outbox's settings (<c>Notices:</c>).</summary>
+public sealed class NoticeOutboxOptions
+{
+    public const string SectionName = "Notices";
+
+    /// <summary>How long a claimed send is protected; a notice cut off by a crash goes out this long after (several instances: any of them).</summary>
+    public TimeSpan ClaimLease { get; set; } = NoticeOutbox.DefaultLease;
+}
+
+internal sealed class NoticeOutboxOptionsValidator : IValidateOptions<NoticeOutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NoticeOutboxOptions options) =>
+        options.ClaimLease >= TimeSpan.FromSeconds(5) && options.ClaimLease <= TimeSpan.FromHours(1)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Notices:ClaimLease must be between 00:00:05 and 01:00:00.");
 }
 
 /// <summary>The outbox entry of one notice key (<c>notice-claims/{channel}/{user}/{key}</c>).</summary>
@@ -47,12 +65,21 @@ public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = nul
 /// out, and the send is made then. The one window for a second copy is a crash between the
 /// channel's acceptance and the one write that marks it sent.
 /// </summary>
-public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time)
+public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease)
 {
-    /// <summary>How long a claim protects an attempt; a send is cut off well before it runs out.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>How long a claim protects an attempt by default (<c>Notices:ClaimLease</c>).</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
 
-    private static readonly TimeSpan SendTimeout = TimeSpan.FromMinutes(2);
+    public NoticeOutbox(IDocumentStore store, TimeProvider time)
+        : this(store, time, DefaultLease)
+    {
+    }
+
+    /// <summary>How long a claim protects an attempt: a notice cut off by a crash goes out this long after.</summary>
+    public TimeSpan Lease { get; } = lease > TimeSpan.Zero ? lease : throw new ArgumentOutOfRangeException(nameof(lease), lease, "The claim lease must be positive.");
+
+    // A send is cut off well before its claim runs out, so no other attempt can take over while it runs.
+    private TimeSpan SendTimeout => Lease / 2 < TimeSpan.FromMinutes(2) ? Lease / 2 : TimeSpan.FromMinutes(2);
 
     public async Task<OutboxResult> SendOnceAsync(
         ConversationReference customer, string noticeKey, Func<CancellationToken, Task<SendOutcome>> send, CancellationToken cancellationToken)

@@ -47,18 +47,23 @@ public sealed class NoticeOutboxTests
         Assert.Equal(2, _sends);
     }
 
-    [Fact]
-    public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsTakenOverAndSentOnce()
+    [Theory]
+    [InlineData(0)] // the default, five minutes
+    [InlineData(30)] // Notices:ClaimLease = 00:00:30
+    public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsTakenOverAndSentOnce(int leaseSeconds)
     {
+        var lease = leaseSeconds == 0 ? NoticeOutbox.DefaultLease : TimeSpan.FromSeconds(leaseSeconds);
+        NoticeOutbox Outbox() => new(_store, _clock, lease);
+
         // A process claimed the key and died before the channel answered.
         var dying = new TaskCompletionSource<SendOutcome>();
         var crashed = Outbox().SendOnceAsync(Customer, "k", _ => dying.Task, Ct);
 
         var meanwhile = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
         Assert.Equal(OutboxVerdict.InFlight, meanwhile.Verdict);
-        Assert.Equal(_clock.GetUtcNow() + NoticeOutbox.Lease, meanwhile.RetryAt);
+        Assert.Equal(_clock.GetUtcNow() + lease, meanwhile.RetryAt);
 
-        _clock.Advance(NoticeOutbox.Lease - TimeSpan.FromSeconds(1));
+        _clock.Advance(lease - TimeSpan.FromSeconds(1));
         Assert.Equal(OutboxVerdict.InFlight, (await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct)).Verdict);
 
         _clock.Advance(TimeSpan.FromSeconds(1));

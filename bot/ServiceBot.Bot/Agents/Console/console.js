@@ -132,7 +132,11 @@
     $('back').addEventListener('click', () => { $('case').hidden = true; document.querySelector('.queue').classList.remove('hidden-on-phone'); });
     await loadQueue();
 
-    const hub = new signalR.HubConnectionBuilder().withUrl('/agent/hub').withAutomaticReconnect().build();
+    const hub = new signalR.HubConnectionBuilder()
+      // WebSockets straight away, no negotiate request: behind a load balancer the connection then
+      // needs no sticky session (a negotiate on one instance and a connect on another would fail).
+      .withUrl('/agent/hub', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+      .withAutomaticReconnect().build();
     hub.on('caseChanged', async change => {
       await loadQueue();
       if (change.caseId === selected) await loadCase();

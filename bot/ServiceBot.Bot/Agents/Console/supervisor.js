@@ -37,7 +37,11 @@
     document.body.dataset.loaded = 'true';
   }
 
-  const hub = new signalR.HubConnectionBuilder().withUrl('/agent/hub').withAutomaticReconnect().build();
+  const hub = new signalR.HubConnectionBuilder()
+      // WebSockets straight away, no negotiate request: behind a load balancer the connection then
+      // needs no sticky session (a negotiate on one instance and a connect on another would fail).
+      .withUrl('/agent/hub', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+      .withAutomaticReconnect().build();
   hub.on('caseChanged', load);
   hub.start().then(() => { $('live').className = 'live on'; }).catch(() => {});
   load();

@@ -74,6 +74,7 @@ internal sealed class AccessTokenCache(
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             WeChatLog.TokenFetchFailed(logger, e.GetType().Name);
+            WeChatApiMetrics.Answered("token", WeChatApiResult.Unreachable(e.GetType().Name));
             throw new WeChatTokenException("The WeChat token endpoint could not be reached.", e);
         }
 
@@ -86,6 +87,7 @@ internal sealed class AccessTokenCache(
 
         var result = WeChatApiClient.ReadError(body);
         WeChatLog.ApiError(logger, "token", result.ErrCode);
+        WeChatApiMetrics.Answered("token", result);
         throw new WeChatTokenException(result);
     }
 

@@ -49,7 +49,7 @@ internal sealed class WeChatApiClient
     {
         try
         {
-            return await WithTokenAsync(async token =>
+            return await WithTokenAsync("media", async token =>
             {
                 var path = $"cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}&media_id={Uri.EscapeDataString(mediaId)}";
                 using var response = await Http().GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -98,7 +98,7 @@ internal sealed class WeChatApiClient
         try
         {
             var result = await _quotaRetry.ExecuteAsync(
-                async ct => await WithTokenAsync(token => PostOnceAsync(path, token, body, ct), r => r, ct),
+                async ct => await WithTokenAsync(WeChatApiMetrics.ApiOf(path), token => PostOnceAsync(path, token, body, ct), r => r, ct),
                 cancellationToken);
             if (!result.IsOk)
             {
@@ -114,17 +114,21 @@ internal sealed class WeChatApiClient
     }
 
     // Calls with the cached token; if WeChat says the token is bad, refreshes it and tries once more.
-    private async Task<T> WithTokenAsync<T>(Func<string, Task<T>> call, Func<T, WeChatApiResult> resultOf, CancellationToken cancellationToken)
+    // Every answer that is not a success is counted by errcode (servicebot.wechat.api.errors).
+    private async Task<T> WithTokenAsync<T>(string api, Func<string, Task<T>> call, Func<T, WeChatApiResult> resultOf, CancellationToken cancellationToken)
     {
         var token = await _tokens.GetAsync(cancellationToken);
         var outcome = await call(token);
+        WeChatApiMetrics.Answered(api, resultOf(outcome));
         if (resultOf(outcome).Status != WeChatApiStatus.TokenInvalid)
         {
             return outcome;
         }
 
         WeChatLog.TokenRejected(_logger, resultOf(outcome).ErrCode);
-        return await call(await _tokens.RefreshAsync(token, cancellationToken));
+        outcome = await call(await _tokens.RefreshAsync(token, cancellationToken));
+        WeChatApiMetrics.Answered(api, resultOf(outcome));
+        return outcome;
     }
 
     private async Task<WeChatApiResult> PostOnceAsync(string path, string token, byte[] body, CancellationToken cancellationToken)
