@@ -21,7 +21,7 @@ public sealed class NoticeOutboxOptions
 {
     public const string SectionName = "Notices";
 
-    /// <summary>How long a claimed send is protected; a notice cut off by a crash goes out this long after (several instances: any of them).</summary>
+    /// <summary>How long a claimed send is protected; after it, a claim never marked sent counts as cut off by a crash (and is not sent again).</summary>
     public TimeSpan ClaimLease { get; set; } = NoticeOutbox.DefaultLease;
 }
 
@@ -34,6 +34,7 @@ internal sealed class NoticeOutboxOptionsValidator : IValidateOptions<NoticeOutb
 }
 
 /// <summary>The outbox entry of one notice key (<c>notice-claims/{channel}/{user}/{key}</c>).</summary>
+/// <remarks><see cref="Attempt"/> is 1 since claims are never taken over; entries written before may say 2.</remarks>
 public sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
@@ -48,22 +49,30 @@ public enum OutboxVerdict
     /// <summary>The key was sent before: nothing was sent now.</summary>
     AlreadySent,
 
-    /// <summary>Another attempt holds the key right now (or held it when its process died): try at <see cref="OutboxResult.RetryAt"/>.</summary>
+    /// <summary>Another attempt holds the key right now: look again at <see cref="OutboxResult.RetryAt"/>, when its lease runs out.</summary>
     InFlight,
 
     /// <summary>The channel did not take it; the claim is released so a later attempt may send it.</summary>
     NotSent,
+
+    /// <summary>
+    /// An earlier attempt claimed the key and never finished: its process stopped mid-send. The
+    /// channel may have the notice (WeChat has no way to ask), so it is not sent again: at most once.
+    /// </summary>
+    CutOff,
 }
 
+/// <summary>What became of a send; <see cref="SentAt"/> is when it went (Sent, AlreadySent) or was claimed (CutOff).</summary>
 public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = null, DateTimeOffset? RetryAt = null, DateTimeOffset? SentAt = null);
 
 /// <summary>
-/// Sends each notice key at most once, across retries, restarts and instances, and loses none to a
-/// crash. Before the send, the key's entry is created if absent as <c>sending</c>; after the channel
-/// accepts, it becomes <c>sent</c>; if the channel does not take it, the entry is removed again.
-/// An entry left <c>sending</c> by a process that died is taken over (If-Match) once its lease runs
-/// out, and the send is made then. The one window for a second copy is a crash between the
-/// channel's acceptance and the one write that marks it sent.
+/// Sends each notice key at most once, across retries, restarts and instances. Before the send, the
+/// key's entry is created if absent as <c>sending</c>; after the channel accepts, it becomes
+/// <c>sent</c>; if the channel does not take it, the entry is removed so a later attempt may send it.
+/// An entry still <c>sending</c> after its lease belongs to a process that died mid-send: WeChat may
+/// or may not have that notice and cannot be asked, so it is never sent again (<see cref="OutboxVerdict.CutOff"/>,
+/// recorded as such). Resending would be at least once, a second copy whenever the crash fell
+/// between WeChat's acceptance and the mark; the contract and the customer want at most once.
 /// </summary>
 public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease)
 {
@@ -75,7 +84,7 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
     {
     }
 
-    /// <summary>How long a claim protects an attempt: a notice cut off by a crash goes out this long after.</summary>
+    /// <summary>How long a claim protects an attempt; a claim older than this was cut off by a crash.</summary>
     public TimeSpan Lease { get; } = lease > TimeSpan.Zero ? lease : throw new ArgumentOutOfRangeException(nameof(lease), lease, "The claim lease must be positive.");
 
     // A send is cut off well before its claim runs out, so no other attempt can take over while it runs.
@@ -86,9 +95,8 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
     {
         var key = KeyOf(customer, noticeKey);
         var now = time.GetUtcNow();
-        var etag = await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sending, now, 1)), WriteCondition.IfAbsent, cancellationToken);
-        var attempt = 1;
-        if (etag is null)
+        const int Attempt = 1;
+        if (await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sending, now, Attempt)), WriteCondition.IfAbsent, cancellationToken) is null)
         {
             if (await store.ReadAsync(key, cancellationToken) is not { } document)
             {
@@ -102,17 +110,9 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
                 return new OutboxResult(OutboxVerdict.AlreadySent, SentAt: entry.Since);
             }
 
-            if (now < entry.Since + Lease)
-            {
-                return new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease);
-            }
-
-            attempt = entry.Attempt + 1;
-            etag = await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sending, now, attempt)), WriteCondition.IfMatch(document.ETag), cancellationToken);
-            if (etag is null)
-            {
-                return new OutboxResult(OutboxVerdict.InFlight, RetryAt: now + Lease);
-            }
+            return now < entry.Since + Lease
+                ? new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease)
+                : new OutboxResult(OutboxVerdict.CutOff, SentAt: entry.Since);
         }
 
         SendOutcome outcome;
@@ -137,7 +137,7 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
 
         // Marked even if the caller is shutting down: the channel has it, so it must never go again.
         var sentAt = time.GetUtcNow();
-        await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sent, sentAt, attempt)), WriteCondition.None, CancellationToken.None);
+        await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sent, sentAt, Attempt)), WriteCondition.None, CancellationToken.None);
         return new OutboxResult(OutboxVerdict.Sent, outcome, SentAt: sentAt);
     }
 

@@ -79,6 +79,9 @@ public sealed class NoticeSender(
                 return new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
             case OutboxVerdict.InFlight:
                 return new NoticeOutcome(Verdict.Defer, PolicyRule.Once, result.RetryAt);
+            case OutboxVerdict.CutOff:
+                return await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Once),
+                    $"an earlier attempt was cut off mid-send at {result.SentAt:O} (its process stopped); WeChat may have it, so it is not sent again", cancellationToken);
             default:
                 if (channel == NoticeChannel.SubscribeMessage)
                 {

@@ -79,6 +79,27 @@ public sealed class NoticeSenderTests
     }
 
     [Fact]
+    public async Task ASendCutOffByACrash_IsRecordedAsSuch_AndNeverMadeAgain()
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
+        // A process claims the notice and dies mid-send: no answer ever comes.
+        _customerService.Setup(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
+            .Returns(new TaskCompletionSource<SendOutcome>().Task);
+        _ = Sender().DecideAndSendAsync(Notice, 1, CancellationToken.None);
+        Assert.Equal(OutboxState.Sending, (await new NoticeOutbox(_store, _clock).GetAsync(Customer, Candidate.Key, Ct))?.State);
+        _customerService.Invocations.Clear();
+        CustomerServiceAnswers(SendOutcome.Sent);
+        _clock.Advance(NoticeOutbox.DefaultLease);
+
+        var retry = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+
+        Assert.Equal((Verdict.Drop, PolicyRule.Once), (retry.Verdict, retry.Rule));
+        _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Never);
+        var record = Assert.Single(await LedgerAsync());
+        Assert.Contains("cut off mid-send", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABusyChannel_OnTheLastAttempt_IsDroppedWithTheReason()
     {
         await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
