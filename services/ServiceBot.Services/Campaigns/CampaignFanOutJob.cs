@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quartz;
 using ServiceBot.Services.Scheduling;
 
@@ -10,18 +11,30 @@ namespace ServiceBot.Services.Campaigns;
 /// sends nothing twice (the outbox keeps each campaign key once per customer).
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class CampaignFanOutJob(CampaignRunner runner) : IJob
+internal sealed partial class CampaignFanOutJob(CampaignRunner runner, ILogger<CampaignFanOutJob> logger) : IJob
 {
     public const string Group = "campaigns";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var campaignId = context.MergedJobDataMap.GetString("campaignId")!;
-        if (await runner.RunStepAsync(campaignId, cancellationToken) is { } next)
+        StepStarting(logger, campaignId, context.Recovering);
+        var next = await runner.RunStepAsync(campaignId, cancellationToken);
+        if (next is { } at)
         {
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, OneShotJobs.At(context.JobDetail.Key, next), cancellationToken);
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, OneShotJobs.At(context.JobDetail.Key, at), cancellationToken);
+        }
+        else
+        {
+            Finished(logger, campaignId);
         }
     }
+
+    [LoggerMessage(3101, LogLevel.Information, "Campaign {CampaignId}: fan-out step starting (recovering from a stopped instance: {Recovering})")]
+    private static partial void StepStarting(ILogger logger, string campaignId, bool recovering);
+
+    [LoggerMessage(3102, LogLevel.Information, "Campaign {CampaignId}: fan-out finished")]
+    private static partial void Finished(ILogger logger, string campaignId);
 }
 
 /// <summary>Schedules a campaign's fan-out at its send time (now, if that has passed); once per campaign.</summary>

@@ -28,9 +28,25 @@ public static class StorageRegistration
         }
 
         // BlobClientOptions from DI when registered (retries, diagnostics); every attempt is counted.
-        var blobOptions = provider.GetService<BlobClientOptions>() ?? new BlobClientOptions();
+        var blobOptions = provider.GetService<BlobClientOptions>() ?? WebhookFriendly();
         blobOptions.AddPolicy(new StorageMetrics.BlobRequestCounter(), Azure.Core.HttpPipelinePosition.PerRetry);
         return new BlobDocumentStore(new BlobServiceClient(options.ConnectionString, blobOptions).GetBlobContainerClient(options.Container));
+    }
+
+    /// <summary>
+    /// Retries that fit inside WeChat's 5 seconds: the SDK's defaults (0.8 s doubling, 100 s network
+    /// timeout) would keep a turn waiting on an unreachable store long after WeChat gave up, where
+    /// failing within a second lets the webhook answer 503 and WeChat's own retry try again.
+    /// </summary>
+    internal static BlobClientOptions WebhookFriendly()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        return options;
     }
 }
 

@@ -8,6 +8,7 @@ public sealed class BotProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(DateTimeOffset At, string Line)> _lines = [];
 
     private BotProcess(Process process, int port)
     {
@@ -107,6 +108,17 @@ public sealed class BotProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            _lines.Add((TimeProvider.System.GetUtcNow(), line));
+        }
+    }
+
+    /// <summary>When the process last printed a line containing <paramref name="text"/>, or null.</summary>
+    public DateTimeOffset? LastPrinted(string text)
+    {
+        lock (_output)
+        {
+            var index = _lines.FindLastIndex(l => l.Line.Contains(text, StringComparison.Ordinal));
+            return index < 0 ? null : _lines[index].At;
         }
     }
 }

@@ -13,6 +13,9 @@ public sealed class PostgresFixture : IAsyncLifetime
 {
     private Process? _server;
     private string _folder = "";
+    private string _postgres = "";
+    private string _data = "";
+    private int _port;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -34,16 +37,44 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
 
         await RunAsync(Start(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"));
-        var port = FreePort.Next();
-        _server = Process.Start(Start(Path.Combine(bin, "postgres"),
-            "-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", _folder,
+        _postgres = Path.Combine(bin, "postgres");
+        _data = data;
+        _port = FreePort.Next();
+        ConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
+        await StartAgainAsync();
+    }
+
+    /// <summary>Starts the stopped server again: same port, same data.</summary>
+    public async Task StartAgainAsync()
+    {
+        _server = Process.Start(Start(_postgres,
+            "-D", _data, "-p", _port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", _folder,
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"))!;
         _server.OutputDataReceived += (_, _) => { };
         _server.ErrorDataReceived += (_, _) => { };
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
-        ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
         await WaitUntilReadyAsync();
+    }
+
+    /// <summary>Stops the server as an operator's restart would (fast shutdown: sessions are cut), and waits until it has.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is not { HasExited: false } server)
+        {
+            return;
+        }
+
+        // Under root the server runs under runuser: signal the postmaster itself, found by its data folder's pid file.
+        var pid = File.ReadLines(Path.Combine(_data, "postmaster.pid")).First().Trim();
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", pid } })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        server.Dispose();
+        _server = null;
     }
 
     /// <summary>A new, empty database that belongs to one test; Quartz creates its tables there at start-up.</summary>

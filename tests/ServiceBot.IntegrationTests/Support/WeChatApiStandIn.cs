@@ -19,6 +19,7 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SemaphoreSlim _sent = new(0);
     private int _tokens;
+    private int _attempts;
 
     private WeChatApiStandIn(WebApplication app) => _app = app;
 
@@ -28,8 +29,20 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
     public ConcurrentQueue<JsonElement> SubscribeMessages { get; } = new();
 
-    /// <summary>Errcodes the next sends answer with, in order; then 0.</summary>
-    public ConcurrentQueue<int> NextErrcodes { get; } = new();
+    /// <summary>Faults the next sends meet, one a send, in order; then WeChat on a good day.</summary>
+    public ConcurrentQueue<ApiFault> NextFaults { get; } = new();
+
+    /// <summary>When set, asked for every send that <see cref="NextFaults"/> leaves alone: a fault to answer with, or null.</summary>
+    public Func<int, ApiFault?>? FaultEvery { get; set; }
+
+    /// <summary>How long each send takes to answer (WeChat is not instant; a fan-out then lasts long enough to be cut).</summary>
+    public TimeSpan SendDelay { get; set; }
+
+    /// <summary>Every send request that arrived, answered with a fault or not.</summary>
+    public int SendAttempts => _attempts;
+
+    /// <summary>The faults answered so far, by kind.</summary>
+    public ConcurrentDictionary<string, int> FaultsServed { get; } = new();
 
     public int TokenRequests => _tokens;
 
@@ -85,13 +98,51 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     private async Task<IResult> RecordAsync(HttpRequest request, ConcurrentQueue<JsonElement> into)
     {
         var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
-        var errcode = NextErrcodes.TryDequeue(out var scripted) ? scripted : 0;
-        if (errcode == 0)
+        var attempt = Interlocked.Increment(ref _attempts);
+        var fault = NextFaults.TryDequeue(out var scripted) ? scripted : FaultEvery?.Invoke(attempt);
+        if (fault is not { } served)
         {
+            // Taken as soon as it arrived, as WeChat does; the answer may still be slow to come back.
             into.Enqueue(body);
             _sent.Release();
+            await SlowAsync(request);
+            return Results.Json(new { errcode = 0, errmsg = "ok" });
         }
 
-        return Results.Json(new { errcode, errmsg = errcode == 0 ? "ok" : "scripted" });
+        FaultsServed.AddOrUpdate(served.ToString(), 1, (_, n) => n + 1);
+        if (served == ApiFault.Hang)
+        {
+            // No answer until the caller gives up (its attempt timeout); the message is not taken.
+            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.Empty;
+        }
+
+        await SlowAsync(request);
+        return served == ApiFault.ServerError
+            ? Results.StatusCode(StatusCodes.Status500InternalServerError)
+            : Results.Json(new { errcode = (int)served, errmsg = served.ToString() });
     }
+
+    private Task SlowAsync(HttpRequest request) => SendDelay > TimeSpan.Zero
+        ? Task.Delay(SendDelay, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default)
+        : Task.CompletedTask;
+}
+
+/// <summary>What the stand-in can do to a send instead of taking it (errcodes as WeChat sends them).</summary>
+public enum ApiFault
+{
+    /// <summary>40001: the access token is invalid or expired.</summary>
+    TokenExpired = 40001,
+
+    /// <summary>45009: the API's daily quota is used up.</summary>
+    QuotaExceeded = 45009,
+
+    /// <summary>45047: too many customer-service messages to this user.</summary>
+    TooManyMessages = 45047,
+
+    /// <summary>HTTP 500, no errcode.</summary>
+    ServerError = 500,
+
+    /// <summary>Never answers (until the caller hangs up).</summary>
+    Hang = 1,
 }

@@ -24,6 +24,9 @@ internal sealed class WeChatWebhook(
 
     private const string Channel = "wechat";
 
+    /// <summary>How long a turn that was answered "success" keeps being retried while the store is unreachable.</summary>
+    private static readonly TimeSpan StorageOutageRetry = TimeSpan.FromMinutes(10);
+
     private readonly WeChatCrypto? _crypto = options.Value.SafeModeEnabled
         ? new WeChatCrypto(options.Value.EncodingAESKey!, options.Value.AppId)
         : null;
@@ -140,6 +143,16 @@ internal sealed class WeChatWebhook(
         {
             result = await turn;
         }
+        catch (StorageUnavailableException)
+        {
+            // WeChat was told "success" and will not send it again: the turn is retried here until the store is back.
+            if (await RetryUntilStoredAsync(activity) is not { } retried)
+            {
+                return;
+            }
+
+            result = retried;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             WeChatLog.TurnFailed(logger, e, activity.Id);
@@ -150,6 +163,34 @@ internal sealed class WeChatWebhook(
         if (!result.IsReplay)
         {
             await PushAsync(activity, WeChatReplyPlan.Merge(result.Replies));
+        }
+    }
+
+    // The message was never claimed (its turn did not save), so running it again is safe: backs off from
+    // 1 s to 30 s, for up to StorageOutageRetry; a replay means an earlier try saved after all.
+    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity)
+    {
+        var giveUpAt = time.GetUtcNow() + StorageOutageRetry;
+        var delay = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            WeChatLog.TurnWaitsForStorage(logger, activity.Id, attempt);
+            await Task.Delay(delay, time);
+            try
+            {
+                var delivery = new TurnDelivery();
+                delivery.MarkDeferred();
+                return await turns.ProcessAsync(activity, delivery, CancellationToken.None);
+            }
+            catch (StorageUnavailableException) when (time.GetUtcNow() < giveUpAt)
+            {
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                WeChatLog.TurnFailed(logger, e, activity.Id);
+                return null;
+            }
         }
     }
 

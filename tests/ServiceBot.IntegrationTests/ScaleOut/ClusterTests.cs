@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Npgsql;
+using ServiceBot.IntegrationTests.Support;
+using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Policy;
+
+namespace ServiceBot.IntegrationTests.ScaleOut;
+
+/// <summary>
+/// Three real bot processes behind an imagined load balancer, sharing Azurite and a clustered Quartz
+/// on PostgreSQL, with WeChat's retries, couriers' repeats, a failing WeChat API and a SIGKILL in the
+/// middle of a campaign. Each test reports what it counted (diagnostic messages in the test log).
+/// </summary>
+public sealed class ClusterTests(AzuriteFixture azurite, PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private const int Instances = 3;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static void Report(string counts) => TestContext.Current.SendDiagnosticMessage("{0}: {1}", TestContext.Current.Test?.TestDisplayName ?? "", counts);
+
+    [Fact]
+    public async Task WeChatRetries_LandingOnEveryInstance_AreEachAnsweredOnce()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        await using var cluster = await BotCluster.StartAsync(Instances, azurite.ConnectionString, await postgres.NewDatabaseAsync(), api);
+        var clients = Enumerable.Range(0, Instances).Select(cluster.Client).ToArray();
+        const int Customers = 30;
+        string[] conversation = ["你好", "帮助", "取消"];
+        var customers = Enumerable.Range(0, Customers).Select(_ => WeChatWire.OpenId()).ToArray();
+        var answers = new ConcurrentBag<(string OpenId, long MsgId, HttpStatusCode Status, string? Reply)>();
+
+        // Each message reaches all three instances at once, as WeChat's retries would through a load balancer.
+        await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 10, CancellationToken = Ct }, async (openId, ct) =>
+        {
+            for (var m = 0; m < conversation.Length; m++)
+            {
+                var msgId = WeChatWire.NewMsgId();
+                var text = conversation[m];
+                await Task.WhenAll(clients.Select(async http =>
+                {
+                    using var response = await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId, text), openId), ct);
+                    var body = await response.Content.ReadAsStringAsync(ct);
+                    answers.Add((openId, msgId, response.StatusCode, body == "success" ? null : WeChatWire.OpenReply(body)["Content"]));
+                }));
+            }
+        });
+
+        var messages = answers.GroupBy(a => a.MsgId).ToArray();
+        Assert.Equal(Customers * conversation.Length, messages.Length);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        // A retry gets the reply the first delivery got (or "success"), never a different one.
+        Assert.All(messages, m => Assert.True(m.Select(a => a.Reply).OfType<string>().Distinct().Count() <= 1, $"message {m.Key} got different replies"));
+        var passive = messages.Count(m => m.Any(a => a.Reply is not null));
+        var pushed = api.CustomerMessages.Count;
+        Assert.Equal(messages.Length, passive + pushed);
+
+        // Each message was handled by exactly one turn, whichever instance ran it: the other two were replays.
+        var handled = 0d;
+        var replays = 0d;
+        foreach (var http in clients)
+        {
+            handled += await BotCluster.MetricAsync(http, "servicebot_turn_duration_seconds_count", Ct, "channel=\"wechat\"", "replay=\"false\"");
+            replays += await BotCluster.MetricAsync(http, "servicebot_turn_duration_seconds_count", Ct, "channel=\"wechat\"", "replay=\"true\"");
+        }
+
+        Assert.Equal(messages.Length, handled);
+        Assert.Equal(answers.Count - messages.Length, replays);
+
+        // And the stored conversation shows each message once.
+        var states = new ConversationStateStore(cluster.Store());
+        foreach (var openId in customers)
+        {
+            var record = (await states.LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
+            var said = Transcript.Of(record).Where(l => l.FromUser).Select(l => l.ActivityId).ToArray();
+            Assert.Equal(answers.Where(a => a.OpenId == openId).Select(a => a.MsgId.ToString(CultureInfo.InvariantCulture)).Distinct().Order(), said.Order()!);
+        }
+
+        Report($"{messages.Length} messages delivered {answers.Count} times across {Instances} instances; {handled} turns handled them, " +
+            $"{replays} deliveries were answered as replays; {passive} replies passive, {pushed} pushed; 0 handled twice");
+    }
+
+    [Fact]
+    public async Task CourierEvents_RepeatedOnEveryInstance_ThroughAFailingWeChatApi_AreOneNoticePerStatus()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        var scheduler = await postgres.NewDatabaseAsync();
+        await using var cluster = await BotCluster.StartAsync(Instances, azurite.ConnectionString, scheduler, api);
+        var clients = Enumerable.Range(0, Instances).Select(cluster.Client).ToArray();
+        const int Customers = 12;
+        var customers = Enumerable.Range(0, Customers).Select(i => (OpenId: WeChatWire.OpenId(), Tracking: $"SFX{Guid.NewGuid():N}"[..16])).ToArray();
+        for (var i = 0; i < Customers; i++)
+        {
+            var (openId, tracking) = customers[i];
+            var http = clients[i % Instances];
+            await BotCluster.PutOrderAsync(http, $"X{i}-{tracking}", openId, "CUP-1", tracking, Ct);
+            await BotCluster.SayAsync(http, openId, WeChatWire.NewMsgId(), "通知", Ct);
+            Assert.Contains("已开启物流通知", await BotCluster.SayAsync(clients[(i + 1) % Instances], openId, WeChatWire.NewMsgId(), "1", Ct), StringComparison.Ordinal);
+        }
+
+        // WeChat misbehaves in every way it can while the notices go out.
+        foreach (var fault in new[] { ApiFault.TokenExpired, ApiFault.QuotaExceeded, ApiFault.TooManyMessages, ApiFault.ServerError, ApiFault.Hang, ApiFault.QuotaExceeded, ApiFault.ServerError })
+        {
+            api.NextFaults.Enqueue(fault);
+        }
+
+        var occurred = TimeProvider.System.GetUtcNow().AddMinutes(-5);
+        foreach (var (status, minutes) in new[] { ("out_for_delivery", 0), ("delivered", 2) })
+        {
+            await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 6, CancellationToken = Ct }, async (customer, ct) =>
+            {
+                // The courier's event reaches every instance (its retries through the load balancer).
+                var responses = await Task.WhenAll(clients.Select(http =>
+                    BotCluster.CourierAsync(http, $"{customer.Tracking}-{status}", customer.Tracking, status, occurred.AddMinutes(minutes), ct)));
+                Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, $"courier event answered {r.StatusCode}"));
+                foreach (var response in responses)
+                {
+                    response.Dispose();
+                }
+            });
+        }
+
+        Assert.True(await api.WaitForCustomerMessagesAsync(Customers * 2, TimeSpan.FromSeconds(120)), $"{api.CustomerMessages.Count} notices arrived\n{cluster.Output}");
+        await NoJobsLeftAsync(scheduler, "delivery-notices");
+
+        var byCustomer = api.CustomerMessages.GroupBy(m => m.GetProperty("touser").GetString()!).ToDictionary(g => g.Key, g => g.Select(m => m.GetProperty("text").GetProperty("content").GetString()!).ToArray());
+        Assert.Equal(Customers * 2, api.CustomerMessages.Count);
+        foreach (var (openId, tracking) in customers)
+        {
+            var notices = byCustomer[openId];
+            Assert.Equal(2, notices.Length);
+            Assert.All(notices, n => Assert.Contains(tracking, n, StringComparison.Ordinal));
+            Assert.Single(notices, n => n.Contains("派送", StringComparison.Ordinal));
+            Assert.Single(notices, n => n.Contains("签收", StringComparison.Ordinal));
+        }
+
+        Assert.Empty(api.NextFaults);
+        var errors = new Dictionary<string, double>();
+        var sends = 0d;
+        foreach (var http in clients)
+        {
+            foreach (var code in new[] { "40001", "45009", "45047" })
+            {
+                errors[code] = errors.GetValueOrDefault(code) + await BotCluster.MetricAsync(http, "servicebot_wechat_api_errors_total", Ct, "api=\"custom_send\"", $"code=\"{code}\"");
+            }
+
+            sends += await BotCluster.MetricAsync(http, "servicebot_notices_total", Ct, "topic=\"Delivery\"", "verdict=\"Send\"");
+        }
+
+        Assert.Equal([1d, 2d, 1d], [errors["40001"], errors["45009"], errors["45047"]]);
+        Assert.Equal(Customers * 2, sends);
+        Report($"{Customers} shipments x 2 statuses, each event delivered to {Instances} instances ({Customers * 2 * Instances} courier requests); " +
+            $"faults served: {string.Join(", ", api.FaultsServed.OrderBy(f => f.Key).Select(f => $"{f.Key} x{f.Value}"))}; " +
+            $"{api.SendAttempts} send attempts; {api.CustomerMessages.Count} notices, exactly 2 a customer, one per status");
+    }
+
+    [Fact]
+    public async Task ACampaign_WhoseInstanceIsKilledMidFanOut_WithWeChatFailing_ReachesEveryOptedInCustomer_NeverTwice()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        var scheduler = await postgres.NewDatabaseAsync();
+        await using var cluster = await BotCluster.StartAsync(Instances, azurite.ConnectionString, scheduler, api,
+            new Dictionary<string, string> { ["Notices__ClaimLease"] = "00:00:30" });
+        var clients = Enumerable.Range(0, Instances).Select(cluster.Client).ToArray();
+        const int Customers = 800;
+        var customers = Enumerable.Range(0, Customers).Select(_ => WeChatWire.OpenId()).ToArray();
+        await Parallel.ForEachAsync(customers.Select((openId, i) => (openId, i)), new ParallelOptions { MaxDegreeOfParallelism = 12, CancellationToken = Ct }, async (c, ct) =>
+        {
+            var http = clients[c.i % Instances];
+            await BotCluster.PutOrderAsync(http, $"P{c.i}-{c.openId[^8..]}", c.openId, "MUG-9", null, ct);
+            await BotCluster.SayAsync(http, c.openId, WeChatWire.NewMsgId(), "通知", ct);
+            Assert.Contains("已开启优惠活动通知", await BotCluster.SayAsync(clients[(c.i + 1) % Instances], c.openId, WeChatWire.NewMsgId(), "2", ct), StringComparison.Ordinal);
+        });
+
+        // WeChat is slow and, one send in 25, fails: each way in turn, and twice it hangs.
+        ApiFault[] rotation = [ApiFault.TokenExpired, ApiFault.QuotaExceeded, ApiFault.TooManyMessages, ApiFault.ServerError];
+        api.SendDelay = TimeSpan.FromMilliseconds(40);
+        api.FaultEvery = attempt => attempt is 100 or 400 ? ApiFault.Hang : attempt % 25 == 0 ? rotation[attempt / 25 % rotation.Length] : null;
+
+        var sendAt = TimeProvider.System.GetUtcNow();
+        using (var created = await clients[0].PostAsync("/api/campaigns", new StringContent($$$"""
+            {"campaignId":"cluster-winter","title":"冬季保温杯 8 折","body":"本周下单立减 20%","url":"https://shop.example/winter",
+             "sendAt":"{{{sendAt:O}}}","audience":{"skus":["MUG-9"],"orderedWithinDays":30}}
+            """, Encoding.UTF8, "application/json"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        // Mid-way through the first page, the instance running the fan-out is killed; a new one takes its place.
+        await Eventually.HoldsAsync(() => Task.FromResult(api.CustomerMessages.Count >= 150), "the fan-out never got going", TimeSpan.FromSeconds(60));
+        var running = cluster.RunningCampaign("cluster-winter");
+        Assert.True(running >= 0, "no instance logged the campaign's fan-out\n" + cluster.Output);
+        var deliveredAtKill = api.CustomerMessages.Count;
+        var survivor = clients[(running + 1) % Instances];
+        await cluster.ReplaceAsync(running);
+
+        var status = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            status = await survivor.GetStringAsync("/api/campaigns/cluster-winter", Ct);
+            return status.Contains("\"status\":\"finished\"", StringComparison.Ordinal);
+        }, "the campaign did not finish after its instance was killed\n" + cluster.Output, TimeSpan.FromMinutes(4));
+        var story = $"status {status}; killed instance {running} after {deliveredAtKill} messages\n" + string.Join("\n",
+            cluster.Output.Split('\n').Where(l => l.Contains("Campaign", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("----", StringComparison.Ordinal)));
+
+        var received = api.CustomerMessages.GroupBy(m => m.GetProperty("touser").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        // Never twice.
+        Assert.All(received, r => Assert.Equal(1, r.Value));
+        // Everyone else was cut off mid-send by the kill, and the ledger says so (WeChat may or may not have it).
+        var notReceived = customers.Where(c => !received.ContainsKey(c)).ToArray();
+        var cutOff = 0;
+        foreach (var openId in customers)
+        {
+            var notices = await BotCluster.NoticesAsync(survivor, openId, Ct);
+            var decided = notices.Where(n => n.Key == "campaign:cluster-winter").ToArray();
+            Assert.True(decided.Length > 0, $"{openId}: no decision recorded; {received.Count} received\n{story}");
+            if (decided.Any(n => n.Verdict == Verdict.Drop && n.Detail?.Contains("cut off mid-send", StringComparison.Ordinal) == true))
+            {
+                cutOff++;
+                Assert.DoesNotContain(decided, n => n.Verdict == Verdict.Send);
+            }
+            else
+            {
+                Assert.True(received.ContainsKey(openId), $"{openId} got no campaign message and no record says why: {string.Join("; ", decided.Select(d => $"{d.Verdict} {d.Rule} {d.Detail}"))}");
+                Assert.Single(decided, n => n.Verdict == Verdict.Send);
+            }
+        }
+
+        // At most the sends the killed process had in flight (8 at a time) are cut off.
+        Assert.InRange(cutOff, 0, 8);
+        Assert.InRange(notReceived.Length, 0, cutOff);
+        Report($"{Customers} opted-in customers; instance {running} SIGKILLed after {deliveredAtKill} had the notice; " +
+            $"faults served: {string.Join(", ", api.FaultsServed.OrderBy(f => f.Key).Select(f => $"{f.Key} x{f.Value}"))}; " +
+            $"{received.Count} received it once, 0 twice; {cutOff} were cut off mid-send by the kill " +
+            $"({cutOff - notReceived.Length} of those reached WeChat anyway, {notReceived.Length} did not) and are recorded as such");
+    }
+
+    private static async Task NoJobsLeftAsync(string scheduler, string group)
+    {
+        await using var connection = new NpgsqlConnection(scheduler);
+        await connection.OpenAsync(Ct);
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM qrtz_job_details WHERE job_group = @group", connection);
+            count.Parameters.AddWithValue("group", group);
+            return (long)(await count.ExecuteScalarAsync(Ct))! == 0;
+        }, $"a {group} job was still scheduled after two minutes", TimeSpan.FromSeconds(120));
+    }
+}
