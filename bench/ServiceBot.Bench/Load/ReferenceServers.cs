@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bench.Load;
 
@@ -34,6 +36,9 @@ internal static class ReferenceServers
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton(new ProactiveMessenger([], Microsoft.Extensions.Logging.Abstractions.NullLogger<ProactiveMessenger>.Instance));
             builder.Services.AddSingleton<BackgroundTurns>();
+            // Echo turns answer passively, so nothing is ever pushed: the outbox's store stays empty.
+            builder.Services.AddSingleton(new NoticeOutbox(
+                new SqliteDocumentStore(Path.Combine(Directory.CreateTempSubdirectory("servicebot-protocol-").FullName, "outbox.db")), TimeProvider.System));
             builder.Services.AddSingleton<WeChatWebhook>();
         }
 

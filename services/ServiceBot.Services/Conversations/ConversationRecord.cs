@@ -50,7 +50,12 @@ public enum ConversationOwner
 
 public sealed record DialogFrame(string DialogId, JsonElement? State);
 
-public sealed record HandledActivity(string Id, DateTimeOffset At);
+/// <summary>
+/// An activity handled recently; <see cref="Pushed"/> holds its replies when they were to go out by
+/// push (its turn ran past the reply budget), until the window forgets it: whoever answered that
+/// handling "success" owes them, even after later activities replaced <see cref="ConversationRecord.LastReply"/>.
+/// </summary>
+public sealed record HandledActivity(string Id, DateTimeOffset At, IReadOnlyList<Reply>? Pushed = null);
 
 public sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
 

@@ -21,11 +21,12 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
     {
         var record = turn.State;
         var id = turn.Activity.Id;
-        if (record.Handled.Exists(h => h.Id == id))
+        if (record.Handled.Find(h => h.Id == id) is { } handled)
         {
-            var last = record.LastReply;
-            // Replies that went out by push were delivered already: the retry gets nothing more.
-            turn.Replay(last is not null && last.ActivityId == id && last.Delivery == ReplyDelivery.Passive ? last.Replies : []);
+            // Replies that go out by push are not the retry's to answer: it gets nothing more, and the
+            // channel that answered the first handling "success" is told what it owes.
+            var last = record.LastReply is { } recorded && recorded.ActivityId == id ? recorded : null;
+            turn.Replay(last is { Delivery: ReplyDelivery.Passive } ? last.Replies : [], handled.Pushed ?? []);
             return;
         }
 
@@ -33,7 +34,7 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
 
         var now = time.GetUtcNow();
         record.Handled.RemoveAll(h => now - h.At > Window);
-        record.Handled.Add(new HandledActivity(id, now));
+        record.Handled.Add(new HandledActivity(id, now, turn.Delivery.IsDeferred && turn.Replies.Count > 0 ? turn.Replies.ToArray() : null));
         if (record.Handled.Count > MaxRemembered)
         {
             record.Handled.RemoveRange(0, record.Handled.Count - MaxRemembered);

@@ -27,6 +27,12 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
     /// <summary>True when this activity was handled before and the recorded replies were replayed.</summary>
     public bool IsReplay { get; private set; }
 
+    /// <summary>
+    /// On a replay: the replies recorded for this activity that were to be pushed (its first handling
+    /// ran past the reply budget). Whoever answered that handling "success" still owes the push.
+    /// </summary>
+    public IReadOnlyList<Reply> OwedReplies { get; private set; } = [];
+
     /// <summary>Domain events this turn raised; published once its state is saved.</summary>
     public IReadOnlyList<INotification> Events => _events;
 
@@ -61,15 +67,17 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
         _events.Clear();
         _preparations.Clear();
         IsReplay = false;
+        OwedReplies = [];
     }
 
-    internal void Replay(IReadOnlyList<Reply> replies)
+    internal void Replay(IReadOnlyList<Reply> replies, IReadOnlyList<Reply> owed)
     {
         _replies.Clear();
         _events.Clear();
         _preparations.Clear();
         _replies.AddRange(replies);
         IsReplay = true;
+        OwedReplies = owed;
     }
 }
 

@@ -6,7 +6,8 @@ public interface ITurnProcessor
     Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken);
 }
 
-public sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay);
+/// <summary>A turn's replies; on a replay, also those it recorded for pushing (see <see cref="TurnContext.OwedReplies"/>).</summary>
+public sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay, IReadOnlyList<Reply>? OwedReplies = null);
 
 /// <summary>
 /// The turn: gate (one turn per conversation at a time here) → state (load, and after the rest,
@@ -35,6 +36,6 @@ internal sealed class TurnPipeline : ITurnProcessor
         var turn = new TurnContext(activity, delivery);
         await _entry(turn, cancellationToken);
         TurnMetrics.TurnEnded(activity.Conversation.Channel, turn.IsReplay, TimeProvider.System.GetElapsedTime(started));
-        return new TurnResult(turn.Replies.ToArray(), turn.IsReplay);
+        return new TurnResult(turn.Replies.ToArray(), turn.IsReplay, turn.OwedReplies);
     }
 }

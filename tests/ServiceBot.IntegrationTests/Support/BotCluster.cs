@@ -31,7 +31,8 @@ public sealed class BotCluster : IAsyncDisposable
     public string Output => string.Join("\n----\n", _stopped.Concat(_instances).Select(i => i.Output));
 
     public static async Task<BotCluster> StartAsync(
-        int instances, string storage, string scheduler, WeChatApiStandIn api, IReadOnlyDictionary<string, string>? settings = null)
+        int instances, string storage, string scheduler, WeChatApiStandIn api, IReadOnlyDictionary<string, string>? settings = null,
+        Func<int, IReadOnlyDictionary<string, string>?>? perInstance = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -59,7 +60,13 @@ public sealed class BotCluster : IAsyncDisposable
         var cluster = new BotCluster(environment);
         for (var i = 0; i < instances; i++)
         {
-            cluster._instances.Add(BotProcess.Start(environment));
+            var own = new Dictionary<string, string>(environment);
+            foreach (var (key, value) in perInstance?.Invoke(i) ?? new Dictionary<string, string>())
+            {
+                own[key] = value;
+            }
+
+            cluster._instances.Add(BotProcess.Start(own));
         }
 
         await Task.WhenAll(cluster._instances.Select(i => i.WaitUntilListeningAsync(TestContext.Current.CancellationToken)));

@@ -68,6 +68,26 @@ public sealed class TurnPipelineTests
     }
 
     [Fact]
+    public async Task ReplayOfADeferredTurn_AfterLaterMessages_StillTellsWhatIsOwed()
+    {
+        // The deferred turn saved but its answer was lost (the store failed on the way back); the customer
+        // wrote again; the push owner retries the turn and must learn the replies it still owes.
+        var flow = Counting(new CountingDialog.Probe());
+        var message = flow.NewMessage("hi");
+        var deferred = new TurnDelivery();
+        deferred.MarkDeferred();
+
+        var first = await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
+        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retried = await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
+
+        Assert.True(retried.IsReplay);
+        Assert.Empty(retried.Replies);
+        Assert.Equal(first.Replies.Select(r => r.Text), retried.OwedReplies!.Select(r => r.Text));
+        Assert.Equal("message 1", Assert.Single(retried.OwedReplies!).Text);
+    }
+
+    [Fact]
     public async Task TwoInstancesRacingOnOneConversation_NoLostUpdate()
     {
         // Two service providers over one store stand for two bot processes.

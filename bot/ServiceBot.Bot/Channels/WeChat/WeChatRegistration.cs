@@ -36,6 +36,7 @@ internal static class WeChatRegistration
         services.TryAddSingleton<ISubscribeMessageSender, WeChatSubscribeMessageSender>();
         services.TryAddSingleton<BackgroundTurns>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
+        services.AddNoticeOutbox(); // pushed replies go out once, like notices
         services.TryAddSingleton<WeChatWebhook>();
         return services;
     }

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Channels.WeChat;
@@ -16,6 +18,7 @@ internal sealed class WeChatWebhook(
     IOptions<WeChatOptions> options,
     ITurnProcessor turns,
     ProactiveMessenger messenger,
+    NoticeOutbox outbox,
     BackgroundTurns background,
     TimeProvider time,
     ILogger<WeChatWebhook> logger)
@@ -26,6 +29,9 @@ internal sealed class WeChatWebhook(
 
     /// <summary>How long a turn that was answered "success" keeps being retried while the store is unreachable.</summary>
     private static readonly TimeSpan StorageOutageRetry = TimeSpan.FromMinutes(10);
+
+    /// <summary>Tries at pushing a reply while WeChat is busy or down: after 2, 4, 8, 16 and 32 s.</summary>
+    private const int PushAttempts = 6;
 
     private readonly WeChatCrypto? _crypto = options.Value.SafeModeEnabled
         ? new WeChatCrypto(options.Value.EncodingAESKey!, options.Value.AppId)
@@ -125,7 +131,7 @@ internal sealed class WeChatWebhook(
         var replies = WeChatReplyPlan.ForPassive(result.Replies, out var pushed);
         if (pushed.Count > 0)
         {
-            background.Track(() => PushAsync(activity, pushed));
+            background.Track(() => PushOwedAsync(activity, pushed));
         }
 
         if (replies is not null)
@@ -159,11 +165,10 @@ internal sealed class WeChatWebhook(
             return;
         }
 
-        // A replay means the first delivery of this message owns the reply; do not send it twice.
-        if (!result.IsReplay)
-        {
-            await PushAsync(activity, WeChatReplyPlan.Merge(result.Replies));
-        }
+        // This request answered "success", so it owes the reply. A replay means an earlier try saved the
+        // turn (its answer lost on the way back): the recorded replies are still owed, and the outbox
+        // key makes sure they go once, whoever else believes it owes them.
+        await PushOwedAsync(activity, WeChatReplyPlan.Merge(result.IsReplay ? result.OwedReplies ?? [] : result.Replies));
     }
 
     // The message was never claimed (its turn did not save), so running it again is safe: backs off from
@@ -194,18 +199,59 @@ internal sealed class WeChatWebhook(
         }
     }
 
-    private async Task PushAsync(Activity activity, IReadOnlyList<Reply> replies)
+    // Pushed replies go out once per message (an outbox key, across retries and instances), and are
+    // tried again while WeChat is busy or down, or the store cannot record the send.
+    private async Task PushOwedAsync(Activity activity, IReadOnlyList<Reply> replies)
     {
-        var outcome = await messenger.SendAsync(activity.Conversation, replies, CancellationToken.None);
-        if (outcome.IsSent)
+        if (replies.Count == 0)
         {
-            TurnMetrics.Delivered(Channel, "pushed", replies.Count);
+            return;
         }
-        else
+
+        var key = "reply:" + (StorageKeySafe(activity.Id) ? activity.Id : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(activity.Id))));
+        var delay = TimeSpan.FromSeconds(2);
+        for (var attempt = 1; ; attempt++)
         {
-            WeChatLog.PushFailed(logger, activity.Id, outcome.Status.ToString());
+            string failure;
+            try
+            {
+                var result = await outbox.SendOnceAsync(activity.Conversation, key, ct => messenger.SendAsync(activity.Conversation, replies, ct), CancellationToken.None);
+                if (result.Verdict == OutboxVerdict.Sent)
+                {
+                    TurnMetrics.Delivered(Channel, "pushed", replies.Count);
+                    return;
+                }
+
+                if (result.Verdict != OutboxVerdict.NotSent)
+                {
+                    return; // sent, being sent, or cut off by a crash elsewhere: not this attempt's to send
+                }
+
+                failure = result.Send!.Status.ToString();
+                if (!result.Send.IsTransient)
+                {
+                    WeChatLog.PushFailed(logger, activity.Id, failure);
+                    return;
+                }
+            }
+            catch (StorageUnavailableException)
+            {
+                failure = "store unreachable";
+            }
+
+            if (attempt >= PushAttempts)
+            {
+                WeChatLog.PushFailed(logger, activity.Id, failure);
+                return;
+            }
+
+            await Task.Delay(delay, time);
+            delay *= 2;
         }
     }
+
+    private static bool StorageKeySafe(string id) =>
+        id.Length is > 0 and <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@' or '=');
 
     private IResult Render(Reply reply, Activity activity, string bot, string? nonce)
     {

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Npgsql;
+using ServiceBot.IntegrationTests.Support;
+using ServiceBot.Services.Conversations;
+
+namespace ServiceBot.IntegrationTests.ScaleOut;
+
+/// <summary>
+/// The shared servers go away under traffic and come back: Azure Blob (Azurite, stopped and started
+/// with its data) and PostgreSQL (restarted). Two instances; what was accepted is answered once.
+/// </summary>
+public sealed class OutageTests(AzuriteFixture shared, PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static void Report(string counts) => TestContext.Current.SendDiagnosticMessage("{0}: {1}", TestContext.Current.Test?.TestDisplayName ?? "", counts);
+
+    [Fact]
+    public async Task TheStoreStoppingMidTraffic_Refuses503UntilItIsBack_AndEveryAcceptedMessageIsAnsweredOnce()
+    {
+        await using var azurite = await AzuriteServer.StartAsync(persistent: true);
+        await using var api = await WeChatApiStandIn.StartAsync();
+        // Instance 0 has a short reply budget: turns the outage slows are answered "success" and their replies
+        // pushed later. Instance 1 keeps the default: its turns fail within it and answer 503, for WeChat to retry.
+        await using var cluster = await BotCluster.StartAsync(2, azurite.ConnectionString, await postgres.NewDatabaseAsync(), api,
+            perInstance: i => i == 0 ? new Dictionary<string, string> { ["WeChat__ReplyBudget"] = "00:00:00.300" } : null);
+        var clients = new[] { cluster.Client(0), cluster.Client(1) };
+        string[] texts = ["你好", "帮助", "取消", "你好", "帮助", "取消", "你好", "帮助"];
+        var customers = Enumerable.Range(0, 16).Select(_ => WeChatWire.OpenId()).ToArray();
+        var accepted = new ConcurrentBag<(string OpenId, long MsgId, string? Reply)>();
+        var refused = new ConcurrentDictionary<HttpStatusCode, int>();
+        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(2);
+
+        // A control customer has the same conversation before anything goes wrong: what each customer must end up with.
+        var control = WeChatWire.OpenId();
+        var expected = new List<string>();
+        foreach (var text in texts)
+        {
+            expected.Add(await BotCluster.SayAsync(clients[0], control, WeChatWire.NewMsgId(), text, Ct));
+        }
+
+        Assert.Empty(PushedTo(api, control)); // texts merge into one passive reply a turn: nothing is pushed when the store is up
+        Assert.All(expected, e => Assert.False(string.IsNullOrWhiteSpace(e)));
+
+        // WeChat: each message until it is accepted, trying again after an error as its retries would.
+        var traffic = Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (openId, ct) =>
+        {
+            foreach (var text in texts)
+            {
+                var msgId = WeChatWire.NewMsgId();
+                for (var attempt = 0; ; attempt++)
+                {
+                    Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"message {msgId} was never accepted");
+                    using var response = await clients[(attempt + (int)(msgId % 2)) % 2].SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId, text), openId), ct);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        var body = await response.Content.ReadAsStringAsync(ct);
+                        accepted.Add((openId, msgId, body == "success" ? null : WeChatWire.OpenReply(body)["Content"]));
+                        break;
+                    }
+
+                    Assert.True((int)response.StatusCode >= 500, $"an outage answered {response.StatusCode}");
+                    refused.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
+                    await Task.Delay(300, ct);
+                }
+            }
+        });
+
+        await Eventually.HoldsAsync(() => Task.FromResult(accepted.Count >= 30), "traffic never got going", TimeSpan.FromSeconds(60));
+        var beforeOutage = accepted.Count;
+        await azurite.StopAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(refused.Values.Sum() >= 10 || traffic.IsCompleted), "nothing was refused while the store was down", TimeSpan.FromSeconds(30));
+        var duringOutage = accepted.Count - beforeOutage;
+        await azurite.StartAgainAsync();
+        await traffic;
+
+        var messages = customers.Length * texts.Length;
+        Assert.Equal(messages, accepted.Count);
+        var answeredLater = accepted.Count(a => a.Reply is null);
+
+        // Every text reply merges into one message a turn: each message answered "success" owes exactly one push.
+        // (Not the control's very replies: turns retried after the outage may run in another order, and the dialog answers accordingly.)
+        int Owed(string openId) => accepted.Count(a => a.OpenId == openId && a.Reply is null);
+        await Eventually.HoldsAsync(() => Task.FromResult(customers.All(c => PushedTo(api, c).Count >= Owed(c))),
+            $"late replies were not all pushed: {api.CustomerMessages.Count} of {answeredLater}\n{cluster.Output}", TimeSpan.FromSeconds(120));
+        Assert.All(customers, c => Assert.Equal(Owed(c), PushedTo(api, c).Count));
+        Assert.All(api.CustomerMessages, m => Assert.False(string.IsNullOrWhiteSpace(m.GetProperty("text").GetProperty("content").GetString())));
+
+        var handled = 0d;
+        var pushed = 0d;
+        foreach (var http in clients)
+        {
+            handled += await BotCluster.MetricAsync(http, "servicebot_turn_duration_seconds_count", Ct, "channel=\"wechat\"", "replay=\"false\"");
+            pushed += await BotCluster.MetricAsync(http, "servicebot_replies_total", Ct, "delivery=\"pushed\"");
+        }
+
+        // One turn per message (the control's too), and nothing pushed beyond what the customers received.
+        Assert.Equal(messages + texts.Length, handled);
+        Assert.Equal(api.CustomerMessages.Count, pushed);
+        var states = new ConversationStateStore(cluster.Store());
+        foreach (var openId in customers)
+        {
+            var record = (await states.LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
+            Assert.Equal(accepted.Where(a => a.OpenId == openId).Select(a => a.MsgId.ToString(CultureInfo.InvariantCulture)).Order(), record.Handled.Select(h => h.Id).Order());
+        }
+
+        Report($"{messages} messages; the store stopped after {beforeOutage} were accepted; {duringOutage} more accepted while it was down; " +
+            $"refused meanwhile: {string.Join(", ", refused.Select(r => $"{(int)r.Key} x{r.Value}"))}; {handled} turns for {messages} messages; " +
+            $"{answeredLater} answered 'success' and each of those pushed exactly once ({pushed} pushes)");
+    }
+
+    [Fact]
+    public async Task PostgreSqlRestarting_CourierEventsAre503UntilItIsBack_ThenEachNoticeGoesOutOnce_AndChatCarriesOn()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        var scheduler = await postgres.NewDatabaseAsync();
+        await using var cluster = await BotCluster.StartAsync(2, shared.ConnectionString, scheduler, api);
+        var clients = new[] { cluster.Client(0), cluster.Client(1) };
+        var customers = Enumerable.Range(0, 10).Select(i => (OpenId: WeChatWire.OpenId(), Tracking: $"SFP{i}{Guid.NewGuid():N}"[..16])).ToArray();
+        for (var i = 0; i < customers.Length; i++)
+        {
+            var (openId, tracking) = customers[i];
+            await BotCluster.PutOrderAsync(clients[i % 2], $"PG{i}-{tracking}", openId, "CUP-1", tracking, Ct);
+            await BotCluster.SayAsync(clients[i % 2], openId, WeChatWire.NewMsgId(), "通知", Ct);
+            Assert.Contains("已开启物流通知", await BotCluster.SayAsync(clients[(i + 1) % 2], openId, WeChatWire.NewMsgId(), "1", Ct), StringComparison.Ordinal);
+        }
+
+        await postgres.StopAsync();
+        var refused = 0;
+        var occurred = TimeProvider.System.GetUtcNow().AddMinutes(-1);
+        foreach (var (_, tracking) in customers)
+        {
+            using var response = await BotCluster.CourierAsync(clients[0], $"{tracking}-ofd", tracking, "out_for_delivery", occurred, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("5", response.Headers.RetryAfter?.ToString());
+            refused++;
+        }
+
+        // Chat needs no scheduler: customers are still answered while it is down; readiness says what is wrong.
+        Assert.Contains("取消", await BotCluster.SayAsync(clients[1], customers[0].OpenId, WeChatWire.NewMsgId(), "帮助", Ct), StringComparison.Ordinal);
+        using (var ready = await clients[1].GetAsync("/readyz", Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+
+        await postgres.StartAgainAsync();
+        var retries = 0;
+        foreach (var (_, tracking) in customers)
+        {
+            // The courier retries its event until it is taken, on whichever instance.
+            for (var attempt = 1; ; attempt++)
+            {
+                using var response = await BotCluster.CourierAsync(clients[attempt % 2], $"{tracking}-ofd", tracking, "out_for_delivery", occurred, Ct);
+                retries++;
+                if (response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.True(attempt < 60, "the courier event was never taken after PostgreSQL came back");
+                await Task.Delay(500, Ct);
+            }
+        }
+
+        Assert.True(await api.WaitForCustomerMessagesAsync(customers.Length, TimeSpan.FromSeconds(120)), $"{api.CustomerMessages.Count} notices\n{cluster.Output}");
+        await using (var connection = new NpgsqlConnection(scheduler))
+        {
+            await connection.OpenAsync(Ct);
+            await Eventually.HoldsAsync(async () =>
+            {
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM qrtz_job_details WHERE job_group = 'delivery-notices'", connection);
+                return (long)(await count.ExecuteScalarAsync(Ct))! == 0;
+            }, "a notice job was still scheduled after two minutes", TimeSpan.FromSeconds(120));
+        }
+
+        var byCustomer = api.CustomerMessages.GroupBy(m => m.GetProperty("touser").GetString()).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.All(customers, c => Assert.Equal(1, byCustomer.GetValueOrDefault(c.OpenId)));
+        Assert.Equal(customers.Length, api.CustomerMessages.Count);
+        Report($"PostgreSQL stopped: {refused} courier events answered 503 + Retry-After, chat answered, /readyz 503; " +
+            $"back: {retries} courier retries until taken; {api.CustomerMessages.Count} notices for {customers.Length} shipments, one each");
+    }
+
+    private static List<string> PushedTo(WeChatApiStandIn api, string openId) =>
+        [.. api.CustomerMessages.Where(m => m.GetProperty("touser").GetString() == openId).Select(m => m.GetProperty("text").GetProperty("content").GetString()!)];
+}
