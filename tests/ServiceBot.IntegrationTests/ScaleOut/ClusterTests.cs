@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
@@ -236,6 +238,108 @@ public sealed class ClusterTests(AzuriteFixture azurite, PostgresFixture postgre
             $"faults served: {string.Join(", ", api.FaultsServed.OrderBy(f => f.Key).Select(f => $"{f.Key} x{f.Value}"))}; " +
             $"{received.Count} received it once, 0 twice; {cutOff} were cut off mid-send by the kill " +
             $"({cutOff - notReceived.Length} of those reached WeChat anyway, {notReceived.Length} did not) and are recorded as such");
+    }
+
+    [Fact]
+    public async Task PhotoReturns_WithAnInstanceKilledMidWay_LoseNoReturnAndNoPhoto()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        // Every photo has bytes of its own: a JPEG header and its media id.
+        api.MediaFor = mediaId => [0xFF, 0xD8, 0xFF, 0xE0, .. Encoding.ASCII.GetBytes(mediaId)];
+        await using var cluster = await BotCluster.StartAsync(Instances, azurite.ConnectionString, await postgres.NewDatabaseAsync(), api);
+        const int Customers = 24;
+        const int PhotosEach = 2;
+        var customers = Enumerable.Range(0, Customers).Select(_ => WeChatWire.OpenId()).ToArray();
+        using (var merchant = cluster.Client(0))
+        {
+            var delivered = TimeProvider.System.GetUtcNow().AddDays(-2);
+            for (var i = 0; i < Customers; i++)
+            {
+                using var put = await merchant.PutAsync($"/api/orders/R{i}-{customers[i][^8..]}", new StringContent($$$"""
+                    {"openId":"{{{customers[i]}}}","placedAt":"{{{delivered:O}}}","status":"delivered",
+                     "items":[{"sku":"KETTLE-1","name":"电热水壶","quantity":1,"price":159}],
+                     "shipment":{"carrier":"中通","trackingNumber":"ZT{{{i}}}{{{customers[i][^8..]}}}","status":"delivered","deliveredAt":"{{{delivered:O}}}"}}
+                    """, Encoding.UTF8, "application/json"), Ct);
+                put.EnsureSuccessStatusCode();
+            }
+        }
+
+        var photosAccepted = 0;
+        var failovers = 0;
+        var rmas = new ConcurrentDictionary<string, string>();
+
+        // WeChat: a message that gets no answer (its instance died) is sent again, through the load balancer to another.
+        async Task<string> SayAsync(string openId, string xml, int route, CancellationToken ct)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                using var http = cluster.Client((route + attempt) % Instances);
+                try
+                {
+                    using var response = await http.SendAsync(WeChatWire.Encrypted(xml, openId), ct);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(ct))["Content"]!;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // connection refused or reset: the instance is gone
+                }
+
+                Interlocked.Increment(ref failovers);
+                Assert.True(attempt < 30, $"a message was never answered\n{cluster.Output}");
+                await Task.Delay(200, ct);
+            }
+        }
+
+        var flows = Parallel.ForEachAsync(customers.Select((openId, i) => (openId, i)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (c, ct) =>
+        {
+            var msgId = WeChatWire.NewMsgId() / 2;
+            Assert.Contains("请选择退货原因", await SayAsync(c.openId, WeChatWire.Text(c.openId, msgId++, "退货"), c.i, ct), StringComparison.Ordinal);
+            Assert.Contains("请拍下商品照片", await SayAsync(c.openId, WeChatWire.Text(c.openId, msgId++, "1"), c.i + 1, ct), StringComparison.Ordinal);
+            for (var p = 1; p <= PhotosEach; p++)
+            {
+                var reply = await SayAsync(c.openId, WeChatWire.Image(c.openId, msgId++, $"{c.openId}-photo-{p}"), c.i + p + 1, ct);
+                Assert.Contains($"收到第 {p} 张", reply, StringComparison.Ordinal);
+                Interlocked.Increment(ref photosAccepted);
+            }
+
+            Assert.Contains($"照片：{PhotosEach} 张", await SayAsync(c.openId, WeChatWire.Text(c.openId, msgId++, "好了"), c.i + 2, ct), StringComparison.Ordinal);
+            var submitted = await SayAsync(c.openId, WeChatWire.Text(c.openId, msgId++, "确认"), c.i, ct);
+            rmas[c.openId] = System.Text.RegularExpressions.Regex.Match(submitted, "R[0-9]{6}-[0-9A-F]{6}").Value;
+        });
+
+        // Mid-way through the photos, one instance is SIGKILLed (and later replaced).
+        await Eventually.HoldsAsync(() => Task.FromResult(photosAccepted >= Customers * PhotosEach / 3 || flows.IsCompleted), "no photo was accepted", TimeSpan.FromSeconds(60));
+        var atKill = photosAccepted;
+        cluster.Kill(1);
+        await Task.WhenAny(flows, Task.Delay(TimeSpan.FromSeconds(2), Ct));
+        await cluster.ReplaceAsync(1);
+        await flows;
+
+        using var reader = cluster.Client(0);
+        var returns = (await reader.GetFromJsonAsync<JsonElement>("/api/returns?status=requested", Ct)).EnumerateArray().ToArray();
+        var mine = returns.Where(r => customers.Contains(r.GetProperty("openId").GetString())).ToArray();
+        Assert.Equal(Customers, mine.Length);
+        Assert.Equal(Customers, mine.Select(r => r.GetProperty("openId").GetString()).Distinct().Count());
+        var photos = 0;
+        foreach (var request in mine)
+        {
+            var openId = request.GetProperty("openId").GetString()!;
+            var rma = request.GetProperty("rmaId").GetString()!;
+            Assert.Equal(rmas[openId], rma);
+            var kept = request.GetProperty("photos").EnumerateArray().ToArray();
+            Assert.Equal(PhotosEach, kept.Length);
+            var bytes = await Task.WhenAll(kept.Select(k => reader.GetByteArrayAsync($"/api/returns/{rma}/photos/{k.GetProperty("id").GetString()}", Ct)));
+            Assert.Equal(
+                Enumerable.Range(1, PhotosEach).Select(p => $"{openId}-photo-{p}").Order(),
+                bytes.Select(b => Encoding.ASCII.GetString(b, 4, b.Length - 4)).Order());
+            photos += kept.Length;
+        }
+
+        Report($"{Customers} photo returns ({Customers * PhotosEach} photos) through {Instances} instances; instance 1 SIGKILLed after {atKill} photos were accepted; " +
+            $"{failovers} messages went to another instance after no answer; {mine.Length} returns opened, one a customer, {photos} photos kept, each the customer's own bytes");
     }
 
     private static async Task NoJobsLeftAsync(string scheduler, string group)

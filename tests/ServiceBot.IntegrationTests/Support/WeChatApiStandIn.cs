@@ -49,6 +49,9 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     /// <summary>What <c>media/get</c> answers: a JPEG's first bytes unless a test gives a whole picture.</summary>
     public byte[] Media { get; set; } = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
 
+    /// <summary>When set, each media id's own bytes (so a test can tell photos apart).</summary>
+    public Func<string, byte[]>? MediaFor { get; set; }
+
     public static async Task<WeChatApiStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -92,7 +95,11 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
             Results.Json(new { access_token = $"standin-{Interlocked.Increment(ref _tokens)}", expires_in = 7200 }));
         app.MapPost("/cgi-bin/message/custom/send", async (HttpRequest request) => await RecordAsync(request, CustomerMessages));
         app.MapPost("/cgi-bin/message/subscribe/bizsend", async (HttpRequest request) => await RecordAsync(request, SubscribeMessages));
-        app.MapGet("/cgi-bin/media/get", () => Results.Bytes(Media, Media[0] == 0x89 ? "image/png" : "image/jpeg"));
+        app.MapGet("/cgi-bin/media/get", (string media_id) =>
+        {
+            var bytes = MediaFor?.Invoke(media_id) ?? Media;
+            return Results.Bytes(bytes, bytes[0] == 0x89 ? "image/png" : "image/jpeg");
+        });
     }
 
     private async Task<IResult> RecordAsync(HttpRequest request, ConcurrentQueue<JsonElement> into)
