@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests start (Azurite, pinned by
-# infra/package-lock.json; Chromium and PostgreSQL from Debian), builds with warnings as errors, checks formatting, runs both
+# infra/package-lock.json; Chromium, PostgreSQL and Redis from Debian), builds with warnings as errors, checks formatting, runs both
 # test projects, and prints one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,11 +10,12 @@ step() { printf '\n== %s\n' "$*"; }
 step "Installing Azurite (npm ci --prefix infra)"
 npm ci --prefix infra --no-audit --no-fund --loglevel=error || exit 1
 
-# Debian packages the tests start: Chromium (browser tests, with CJK fonts) and PostgreSQL
-# (the clustered scheduler); each installed only when missing.
+# Debian packages the tests start: Chromium (browser tests, with CJK fonts), PostgreSQL (the
+# clustered scheduler) and Redis (the agent console's backplane); each installed only when missing.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   step "Installing Debian packages: ${missing[*]}"
   sudo=""
