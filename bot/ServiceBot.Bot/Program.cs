@@ -59,6 +59,7 @@ try
     var app = builder.Build();
     // Validate settings before the host starts, so a bad value ends start-up with one clear line.
     app.Services.GetService<IStartupValidator>()?.Validate();
+    app.UseScaleOut(app.Configuration);
     app.UseOutageResponses();
     app.UseDefaultFiles();
     app.UseStaticFiles();

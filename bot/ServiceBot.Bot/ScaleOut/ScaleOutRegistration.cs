@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.HttpOverrides;
 using ServiceBot.Services.Storage;
 using StackExchange.Redis;
 
@@ -7,8 +8,8 @@ namespace ServiceBot.Bot.ScaleOut;
 
 /// <summary>
 /// What lets several instances behind a load balancer act as one: a shared data-protection key ring
-/// (in the store), and, when <c>ScaleOut:Redis</c> is set, a Redis backplane for the agent console's
-/// SignalR hub. Storage (Azure Blob) and the scheduler (PostgreSQL, clustered) are shared by their own settings.
+/// (in the store); when <c>ScaleOut:Redis</c> is set, a Redis backplane for the agent console's
+/// SignalR hub; when <c>ScaleOut:TrustedProxies</c> is set, the client address the balancer forwards. Storage (Azure Blob) and the scheduler (PostgreSQL, clustered) are shared by their own settings.
 /// </summary>
 internal static class ScaleOutRegistration
 {
@@ -24,6 +25,26 @@ internal static class ScaleOutRegistration
                 options.Configuration.ChannelPrefix = RedisChannel.Literal("servicebot"));
         }
 
+        // Behind a load balancer every request comes from the balancer: trust X-Forwarded-For (and
+        // -Proto) from the listed proxies only, so per-source limits and logs see the real client.
+        if (configuration["ScaleOut:TrustedProxies"] is { Length: > 0 } proxies)
+        {
+            services.Configure<ForwardedHeadersOptions>(options =>
+            {
+                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                options.KnownIPNetworks.Clear();
+                options.KnownProxies.Clear();
+                foreach (var proxy in proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy.Contains('/', StringComparison.Ordinal) ? proxy : proxy + (proxy.Contains(':', StringComparison.Ordinal) ? "/128" : "/32")));
+                }
+            });
+        }
+
         return services;
     }
+
+    /// <summary>Reads forwarded client addresses when <c>ScaleOut:TrustedProxies</c> is set; first in the pipeline.</summary>
+    public static IApplicationBuilder UseScaleOut(this IApplicationBuilder app, IConfiguration configuration) =>
+        configuration["ScaleOut:TrustedProxies"] is { Length: > 0 } ? app.UseForwardedHeaders() : app;
 }

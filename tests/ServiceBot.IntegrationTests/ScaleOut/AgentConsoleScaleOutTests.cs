@@ -93,6 +93,8 @@ public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, Po
         using var claimed = await a0.SendAsync(claim, Ct);
         Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
         await Eventually.HoldsAsync(() => Task.FromResult(changes.Any(c => c.CaseId == change.CaseId && c.AgentId == "amy")), "the claim was not pushed to the hub");
+        // The customer's wait, from handoff to claim, is on the claiming instance's /metrics.
+        Assert.Equal(1, await BotCluster.MetricAsync(a0, "servicebot_handoff_queue_wait_seconds_count", Ct));
         TestContext.Current.SendDiagnosticMessage("{0}: signed in on instance 0, served on 1; queued on 1 seen live on 0 through Redis; claimed on 0 with 1's token; {1} live updates",
             nameof(AnAgentSignedInOnOneInstance_WorksOnTheOther_AndSeesLiveWhatHappensThere), changes.Count);
     }

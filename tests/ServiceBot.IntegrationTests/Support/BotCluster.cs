@@ -164,7 +164,8 @@ public sealed class BotCluster : IAsyncDisposable
     {
         var scrape = await http.GetStringAsync("/metrics", cancellationToken);
         return scrape.Split('\n')
-            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
+            .Where(line => (line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
+                && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
             .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
     }
 }

@@ -9,6 +9,7 @@ public sealed class BotProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly List<(DateTimeOffset At, string Line)> _lines = [];
+    private int _disposed;
 
     private BotProcess(Process process, int port)
     {
@@ -89,6 +90,11 @@ public sealed class BotProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             Kill();
