@@ -51,11 +51,12 @@ public enum ConversationOwner
 public sealed record DialogFrame(string DialogId, JsonElement? State);
 
 /// <summary>
-/// An activity handled recently; <see cref="Pushed"/> holds its replies when they were to go out by
-/// push (its turn ran past the reply budget), until the window forgets it: whoever answered that
-/// handling "success" owes them, even after later activities replaced <see cref="ConversationRecord.LastReply"/>.
+/// An activity handled recently. The replies of the one before the newest (the newest's are in
+/// <see cref="ConversationRecord.LastReply"/>) are kept here, and those that were to go out by push
+/// (<see cref="Deferred"/>) for as long as the window remembers them: a retry of the activity that
+/// races the customer's next message still knows what it answered, or what is owed.
 /// </summary>
-public sealed record HandledActivity(string Id, DateTimeOffset At, IReadOnlyList<Reply>? Pushed = null);
+public sealed record HandledActivity(string Id, DateTimeOffset At, IReadOnlyList<Reply>? Replies = null, bool? Deferred = null);
 
 public sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
 

@@ -17,6 +17,9 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
     /// </summary>
     internal const int MaxRemembered = 8;
 
+    /// <summary>How long after a message WeChat may still send it again (three retries, 5 s apart).</summary>
+    internal static readonly TimeSpan ChannelRetries = TimeSpan.FromSeconds(15);
+
     public async Task InvokeAsync(TurnContext turn, TurnHandler following, CancellationToken cancellationToken)
     {
         var record = turn.State;
@@ -25,8 +28,10 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
         {
             // Replies that go out by push are not the retry's to answer: it gets nothing more, and the
             // channel that answered the first handling "success" is told what it owes.
-            var last = record.LastReply is { } recorded && recorded.ActivityId == id ? recorded : null;
-            turn.Replay(last is { Delivery: ReplyDelivery.Passive } ? last.Replies : [], handled.Pushed ?? []);
+            var (replies, deferred) = record.LastReply is { } last && last.ActivityId == id
+                ? (last.Replies, last.Delivery == ReplyDelivery.Deferred)
+                : (handled.Replies ?? [], handled.Deferred == true);
+            turn.Replay(deferred ? [] : replies, deferred ? replies : []);
             return;
         }
 
@@ -34,10 +39,28 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
 
         var now = time.GetUtcNow();
         record.Handled.RemoveAll(h => now - h.At > Window);
-        record.Handled.Add(new HandledActivity(id, now, turn.Delivery.IsDeferred && turn.Replies.Count > 0 ? turn.Replies.ToArray() : null));
+        record.Handled.Add(new HandledActivity(id, now));
         if (record.Handled.Count > MaxRemembered)
         {
             record.Handled.RemoveRange(0, record.Handled.Count - MaxRemembered);
+        }
+
+        // The previous activity's replies move from LastReply onto its entry. Passive ones only while
+        // the channel may still retry it (the customer wrote again within ChannelRetries), and for that
+        // one activity only, so an idle customer's state stays small; owed ones while remembered.
+        var previous = record.LastReply;
+        for (var i = 0; i < record.Handled.Count; i++)
+        {
+            var entry = record.Handled[i];
+            var deferred = previous?.Delivery == ReplyDelivery.Deferred;
+            if (previous is not null && entry.Id == previous.ActivityId && entry.Id != id && (deferred || now - entry.At <= ChannelRetries))
+            {
+                record.Handled[i] = entry with { Replies = previous.Replies.Count > 0 ? previous.Replies : null, Deferred = deferred ? true : null };
+            }
+            else if (entry is { Replies: not null, Deferred: not true })
+            {
+                record.Handled[i] = entry with { Replies = null };
+            }
         }
 
         record.LastReply = new RecordedReply(

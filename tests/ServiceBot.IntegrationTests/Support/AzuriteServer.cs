@@ -11,6 +11,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string? _folder;
+    private readonly System.Text.StringBuilder _output = new();
     private Process? _process;
 
     private AzuriteServer(int port, string? folder)
@@ -21,6 +22,18 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>What the server printed, and whether it is still running: for a failing test's message.</summary>
+    public string Status
+    {
+        get
+        {
+            lock (_output)
+            {
+                return $"azurite on {Port}: {(_process is { HasExited: false } ? "running" : "not running")}\n{_output}";
+            }
+        }
+    }
 
     public string ConnectionString { get; }
 
@@ -61,8 +74,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var process = _process;
@@ -85,6 +98,17 @@ public sealed class AzuriteServer : IAsyncDisposable
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         process.Dispose();
         _process = null;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
     }
 
     public ValueTask DisposeAsync()

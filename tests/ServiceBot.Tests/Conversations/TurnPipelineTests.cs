@@ -88,6 +88,21 @@ public sealed class TurnPipelineTests
     }
 
     [Fact]
+    public async Task ReplayOfAPassiveTurnWhoseAnswerWasLost_AfterTheNextMessage_StillAnswersWithItsReplies()
+    {
+        var flow = Counting(new CountingDialog.Probe());
+        var message = flow.NewMessage("hi");
+
+        var first = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retried = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+
+        Assert.True(retried.IsReplay);
+        Assert.Equal(first.Replies.Select(r => r.Text), retried.Replies.Select(r => r.Text));
+        Assert.Empty(retried.OwedReplies!);
+    }
+
+    [Fact]
     public async Task TwoInstancesRacingOnOneConversation_NoLostUpdate()
     {
         // Two service providers over one store stand for two bot processes.

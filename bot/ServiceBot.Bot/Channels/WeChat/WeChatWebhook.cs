@@ -165,10 +165,11 @@ internal sealed class WeChatWebhook(
             return;
         }
 
-        // This request answered "success", so it owes the reply. A replay means an earlier try saved the
-        // turn (its answer lost on the way back): the recorded replies are still owed, and the outbox
-        // key makes sure they go once, whoever else believes it owes them.
-        await PushOwedAsync(activity, WeChatReplyPlan.Merge(result.IsReplay ? result.OwedReplies ?? [] : result.Replies));
+        // This request answered "success", so it owes the reply. A replay means an earlier handling saved
+        // the turn but its answer never reached WeChat (WeChat sends a message again only when it got no
+        // answer): what that handling would have answered (a passive reply, or one it was to push) is owed
+        // here, and the outbox key makes sure it goes once, whoever else believes they owe it.
+        await PushOwedAsync(activity, WeChatReplyPlan.Merge(result.IsReplay ? [.. result.Replies, .. result.OwedReplies ?? []] : result.Replies));
     }
 
     // The message was never claimed (its turn did not save), so running it again is safe: backs off from
