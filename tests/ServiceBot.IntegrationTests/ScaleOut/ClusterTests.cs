@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Policy;
@@ -126,7 +125,7 @@ public sealed class ClusterTests(AzuriteFixture azurite, PostgresFixture postgre
         }
 
         Assert.True(await api.WaitForCustomerMessagesAsync(Customers * 2, TimeSpan.FromSeconds(120)), $"{api.CustomerMessages.Count} notices arrived\n{cluster.Output}");
-        await NoJobsLeftAsync(scheduler, "delivery-notices");
+        await BotCluster.NoJobsLeftAsync(scheduler, "delivery-notices", Ct);
 
         var byCustomer = api.CustomerMessages.GroupBy(m => m.GetProperty("touser").GetString()!).ToDictionary(g => g.Key, g => g.Select(m => m.GetProperty("text").GetProperty("content").GetString()!).ToArray());
         Assert.Equal(Customers * 2, api.CustomerMessages.Count);
@@ -340,17 +339,5 @@ public sealed class ClusterTests(AzuriteFixture azurite, PostgresFixture postgre
 
         Report($"{Customers} photo returns ({Customers * PhotosEach} photos) through {Instances} instances; instance 1 SIGKILLed after {atKill} photos were accepted; " +
             $"{failovers} messages went to another instance after no answer; {mine.Length} returns opened, one a customer, {photos} photos kept, each the customer's own bytes");
-    }
-
-    private static async Task NoJobsLeftAsync(string scheduler, string group)
-    {
-        await using var connection = new NpgsqlConnection(scheduler);
-        await connection.OpenAsync(Ct);
-        await Eventually.HoldsAsync(async () =>
-        {
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM qrtz_job_details WHERE job_group = @group", connection);
-            count.Parameters.AddWithValue("group", group);
-            return (long)(await count.ExecuteScalarAsync(Ct))! == 0;
-        }, $"a {group} job was still scheduled after two minutes", TimeSpan.FromSeconds(120));
     }
 }

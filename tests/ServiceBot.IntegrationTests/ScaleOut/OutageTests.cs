@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using Npgsql;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
 
@@ -182,15 +181,7 @@ public sealed class OutageTests(AzuriteFixture shared, PostgresFixture postgres)
         }
 
         Assert.True(await api.WaitForCustomerMessagesAsync(customers.Length, TimeSpan.FromSeconds(120)), $"{api.CustomerMessages.Count} notices\n{cluster.Output}");
-        await using (var connection = new NpgsqlConnection(scheduler))
-        {
-            await connection.OpenAsync(Ct);
-            await Eventually.HoldsAsync(async () =>
-            {
-                await using var count = new NpgsqlCommand("SELECT count(*) FROM qrtz_job_details WHERE job_group = 'delivery-notices'", connection);
-                return (long)(await count.ExecuteScalarAsync(Ct))! == 0;
-            }, "a notice job was still scheduled after two minutes", TimeSpan.FromSeconds(120));
-        }
+        await BotCluster.NoJobsLeftAsync(scheduler, "delivery-notices", Ct);
 
         var byCustomer = api.CustomerMessages.GroupBy(m => m.GetProperty("touser").GetString()).ToDictionary(g => g.Key!, g => g.Count());
         Assert.All(customers, c => Assert.Equal(1, byCustomer.GetValueOrDefault(c.OpenId)));

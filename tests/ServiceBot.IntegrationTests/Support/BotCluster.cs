@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Npgsql;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Storage;
 
@@ -167,5 +168,18 @@ public sealed class BotCluster : IAsyncDisposable
             .Where(line => (line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
                 && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
             .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Every notice or campaign step is its own job, deleted once done: waits (with a deadline) until the cluster has none of the group left.</summary>
+    public static async Task NoJobsLeftAsync(string scheduler, string group, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(scheduler);
+        await connection.OpenAsync(cancellationToken);
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM qrtz_job_details WHERE job_group = @group", connection);
+            count.Parameters.AddWithValue("group", group);
+            return (long)(await count.ExecuteScalarAsync(cancellationToken))! == 0;
+        }, $"a {group} job was still scheduled after two minutes", TimeSpan.FromSeconds(120));
     }
 }
