@@ -15,7 +15,9 @@ internal sealed class StoredKeyRing(IDocumentStore store) : IXmlRepository
 {
     private const string Prefix = "data-protection/";
 
-    // Data protection calls these rarely (at start and about once a day) and synchronously.
+    // IXmlRepository is synchronous by ASP.NET Core's design and the store is asynchronous: the call
+    // is made on the thread pool and waited for. Data protection caches the key ring and calls this
+    // at start and about once a day (and on creating a key), never per request.
     public IReadOnlyCollection<XElement> GetAllElements() => Task.Run(async () =>
     {
         var elements = new List<XElement>();

@@ -49,13 +49,13 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
         // the channel may still retry it (the customer wrote again within ChannelRetries), and for that
         // one activity only, so an idle customer's state stays small; owed ones while remembered.
         var previous = record.LastReply;
+        var owed = previous?.Delivery == ReplyDelivery.Deferred;
         for (var i = 0; i < record.Handled.Count; i++)
         {
             var entry = record.Handled[i];
-            var deferred = previous?.Delivery == ReplyDelivery.Deferred;
-            if (previous is not null && entry.Id == previous.ActivityId && entry.Id != id && (deferred || now - entry.At <= ChannelRetries))
+            if (entry.Id == previous?.ActivityId && entry.Id != id && (owed || now - entry.At <= ChannelRetries))
             {
-                record.Handled[i] = entry with { Replies = previous.Replies.Count > 0 ? previous.Replies : null, Deferred = deferred ? true : null };
+                record.Handled[i] = entry with { Replies = previous.Replies.Count > 0 ? previous.Replies : null, Deferred = owed ? true : null };
             }
             else if (entry is { Replies: not null, Deferred: not true })
             {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
@@ -153,6 +155,11 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
         : JsonSerializer.Deserialize(document.Content.Span, OutboxJsonContext.Default.OutboxEntry)
             ?? throw new InvalidDataException("An outbox entry is stored as null.");
 
-    private static string KeyOf(ConversationReference customer, string noticeKey) =>
-        StorageKey.Join("notice-claims", customer.Channel, customer.UserId, noticeKey.Replace('/', '_'));
+    // Notice keys are safe as they are; another caller's key (a channel's message id) is hashed when it is not.
+    private static string KeyOf(ConversationReference customer, string noticeKey)
+    {
+        var segment = noticeKey.Replace('/', '_');
+        return StorageKey.Join("notice-claims", customer.Channel, customer.UserId,
+            StorageKey.IsSafeSegment(segment) ? segment : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(noticeKey))));
+    }
 }

@@ -52,6 +52,11 @@ public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, Po
             Assert.Equal("/agent", signIn.Headers.Location?.OriginalString);
         }
 
+        // The key that signed the cookie is in the shared store (two processes on one machine would
+        // otherwise share the user's key folder and hide a key ring that is per machine).
+        var keys = await cluster.Store().ListKeysAsync("data-protection/", Ct).ToListAsync(Ct);
+        Assert.NotEmpty(keys);
+
         // The same cookie on instance 1: signed in there too, and its anti-forgery token is good on instance 0.
         using var b = Agent(1);
         var me = await b.GetFromJsonAsync<JsonElement>("/agent/api/me", Ct);

@@ -35,6 +35,20 @@ public sealed class NoticeOutboxTests
     }
 
     [Fact]
+    public async Task AKeyThatCannotBeAStorageKey_AsItIs_IsStillSentOnce()
+    {
+        // A pushed reply's key carries the channel's message id, which for events has spaces and worse.
+        const string Key = "reply:oUser:1763870400:subscribe_msg_popup_event ../x y";
+
+        var first = await Outbox().SendOnceAsync(Customer, Key, Send(SendOutcome.Sent), Ct);
+        var again = await Outbox().SendOnceAsync(Customer, Key, Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal((OutboxVerdict.Sent, OutboxVerdict.AlreadySent), (first.Verdict, again.Verdict));
+        Assert.Equal(1, _sends);
+        Assert.Equal(OutboxState.Sent, (await Outbox().GetAsync(Customer, Key, Ct))!.State);
+    }
+
+    [Fact]
     public async Task NotTaken_ReleasesTheKey_SoALaterAttemptSendsIt()
     {
         var busy = await Outbox().SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct);

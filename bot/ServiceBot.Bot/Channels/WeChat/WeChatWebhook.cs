@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
@@ -209,7 +208,7 @@ internal sealed class WeChatWebhook(
             return;
         }
 
-        var key = "reply:" + (StorageKeySafe(activity.Id) ? activity.Id : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(activity.Id))));
+        var key = "reply:" + activity.Id;
         var delay = TimeSpan.FromSeconds(2);
         for (var attempt = 1; ; attempt++)
         {
@@ -250,9 +249,6 @@ internal sealed class WeChatWebhook(
             delay *= 2;
         }
     }
-
-    private static bool StorageKeySafe(string id) =>
-        id.Length is > 0 and <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@' or '=');
 
     private IResult Render(Reply reply, Activity activity, string bot, string? nonce)
     {

@@ -38,11 +38,11 @@ internal sealed class WeChatApiClient
     }
 
     public Task<WeChatApiResult> SendCustomerMessageAsync(string openId, Reply reply, CancellationToken cancellationToken) =>
-        PostAsync("cgi-bin/message/custom/send", WeChatApiJson.CustomerMessage(openId, reply), cancellationToken);
+        PostAsync("custom_send", "cgi-bin/message/custom/send", WeChatApiJson.CustomerMessage(openId, reply), cancellationToken);
 
     public Task<WeChatApiResult> SendSubscribeMessageAsync(
         string openId, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken) =>
-        PostAsync("cgi-bin/message/subscribe/bizsend", WeChatApiJson.SubscribeMessage(openId, templateId, data, page), cancellationToken);
+        PostAsync("subscribe_send", "cgi-bin/message/subscribe/bizsend", WeChatApiJson.SubscribeMessage(openId, templateId, data, page), cancellationToken);
 
     /// <summary>Downloads a user's photo or voice note; media is refused when larger than <paramref name="maxBytes"/>.</summary>
     public async Task<MediaDownload> DownloadMediaAsync(string mediaId, long maxBytes, CancellationToken cancellationToken)
@@ -93,12 +93,12 @@ internal sealed class WeChatApiClient
         return WeChatApiResult.FromErrCode(code, message);
     }
 
-    private async Task<WeChatApiResult> PostAsync(string path, byte[] body, CancellationToken cancellationToken)
+    private async Task<WeChatApiResult> PostAsync(string api, string path, byte[] body, CancellationToken cancellationToken)
     {
         try
         {
             var result = await _quotaRetry.ExecuteAsync(
-                async ct => await WithTokenAsync(WeChatApiMetrics.ApiOf(path), token => PostOnceAsync(path, token, body, ct), r => r, ct),
+                async ct => await WithTokenAsync(api, token => PostOnceAsync(path, token, body, ct), r => r, ct),
                 cancellationToken);
             if (!result.IsOk)
             {

@@ -26,13 +26,4 @@ internal static class WeChatApiMetrics
         var code = result.ErrCode >= 0 ? result.ErrCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : result.ErrMsg ?? "unknown";
         Errors.Add(1, new KeyValuePair<string, object?>("api", api), new KeyValuePair<string, object?>("code", code));
     }
-
-    /// <summary>The API's short name for a path: <c>cgi-bin/message/custom/send</c> is <c>custom_send</c>.</summary>
-    public static string ApiOf(string path) => path switch
-    {
-        _ when path.Contains("custom/send", StringComparison.Ordinal) => "custom_send",
-        _ when path.Contains("subscribe/bizsend", StringComparison.Ordinal) => "subscribe_send",
-        _ when path.Contains("media/get", StringComparison.Ordinal) => "media",
-        _ => "other",
-    };
 }
