@@ -28,7 +28,7 @@ internal static class CampaignBenchmark
         await SeedAsync(store, customers);
         var channel = new CountingChannel();
         var sender = new NoticeSender(new ConversationStateStore(store), new NoticeLedger(store), new NoticeOutbox(store, time),
-            new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([channel], NullLogger<ProactiveMessenger>.Instance),
+            new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([channel], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             new CountingChannel(), Options.Create(new SubscribeTemplateOptions()), time);
         var campaigns = new CampaignStore(store);
         var runner = new CampaignRunner(campaigns, new CampaignAudienceFinder(new OrderStore(store)), sender, new NoticeLedger(store), new ConsentIndex(store, new ConversationStateStore(store)), time);

@@ -34,7 +34,7 @@ internal static class ReferenceServers
             }));
             builder.Services.AddSingleton<ITurnProcessor, EchoTurns>();
             builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddSingleton(new ProactiveMessenger([], Microsoft.Extensions.Logging.Abstractions.NullLogger<ProactiveMessenger>.Instance));
+            builder.Services.AddSingleton(new ProactiveMessenger([], SendRetry.None, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProactiveMessenger>.Instance));
             builder.Services.AddSingleton<BackgroundTurns>();
             // Echo turns answer passively, so nothing is ever pushed: the outbox's store stays empty.
             builder.Services.AddSingleton(new NoticeOutbox(

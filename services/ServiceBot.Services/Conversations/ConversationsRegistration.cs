@@ -14,7 +14,7 @@ public static class ConversationsRegistration
         services.AddDomainEvents();
         services.AddOptions<DialogOptions>();
         services.TryAddSingleton<ConversationStateStore>();
-        services.TryAddSingleton<ProactiveMessenger>();
+        services.AddProactiveMessenger();
         services.TryAddSingleton<DialogMiddleware>();
 
         // Order is the pipeline's order.
@@ -25,6 +25,15 @@ public static class ConversationsRegistration
         services.AddSingleton<ITurnMiddleware, GlobalCommandsMiddleware>();
         services.AddSingleton<ITurnMiddleware, HandoffRouting>();
         services.TryAddSingleton<ITurnProcessor, TurnPipeline>();
+        return services;
+    }
+
+    /// <summary>Sends outside a turn, with the retry of sends the channel did not take.</summary>
+    public static IServiceCollection AddProactiveMessenger(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new SendRetry(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ProactiveMessenger>();
         return services;
     }
 

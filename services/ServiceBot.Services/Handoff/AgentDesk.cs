@@ -96,6 +96,11 @@ public sealed class AgentDesk(
         }
 
         var outcome = await messenger.SendAsync(found.Customer, [Reply.FromText(text.Trim())], cancellationToken);
+        if (outcome.Status == SendStatus.Unanswered)
+        {
+            return DeskResult.Refused(502, "WeChat did not answer, so the customer may or may not have the message. It is not kept in the chat; ask the customer before sending it again.");
+        }
+
         if (!outcome.IsSent)
         {
             return DeskResult.Refused(502, $"WeChat did not take the message: {outcome.Status} ({outcome.Detail}).");

@@ -22,7 +22,7 @@ public static class HandoffRegistration
         services.TryAddSingleton<CustomerHandoff>();
         services.Replace(ServiceDescriptor.Singleton<IHandoffInbox>(provider => provider.GetRequiredService<CustomerHandoff>()));
         services.TryAddSingleton<ConversationStateStore>();
-        services.TryAddSingleton<ProactiveMessenger>();
+        services.AddProactiveMessenger();
         services.TryAddSingleton<AgentDesk>();
         services.TryAddSingleton<CallbackRequests>();
         services.AddDomainEvents();

@@ -36,11 +36,13 @@ public static class DeliveryNoticesRegistration
     /// <summary>The outbox, with its claim lease from <c>Notices:ClaimLease</c> (validated at start-up).</summary>
     public static IServiceCollection AddNoticeOutbox(this IServiceCollection services)
     {
+        services.AddProactiveMessenger();
         services.AddOptions<NoticeOutboxOptions>().BindConfiguration(NoticeOutboxOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NoticeOutboxOptions>, NoticeOutboxOptionsValidator>());
         services.TryAddSingleton(provider => new NoticeOutbox(
             provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<NoticeOutboxOptions>>().Value.ClaimLease));
+            provider.GetRequiredService<IOptions<NoticeOutboxOptions>>().Value.ClaimLease,
+            provider.GetRequiredService<SendRetry>()));
         return services;
     }
 }

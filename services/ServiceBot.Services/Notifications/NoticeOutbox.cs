@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,17 +9,26 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Notifications;
 
-/// <summary>Where a notice's send stands: claimed and being sent, or accepted by the channel.</summary>
+/// <summary>Where a notice's send stands.</summary>
 public enum OutboxState
 {
+    /// <summary>Claimed: an attempt is sending it now (or its process stopped mid-send).</summary>
     [JsonStringEnumMemberName("sending")]
     Sending,
 
+    /// <summary>The channel took every part.</summary>
     [JsonStringEnumMemberName("sent")]
     Sent,
+
+    /// <summary>The channel did not take the rest (<see cref="OutboxEntry.Delivered"/> parts went); free for a later attempt, which sends only the rest.</summary>
+    [JsonStringEnumMemberName("released")]
+    Released,
+
+    /// <summary>A part went out and no answer came back: the channel may have it, so it is never sent again.</summary>
+    [JsonStringEnumMemberName("unanswered")]
+    Unanswered,
 }
 
-/// <summary>The outbox's settings (<c>Notices:</c>).</summary>
 public sealed class NoticeOutboxOptions
 {
     public const string SectionName = "Notices";
@@ -35,9 +45,10 @@ internal sealed class NoticeOutboxOptionsValidator : IValidateOptions<NoticeOutb
             : ValidateOptionsResult.Fail("Notices:ClaimLease must be between 00:00:05 and 01:00:00.");
 }
 
-/// <summary>The outbox entry of one notice key (<c>notice-claims/{channel}/{user}/{key}</c>).</summary>
+/// <summary>The outbox entry of one notice key (<c>notice-claims/{channel}/{user}/{key}</c>); <see cref="Delivered"/> counts the parts the channel took.</summary>
 /// <remarks><see cref="Attempt"/> is 1 since claims are never taken over; entries written before may say 2.</remarks>
-public sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt);
+/// <remarks><see cref="Claim"/> names the try that wrote a <c>sending</c> entry, so that the process can tell its own claim, written while the store answered badly, from another's.</remarks>
+public sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt, int Delivered = 0, string? Claim = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(OutboxEntry))]
@@ -45,7 +56,7 @@ internal sealed partial class OutboxJsonContext : JsonSerializerContext;
 
 public enum OutboxVerdict
 {
-    /// <summary>This call claimed the key and the channel accepted the notice.</summary>
+    /// <summary>This call claimed the key and the channel took the notice.</summary>
     Sent,
 
     /// <summary>The key was sent before: nothing was sent now.</summary>
@@ -54,7 +65,7 @@ public enum OutboxVerdict
     /// <summary>Another attempt holds the key right now: look again at <see cref="OutboxResult.RetryAt"/>, when its lease runs out.</summary>
     InFlight,
 
-    /// <summary>The channel did not take it; the claim is released so a later attempt may send it.</summary>
+    /// <summary>The channel did not take it (after the retries); the claim is released so a later attempt may send the rest.</summary>
     NotSent,
 
     /// <summary>
@@ -62,27 +73,46 @@ public enum OutboxVerdict
     /// channel may have the notice (WeChat has no way to ask), so it is not sent again: at most once.
     /// </summary>
     CutOff,
+
+    /// <summary>
+    /// A send went out and the channel never answered (timed out, or the connection broke): it may
+    /// have the notice, so it is not sent again: at most once. <see cref="OutboxResult.Send"/> says what happened when it was this call's.
+    /// </summary>
+    Unanswered,
 }
 
-/// <summary>What became of a send; <see cref="SentAt"/> is when it went (Sent, AlreadySent) or was claimed (CutOff).</summary>
+/// <summary>What became of a send; <see cref="SentAt"/> is when it went (Sent, AlreadySent), was claimed (CutOff) or went unanswered.</summary>
 public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = null, DateTimeOffset? RetryAt = null, DateTimeOffset? SentAt = null);
 
 /// <summary>
-/// Sends each notice key at most once, across retries, restarts and instances. Before the send, the
-/// key's entry is created if absent as <c>sending</c>; after the channel accepts, it becomes
-/// <c>sent</c>; if the channel does not take it, the entry is removed so a later attempt may send it.
-/// An entry still <c>sending</c> after its lease belongs to a process that died mid-send: WeChat may
-/// or may not have that notice and cannot be asked, so it is never sent again (<see cref="OutboxVerdict.CutOff"/>,
-/// recorded as such). Resending would be at least once, a second copy whenever the crash fell
-/// between WeChat's acceptance and the mark; the contract and the customer want at most once.
+/// Sends each notice key at most once, across retries, restarts and instances. Before a try, the
+/// key's entry is claimed (created if absent, or taken over from <c>released</c> by ETag) as
+/// <c>sending</c>; when the channel takes every part it becomes <c>sent</c>. When the channel
+/// says it did not take a part (busy, down, refused), the claim is let go, removed or kept as
+/// <c>released</c> with the parts already taken, and a busy channel is tried again
+/// (<see cref="SendRetry"/>) with a fresh claim: nothing is held while waiting, so a crash between
+/// tries cuts nothing off. What cannot be known is left alone for good: a part that went out with
+/// no answer (<c>unanswered</c>), and an entry still <c>sending</c> after its lease, whose process
+/// died mid-send (<see cref="OutboxVerdict.CutOff"/>). WeChat may have either and cannot be asked,
+/// so neither is sent again; resending would be at least once, and the contract and the customer
+/// want at most once. Both are recorded, so the merchant sees them.
 /// </summary>
-public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease)
+public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease, SendRetry retry)
 {
     /// <summary>How long a claim protects an attempt by default (<c>Notices:ClaimLease</c>).</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
 
+    // What a try returns when another attempt settled the key meanwhile: not transient, so no retry.
+    private static readonly SendOutcome Settled = new(SendStatus.Failed, "settled by another attempt");
+
+    // Claims this process wrote, or tried to write, and sent nothing under: a claim write the store
+    // took but failed to confirm (it timed out, or stopped mid-request) is this process's to take over
+    // on the next try, instead of blocking the key until the lease runs out and cutting it off.
+    private readonly ConcurrentDictionary<(string Key, string Claim), bool> _unsentClaims = new();
+
+    /// <summary>With the default lease and no retry: each call makes one try.</summary>
     public NoticeOutbox(IDocumentStore store, TimeProvider time)
-        : this(store, time, DefaultLease)
+        : this(store, time, DefaultLease, SendRetry.None)
     {
     }
 
@@ -92,63 +122,139 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
     // A send is cut off well before its claim runs out, so no other attempt can take over while it runs.
     private TimeSpan SendTimeout => Lease / 2 < TimeSpan.FromMinutes(2) ? Lease / 2 : TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Sends the key's notice unless it was sent (or may have been) before. <paramref name="send"/>
+    /// gets how many parts the channel already took, and sends the rest.
+    /// </summary>
     public async Task<OutboxResult> SendOnceAsync(
-        ConversationReference customer, string noticeKey, Func<CancellationToken, Task<SendOutcome>> send, CancellationToken cancellationToken)
+        ConversationReference customer, string noticeKey, Func<int, CancellationToken, Task<SendOutcome>> send, CancellationToken cancellationToken)
     {
         var key = KeyOf(customer, noticeKey);
-        var now = time.GetUtcNow();
-        const int Attempt = 1;
-        if (await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sending, now, Attempt)), WriteCondition.IfAbsent, cancellationToken) is null)
+        OutboxResult? settled = null;
+        var delivered = 0;
+        var outcome = await retry.RunAsync(async token =>
         {
-            if (await store.ReadAsync(key, cancellationToken) is not { } document)
+            var claim = await ClaimAsync(key, token);
+            if (claim.Settled is { } other)
             {
-                // Released between our write and our read: the next attempt will find it free.
-                return new OutboxResult(OutboxVerdict.InFlight, RetryAt: now);
+                settled = other;
+                return Settled;
             }
 
-            var entry = Deserialize(document);
-            if (entry.State == OutboxState.Sent)
+            delivered = claim.Delivered;
+            var tried = await TryAsync(send, delivered, token);
+            if (tried.IsSent)
             {
-                return new OutboxResult(OutboxVerdict.AlreadySent, SentAt: entry.Since);
+                // Marked even if the caller is shutting down: the channel has it, so it must never go again.
+                var sentAt = time.GetUtcNow();
+                await WriteAsync(key, new OutboxEntry(OutboxState.Sent, sentAt, 1), CancellationToken.None);
+                settled = new OutboxResult(OutboxVerdict.Sent, tried, SentAt: sentAt);
+                return tried;
             }
 
-            return now < entry.Since + Lease
-                ? new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease)
-                : new OutboxResult(OutboxVerdict.CutOff, SentAt: entry.Since);
-        }
-
-        SendOutcome outcome;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            deadline.CancelAfter(SendTimeout);
-            try
+            delivered += tried.Delivered;
+            if (tried.Status == SendStatus.Unanswered)
             {
-                outcome = await send(deadline.Token);
+                var at = time.GetUtcNow();
+                await WriteAsync(key, new OutboxEntry(OutboxState.Unanswered, at, 1, delivered), CancellationToken.None);
+                settled = new OutboxResult(OutboxVerdict.Unanswered, tried with { Delivered = delivered }, SentAt: at);
+                return tried;
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                outcome = new SendOutcome(SendStatus.Unavailable, "timed out");
-            }
-        }
 
-        if (!outcome.IsSent)
-        {
-            await store.DeleteAsync(key, CancellationToken.None);
-            return new OutboxResult(OutboxVerdict.NotSent, outcome);
-        }
-
-        // Marked even if the caller is shutting down: the channel has it, so it must never go again.
-        var sentAt = time.GetUtcNow();
-        await store.TryWriteAsync(key, Serialize(new OutboxEntry(OutboxState.Sent, sentAt, Attempt)), WriteCondition.None, CancellationToken.None);
-        return new OutboxResult(OutboxVerdict.Sent, outcome, SentAt: sentAt);
+            await ReleaseAsync(key, delivered);
+            return tried;
+        }, cancellationToken);
+        return settled ?? new OutboxResult(OutboxVerdict.NotSent, outcome with { Delivered = delivered });
     }
 
-    /// <summary>The entry for a key, or null when it was never claimed (or released).</summary>
+    /// <summary>The entry for a key, or null when it was never claimed (or released with nothing taken).</summary>
     public async Task<OutboxEntry?> GetAsync(ConversationReference customer, string noticeKey, CancellationToken cancellationToken) =>
         await store.ReadAsync(KeyOf(customer, noticeKey), cancellationToken) is { } document ? Deserialize(document) : null;
 
-    private static byte[] Serialize(OutboxEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, OutboxJsonContext.Default.OutboxEntry);
+    // Claims the key for one try: (parts already taken, null), or (0, why this attempt must not send).
+    private async Task<(int Delivered, OutboxResult? Settled)> ClaimAsync(string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claimId = Guid.NewGuid().ToString("N");
+        if (await WriteClaimAsync(key, new OutboxEntry(OutboxState.Sending, now, 1, Claim: claimId), WriteCondition.IfAbsent, cancellationToken))
+        {
+            return (0, null);
+        }
 
+        if (await store.ReadAsync(key, cancellationToken) is not { } document)
+        {
+            // Released between our write and our read: the next attempt will find it free.
+            return (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: now));
+        }
+
+        var entry = Deserialize(document);
+        switch (entry.State)
+        {
+            case OutboxState.Sent:
+                return (0, new OutboxResult(OutboxVerdict.AlreadySent, SentAt: entry.Since));
+            case OutboxState.Unanswered:
+                return (0, new OutboxResult(OutboxVerdict.Unanswered, SentAt: entry.Since));
+            case OutboxState.Released:
+            case OutboxState.Sending when entry.Claim is not null && _unsentClaims.TryRemove((key, entry.Claim), out _):
+                // Free again, or this process's own claim that nothing was sent under: take it by ETag.
+                var taken = new OutboxEntry(OutboxState.Sending, now, 1, entry.Delivered, claimId);
+                return await WriteClaimAsync(key, taken, WriteCondition.IfMatch(document.ETag), cancellationToken)
+                    ? (entry.Delivered, null)
+                    : (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: now));
+            default:
+                return now < entry.Since + Lease
+                    ? (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease))
+                    : (0, new OutboxResult(OutboxVerdict.CutOff, SentAt: entry.Since));
+        }
+    }
+
+    // A claim write the store may have taken without saying so is remembered as this process's, unsent.
+    private async Task<bool> WriteClaimAsync(string key, OutboxEntry claim, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.TryWriteAsync(key, Serialize(claim), condition, cancellationToken) is not null;
+        }
+        catch
+        {
+            _unsentClaims[(key, claim.Claim!)] = true;
+            throw;
+        }
+    }
+
+    // One try, cut short before the claim's lease could run out. A try cut short went out with no
+    // answer as far as anyone can tell: the channel may have it.
+    private async Task<SendOutcome> TryAsync(Func<int, CancellationToken, Task<SendOutcome>> send, int delivered, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(SendTimeout);
+        try
+        {
+            return await send(delivered, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SendOutcome(SendStatus.Unanswered, $"no answer within {SendTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    // Lets go of the claim: removed when nothing was taken, else kept with the parts that were.
+    private async Task ReleaseAsync(string key, int delivered)
+    {
+        if (delivered == 0)
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+        else
+        {
+            await WriteAsync(key, new OutboxEntry(OutboxState.Released, time.GetUtcNow(), 1, delivered), CancellationToken.None);
+        }
+    }
+
+    private Task<string?> WriteAsync(string key, OutboxEntry entry, CancellationToken cancellationToken) =>
+        store.TryWriteAsync(key, Serialize(entry), WriteCondition.None, cancellationToken);
+
+    private static byte[] Serialize(OutboxEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, OutboxJsonContext.Default.OutboxEntry);
     // Claims written before the outbox had states were empty documents, written only to send.
     private static OutboxEntry Deserialize(StoredDocument document) => document.Content.IsEmpty
         ? new OutboxEntry(OutboxState.Sent, DateTimeOffset.MinValue, 1)

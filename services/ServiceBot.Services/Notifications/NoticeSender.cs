@@ -16,7 +16,9 @@ public sealed record OutgoingNotice(
 /// The one road every notice takes, delivery or promotion: the customer's history is read, the
 /// policy decides, a send goes through the outbox on the channel the policy chose (a subscribe
 /// message spends a one-time consent, given back if the send fails), and the decision is recorded.
-/// A busy or failing channel means a retry later with back-off; a refusal (43004, 45015) a drop with the reason.
+/// A busy or failing channel is tried again at once (the outbox's <see cref="SendRetry"/>), then later
+/// with back-off; a refusal (43004, 45015) is a drop with the reason; a send WeChat never answered is
+/// not repeated (it may have arrived) and is recorded as such.
 /// </summary>
 public sealed class NoticeSender(
     ConversationStateStore conversations,
@@ -61,8 +63,8 @@ public sealed class NoticeSender(
             }
         }
 
-        var result = await outbox.SendOnceAsync(customer, candidate.Key, ct => channel == NoticeChannel.CustomerService
-            ? messenger.SendAsync(customer, notice.Message, ct)
+        var result = await outbox.SendOnceAsync(customer, candidate.Key, (delivered, ct) => channel == NoticeChannel.CustomerService
+            ? messenger.TryOnceAsync(customer, [.. notice.Message.Skip(delivered)], ct)
             : subscribeMessages.SendAsync(customer, template!, templates.Value.Fill(candidate.Topic, notice.TemplateValues), notice.Page, ct),
             cancellationToken);
         switch (result.Verdict)
@@ -82,6 +84,12 @@ public sealed class NoticeSender(
             case OutboxVerdict.CutOff:
                 return await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Once),
                     $"an earlier attempt was cut off mid-send at {result.SentAt:O} (its process stopped); WeChat may have it, so it is not sent again", cancellationToken);
+            case OutboxVerdict.Unanswered:
+                // Recorded once, by the attempt that met the silence; a later attempt only finds the key settled.
+                return result.Send is { } silent
+                    ? await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Once),
+                        $"WeChat did not answer the send ({silent.Detail}); it may have it, so it is not sent again", cancellationToken)
+                    : new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
             default:
                 if (channel == NoticeChannel.SubscribeMessage)
                 {
@@ -89,7 +97,9 @@ public sealed class NoticeSender(
                 }
 
                 var send = result.Send!;
-                var detail = $"{send.Status}: {send.Detail}";
+                var detail = send.Delivered == 0
+                    ? $"{send.Status}: {send.Detail}"
+                    : $"{send.Status}: {send.Detail} ({send.Delivered} of {notice.Message.Count} messages went before it)";
                 return send.IsTransient && attempt < MaxAttempts
                     ? await RecordAsync(notice, NoticeDecision.Defer(PolicyRule.Retry, time.GetUtcNow() + FirstRetry * Math.Pow(2, attempt - 1)), detail, cancellationToken)
                     : await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Channel), detail, cancellationToken);

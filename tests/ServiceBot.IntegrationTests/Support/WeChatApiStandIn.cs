@@ -107,6 +107,16 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
         var attempt = Interlocked.Increment(ref _attempts);
         var fault = NextFaults.TryDequeue(out var scripted) ? scripted : FaultEvery?.Invoke(attempt);
+        if (fault == ApiFault.TakenNoAnswer)
+        {
+            // Taken, and the answer never comes back: the caller cannot tell this from a plain hang.
+            FaultsServed.AddOrUpdate(nameof(ApiFault.TakenNoAnswer), 1, (_, n) => n + 1);
+            into.Enqueue(body);
+            _sent.Release();
+            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.Empty;
+        }
+
         if (fault is not { } served)
         {
             // Taken as soon as it arrived, as WeChat does; the answer may still be slow to come back.
@@ -150,6 +160,9 @@ public enum ApiFault
     /// <summary>HTTP 500, no errcode.</summary>
     ServerError = 500,
 
-    /// <summary>Never answers (until the caller hangs up).</summary>
+    /// <summary>Never answers (until the caller hangs up), and does not take the message.</summary>
     Hang = 1,
+
+    /// <summary>Takes the message, and never answers (until the caller hangs up).</summary>
+    TakenNoAnswer = 2,
 }

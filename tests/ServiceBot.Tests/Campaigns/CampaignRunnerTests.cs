@@ -35,7 +35,7 @@ public sealed class CampaignRunnerTests
     private CampaignRunner Runner()
     {
         var sender = new NoticeSender(new ConversationStateStore(_store), new NoticeLedger(_store), new NoticeOutbox(_store, _clock),
-            new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([_channel.Object], NullLogger<ProactiveMessenger>.Instance),
+            new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([_channel.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             Mock.Of<ISubscribeMessageSender>(), Options.Create(new SubscribeTemplateOptions()), _clock);
         return new CampaignRunner(new CampaignStore(_store), new CampaignAudienceFinder(new OrderStore(_store)), sender, new NoticeLedger(_store), new ConsentIndex(_store, new ConversationStateStore(_store)), _clock);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Storage;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Notifications;
@@ -17,7 +18,7 @@ public sealed class NoticeOutboxTests
 
     private NoticeOutbox Outbox() => new(_store, _clock);
 
-    private Func<CancellationToken, Task<SendOutcome>> Send(SendOutcome outcome) => _ =>
+    private Func<int, CancellationToken, Task<SendOutcome>> Send(SendOutcome outcome) => (_, _) =>
     {
         Interlocked.Increment(ref _sends);
         return Task.FromResult(outcome);
@@ -67,12 +68,12 @@ public sealed class NoticeOutboxTests
     public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsCutOff_AndNeverSentAgain(int leaseSeconds)
     {
         var lease = leaseSeconds == 0 ? NoticeOutbox.DefaultLease : TimeSpan.FromSeconds(leaseSeconds);
-        NoticeOutbox Outbox() => new(_store, _clock, lease);
+        NoticeOutbox Outbox() => new(_store, _clock, lease, SendRetry.None);
 
         // A process claimed the key and died before the channel answered: WeChat may or may not have it.
         var dying = new TaskCompletionSource<SendOutcome>();
         var claimedAt = _clock.GetUtcNow();
-        var crashed = Outbox().SendOnceAsync(Customer, "k", _ => dying.Task, Ct);
+        var crashed = Outbox().SendOnceAsync(Customer, "k", (_, _) => dying.Task, Ct);
 
         var meanwhile = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
         Assert.Equal(OutboxVerdict.InFlight, meanwhile.Verdict);
@@ -96,7 +97,7 @@ public sealed class NoticeOutboxTests
     public async Task ManyAttemptsAtOnce_OneSend()
     {
         var gate = new TaskCompletionSource();
-        async Task<SendOutcome> SlowSend(CancellationToken _)
+        async Task<SendOutcome> SlowSend(int delivered, CancellationToken _)
         {
             Interlocked.Increment(ref _sends);
             await gate.Task;
@@ -117,5 +118,156 @@ public sealed class NoticeOutboxTests
         Assert.Equal(1, _sends);
         Assert.Equal(1, verdicts.Count(v => v == OutboxVerdict.Sent));
         Assert.Equal(7, verdicts.Count(v => v == OutboxVerdict.InFlight));
+    }
+
+    [Fact]
+    public async Task ASendThatWentOutUnanswered_IsNeverSentAgain_AndSaysSoOnce()
+    {
+        var silent = await Outbox().SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Unanswered, "TimeoutRejectedException")), Ct);
+        _clock.Advance(TimeSpan.FromDays(1));
+        var later = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal((OutboxVerdict.Unanswered, OutboxVerdict.Unanswered), (silent.Verdict, later.Verdict));
+        Assert.Equal(SendStatus.Unanswered, silent.Send?.Status);
+        Assert.Null(later.Send); // only the attempt that met the silence reports it
+        Assert.Equal(1, _sends);
+        Assert.Equal(OutboxState.Unanswered, (await Outbox().GetAsync(Customer, "k", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task ASendThatOutlivesHalfTheLease_IsCutShort_AndCountsAsUnanswered()
+    {
+        var outbox = new NoticeOutbox(_store, _clock, TimeSpan.FromSeconds(2), SendRetry.None);
+
+        var result = await outbox.SendOnceAsync(Customer, "k", async (_, ct) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            return SendOutcome.Sent;
+        }, Ct);
+
+        Assert.Equal(OutboxVerdict.Unanswered, result.Verdict);
+        Assert.Equal(OutboxState.Unanswered, (await outbox.GetAsync(Customer, "k", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task PartsTheChannelTook_AreNotSentAgain_ALaterAttemptSendsOnlyTheRest()
+    {
+        var asked = new List<int>();
+        Func<int, CancellationToken, Task<SendOutcome>> Parts(SendOutcome outcome) => (delivered, _) =>
+        {
+            asked.Add(delivered);
+            return Task.FromResult(outcome);
+        };
+
+        // Two messages; WeChat took the first and was busy for the second.
+        var busy = await Outbox().SendOnceAsync(Customer, "k", Parts(new SendOutcome(SendStatus.Throttled, "45009", Delivered: 1)), Ct);
+        var entry = await Outbox().GetAsync(Customer, "k", Ct);
+        var later = await Outbox().SendOnceAsync(Customer, "k", Parts(SendOutcome.Sent), Ct);
+
+        Assert.Equal((OutboxVerdict.NotSent, 1), (busy.Verdict, busy.Send!.Delivered));
+        Assert.Equal((OutboxState.Released, 1), (entry!.State, entry.Delivered));
+        Assert.Equal(OutboxVerdict.Sent, later.Verdict);
+        Assert.Equal([0, 1], asked);
+    }
+
+    [Fact]
+    public async Task WhileWaitingToRetry_TheClaimIsLetGo_SoAnotherInstanceMaySend_AndThisOneThenFindsItSent()
+    {
+        var retrying = new NoticeOutbox(_store, _clock, NoticeOutbox.DefaultLease, new SendRetry(_clock));
+        var first = retrying.SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct);
+        Assert.Equal(1, _sends);
+        Assert.False(first.IsCompleted);
+
+        // Nothing is held while it waits: a crash now would cut nothing off, and another instance may send.
+        Assert.Null(await Outbox().GetAsync(Customer, "k", Ct));
+        var other = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+
+        for (var i = 0; i < 100 && !first.IsCompleted; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Yield();
+        }
+
+        Assert.Equal(OutboxVerdict.Sent, other.Verdict);
+        Assert.Equal(OutboxVerdict.AlreadySent, (await first).Verdict);
+        Assert.Equal(2, _sends);
+    }
+
+    [Fact]
+    public async Task ABusyChannel_IsTriedAgainAfterAPause_AndTheNoticeGoesOnce()
+    {
+        var outcomes = new Queue<SendOutcome>([new(SendStatus.Throttled, "45009"), new(SendStatus.Unavailable, "HTTP 500"), SendOutcome.Sent]);
+        var retrying = new NoticeOutbox(_store, _clock, NoticeOutbox.DefaultLease, new SendRetry(_clock));
+        var sending = retrying.SendOnceAsync(Customer, "k", (_, _) =>
+        {
+            Interlocked.Increment(ref _sends);
+            return Task.FromResult(outcomes.Dequeue());
+        }, Ct);
+
+        for (var i = 0; i < 100 && !sending.IsCompleted; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Yield();
+        }
+
+        Assert.Equal(OutboxVerdict.Sent, (await sending).Verdict);
+        Assert.Equal(3, _sends);
+    }
+
+    [Fact]
+    public async Task AClaimTheStoreTookWithoutSayingSo_IsTakenBackByTheSameProcess_NotLeftToBeCutOff()
+    {
+        // The claim write reached the store, and the answer was lost (a timeout, the store stopping).
+        var store = new StoreThatLosesOneAnswer(_store);
+        var outbox = new NoticeOutbox(store, _clock);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct));
+        Assert.Equal(OutboxState.Sending, (await outbox.GetAsync(Customer, "k", Ct))!.State);
+
+        // Another process sees a claim in flight and keeps away; this one knows it sent nothing under it.
+        var other = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+        var retry = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+        var again = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal((OutboxVerdict.InFlight, OutboxVerdict.Sent, OutboxVerdict.AlreadySent), (other.Verdict, retry.Verdict, again.Verdict));
+        Assert.Equal(1, _sends);
+    }
+
+    [Fact]
+    public async Task AClaimUnderWhichTheSendWent_IsNeverTakenBack_EvenWhenMarkingItSentFailed()
+    {
+        // The channel took it; then the store failed to record "sent". The claim is not this process's to reuse.
+        var store = new StoreThatLosesOneAnswer(_store) { LoseAnswerOfWrite = 2, ApplyTheLostWrite = false };
+        var outbox = new NoticeOutbox(store, _clock);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct));
+
+        var retry = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal(OutboxVerdict.InFlight, retry.Verdict);
+        Assert.Equal(1, _sends);
+    }
+
+    /// <summary>For one write (the first by default) throws as if the answer never came, having applied it or (when told) not.</summary>
+    private sealed class StoreThatLosesOneAnswer(IDocumentStore inner) : IDocumentStore
+    {
+        private int _writes;
+
+        public int LoseAnswerOfWrite { get; init; } = 1;
+
+        public bool ApplyTheLostWrite { get; init; } = true;
+
+        public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
+
+        public async Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+        {
+            var lost = ++_writes == LoseAnswerOfWrite;
+            var etag = !lost || ApplyTheLostWrite ? await inner.TryWriteAsync(key, content, condition, cancellationToken) : null;
+            return lost ? throw new StorageUnavailableException("the answer was lost") : etag;
+        }
+
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<string> ListKeysAsync(string prefix, CancellationToken cancellationToken) => inner.ListKeysAsync(prefix, cancellationToken);
+
+        public Task CheckReachableAsync(CancellationToken cancellationToken) => inner.CheckReachableAsync(cancellationToken);
     }
 }

@@ -25,7 +25,7 @@ public sealed class NoticeSenderTests
 
     private NoticeSender Sender() => new(
         new ConversationStateStore(_store), new NoticeLedger(_store), new NoticeOutbox(_store, _clock), new NoticePolicy(new PolicyOptions()),
-        new ProactiveMessenger([_customerService.Object], NullLogger<ProactiveMessenger>.Instance), _subscribe.Object,
+        new ProactiveMessenger([_customerService.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance), _subscribe.Object,
         Options.Create(new SubscribeTemplateOptions { Delivery = "tpl-d" }), _clock);
 
     private static OutgoingNotice Notice => new(Customer, Candidate, [Reply.FromText("您的订单 A1 正在派送")],
@@ -97,6 +97,24 @@ public sealed class NoticeSenderTests
         _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Never);
         var record = Assert.Single(await LedgerAsync());
         Assert.Contains("cut off mid-send", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASendWeChatNeverAnswered_IsRecordedAsSuch_AndNeverMadeAgain()
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
+        CustomerServiceAnswers(new SendOutcome(SendStatus.Unanswered, "Unanswered (-1)"));
+
+        var first = await Sender().DecideAndSendAsync(Notice, 1, Ct);
+        CustomerServiceAnswers(SendOutcome.Sent);
+        _clock.Advance(TimeSpan.FromHours(1));
+        var retry = await Sender().DecideAndSendAsync(Notice, 2, Ct);
+
+        Assert.Equal((Verdict.Drop, PolicyRule.Once), (first.Verdict, first.Rule));
+        Assert.Equal((Verdict.Drop, PolicyRule.Once), (retry.Verdict, retry.Rule));
+        _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Once);
+        var record = Assert.Single(await LedgerAsync());
+        Assert.Contains("did not answer", record.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
@@ -23,6 +25,11 @@ internal static class WeChatRegistration
             .RemoveAllLoggers()
             .AddStandardResilienceHandler(resilience =>
             {
+                // Only downloads and token requests (GET) are retried here. A send that WeChat did not
+                // take is retried by the caller, which lets go of its outbox claim while it waits; a
+                // send that timed out is never retried, since WeChat may have it.
+                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(
+                    args.Context.GetRequestMessage()?.Method == HttpMethod.Get && HttpClientResiliencePredicates.IsTransient(args.Outcome));
                 resilience.Retry.MaxRetryAttempts = 3;
                 resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);

@@ -200,7 +200,8 @@ internal sealed class WeChatWebhook(
     }
 
     // Pushed replies go out once per message (an outbox key, across retries and instances), and are
-    // tried again while WeChat is busy or down, or the store cannot record the send.
+    // tried again while WeChat is busy or down (past the outbox's own quick retries), or the store
+    // cannot record the send; a retry sends only the replies WeChat has not taken.
     private async Task PushOwedAsync(Activity activity, IReadOnlyList<Reply> replies)
     {
         if (replies.Count == 0)
@@ -215,10 +216,17 @@ internal sealed class WeChatWebhook(
             string failure;
             try
             {
-                var result = await outbox.SendOnceAsync(activity.Conversation, key, ct => messenger.SendAsync(activity.Conversation, replies, ct), CancellationToken.None);
+                var result = await outbox.SendOnceAsync(activity.Conversation, key,
+                    (delivered, ct) => messenger.TryOnceAsync(activity.Conversation, [.. replies.Skip(delivered)], ct), CancellationToken.None);
                 if (result.Verdict == OutboxVerdict.Sent)
                 {
                     TurnMetrics.Delivered(Channel, "pushed", replies.Count);
+                    return;
+                }
+
+                if (result is { Verdict: OutboxVerdict.Unanswered, Send: { } silent })
+                {
+                    WeChatLog.PushFailed(logger, activity.Id, $"{silent.Status}: not sent again, WeChat may have it");
                     return;
                 }
 

@@ -135,28 +135,65 @@ public sealed class WeChatApiClientTests : IDisposable
     [Theory]
     [InlineData(45009)]
     [InlineData(45047)]
-    public async Task Quota_IsRetriedWithBackoff_AndTheMessageGoesOut(int errcode)
+    public async Task Quota_ComesBackAtOnce_ForTheCallerToRetryWithoutHoldingItsClaim(int errcode)
     {
         var client = Client();
         _api.Then(Send, errcode);
 
         var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
 
-        Assert.True(result.IsOk);
-        Assert.Equal(2, _api.CallsTo(Send));
+        Assert.Equal((WeChatApiStatus.Throttled, SendStatus.Throttled), (result.Status, result.ToSendOutcome().Status));
+        Assert.Equal(1, _api.CallsTo(Send));
     }
 
-    [Fact]
-    public async Task ServerError_IsRetried_AndTheMessageGoesOut()
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    public async Task ServerError_SaysWeChatDidNotTakeIt_AndComesBackAtOnce(HttpStatusCode status)
     {
         var client = Client();
-        _api.ThenStatus(Send, HttpStatusCode.InternalServerError);
-        _api.ThenStatus(Send, HttpStatusCode.BadGateway);
+        _api.ThenStatus(Send, status);
 
         var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
 
-        Assert.True(result.IsOk);
-        Assert.Equal(3, _api.CallsTo(Send));
+        Assert.Equal(SendStatus.Unavailable, result.ToSendOutcome().Status);
+        Assert.Equal(1, _api.CallsTo(Send));
+    }
+
+    [Fact]
+    public async Task NoConnection_SaysUnavailable_SinceNothingWentOut()
+    {
+        var client = Client();
+        _api.Then(Send, () => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.Equal(SendStatus.Unavailable, result.ToSendOutcome().Status);
+    }
+
+    [Fact]
+    public async Task AConnectionThatBreaksBeforeTheAnswer_SaysUnanswered_AndIsNotSentAgain()
+    {
+        // WeChat may have taken the message; it has no idempotency key, so a second try could deliver it twice.
+        var client = Client();
+        _api.Then(Send, () => throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely."));
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.Equal((WeChatApiStatus.Unanswered, SendStatus.Unanswered), (result.Status, result.ToSendOutcome().Status));
+        Assert.Equal(1, _api.CallsTo(Send));
+    }
+
+    [Fact]
+    public async Task MediaDownloads_AreStillRetriedOnServerErrors()
+    {
+        var client = Client();
+        _api.ThenStatus("/cgi-bin/media/get", HttpStatusCode.InternalServerError);
+
+        var photo = await client.DownloadMediaAsync("m1", 1024, Ct);
+
+        Assert.True(photo.Outcome.IsOk);
+        Assert.Equal(2, _api.CallsTo("/cgi-bin/media/get"));
     }
 
     [Fact]

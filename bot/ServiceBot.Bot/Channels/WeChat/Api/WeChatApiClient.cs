@@ -1,15 +1,19 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly;
-using Polly.Retry;
+using Polly.CircuitBreaker;
 using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
 /// <summary>
 /// The official-account API as this bot uses it: customer-service messages, subscribe messages
-/// and media downloads. A rejected token is refreshed and the call retried once; quota errors
-/// (45009, 45047) are retried with backoff here, 5xx and timeouts by the HTTP resilience handler.
+/// and media downloads. A rejected token is refreshed and the call made once more (WeChat took
+/// nothing). Sends are made once otherwise: a message WeChat did not take (a quota errcode, a 5xx,
+/// no connection) comes back as such for the caller to retry (<see cref="SendRetry"/>), and one
+/// that went out unanswered comes back <see cref="WeChatApiStatus.Unanswered"/>, since WeChat has
+/// no idempotency key and a resend could deliver it twice. Downloads (GET) are retried by the HTTP
+/// resilience handler.
 /// </summary>
 internal sealed class WeChatApiClient
 {
@@ -18,23 +22,12 @@ internal sealed class WeChatApiClient
     private readonly IHttpClientFactory _httpClients;
     private readonly AccessTokenCache _tokens;
     private readonly ILogger<WeChatApiClient> _logger;
-    private readonly ResiliencePipeline<WeChatApiResult> _quotaRetry;
 
-    public WeChatApiClient(IHttpClientFactory httpClients, AccessTokenCache tokens, TimeProvider time, ILogger<WeChatApiClient> logger)
+    public WeChatApiClient(IHttpClientFactory httpClients, AccessTokenCache tokens, ILogger<WeChatApiClient> logger)
     {
         _httpClients = httpClients;
         _tokens = tokens;
         _logger = logger;
-        _quotaRetry = new ResiliencePipelineBuilder<WeChatApiResult> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<WeChatApiResult>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Result: { Status: WeChatApiStatus.Throttled } }),
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromSeconds(1),
-                UseJitter = true,
-            })
-            .Build();
     }
 
     public Task<WeChatApiResult> SendCustomerMessageAsync(string openId, Reply reply, CancellationToken cancellationToken) =>
@@ -97,9 +90,7 @@ internal sealed class WeChatApiClient
     {
         try
         {
-            var result = await _quotaRetry.ExecuteAsync(
-                async ct => await WithTokenAsync(api, token => PostOnceAsync(path, token, body, ct), r => r, ct),
-                cancellationToken);
+            var result = await WithTokenAsync(api, token => PostOnceAsync(path, token, body, cancellationToken), r => r, cancellationToken);
             if (!result.IsOk)
             {
                 WeChatLog.ApiError(_logger, path, result.ErrCode);
@@ -145,11 +136,22 @@ internal sealed class WeChatApiClient
 
             return ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
         }
-        catch (Exception e) when (e is JsonException || IsTransportFailure(e, cancellationToken))
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken) && NeverSent(e))
         {
             return WeChatApiResult.Unreachable(e.GetType().Name);
         }
+        catch (Exception e) when (e is JsonException || IsTransportFailure(e, cancellationToken))
+        {
+            // Timed out, the connection broke after the request went, or an answer that says nothing.
+            return WeChatApiResult.NoAnswer(e.GetType().Name);
+        }
     }
+
+    // Failures that leave no doubt the request never reached WeChat: no connection, or the circuit
+    // breaker holding calls back while WeChat keeps failing.
+    private static bool NeverSent(Exception e) =>
+        e is BrokenCircuitException or IsolatedCircuitException
+        || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     // After the resilience handler's retries: unreachable, timed out, or the circuit is open because
     // WeChat kept failing (ExecutionRejectedException covers the open circuit and the total timeout).

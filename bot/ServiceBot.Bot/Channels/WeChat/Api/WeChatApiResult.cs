@@ -24,8 +24,11 @@ public enum WeChatApiStatus
     /// <summary>No AppSecret is configured, so nothing can be sent.</summary>
     NotConfigured,
 
-    /// <summary>The API could not be reached, timed out, or answered 5xx after retries: worth trying later.</summary>
+    /// <summary>The API could not be reached, or answered 5xx: it did not take the call; worth trying later.</summary>
     Unavailable,
+
+    /// <summary>The call went out and no answer came (timed out, or the connection broke): WeChat may have acted on it.</summary>
+    Unanswered,
 
     /// <summary>WeChat refused for another reason (the errcode says which).</summary>
     Failed,
@@ -53,6 +56,8 @@ public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string
 
     public static WeChatApiResult Unreachable(string reason) => new(WeChatApiStatus.Unavailable, -1, reason);
 
+    public static WeChatApiResult NoAnswer(string reason) => new(WeChatApiStatus.Unanswered, -1, reason);
+
     /// <summary>What a proactive send came to, channel-neutral.</summary>
     public SendOutcome ToSendOutcome() => IsOk ? SendOutcome.Sent : new SendOutcome(Status switch
     {
@@ -60,6 +65,7 @@ public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string
         WeChatApiStatus.Unfollowed => SendStatus.Unreachable,
         WeChatApiStatus.Throttled => SendStatus.Throttled,
         WeChatApiStatus.Unavailable => SendStatus.Unavailable,
+        WeChatApiStatus.Unanswered => SendStatus.Unanswered,
         WeChatApiStatus.NoConsent => SendStatus.NoConsent,
         _ => SendStatus.Failed,
     }, $"{Status} ({ErrCode})");

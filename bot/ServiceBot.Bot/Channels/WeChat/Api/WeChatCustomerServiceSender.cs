@@ -2,19 +2,19 @@ using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
-/// <summary>Proactive messages to WeChat users go through the customer-service API, one reply per call.</summary>
+/// <summary>Proactive messages to WeChat users go through the customer-service API, one reply per call, in order, stopping at the first not taken.</summary>
 internal sealed class WeChatCustomerServiceSender(WeChatApiClient api) : IChannelSender
 {
     public string Channel => WeChatActivityMapper.Channel;
 
     public async Task<SendOutcome> SendAsync(ConversationReference conversation, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
     {
-        foreach (var reply in replies)
+        for (var i = 0; i < replies.Count; i++)
         {
-            var result = await api.SendCustomerMessageAsync(conversation.UserId, reply, cancellationToken);
+            var result = await api.SendCustomerMessageAsync(conversation.UserId, replies[i], cancellationToken);
             if (!result.IsOk)
             {
-                return result.ToSendOutcome();
+                return result.ToSendOutcome() with { Delivered = i };
             }
         }
 
