@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ServiceBot.Services.Conversations;
 
@@ -51,12 +52,16 @@ public enum ConversationOwner
 public sealed record DialogFrame(string DialogId, JsonElement? State);
 
 /// <summary>
-/// An activity handled recently. The replies of the one before the newest (the newest's are in
-/// <see cref="ConversationRecord.LastReply"/>) are kept here, and those that were to go out by push
-/// (<see cref="Deferred"/>) for as long as the window remembers them: a retry of the activity that
-/// races the customer's next message still knows what it answered, or what is owed.
+/// An activity handled recently (<see cref="At"/> stored as Unix seconds). The replies of the one
+/// before the newest (the newest's are in <see cref="ConversationRecord.LastReply"/>) are kept here
+/// while the window remembers it, passive or to be pushed (<see cref="Deferred"/>): a retry of the
+/// activity that races the customer's next message still knows what it answered, or what is owed.
 /// </summary>
-public sealed record HandledActivity(string Id, DateTimeOffset At, IReadOnlyList<Reply>? Replies = null, bool? Deferred = null);
+public sealed record HandledActivity(
+    string Id,
+    [property: JsonConverter(typeof(UnixSecondsJsonConverter))] DateTimeOffset At,
+    IReadOnlyList<Reply>? Replies = null,
+    bool? Deferred = null);
 
 public sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
 

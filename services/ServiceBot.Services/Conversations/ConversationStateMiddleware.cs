@@ -38,7 +38,7 @@ internal sealed class ConversationStateMiddleware(
                 await publisher.Publish(preparation, cancellationToken);
             }
 
-            if (await store.TrySaveAsync(turn.Conversation, turn.State, loaded.ETag, cancellationToken) is not null)
+            if (await SaveAsync(turn, loaded.ETag, cancellationToken) is not null)
             {
                 foreach (var domainEvent in turn.Events)
                 {
@@ -52,6 +52,20 @@ internal sealed class ConversationStateMiddleware(
         }
 
         throw new StorageConflictException($"Conversation {turn.Conversation} kept changing; gave up after {MaxAttempts} attempts.");
+    }
+
+    // A save whose answer never came may have been stored: the turn's replies are noted for the channel.
+    private async Task<string?> SaveAsync(TurnContext turn, string? etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.TrySaveAsync(turn.Conversation, turn.State, etag, cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            turn.Delivery.SaveUnconfirmed([.. turn.Replies]);
+            throw;
+        }
     }
 
     // The channel's reply window (WeChat: 48 h after a message) opens again when the user writes.

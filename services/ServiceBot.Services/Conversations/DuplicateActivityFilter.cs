@@ -17,9 +17,6 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
     /// </summary>
     internal const int MaxRemembered = 8;
 
-    /// <summary>How long after a message WeChat may still send it again (three retries, 5 s apart).</summary>
-    internal static readonly TimeSpan ChannelRetries = TimeSpan.FromSeconds(15);
-
     public async Task InvokeAsync(TurnContext turn, TurnHandler following, CancellationToken cancellationToken)
     {
         var record = turn.State;
@@ -45,15 +42,17 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
             record.Handled.RemoveRange(0, record.Handled.Count - MaxRemembered);
         }
 
-        // The previous activity's replies move from LastReply onto its entry. Passive ones only while
-        // the channel may still retry it (the customer wrote again within ChannelRetries), and for that
-        // one activity only, so an idle customer's state stays small; owed ones while remembered.
+        // The previous activity's replies move from LastReply onto its entry while the window remembers
+        // it, for that one activity only, so an idle customer's state stays small. Passive ones too, not
+        // only while the channel may retry (WeChat: 15 s): when a save reached the store but its answer
+        // was lost (an outage), the HTTP reply was a 503 and the passive replies never went; the retry
+        // that answers "success" and waits for the store finds them here, even after the next message.
         var previous = record.LastReply;
         var owed = previous?.Delivery == ReplyDelivery.Deferred;
         for (var i = 0; i < record.Handled.Count; i++)
         {
             var entry = record.Handled[i];
-            if (entry.Id == previous?.ActivityId && entry.Id != id && (owed || now - entry.At <= ChannelRetries))
+            if (entry.Id == previous?.ActivityId && entry.Id != id && (owed || now - entry.At <= Window))
             {
                 record.Handled[i] = entry with { Replies = previous.Replies.Count > 0 ? previous.Replies : null, Deferred = owed ? true : null };
             }

@@ -83,15 +83,26 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
 
 /// <summary>
 /// Shared between the channel and the turn: the channel marks it deferred when its reply budget
-/// runs out, so the turn records that its replies went out by push rather than in the answer.
+/// runs out, so the turn records that its replies went out by push rather than in the answer; the
+/// turn notes the replies of a save the store may have taken without saying so.
 /// </summary>
 public sealed class TurnDelivery
 {
     private int _deferred;
+    private IReadOnlyList<Reply>? _unconfirmed;
 
     public static TurnDelivery Passive => new();
 
     public bool IsDeferred => Volatile.Read(ref _deferred) == 1;
 
+    /// <summary>
+    /// The replies of a save that failed without an answer (the store stopped mid-request): it may
+    /// have been stored. A later run that finds the turn handled, with its replies no longer kept
+    /// (later messages moved them out), owes these.
+    /// </summary>
+    public IReadOnlyList<Reply>? UnconfirmedReplies => Volatile.Read(ref _unconfirmed);
+
     public void MarkDeferred() => Interlocked.Exchange(ref _deferred, 1);
+
+    internal void SaveUnconfirmed(IReadOnlyList<Reply> replies) => Volatile.Write(ref _unconfirmed, replies);
 }

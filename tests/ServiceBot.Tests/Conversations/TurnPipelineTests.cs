@@ -3,6 +3,7 @@ using Moq;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
 using ServiceBot.Services.Menu;
+using ServiceBot.Services.Storage;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Conversations;
@@ -100,6 +101,65 @@ public sealed class TurnPipelineTests
         Assert.True(retried.IsReplay);
         Assert.Equal(first.Replies.Select(r => r.Text), retried.Replies.Select(r => r.Text));
         Assert.Empty(retried.OwedReplies!);
+    }
+
+    [Fact]
+    public async Task ReplayOfAPassiveTurnWhoseAnswerWasLostInAStoreOutage_MinutesLater_AfterTheNextMessage_StillHasItsReplies()
+    {
+        // The save reached the store but its answer did not (the store was stopping): the customer got a
+        // 503, not the reply. The delivery that answered "success" retries the turn once the store is back,
+        // minutes later and after the customer's next message: it must still find the replies to push.
+        var flow = Counting(new CountingDialog.Probe());
+        var message = flow.NewMessage("hi");
+
+        var first = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        flow.Time.Advance(TimeSpan.FromMinutes(2));
+        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        flow.Time.Advance(TimeSpan.FromMinutes(3));
+        var deferred = new TurnDelivery();
+        deferred.MarkDeferred();
+        var retried = await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
+
+        Assert.True(retried.IsReplay);
+        Assert.Equal("message 1", Assert.Single(retried.Replies).Text);
+        Assert.Equal(first.Replies.Select(r => r.Text), retried.Replies.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task ASaveTheStoreTookWithoutConfirming_LeavesItsRepliesWithTheDelivery_ForWhenTheRecordNoLongerHasThem()
+    {
+        var flow = Counting(new CountingDialog.Probe());
+        var message = flow.NewMessage("hi");
+        var delivery = new TurnDelivery();
+        flow.Store.LoseAnswerOfWrite = _ => true;
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Pipeline(flow).ProcessAsync(message, delivery, TestContext.Current.CancellationToken));
+        flow.Store.LoseAnswerOfWrite = null;
+        // The save was stored: two more messages later, the record remembers the message but not its passive replies.
+        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow).ProcessAsync(flow.NewMessage("and again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retried = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+
+        Assert.Equal("message 1", Assert.Single(delivery.UnconfirmedReplies!).Text);
+        Assert.True(retried.IsReplay);
+        Assert.Empty(retried.Replies);
+    }
+
+    [Fact]
+    public async Task HandledIds_AreStoredWithTheirTimeInUnixSeconds_AndDocumentsWithIsoTimesStillRead()
+    {
+        var flow = new TestFlow();
+        await flow.Send("help").ExpectReply("").RunAsync();
+        var key = ConversationStateStore.KeyOf(flow.Conversation);
+        var json = System.Text.Encoding.UTF8.GetString((await flow.Store.ReadAsync(key, TestContext.Current.CancellationToken))!.Content.Span);
+        var at = flow.Time.GetUtcNow().ToUnixTimeSeconds();
+        Assert.Contains($"\"at\":{at}", json, StringComparison.Ordinal);
+
+        var iso = json.Replace($"\"at\":{at}", $"\"at\":\"{flow.Time.GetUtcNow():O}\"", StringComparison.Ordinal);
+        await flow.Store.TryWriteAsync(key, System.Text.Encoding.UTF8.GetBytes(iso), WriteCondition.None, TestContext.Current.CancellationToken);
+        var record = (await new ConversationStateStore(flow.Store).LoadAsync(flow.Conversation, TestContext.Current.CancellationToken)).Record;
+
+        Assert.Equal(flow.Time.GetUtcNow(), Assert.Single(record.Handled).At);
     }
 
     [Fact]

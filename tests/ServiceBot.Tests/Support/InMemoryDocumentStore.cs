@@ -13,6 +13,9 @@ public sealed class InMemoryDocumentStore : IDocumentStore
 
     public int Writes { get; private set; }
 
+    /// <summary>When it says so for a key, a write is applied and then fails as if its answer was lost (an outage).</summary>
+    public Func<string, bool>? LoseAnswerOfWrite { get; set; }
+
     /// <summary>Every key written, in the order of the writes.</summary>
     public IReadOnlyList<string> Written
     {
@@ -66,7 +69,9 @@ public sealed class InMemoryDocumentStore : IDocumentStore
             _documents[key] = new StoredDocument(content.ToArray(), etag);
             _written.Add(key);
             Writes++;
-            return Task.FromResult<string?>(etag);
+            return LoseAnswerOfWrite?.Invoke(key) == true
+                ? Task.FromException<string?>(new StorageUnavailableException($"Writing '{key}': the answer was lost."))
+                : Task.FromResult<string?>(etag);
         }
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Microsoft.Extensions.Options;
+using Polly;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;

@@ -117,7 +117,16 @@ internal sealed class WeChatWebhook(
         {
             delivery.MarkDeferred();
             WeChatLog.ReplyDeferred(logger, activity.Id, activity.Conversation.UserId);
-            background.Track(() => PushWhenDoneAsync(activity, turn));
+            background.Track(() => PushWhenDoneAsync(activity, turn, delivery));
+            return Results.Text(Success, "text/plain");
+        }
+        catch (StorageUnavailableException) when (delivery.UnconfirmedReplies is not null)
+        {
+            // The save may have been stored: a retry would find the message handled and, once the customer
+            // wrote again, maybe not its replies. This delivery keeps the message and pushes them.
+            delivery.MarkDeferred();
+            WeChatLog.SaveUnconfirmed(logger, activity.Id);
+            background.Track(() => PushWhenDoneAsync(activity, turn, delivery));
             return Results.Text(Success, "text/plain");
         }
         catch (StorageUnavailableException e)
@@ -141,9 +150,10 @@ internal sealed class WeChatWebhook(
         return replies is null ? Results.Text(Success, "text/plain") : Render(replies, activity, bot, nonce);
     }
 
-    private async Task PushWhenDoneAsync(Activity activity, Task<TurnResult> turn)
+    private async Task PushWhenDoneAsync(Activity activity, Task<TurnResult> turn, TurnDelivery delivery)
     {
         TurnResult result;
+        IReadOnlyList<Reply>? unconfirmed;
         try
         {
             result = await turn;
@@ -151,12 +161,18 @@ internal sealed class WeChatWebhook(
         catch (StorageUnavailableException)
         {
             // WeChat was told "success" and will not send it again: the turn is retried here until the store is back.
-            if (await RetryUntilStoredAsync(activity) is not { } retried)
+            if (await RetryUntilStoredAsync(activity, delivery) is not { } retried)
             {
                 return;
             }
 
-            result = retried;
+            (result, unconfirmed) = retried;
+            if (result.IsReplay && result.Replies.Count == 0 && result.OwedReplies is not { Count: > 0 } && unconfirmed is { Count: > 0 })
+            {
+                // An earlier try's save was stored after all, and the customer's next messages have since
+                // moved its replies out of the record: they are the ones this "success" owes.
+                result = result with { Replies = unconfirmed };
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -171,24 +187,27 @@ internal sealed class WeChatWebhook(
         await PushOwedAsync(activity, WeChatReplyPlan.Merge(result.IsReplay ? [.. result.Replies, .. result.OwedReplies ?? []] : result.Replies));
     }
 
-    // The message was never claimed (its turn did not save), so running it again is safe: backs off from
-    // 1 s to 30 s, for up to StorageOutageRetry; a replay means an earlier try saved after all.
-    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity)
+    // The message was never claimed, or its save was stored without an answer: running it again is safe
+    // (it then finds itself handled). Backs off from 1 s to 30 s, for up to StorageOutageRetry. Returns
+    // the result, and the replies of the latest save that may have been stored unannounced.
+    private async Task<(TurnResult Result, IReadOnlyList<Reply>? Unconfirmed)?> RetryUntilStoredAsync(Activity activity, TurnDelivery first)
     {
         var giveUpAt = time.GetUtcNow() + StorageOutageRetry;
         var delay = TimeSpan.FromSeconds(1);
+        var unconfirmed = first.UnconfirmedReplies;
         for (var attempt = 1; ; attempt++)
         {
             WeChatLog.TurnWaitsForStorage(logger, activity.Id, attempt);
             await Task.Delay(delay, time);
+            var delivery = new TurnDelivery();
+            delivery.MarkDeferred();
             try
             {
-                var delivery = new TurnDelivery();
-                delivery.MarkDeferred();
-                return await turns.ProcessAsync(activity, delivery, CancellationToken.None);
+                return (await turns.ProcessAsync(activity, delivery, CancellationToken.None), unconfirmed);
             }
             catch (StorageUnavailableException) when (time.GetUtcNow() < giveUpAt)
             {
+                unconfirmed = delivery.UnconfirmedReplies ?? unconfirmed;
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -206,6 +225,7 @@ internal sealed class WeChatWebhook(
     {
         if (replies.Count == 0)
         {
+            WeChatLog.PushSettled(logger, activity.Id, 0, "nothing to push");
             return;
         }
 
@@ -218,6 +238,7 @@ internal sealed class WeChatWebhook(
             {
                 var result = await outbox.SendOnceAsync(activity.Conversation, key,
                     (delivered, ct) => messenger.TryOnceAsync(activity.Conversation, [.. replies.Skip(delivered)], ct), CancellationToken.None);
+                WeChatLog.PushSettled(logger, activity.Id, replies.Count, result.Verdict.ToString());
                 if (result.Verdict == OutboxVerdict.Sent)
                 {
                     TurnMetrics.Delivered(Channel, "pushed", replies.Count);
