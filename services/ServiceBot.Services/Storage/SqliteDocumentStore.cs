@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace ServiceBot.Services.Storage;
@@ -9,7 +10,8 @@ namespace ServiceBot.Services.Storage;
 /// committed it to the WAL through the operating system, so a killed process loses nothing it
 /// acknowledged (synchronous=NORMAL skips the fsync, so a power cut may lose the last commits).
 /// Measured against a file per document it avoids the inode-creation and rename wall on ext4;
-/// see bench/README.md.
+/// see bench/README.md. Writes that wait together commit together (group commit): one WAL
+/// transaction for the batch, each acknowledged only once it is committed.
 /// </summary>
 internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 {
@@ -26,16 +28,21 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     private readonly string _connectionString;
 
-    // One long-lived connection behind a gate does every read and write of this process. SQLite
-    // has one writer at a time anyway, and a connection that is the only writer keeps its page
-    // cache across transactions, so a read is a few microseconds in memory; pooled connections
-    // each had to re-read their pages from the file after every write (~18 pread calls a turn).
-    // Key listings, which can be long, use pooled connections of their own.
+    // One long-lived connection, used by one thread of its own, does every read and write of this
+    // process. SQLite has one writer at a time anyway, and a connection that is the only writer
+    // keeps its page cache across transactions, so a read is a few microseconds in memory; pooled
+    // connections each had to re-read their pages from the file after every write (~18 pread calls
+    // a turn). The thread takes what is queued as a batch: the writes in it commit in one
+    // transaction (one WAL append and lock round instead of one each), and nothing in the batch is
+    // answered before that commit, so no caller acts on a write that might not stay. Key listings,
+    // which can be long, use pooled connections of their own.
+    private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _worker;
 
-    // Prepared once on that connection and reused under the gate: SQLite parsed and planned
-    // each statement on every call before.
+    // Prepared once on that connection and reused by its thread: SQLite parsed and planned each
+    // statement on every call before.
     private readonly Statements _statements;
 
     public SqliteDocumentStore(string databasePath)
@@ -61,17 +68,19 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         command.CommandText = Schema + "PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;";
         command.ExecuteNonQuery();
         _statements = new Statements(_connection);
+        _worker = new Thread(Work) { IsBackground = true, Name = "servicebot-sqlite" };
+        _worker.Start();
     }
 
     public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) =>
-        Locked([key], "read", () => ReadRow(key), cancellationToken);
+        Enqueue([key], "read", write: false, () => ReadRow(key), cancellationToken);
 
-    // One turn at the connection for all of them: the gate's hand-over, not SQLite, was most of a read's cost.
+    // One operation for all of them: the hand-over to the connection, not SQLite, was most of a read's cost.
     public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-        Locked(keys, "read", () => (IReadOnlyList<StoredDocument?>)[.. keys.Select(ReadRow)], cancellationToken);
+        Enqueue(keys, "read", write: false, () => (IReadOnlyList<StoredDocument?>)[.. keys.Select(ReadRow)], cancellationToken);
 
     public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken) =>
-        Locked([key], "write", () =>
+        Enqueue([key], "write", write: true, () =>
         {
             var etag = NewETag();
             var command = condition.Kind switch
@@ -92,7 +101,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }, cancellationToken);
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
-        Locked([key], "delete", () =>
+        Enqueue([key], "delete", write: true, () =>
         {
             var command = _statements.Delete;
             command.Parameters["$key"].Value = key;
@@ -134,9 +143,10 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+        _worker.Join();
         _statements.Dispose();
         _connection.Dispose();
-        _gate.Dispose();
     }
 
     // DefaultTimeout doubles as SQLite's busy timeout, so another process's write lock is waited out.
@@ -147,7 +157,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return connection;
     }
 
-    // Under the gate only: the prepared read.
+    // On the connection's thread only: the prepared read.
     private StoredDocument? ReadRow(string key)
     {
         var command = _statements.Read;
@@ -156,29 +166,144 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return reader.Read() ? new StoredDocument((byte[])reader.GetValue(1), reader.GetString(0)) : null;
     }
 
-    // Runs statements on the one connection, a request counted per key.
-    private async Task<T> Locked<T>(IReadOnlyList<string> keys, string operation, Func<T> statement, CancellationToken cancellationToken)
+    // Queues statements for the connection's thread, a request counted per key.
+    private Task<T> Enqueue<T>(IReadOnlyList<string> keys, string operation, bool write, Func<T> statement, CancellationToken cancellationToken)
     {
         foreach (var key in keys)
         {
             StorageKey.Validate(key);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         StorageMetrics.Count(Store, operation, keys.Count);
-        await _gate.WaitAsync(cancellationToken);
+        var queued = new Operation<T>(statement, write,
+            $"The local store failed to {operation} '{(keys.Count > 0 ? keys[0] : "")}'{(keys.Count > 1 ? $" and {keys.Count - 1} more" : "")}.", cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(queued), this);
+        return queued.Task;
+    }
+
+    // The connection's thread: takes what is queued, up to MaxBatch, and runs it as one batch.
+    private void Work()
+    {
+        var batch = new List<Operation>(MaxBatch);
+        var reader = _queue.Reader;
+        while (reader.TryRead(out var first) || WaitForWork(reader, out first))
+        {
+            batch.Add(first);
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            batch.RemoveAll(o => o.CancelIfAsked());
+            if (!TryRunTogether(batch))
+            {
+                // Something in the batch failed and it was rolled back: each runs again on its own, so
+                // one bad write fails alone.
+                foreach (var operation in batch)
+                {
+                    TryRunTogether([operation]);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private static bool WaitForWork(ChannelReader<Operation> reader, out Operation first)
+    {
+        first = null!;
+        return reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult() && reader.TryRead(out first!);
+    }
+
+    // Runs the batch, its writes in one transaction, and answers each once it is committed; false
+    // (nothing answered, nothing kept) when a statement or the commit failed and there was more than one.
+    private bool TryRunTogether(List<Operation> batch)
+    {
+        var transaction = batch.Count > 1 && batch.Exists(o => o.IsWrite);
         try
         {
-            return statement();
+            if (transaction)
+            {
+                _statements.Begin.ExecuteNonQuery();
+            }
+
+            foreach (var operation in batch)
+            {
+                operation.Run();
+            }
+
+            if (transaction)
+            {
+                _statements.Commit.ExecuteNonQuery();
+            }
         }
-        catch (SqliteException e)
+        catch (Exception e)
         {
-            throw new StorageUnavailableException(
-                $"The local store failed to {operation} '{(keys.Count > 0 ? keys[0] : "")}'{(keys.Count > 1 ? $" and {keys.Count - 1} more" : "")}.", e);
+            if (transaction)
+            {
+                RollBack();
+            }
+
+            if (batch.Count > 1)
+            {
+                return false;
+            }
+
+            batch[0].Fail(e);
+            return true;
         }
-        finally
+
+        foreach (var operation in batch)
         {
-            _gate.Release();
+            operation.Answer();
         }
+
+        return true;
+    }
+
+    private void RollBack()
+    {
+        try
+        {
+            _statements.Rollback.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // SQLite rolls back on its own after some errors; there is then no transaction to end.
+        }
+    }
+
+    /// <summary>A queued statement: run on the connection's thread, answered after its batch commits.</summary>
+    private abstract class Operation(bool write, CancellationToken cancellationToken)
+    {
+        public bool IsWrite { get; } = write;
+
+        protected CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public abstract bool CancelIfAsked();
+
+        public abstract void Run();
+
+        public abstract void Answer();
+
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class Operation<T>(Func<T> statement, bool write, string failure, CancellationToken cancellationToken) : Operation(write, cancellationToken)
+    {
+        private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _answer.Task;
+
+        public override bool CancelIfAsked() => CancellationToken.IsCancellationRequested && _answer.TrySetCanceled(CancellationToken);
+
+        public override void Run() => _result = statement();
+
+        public override void Answer() => _answer.TrySetResult(_result!);
+
+        public override void Fail(Exception e) => _answer.TrySetException(e is SqliteException ? new StorageUnavailableException(failure, e) : e);
     }
 
     private static string NewETag() => RandomNumberGenerator.GetHexString(16, lowercase: true);
@@ -199,9 +324,15 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
         public SqliteCommand Delete { get; } = Prepare(connection, "DELETE FROM documents WHERE key = $key", "$key");
 
+        public SqliteCommand Begin { get; } = Prepare(connection, "BEGIN IMMEDIATE");
+
+        public SqliteCommand Commit { get; } = Prepare(connection, "COMMIT");
+
+        public SqliteCommand Rollback { get; } = Prepare(connection, "ROLLBACK");
+
         public void Dispose()
         {
-            foreach (var command in new[] { Read, Insert, Update, Upsert, Delete })
+            foreach (var command in new[] { Read, Insert, Update, Upsert, Delete, Begin, Commit, Rollback })
             {
                 command.Dispose();
             }

@@ -35,6 +35,38 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract, IDisposabl
         Assert.Equal("kept"u8.ToArray(), (await reopened.ReadAsync("durable/doc", Ct))!.Content.ToArray());
     }
 
+    [Fact]
+    public async Task ManyWritersAtOnce_EachIsCommittedBeforeItIsAcknowledged()
+    {
+        // Writes that wait together commit in one transaction; another connection must see each one
+        // the moment its writer is told it is stored.
+        using var other = new SqliteDocumentStore(Path.Combine(_folder, "servicebot.db"));
+        var missing = 0;
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (i, ct) =>
+        {
+            var etag = await _store.TryWriteAsync($"batch/{i}", BitConverter.GetBytes(i), WriteCondition.IfAbsent, ct);
+            if ((await other.ReadAsync($"batch/{i}", ct))?.ETag != etag)
+            {
+                Interlocked.Increment(ref missing);
+            }
+        });
+
+        Assert.Equal(0, missing);
+        Assert.Equal(400, await _store.ListKeysAsync("batch/", Ct).CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AWriteWhoseCallerGaveUp_IsNotMade()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.TryWriteAsync("gave-up/doc", "x"u8.ToArray(), WriteCondition.None, cancelled.Token));
+
+        Assert.Null(await _store.ReadAsync("gave-up/doc", Ct));
+    }
+
     public void Dispose()
     {
         _store.Dispose();
