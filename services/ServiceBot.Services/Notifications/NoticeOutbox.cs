@@ -147,21 +147,22 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
             {
                 // Marked even if the caller is shutting down: the channel has it, so it must never go again.
                 var sentAt = time.GetUtcNow();
-                await WriteAsync(key, new OutboxEntry(OutboxState.Sent, sentAt, 1), CancellationToken.None);
+                await SettleAsync(key, new OutboxEntry(OutboxState.Sent, sentAt, 1));
                 settled = new OutboxResult(OutboxVerdict.Sent, tried, SentAt: sentAt);
                 return tried;
             }
 
+            var before = delivered;
             delivered += tried.Delivered;
             if (tried.Status == SendStatus.Unanswered)
             {
                 var at = time.GetUtcNow();
-                await WriteAsync(key, new OutboxEntry(OutboxState.Unanswered, at, 1, delivered), CancellationToken.None);
+                await SettleAsync(key, new OutboxEntry(OutboxState.Unanswered, at, 1, delivered));
                 settled = new OutboxResult(OutboxVerdict.Unanswered, tried with { Delivered = delivered }, SentAt: at);
                 return tried;
             }
 
-            await ReleaseAsync(key, delivered);
+            await ReleaseAsync(key, delivered, before == delivered ? claim.Id : null);
             return tried;
         }, cancellationToken);
         return settled ?? new OutboxResult(OutboxVerdict.NotSent, outcome with { Delivered = delivered });
@@ -172,39 +173,39 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
         await store.ReadAsync(KeyOf(customer, noticeKey), cancellationToken) is { } document ? Deserialize(document) : null;
 
     // Claims the key for one try: (parts already taken, null), or (0, why this attempt must not send).
-    private async Task<(int Delivered, OutboxResult? Settled)> ClaimAsync(string key, CancellationToken cancellationToken)
+    private async Task<(int Delivered, OutboxResult? Settled, string Id)> ClaimAsync(string key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var claimId = Guid.NewGuid().ToString("N");
         if (await WriteClaimAsync(key, new OutboxEntry(OutboxState.Sending, now, 1, Claim: claimId), WriteCondition.IfAbsent, cancellationToken))
         {
-            return (0, null);
+            return (0, null, claimId);
         }
 
         if (await store.ReadAsync(key, cancellationToken) is not { } document)
         {
             // Released between our write and our read: the next attempt will find it free.
-            return (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: now));
+            return (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: now), claimId);
         }
 
         var entry = Deserialize(document);
         switch (entry.State)
         {
             case OutboxState.Sent:
-                return (0, new OutboxResult(OutboxVerdict.AlreadySent, SentAt: entry.Since));
+                return (0, new OutboxResult(OutboxVerdict.AlreadySent, SentAt: entry.Since), claimId);
             case OutboxState.Unanswered:
-                return (0, new OutboxResult(OutboxVerdict.Unanswered, SentAt: entry.Since));
+                return (0, new OutboxResult(OutboxVerdict.Unanswered, SentAt: entry.Since), claimId);
             case OutboxState.Released:
             case OutboxState.Sending when entry.Claim is not null && _unsentClaims.TryRemove((key, entry.Claim), out _):
                 // Free again, or this process's own claim that nothing was sent under: take it by ETag.
                 var taken = new OutboxEntry(OutboxState.Sending, now, 1, entry.Delivered, claimId);
                 return await WriteClaimAsync(key, taken, WriteCondition.IfMatch(document.ETag), cancellationToken)
-                    ? (entry.Delivered, null)
-                    : (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: now));
+                    ? (entry.Delivered, null, claimId)
+                    : (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: now), claimId);
             default:
                 return now < entry.Since + Lease
-                    ? (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease))
-                    : (0, new OutboxResult(OutboxVerdict.CutOff, SentAt: entry.Since));
+                    ? (0, new OutboxResult(OutboxVerdict.InFlight, RetryAt: entry.Since + Lease), claimId)
+                    : (0, new OutboxResult(OutboxVerdict.CutOff, SentAt: entry.Since), claimId);
         }
     }
 
@@ -238,16 +239,41 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
         }
     }
 
-    // Lets go of the claim: removed when nothing was taken, else kept with the parts that were.
-    private async Task ReleaseAsync(string key, int delivered)
+    // Lets go of the claim: removed when nothing was taken, else kept with the parts that were. When
+    // the store fails to let go and this try took nothing (unsent, given), the claim is this process's
+    // to take back on its next try rather than cut off when its lease runs out.
+    private async Task ReleaseAsync(string key, int delivered, string? unsent)
     {
-        if (delivered == 0)
+        try
         {
-            await store.DeleteAsync(key, CancellationToken.None);
+            if (delivered == 0)
+            {
+                await store.DeleteAsync(key, CancellationToken.None);
+            }
+            else
+            {
+                await WriteAsync(key, new OutboxEntry(OutboxState.Released, time.GetUtcNow(), 1, delivered), CancellationToken.None);
+            }
         }
-        else
+        catch (StorageUnavailableException) when (unsent is not null)
         {
-            await WriteAsync(key, new OutboxEntry(OutboxState.Released, time.GetUtcNow(), 1, delivered), CancellationToken.None);
+            _unsentClaims[(key, unsent)] = true;
+            throw;
+        }
+    }
+
+    // Records what became of a send that is over for good. The send stands even when the store fails to
+    // record it: an entry left "sending" is never sent again (it turns into cut off after its lease), so
+    // the failure costs the word, not a second copy, and the caller hears what really happened.
+    private async Task SettleAsync(string key, OutboxEntry entry)
+    {
+        try
+        {
+            await WriteAsync(key, entry, CancellationToken.None);
+        }
+        catch (StorageUnavailableException)
+        {
+            // Left as "sending": see above.
         }
     }
 

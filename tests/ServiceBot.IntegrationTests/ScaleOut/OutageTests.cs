@@ -112,12 +112,23 @@ public sealed class OutageTests(AzuriteFixture shared, PostgresFixture postgres)
         Assert.All(api.CustomerMessages, m => Assert.False(string.IsNullOrWhiteSpace(m.GetProperty("text").GetProperty("content").GetString())));
 
         var handled = 0d;
-        var pushed = 0d;
         foreach (var http in clients)
         {
             handled += await BotCluster.MetricAsync(http, "servicebot_turn_duration_seconds_count", Ct, "channel=\"wechat\"", "replay=\"false\"");
-            pushed += await BotCluster.MetricAsync(http, "servicebot_replies_total", Ct, "delivery=\"pushed\"");
         }
+
+        // A push is counted once the outbox has recorded it, just after WeChat took it.
+        var pushed = 0d;
+        await Eventually.HoldsAsync(async () =>
+        {
+            pushed = 0;
+            foreach (var http in clients)
+            {
+                pushed += await BotCluster.MetricAsync(http, "servicebot_replies_total", Ct, "delivery=\"pushed\"");
+            }
+
+            return pushed >= api.CustomerMessages.Count;
+        }, "pushes were not all counted", TimeSpan.FromSeconds(30));
 
         // At most one completed turn per message (the control's too): a turn whose save reached the store as
         // it stopped, but whose answer did not come back, is answered from its record when WeChat retries;

@@ -233,20 +233,37 @@ public sealed class NoticeOutboxTests
     }
 
     [Fact]
-    public async Task AClaimUnderWhichTheSendWent_IsNeverTakenBack_EvenWhenMarkingItSentFailed()
+    public async Task ASendThatWent_IsSent_EvenWhenTheStoreFailsToMarkIt_AndIsNeverMadeAgain()
     {
         // The channel took it; then the store failed to record "sent". The claim is not this process's to reuse.
         var store = new StoreThatLosesOneAnswer(_store) { LoseAnswerOfWrite = 2, ApplyTheLostWrite = false };
         var outbox = new NoticeOutbox(store, _clock);
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct));
 
+        var sent = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
         var retry = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+        _clock.Advance(NoticeOutbox.DefaultLease);
+        var later = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
 
-        Assert.Equal(OutboxVerdict.InFlight, retry.Verdict);
+        Assert.Equal((OutboxVerdict.Sent, OutboxVerdict.InFlight, OutboxVerdict.CutOff), (sent.Verdict, retry.Verdict, later.Verdict));
         Assert.Equal(1, _sends);
     }
 
-    /// <summary>For one write (the first by default) throws as if the answer never came, having applied it or (when told) not.</summary>
+    [Fact]
+    public async Task AClaimTheStoreFailedToLetGo_AfterNothingWasTaken_IsTakenBackByTheSameProcess()
+    {
+        var store = new StoreThatLosesOneAnswer(_store) { LoseAnswerOfWrite = 0, FailDeletes = true };
+        var outbox = new NoticeOutbox(store, _clock);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct));
+        store.FailDeletes = false;
+
+        var other = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+        var retry = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
+
+        Assert.Equal((OutboxVerdict.InFlight, OutboxVerdict.Sent), (other.Verdict, retry.Verdict));
+        Assert.Equal(2, _sends);
+    }
+
+    /// <summary>For one write (the first by default) throws as if the answer never came, having applied it or (when told) not; deletes fail when told.</summary>
     private sealed class StoreThatLosesOneAnswer(IDocumentStore inner) : IDocumentStore
     {
         private int _writes;
@@ -254,6 +271,8 @@ public sealed class NoticeOutboxTests
         public int LoseAnswerOfWrite { get; init; } = 1;
 
         public bool ApplyTheLostWrite { get; init; } = true;
+
+        public bool FailDeletes { get; set; }
 
         public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
 
@@ -264,7 +283,8 @@ public sealed class NoticeOutboxTests
             return lost ? throw new StorageUnavailableException("the answer was lost") : etag;
         }
 
-        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
+            FailDeletes ? throw new StorageUnavailableException("the store is down") : inner.DeleteAsync(key, cancellationToken);
 
         public IAsyncEnumerable<string> ListKeysAsync(string prefix, CancellationToken cancellationToken) => inner.ListKeysAsync(prefix, cancellationToken);
 
