@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace ServiceBot.Services.Storage;
@@ -38,7 +38,8 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     // which can be long, use pooled connections of their own.
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
-    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    // A blocking queue, since its reader is a thread of its own that has nothing else to do.
+    private readonly BlockingCollection<Operation> _queue = new(new ConcurrentQueue<Operation>());
     private readonly Thread _worker;
 
     // Prepared once on that connection and reused by its thread: SQLite parsed and planned each
@@ -143,10 +144,11 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _queue.CompleteAdding();
         _worker.Join();
         _statements.Dispose();
         _connection.Dispose();
+        _queue.Dispose();
     }
 
     // DefaultTimeout doubles as SQLite's busy timeout, so another process's write lock is waited out.
@@ -178,19 +180,20 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         StorageMetrics.Count(Store, operation, keys.Count);
         var queued = new Operation<T>(statement, write,
             $"The local store failed to {operation} '{(keys.Count > 0 ? keys[0] : "")}'{(keys.Count > 1 ? $" and {keys.Count - 1} more" : "")}.", cancellationToken);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(queued), this);
+        ObjectDisposedException.ThrowIf(_queue.IsAddingCompleted, this);
+        _queue.Add(queued, CancellationToken.None);
         return queued.Task;
     }
 
-    // The connection's thread: takes what is queued, up to MaxBatch, and runs it as one batch.
+    // The connection's thread: takes what is queued, up to MaxBatch, and runs it as one batch, until
+    // the store is disposed and the queue drained.
     private void Work()
     {
         var batch = new List<Operation>(MaxBatch);
-        var reader = _queue.Reader;
-        while (reader.TryRead(out var first) || WaitForWork(reader, out first))
+        while (_queue.TryTake(out var first, Timeout.Infinite))
         {
             batch.Add(first);
-            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
             {
                 batch.Add(next);
             }
@@ -208,12 +211,6 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
             batch.Clear();
         }
-    }
-
-    private static bool WaitForWork(ChannelReader<Operation> reader, out Operation first)
-    {
-        first = null!;
-        return reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult() && reader.TryRead(out first!);
     }
 
     // Runs the batch, its writes in one transaction, and answers each once it is committed; false

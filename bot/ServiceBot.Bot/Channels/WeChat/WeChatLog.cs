@@ -18,8 +18,9 @@ internal static partial class WeChatLog
     [LoggerMessage(2004, LogLevel.Warning, "WeChat {ActivityId}: pushing the reply failed with {Outcome}")]
     public static partial void PushFailed(ILogger logger, string activityId, string outcome);
 
+    // Verdict null: nothing was owed. Passed as the enum, so nothing is formatted unless Debug is on.
     [LoggerMessage(2012, LogLevel.Debug, "WeChat {ActivityId}: {Count} replies owed by push: {Verdict}")]
-    public static partial void PushSettled(ILogger logger, string activityId, int count, string verdict);
+    public static partial void PushSettled(ILogger logger, string activityId, int count, ServiceBot.Services.Notifications.OutboxVerdict? verdict);
 
     [LoggerMessage(2013, LogLevel.Warning, "WeChat {ActivityId}: the store did not confirm the turn's save; answering success and pushing the reply once the store answers")]
     public static partial void SaveUnconfirmed(ILogger logger, string activityId);

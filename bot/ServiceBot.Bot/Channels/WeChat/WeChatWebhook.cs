@@ -115,19 +115,15 @@ internal sealed class WeChatWebhook(
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            delivery.MarkDeferred();
             WeChatLog.ReplyDeferred(logger, activity.Id, activity.Conversation.UserId);
-            background.Track(() => PushWhenDoneAsync(activity, turn, delivery));
-            return Results.Text(Success, "text/plain");
+            return Defer();
         }
         catch (StorageUnavailableException) when (delivery.UnconfirmedReplies is not null)
         {
             // The save may have been stored: a retry would find the message handled and, once the customer
             // wrote again, maybe not its replies. This delivery keeps the message and pushes them.
-            delivery.MarkDeferred();
             WeChatLog.SaveUnconfirmed(logger, activity.Id);
-            background.Track(() => PushWhenDoneAsync(activity, turn, delivery));
-            return Results.Text(Success, "text/plain");
+            return Defer();
         }
         catch (StorageUnavailableException e)
         {
@@ -148,12 +144,19 @@ internal sealed class WeChatWebhook(
         }
 
         return replies is null ? Results.Text(Success, "text/plain") : Render(replies, activity, bot, nonce);
+
+        // Answers "success" now; the reply goes by push once the turn is done.
+        IResult Defer()
+        {
+            delivery.MarkDeferred();
+            background.Track(() => PushWhenDoneAsync(activity, turn, delivery));
+            return Results.Text(Success, "text/plain");
+        }
     }
 
     private async Task PushWhenDoneAsync(Activity activity, Task<TurnResult> turn, TurnDelivery delivery)
     {
         TurnResult result;
-        IReadOnlyList<Reply>? unconfirmed;
         try
         {
             result = await turn;
@@ -166,8 +169,8 @@ internal sealed class WeChatWebhook(
                 return;
             }
 
-            (result, unconfirmed) = retried;
-            if (result.IsReplay && result.Replies.Count == 0 && result.OwedReplies is not { Count: > 0 } && unconfirmed is { Count: > 0 })
+            result = retried;
+            if (result.IsReplay && result.Replies.Count == 0 && result.OwedReplies is not { Count: > 0 } && delivery.UnconfirmedReplies is { Count: > 0 } unconfirmed)
             {
                 // An earlier try's save was stored after all, and the customer's next messages have since
                 // moved its replies out of the record: they are the ones this "success" owes.
@@ -188,26 +191,23 @@ internal sealed class WeChatWebhook(
     }
 
     // The message was never claimed, or its save was stored without an answer: running it again is safe
-    // (it then finds itself handled). Backs off from 1 s to 30 s, for up to StorageOutageRetry. Returns
-    // the result, and the replies of the latest save that may have been stored unannounced.
-    private async Task<(TurnResult Result, IReadOnlyList<Reply>? Unconfirmed)?> RetryUntilStoredAsync(Activity activity, TurnDelivery first)
+    // (it then finds itself handled). Backs off from 1 s to 30 s, for up to StorageOutageRetry. Each try
+    // runs on the deferred delivery, which so keeps the replies of the latest save that may have been
+    // stored unannounced (only one save of a message can be stored: the tries after it are replays).
+    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity, TurnDelivery delivery)
     {
         var giveUpAt = time.GetUtcNow() + StorageOutageRetry;
         var delay = TimeSpan.FromSeconds(1);
-        var unconfirmed = first.UnconfirmedReplies;
         for (var attempt = 1; ; attempt++)
         {
             WeChatLog.TurnWaitsForStorage(logger, activity.Id, attempt);
             await Task.Delay(delay, time);
-            var delivery = new TurnDelivery();
-            delivery.MarkDeferred();
             try
             {
-                return (await turns.ProcessAsync(activity, delivery, CancellationToken.None), unconfirmed);
+                return await turns.ProcessAsync(activity, delivery, CancellationToken.None);
             }
             catch (StorageUnavailableException) when (time.GetUtcNow() < giveUpAt)
             {
-                unconfirmed = delivery.UnconfirmedReplies ?? unconfirmed;
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -225,7 +225,7 @@ internal sealed class WeChatWebhook(
     {
         if (replies.Count == 0)
         {
-            WeChatLog.PushSettled(logger, activity.Id, 0, "nothing to push");
+            WeChatLog.PushSettled(logger, activity.Id, 0, null);
             return;
         }
 
@@ -238,7 +238,7 @@ internal sealed class WeChatWebhook(
             {
                 var result = await outbox.SendOnceAsync(activity.Conversation, key,
                     (delivered, ct) => messenger.TryOnceAsync(activity.Conversation, [.. replies.Skip(delivered)], ct), CancellationToken.None);
-                WeChatLog.PushSettled(logger, activity.Id, replies.Count, result.Verdict.ToString());
+                WeChatLog.PushSettled(logger, activity.Id, replies.Count, result.Verdict);
                 if (result.Verdict == OutboxVerdict.Sent)
                 {
                     TurnMetrics.Delivered(Channel, "pushed", replies.Count);
