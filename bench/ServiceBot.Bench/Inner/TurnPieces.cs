@@ -59,7 +59,7 @@ public class TurnPieces
 
         var store = _services.GetRequiredService<IDocumentStore>();
         _state = store.ReadAsync(StorageKey.Join("conversations", "wechat", WeChatMessages.OpenId(0)), CancellationToken.None).GetAwaiter().GetResult()!.Content.ToArray();
-        _record = JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored.ConversationRecord)!;
+        _record = JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored)!;
     }
 
     [GlobalCleanup]
@@ -88,10 +88,10 @@ public class TurnPieces
     }
 
     [Benchmark(Description = "state: JSON read of a conversation")]
-    public ConversationRecord? ReadState() => JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored.ConversationRecord);
+    public ConversationRecord? ReadState() => JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored);
 
     [Benchmark(Description = "state: JSON write of a conversation")]
-    public byte[] WriteState() => JsonSerializer.SerializeToUtf8Bytes(_record, ConversationJsonContext.Stored.ConversationRecord);
+    public byte[] WriteState() => JsonSerializer.SerializeToUtf8Bytes(_record, ConversationJsonContext.Stored);
 
     [Benchmark(Description = "reply: render, encrypt, sign")]
     public string Reply()

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ServiceBot.Services.Conversations;
 
@@ -18,11 +19,21 @@ internal sealed partial class ConversationJsonContext : JsonSerializerContext
     /// which made an idle customer's state 2.4 KB instead of about 1 KB. The document is never
     /// put into HTML, so the relaxed encoder is safe here.
     /// </summary>
-    public static ConversationJsonContext Stored { get; } = new(new JsonSerializerOptions
+    /// <remarks>A reply without cards leaves them out (they read back as none).</remarks>
+    public static JsonTypeInfo<ConversationRecord> Stored { get; } = (JsonTypeInfo<ConversationRecord>)new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+        TypeInfoResolver = new ConversationJsonContext().WithAddedModifier(OmitNoCards),
+    }.GetTypeInfo(typeof(ConversationRecord));
+
+    private static void OmitNoCards(JsonTypeInfo type)
+    {
+        if (type.Type == typeof(Reply))
+        {
+            type.Properties.Single(p => p.Name == "cards").ShouldSerialize = (_, cards) => cards is IReadOnlyList<Card> { Count: > 0 };
+        }
+    }
 }

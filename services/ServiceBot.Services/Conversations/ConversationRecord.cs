@@ -17,13 +17,16 @@ public sealed class ConversationRecord
     /// <summary><c>zh</c> or <c>en</c>: the language the user last wrote in.</summary>
     public string Locale { get; set; } = Locales.Chinese;
 
-    /// <summary>When the user last did something (message or event).</summary>
+    /// <summary>When the user last did something (message or event), to the second.</summary>
+    [JsonConverter(typeof(UnixSecondsJsonConverter))]
     public DateTimeOffset? LastUserActivityAt { get; set; }
 
     /// <summary>
     /// When the user last sent a message: WeChat's 48-hour customer-service window and its quota
-    /// of 5 messages start here (menu clicks and follows open only a 1-minute window).
+    /// of 5 messages start here (menu clicks and follows open only a 1-minute window). Stored to
+    /// the second, rounded down: the window is never taken to reach later than it does.
     /// </summary>
+    [JsonConverter(typeof(UnixSecondsJsonConverter))]
     public DateTimeOffset? LastUserMessageAt { get; set; }
 
     public ConversationOwner Owner { get; set; } = ConversationOwner.Bot;

@@ -31,7 +31,7 @@ public sealed class ConversationStateStore(IDocumentStore store)
             return new LoadedConversation(new ConversationRecord(), null);
         }
 
-        var record = JsonSerializer.Deserialize(document.Content.Span, ConversationJsonContext.Stored.ConversationRecord)
+        var record = JsonSerializer.Deserialize(document.Content.Span, ConversationJsonContext.Stored)
             ?? throw new InvalidDataException($"Conversation {conversation} is stored as null.");
         if (record.SchemaVersion > ConversationRecord.CurrentSchemaVersion)
         {
@@ -46,7 +46,7 @@ public sealed class ConversationStateStore(IDocumentStore store)
     public Task<string?> TrySaveAsync(ConversationReference conversation, ConversationRecord record, string? etag, CancellationToken cancellationToken)
     {
         record.SchemaVersion = ConversationRecord.CurrentSchemaVersion;
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ConversationJsonContext.Stored.ConversationRecord);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ConversationJsonContext.Stored);
         return store.TryWriteAsync(KeyOf(conversation), bytes, WriteCondition.Expect(etag), cancellationToken);
     }
 

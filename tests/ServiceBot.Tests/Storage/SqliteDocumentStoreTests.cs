@@ -67,6 +67,36 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract, IDisposabl
         Assert.Null(await _store.ReadAsync("gave-up/doc", Ct));
     }
 
+    [Fact]
+    public async Task ANewFile_Has16KiBPages_AndAnOlderFileKeepsItsOwn()
+    {
+        // A conversation of 1 to 2 KB fits in one 16 KiB leaf; with 4 KiB pages it spilled to overflow pages.
+        var older = Path.Combine(_folder, "older.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={older}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size = 4096; CREATE TABLE kept (x); DROP TABLE kept;";
+            command.ExecuteNonQuery();
+        }
+
+        using var reopened = new SqliteDocumentStore(older);
+        await reopened.TryWriteAsync("older/doc", new byte[3000], WriteCondition.IfAbsent, Ct);
+
+        Assert.Equal(16384, PageSize(Path.Combine(_folder, "servicebot.db")));
+        Assert.Equal(4096, PageSize(older));
+        Assert.Equal(3000, (await reopened.ReadAsync("older/doc", Ct))!.Content.Length);
+    }
+
+    private static long PageSize(string file)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        return (long)command.ExecuteScalar()!;
+    }
+
     public void Dispose()
     {
         _store.Dispose();

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.IntegrationTests.Support;
+using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.IntegrationTests.Channels.WeChat;
@@ -83,6 +84,27 @@ public sealed class WeChatWebhookTests : IDisposable
         using var response = await _http.SendAsync(WeChatWire.Plain(xml, openId), Ct);
 
         Assert.Equal("success", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("你好,谢谢,菜单,在吗,请问一下,好的")]
+    [InlineData("菜单")]
+    [InlineData("help,thanks,menu,hello")]
+    public async Task StoredState_AfterADozenTurns_StaysUnder2KB(string said)
+    {
+        // What an idle customer costs in the store once the transcript and the de-duplication window are full.
+        var openId = WeChatWire.OpenId();
+        var texts = said.Split(',');
+        for (var turn = 0; turn < 12; turn++)
+        {
+            using var response = await _http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), texts[turn % texts.Length]), openId), Ct);
+            Assert.NotEqual("success", await response.Content.ReadAsStringAsync(Ct));
+        }
+
+        var stored = await _bot.Services.GetRequiredService<IDocumentStore>().ReadAsync(ConversationStateStore.KeyOf(new ConversationReference("wechat", openId)), Ct);
+        var json = System.Text.Encoding.UTF8.GetString(stored!.Content.Span);
+        Assert.True(stored.Content.Length < 2048, $"{stored.Content.Length} bytes: {json}");
+        Assert.Contains(texts[11 % texts.Length], json, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, int> HostileRequests() => new()
