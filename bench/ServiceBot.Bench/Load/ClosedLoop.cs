@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ServiceBot.Bench.Load;
 
 /// <summary>Sends each message once with a fixed number in flight: the warm-up that introduces the customers.</summary>
@@ -7,28 +5,28 @@ internal static class ClosedLoop
 {
     public static async Task SendAsync(Uri server, ReadOnlyMemory<WeChatRequest> messages, int inFlight)
     {
-        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        var connections = await OpenLoop.OpenAsync(server, inFlight);
         var failed = 0;
-        await Parallel.ForEachAsync(MemoryMarshalEnumerable(messages), new ParallelOptions { MaxDegreeOfParallelism = inFlight }, async (message, ct) =>
+        var next = -1;
+        await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
         {
-            using var content = new StringContent(message.Body, Encoding.UTF8, "text/xml");
-            using var response = await http.PostAsync(message.PathAndQuery, content, ct);
-            if (!response.IsSuccessStatusCode)
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < messages.Length)
             {
-                Interlocked.Increment(ref failed);
+                if (!await connection.SendAsync(RawHttpConnection.Post(server, messages.Span[i]), ReadOnlyMemory<byte>.Empty))
+                {
+                    Interlocked.Increment(ref failed);
+                }
             }
-        });
+        })));
+        foreach (var connection in connections)
+        {
+            connection.Dispose();
+        }
+
         if (failed > 0)
         {
             throw new InvalidOperationException($"{failed} of {messages.Length} warm-up messages failed at {server}");
-        }
-    }
-
-    private static IEnumerable<WeChatRequest> MemoryMarshalEnumerable(ReadOnlyMemory<WeChatRequest> messages)
-    {
-        for (var i = 0; i < messages.Length; i++)
-        {
-            yield return messages.Span[i];
         }
     }
 }

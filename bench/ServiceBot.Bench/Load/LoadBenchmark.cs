@@ -138,7 +138,7 @@ internal static class LoadBenchmark
         if (driverBound)
         {
             output.AppendLine();
-            output.AppendLine("¹ Fell behind: less than 95% of the rate asked for was completed in time. Above about 10,000 requests/s that is the open-loop driver (HttpClient on the same 2 cores) failing to keep its own schedule, so the figure is the driver's; below that the server could not sustain the rate with the driver beside it.");
+            output.AppendLine("¹ Fell behind: less than 95% of the rate asked for was completed in time, so requests queued. The open-loop driver (a .NET process on bare keep-alive sockets) costs the 2 cores more per request than wrk, which measured the peak: at 80% of a peak above about 15,000 requests/s the server and the driver together need more than the machine has; below that the server itself could not keep the rate.");
         }
 
         var turn = rows.Single(r => r.Name.Contains("local store", StringComparison.Ordinal));
