@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for every benchmark of bench/README.md, side by side on this machine:
-#   bash bench/run.sh            (about 15 minutes on 2 cores)
+#   bash bench/run.sh            (about 20 minutes on 2 cores)
 # Installs what the runs need when it is missing (wrk from Debian, the Node peers and Azurite
 # from npm), builds Release, and prints the tables; they are also written to bench/results.md.
 set -euo pipefail

@@ -25,6 +25,16 @@ if (mode == "messages" && args.Length == 4)
     return 0;
 }
 
+// An open-loop run by hand against a running bot: openloop <url> <file> <offset> <rate> <seconds>
+if (mode == "openloop" && args.Length == 6)
+{
+    var messages = WeChatMessages.ReadForWrk(args[2], Argument(3, 0), (int)(double.Parse(args[4], CultureInfo.InvariantCulture) * Argument(5, 0)));
+    var run = await OpenLoop.RunAsync(new Uri(args[1]), messages, 0, double.Parse(args[4], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(Argument(5, 0)), expectReply: true);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"asked {run.TargetPerSecond:N0}/s, sent {run.AchievedPerSecond:N0}/s, {run.Sent:N0} requests, {run.Failed} failed; p50 {run.P50Ms:N1} ms, p99 {run.P99Ms:N1} ms, max {run.MaxMs:N1} ms"));
+    return 0;
+}
+
 // Where a turn's time and allocations go: BenchmarkDotNet over its pieces, in process.
 if (mode == "inner")
 {
