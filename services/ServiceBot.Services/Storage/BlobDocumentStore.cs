@@ -129,5 +129,16 @@ internal sealed class BlobDocumentStore(BlobContainerClient container) : IDocume
     private static bool IsTransportFailure(Exception e) => e is RequestFailedException or AggregateException or HttpRequestException;
 
     private static StorageUnavailableException Unavailable(string action, string key, Exception e) =>
-        new($"{action} '{key}' in the blob store failed: {(e as RequestFailedException)?.ErrorCode ?? e.GetType().Name}.", e);
+        new($"{action} '{key}' in the blob store failed: {Describe(e)}.", e);
+
+    // What an operator needs from a failure: the storage error code, the HTTP status, or why no answer
+    // came (the last of the SDK's tries).
+    private static string Describe(Exception e) => e switch
+    {
+        RequestFailedException { ErrorCode: { Length: > 0 } code } => code,
+        RequestFailedException { Status: > 0 } r => $"HTTP {r.Status}",
+        RequestFailedException { InnerException: { } inner } => inner.Message,
+        AggregateException { InnerExceptions: [.., var last] } => Describe(last),
+        _ => e.Message,
+    };
 }

@@ -12,8 +12,8 @@ internal static partial class WeChatLog
     [LoggerMessage(2003, LogLevel.Error, "WeChat {ActivityId}: the turn failed")]
     public static partial void TurnFailed(ILogger logger, Exception exception, string activityId);
 
-    [LoggerMessage(2011, LogLevel.Warning, "WeChat {ActivityId}: the store is unreachable; the turn is tried again (attempt {Attempt})")]
-    public static partial void TurnWaitsForStorage(ILogger logger, string activityId, int attempt);
+    [LoggerMessage(2011, LogLevel.Warning, "WeChat {ActivityId}: the store is unreachable ({Cause}); the turn is tried again (attempt {Attempt})")]
+    public static partial void TurnWaitsForStorage(ILogger logger, string activityId, string cause, int attempt);
 
     [LoggerMessage(2004, LogLevel.Warning, "WeChat {ActivityId}: pushing the reply failed with {Outcome}")]
     public static partial void PushFailed(ILogger logger, string activityId, string outcome);

@@ -161,10 +161,10 @@ internal sealed class WeChatWebhook(
         {
             result = await turn;
         }
-        catch (StorageUnavailableException)
+        catch (StorageUnavailableException e)
         {
             // WeChat was told "success" and will not send it again: the turn is retried here until the store is back.
-            if (await RetryUntilStoredAsync(activity, delivery) is not { } retried)
+            if (await RetryUntilStoredAsync(activity, delivery, e) is not { } retried)
             {
                 return;
             }
@@ -194,20 +194,21 @@ internal sealed class WeChatWebhook(
     // (it then finds itself handled). Backs off from 1 s to 30 s, for up to StorageOutageRetry. Each try
     // runs on the deferred delivery, which so keeps the replies of the latest save that may have been
     // stored unannounced (only one save of a message can be stored: the tries after it are replays).
-    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity, TurnDelivery delivery)
+    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity, TurnDelivery delivery, StorageUnavailableException failure)
     {
         var giveUpAt = time.GetUtcNow() + StorageOutageRetry;
         var delay = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
         {
-            WeChatLog.TurnWaitsForStorage(logger, activity.Id, attempt);
+            WeChatLog.TurnWaitsForStorage(logger, activity.Id, failure.Message, attempt);
             await Task.Delay(delay, time);
             try
             {
                 return await turns.ProcessAsync(activity, delivery, CancellationToken.None);
             }
-            catch (StorageUnavailableException) when (time.GetUtcNow() < giveUpAt)
+            catch (StorageUnavailableException e) when (time.GetUtcNow() < giveUpAt)
             {
+                failure = e;
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
             catch (Exception e) when (e is not OperationCanceledException)
