@@ -9,14 +9,18 @@ namespace ServiceBot.Bench.Load;
 /// built once before the clock starts, an answer is its status and whether the body opens with a
 /// given prefix. It costs the server's two cores far less than HttpClient, so the driver's own
 /// work does not show up as the server's latency. Knows Content-Length and chunked bodies, and
-/// opens a new connection when the server closes one or the socket fails.
+/// opens a new connection when the server closes one, the socket fails, the answer cannot be
+/// read, or none comes within <see cref="Timeout"/> (each counts as a failed request).
 /// </summary>
 internal sealed class RawHttpConnection(Uri server) : IDisposable
 {
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
     private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
 
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
     private readonly byte[] buffer = new byte[64 * 1024];
+    private CancellationTokenSource timeout = new();
     private Socket? socket;
     private int start;
     private int end;
@@ -47,8 +51,15 @@ internal sealed class RawHttpConnection(Uri server) : IDisposable
                 await ConnectAsync();
             }
 
-            await socket!.SendAsync(request, SocketFlags.None);
+            timeout.CancelAfter(Timeout);
+            await socket!.SendAsync(request, SocketFlags.None, timeout.Token);
             var (ok, close) = await ReadResponseAsync(bodyPrefix);
+            if (!timeout.TryReset())
+            {
+                timeout.Dispose();
+                timeout = new CancellationTokenSource();
+            }
+
             if (close)
             {
                 socket.Dispose();
@@ -57,15 +68,21 @@ internal sealed class RawHttpConnection(Uri server) : IDisposable
 
             return ok;
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
+        catch (Exception e) when (e is SocketException or IOException or InvalidDataException or FormatException or OverflowException or OperationCanceledException)
         {
             socket?.Dispose();
             socket = null;
+            timeout.Dispose();
+            timeout = new CancellationTokenSource();
             return false;
         }
     }
 
-    public void Dispose() => socket?.Dispose();
+    public void Dispose()
+    {
+        socket?.Dispose();
+        timeout.Dispose();
+    }
 
     private async Task<(bool Ok, bool Close)> ReadResponseAsync(ReadOnlyMemory<byte> bodyPrefix)
     {
@@ -188,7 +205,7 @@ internal sealed class RawHttpConnection(Uri server) : IDisposable
             start = 0;
         }
 
-        var read = await socket!.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
+        var read = await socket!.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, timeout.Token);
         if (read == 0)
         {
             throw new IOException("The server closed the connection.");
