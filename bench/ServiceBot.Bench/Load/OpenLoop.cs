@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace ServiceBot.Bench.Load;
 
 /// <summary>Latency at a fixed rate, measured from when each request was due.</summary>
-internal sealed record OpenLoopResult(double TargetPerSecond, double AchievedPerSecond, int Sent, int Failed, double P50Ms, double P99Ms, double MaxMs);
+/// <remarks><see cref="WorstByTenth"/>: the worst latency among the requests due in each tenth of a second, to tell a stall from a spread.</remarks>
+internal sealed record OpenLoopResult(double TargetPerSecond, double AchievedPerSecond, int Sent, int Failed, double P50Ms, double P99Ms, double MaxMs, double[] WorstByTenth);
 
 /// <summary>
 /// An open-loop load in the manner of wrk2: request i is due at start + i / rate and goes out then
@@ -59,9 +60,11 @@ internal static class OpenLoop
             connection.Dispose();
         }
 
+        var perTenth = Math.Max(1, (int)(rate / 10));
+        var worst = latencies.Chunk(perTenth).Select(tenth => tenth.Max()).ToArray();
         Array.Sort(latencies);
         return new OpenLoopResult(rate, count / elapsed, count, failed,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1]);
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], worst);
     }
 
     /// <summary>Opens <paramref name="count"/> keep-alive connections to <paramref name="server"/>.</summary>
