@@ -26,6 +26,10 @@ internal static class OpenLoop
         var connections = await OpenAsync(server, Wrk.Connections);
         var prefix = expectReply ? ReplyPrefix : [];
 
+        // The requests just encoded would otherwise be promoted through the driver's GC generations
+        // during the run, and the driver's pauses would read as the server's latency.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+
         var latencies = new double[count];
         var failed = 0;
         var next = -1;
