@@ -31,44 +31,58 @@ internal static class OpenLoop
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
         var latencies = new double[count];
-        var failed = 0;
-        var next = -1;
         var clock = Stopwatch.StartNew();
         var ticksPerRequest = Stopwatch.Frequency / rate;
-        await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
+        var failed = await SendEachAsync(connections, count, async (connection, i) =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            var due = (long)(i * ticksPerRequest);
+            var wait = due - clock.ElapsedTicks;
+            if (wait > Stopwatch.Frequency / 1000)
             {
-                var due = (long)(i * ticksPerRequest);
-                var wait = due - clock.ElapsedTicks;
-                if (wait > Stopwatch.Frequency / 1000)
-                {
-                    await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
-                }
-
-                // Sent up to a millisecond early rather than spin: then it counts from when it left.
-                var from = Math.Min(due, clock.ElapsedTicks);
-                if (!await connection.SendAsync(requests[i], prefix))
-                {
-                    Interlocked.Increment(ref failed);
-                }
-
-                latencies[i] = (clock.ElapsedTicks - from) * 1000.0 / Stopwatch.Frequency;
+                await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
             }
-        })));
+
+            // Sent up to a millisecond early rather than spin: then it counts from when it left.
+            var from = Math.Min(due, clock.ElapsedTicks);
+            var ok = await connection.SendAsync(requests[i], prefix);
+            latencies[i] = (clock.ElapsedTicks - from) * 1000.0 / Stopwatch.Frequency;
+            return ok;
+        });
 
         var elapsed = clock.Elapsed.TotalSeconds;
-        foreach (var connection in connections)
-        {
-            connection.Dispose();
-        }
 
         var perTenth = Math.Max(1, (int)(rate / 10));
         var worst = latencies.Chunk(perTenth).Select(tenth => tenth.Max()).ToArray();
         Array.Sort(latencies);
         return new OpenLoopResult(rate, count / elapsed, count, failed,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], worst);
+    }
+
+    /// <summary>
+    /// Sends requests 0 to <paramref name="count"/> - 1, each on whichever connection is free next,
+    /// and returns how many failed; the connections are closed after.
+    /// </summary>
+    public static async Task<int> SendEachAsync(RawHttpConnection[] connections, int count, Func<RawHttpConnection, int, Task<bool>> send)
+    {
+        var failed = 0;
+        var next = -1;
+        await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                if (!await send(connection, i))
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        })));
+        foreach (var connection in connections)
+        {
+            connection.Dispose();
+        }
+
+        return failed;
     }
 
     /// <summary>Opens <paramref name="count"/> keep-alive connections to <paramref name="server"/>.</summary>

@@ -142,6 +142,15 @@ public sealed class OutageTests(AzuriteFixture shared, PostgresFixture postgres)
             Assert.Equal(accepted.Where(a => a.OpenId == openId).Select(a => a.MsgId.ToString(CultureInfo.InvariantCulture)).Order(), record.Handled.Select(h => h.Id).Order());
         }
 
+        // An operator reading the log learns why each deferred turn waits (event 2011): the store's own words, not a wrapper type.
+        var waits = cluster.Output.Split('\n').Where(l => l.Contains("the turn is tried again", StringComparison.Ordinal)).ToList();
+        if (answeredLater > 0)
+        {
+            Assert.NotEmpty(waits);
+        }
+
+        Assert.All(waits, l => Assert.Matches(@"the store is unreachable \(.+ in the blob store failed: (?!AggregateException).+\); the turn is tried again", l));
+
         Report($"{messages} messages; the store stopped after {beforeOutage} were accepted; {duringOutage} more accepted while it was down; " +
             $"refused meanwhile: {string.Join(", ", refused.Select(r => $"{(int)r.Key} x{r.Value}"))}; {handled} turns completed for {messages + texts.Length} messages " +
             $"({messages + texts.Length - handled} saved as the store stopped and answered from their record on a retry); " +
