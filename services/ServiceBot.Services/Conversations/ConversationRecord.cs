@@ -35,7 +35,7 @@ public sealed class ConversationRecord
     public List<DialogFrame> DialogStack { get; set; } = [];
 
     /// <summary>Named, typed values read and written through <see cref="StateProperty{T}"/>.</summary>
-    public Dictionary<string, JsonElement> Properties { get; set; } = [];
+    public StateProperties Properties { get; set; } = new();
 
     /// <summary>Recently handled activity ids (the de-duplication window).</summary>
     public List<HandledActivity> Handled { get; set; } = [];

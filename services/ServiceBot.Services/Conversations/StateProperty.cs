@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace ServiceBot.Services.Conversations;
@@ -14,15 +13,13 @@ public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo)
 
     public T? Get(TurnContext turn) => Get(turn.State);
 
-    public T? Get(ConversationRecord record) =>
-        record.Properties.TryGetValue(Name, out var value) ? value.Deserialize(typeInfo) : default;
+    public T? Get(ConversationRecord record) => record.Properties.Get(Name, typeInfo);
 
     public T GetOrCreate(TurnContext turn, Func<T> create) => Get(turn) ?? create();
 
     public void Set(TurnContext turn, T value) => Set(turn.State, value);
 
-    public void Set(ConversationRecord record, T value) =>
-        record.Properties[Name] = JsonSerializer.SerializeToElement(value, typeInfo);
+    public void Set(ConversationRecord record, T value) => record.Properties.Set(Name, value, typeInfo);
 
     public void Delete(TurnContext turn) => Delete(turn.State);
 

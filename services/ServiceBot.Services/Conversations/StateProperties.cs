@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace ServiceBot.Services.Conversations;
+
+/// <summary>
+/// The named values kept with a conversation, each read and written through a
+/// <see cref="StateProperty{T}"/>. A value stays the JSON it was stored as until a property reads
+/// or sets it; from then on it is held typed, so a turn deserializes a value once however often it
+/// reads it, and the save writes typed values straight into the document. (A round trip through
+/// <see cref="JsonElement"/> on every read and every set was a quarter of a turn's CPU:
+/// bench/README.md.) Values are shared with whoever read them: keep them immutable (records) and
+/// set a new one to change it. A value no property of this build reads (a newer build's) is kept
+/// as it was and written back unchanged.
+/// </summary>
+[JsonConverter(typeof(StatePropertiesJsonConverter))]
+public sealed class StateProperties
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public int Count => _entries.Count;
+
+    public IEnumerable<string> Names => _entries.Keys;
+
+    /// <summary>A value as JSON, whether it is held typed or as stored: for tests and diagnostics.</summary>
+    public JsonElement this[string name]
+    {
+        get => _entries[name].ToElement();
+        set => _entries[name] = new Stored(value);
+    }
+
+    public bool Contains(string name) => _entries.ContainsKey(name);
+
+    internal T? Get<T>(string name, JsonTypeInfo<T> typeInfo)
+    {
+        if (!_entries.TryGetValue(name, out var entry))
+        {
+            return default;
+        }
+
+        if (entry is Typed<T> typed && ReferenceEquals(typed.TypeInfo, typeInfo))
+        {
+            return typed.Value;
+        }
+
+        var value = entry.ToElement().Deserialize(typeInfo);
+        _entries[name] = new Typed<T>(value, typeInfo);
+        return value;
+    }
+
+    internal void Set<T>(string name, T value, JsonTypeInfo<T> typeInfo) => _entries[name] = new Typed<T>(value, typeInfo);
+
+    internal bool Remove(string name) => _entries.Remove(name);
+
+    internal void Read(string name, JsonElement value) => _entries[name] = new Stored(value);
+
+    internal void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, entry) in _entries)
+        {
+            writer.WritePropertyName(name);
+            entry.Write(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private abstract class Entry
+    {
+        public abstract JsonElement ToElement();
+
+        public abstract void Write(Utf8JsonWriter writer);
+    }
+
+    private sealed class Stored(JsonElement value) : Entry
+    {
+        public override JsonElement ToElement() => value;
+
+        public override void Write(Utf8JsonWriter writer) => value.WriteTo(writer);
+    }
+
+    // Written with the document's writer, so with its encoder (UTF-8 text for the stored conversation).
+    private sealed class Typed<T>(T? value, JsonTypeInfo<T> typeInfo) : Entry
+    {
+        public T? Value { get; } = value;
+
+        public JsonTypeInfo<T> TypeInfo { get; } = typeInfo;
+
+        public override JsonElement ToElement() => JsonSerializer.SerializeToElement(Value!, TypeInfo);
+
+        public override void Write(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, Value!, TypeInfo);
+    }
+}
+
+/// <summary>Reads each value as stored (the property that knows its type reads it later) and writes each as it is held.</summary>
+internal sealed class StatePropertiesJsonConverter : JsonConverter<StateProperties>
+{
+    public override StateProperties Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"Conversation properties must be a JSON object, not {reader.TokenType}.");
+        }
+
+        var properties = new StateProperties();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            properties.Read(name, JsonElement.ParseValue(ref reader));
+        }
+
+        return properties;
+    }
+
+    public override void Write(Utf8JsonWriter writer, StateProperties value, JsonSerializerOptions options) => value.Write(writer);
+}
