@@ -37,10 +37,10 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     // process. SQLite has one writer at a time anyway, and a connection that is the only writer
     // keeps its page cache across transactions, so a read is a few microseconds in memory; pooled
     // connections each had to re-read their pages from the file after every write (~18 pread calls
-    // a turn). The thread takes what is queued as a batch: the writes in it commit in one
-    // transaction (one WAL append and lock round instead of one each), and nothing in the batch is
-    // answered before that commit, so no caller acts on a write that might not stay. Key listings,
-    // which can be long, use pooled connections of their own.
+    // a turn). The thread takes what is queued as a batch: its reads first, in one read transaction,
+    // answered at once; then its writes, committed in one transaction (one WAL append and lock round
+    // instead of one each), none answered before that commit, so no caller acts on a write that might
+    // not stay. Key listings, which can be long, use pooled connections of their own.
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
     // A blocking queue, since its reader is a thread of its own that has nothing else to do.
@@ -70,8 +70,11 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         _connection = Open();
         using var command = _connection.CreateCommand();
         // NORMAL in WAL mode: a commit reaches the WAL (survives a process kill) without an fsync.
-        // The file is read through a memory map (no system call a page) and 64 MiB of pages stay cached.
-        command.CommandText = Schema + "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;";
+        // The file is read through a memory map (no system call a page); the page cache holds what the
+        // map cannot serve (pages whose latest copy is in the WAL, a batch's dirty pages). 8 MiB: SQLite
+        // scans the cache's hash table at the end of every transaction, which with 64 MiB was a tenth
+        // of this store's thread (bench/README.md).
+        command.CommandText = Schema + "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -8192;";
         command.ExecuteNonQuery();
         _statements = new Statements(_connection);
         _worker = new Thread(Work) { IsBackground = true, Name = "servicebot-sqlite" };
@@ -195,6 +198,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     private void Work()
     {
         var batch = new List<Operation>(MaxBatch);
+        var reads = new List<Operation>(MaxBatch);
         while (_queue.TryTake(out var first, Timeout.Infinite))
         {
             batch.Add(first);
@@ -204,17 +208,29 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             }
 
             batch.RemoveAll(o => o.CancelIfAsked());
-            if (!TryRunTogether(batch))
-            {
-                // Something in the batch failed and it was rolled back: each runs again on its own, so
-                // one bad write fails alone.
-                foreach (var operation in batch)
-                {
-                    TryRunTogether([operation]);
-                }
-            }
 
+            // The reads first, answered at once: a read does not wait for the commit of the writes
+            // queued beside it (and the checkpoint that commit may run). They were all in flight
+            // together, so reading before writing is an order they could have had.
+            reads.AddRange(batch.Where(o => !o.IsWrite));
+            batch.RemoveAll(o => !o.IsWrite);
+            RunTogether(reads);
+            RunTogether(batch);
+            reads.Clear();
             batch.Clear();
+        }
+    }
+
+    private void RunTogether(List<Operation> batch)
+    {
+        if (batch.Count > 0 && !TryRunTogether(batch))
+        {
+            // Something in the batch failed and it was rolled back: each runs again on its own, so
+            // one bad write fails alone.
+            foreach (var operation in batch)
+            {
+                TryRunTogether([operation]);
+            }
         }
     }
 
