@@ -43,6 +43,27 @@ if (mode == "openloop" && args.Length == 6)
 }
 
 // Where a turn's time and allocations go: BenchmarkDotNet over its pieces, in process.
+// The turn alone in a loop, to profile with perf (not a benchmark: no baseline, no ratio).
+if (mode == "turnloop")
+{
+    var pieces = new ServiceBot.Bench.Inner.TurnPieces();
+    pieces.Setup();
+    for (var round = 0; round < 5; round++)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var n = 0;
+        while (sw.Elapsed.TotalSeconds < 3)
+        {
+            pieces.Turn().GetAwaiter().GetResult();
+            n++;
+        }
+
+        Console.WriteLine($"{sw.Elapsed.TotalMicroseconds / n:F1} us a turn");
+    }
+
+    return 0;
+}
+
 if (mode == "inner")
 {
     // In process: the pieces are internal to the product assemblies, and no project is generated.

@@ -19,12 +19,15 @@ internal sealed partial class ConversationJsonContext : JsonSerializerContext
     /// which made an idle customer's state 2.4 KB instead of about 1 KB. The document is never
     /// put into HTML, so the relaxed encoder is safe here.
     /// </summary>
-    /// <remarks>A reply without cards leaves them out (they read back as none).</remarks>
+    /// <remarks>
+    /// A reply without cards leaves them out (they read back as none). The transcript, which every
+    /// turn reads and writes, is read typed straight from the document (see <see cref="StateProperties"/>).
+    /// </remarks>
     public static JsonTypeInfo<ConversationRecord> Stored { get; } = (JsonTypeInfo<ConversationRecord>)new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new StatePropertiesJsonConverter(Transcript.Property) },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         TypeInfoResolver = new ConversationJsonContext().WithAddedModifier(OmitNoCards),
     }.GetTypeInfo(typeof(ConversationRecord));

@@ -49,7 +49,7 @@ public sealed class StateProperties
         return value;
     }
 
-    internal void Set<T>(string name, T value, JsonTypeInfo<T> typeInfo) => _entries[name] = new Typed<T>(value, typeInfo);
+    internal void Set<T>(string name, T? value, JsonTypeInfo<T> typeInfo) => _entries[name] = new Typed<T>(value, typeInfo);
 
     internal bool Remove(string name) => _entries.Remove(name);
 
@@ -94,9 +94,18 @@ public sealed class StateProperties
     }
 }
 
-/// <summary>Reads each value as stored (the property that knows its type reads it later) and writes each as it is held.</summary>
-internal sealed class StatePropertiesJsonConverter : JsonConverter<StateProperties>
+/// <summary>
+/// Reads each value as stored, to be typed by the property that reads it later, except those of
+/// the properties given, which are read typed at once (the transcript, which every turn reads:
+/// parsing it into a <see cref="JsonElement"/> first cost as much again); writes each as it is held.
+/// </summary>
+internal sealed class StatePropertiesJsonConverter(params IStatePropertyReader[] readTyped) : JsonConverter<StateProperties>
 {
+    public StatePropertiesJsonConverter()
+        : this([])
+    {
+    }
+
     public override StateProperties Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -109,11 +118,26 @@ internal sealed class StatePropertiesJsonConverter : JsonConverter<StateProperti
         {
             var name = reader.GetString()!;
             reader.Read();
-            properties.Read(name, JsonElement.ParseValue(ref reader));
+            if (Array.Find(readTyped, p => p.Name == name) is { } property)
+            {
+                property.Read(ref reader, properties);
+            }
+            else
+            {
+                properties.Read(name, JsonElement.ParseValue(ref reader));
+            }
         }
 
         return properties;
     }
 
     public override void Write(Utf8JsonWriter writer, StateProperties value, JsonSerializerOptions options) => value.Write(writer);
+}
+
+/// <summary>A property that can read its stored value typed, straight from the document.</summary>
+internal interface IStatePropertyReader
+{
+    string Name { get; }
+
+    void Read(ref Utf8JsonReader reader, StateProperties properties);
 }

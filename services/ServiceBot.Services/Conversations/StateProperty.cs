@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace ServiceBot.Services.Conversations;
@@ -7,7 +8,7 @@ namespace ServiceBot.Services.Conversations;
 /// accessor, minus the string-keyed bag at the call site): declare it once per feature,
 /// <c>static readonly StateProperty&lt;Prefs&gt; Prefs = new("prefs", MyJson.Default.Prefs)</c>.
 /// </summary>
-public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo)
+public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo) : IStatePropertyReader
 {
     public string Name { get; } = name;
 
@@ -24,4 +25,7 @@ public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo)
     public void Delete(TurnContext turn) => Delete(turn.State);
 
     public void Delete(ConversationRecord record) => record.Properties.Remove(Name);
+
+    void IStatePropertyReader.Read(ref Utf8JsonReader reader, StateProperties properties) =>
+        properties.Set(Name, JsonSerializer.Deserialize(ref reader, typeInfo), typeInfo);
 }

@@ -71,4 +71,21 @@ public sealed class StatePropertiesTests
     {
         Assert.Throws<JsonException>(() => Load("""{"properties":[1,2]}"""));
     }
+
+    [Fact]
+    public void AStoredTranscript_ReadsBack_AndIsSavedAsItWas()
+    {
+        const string transcript = """[{"at":1796509592,"fromUser":true,"text":"你好"},{"at":1796509913,"fromUser":false,"text":"请回复数字"}]""";
+        var record = Load($$$"""{"properties":{"transcript":{{{transcript}}}}}""");
+
+        Assert.Equal(["你好", "请回复数字"], Transcript.Of(record).Select(l => l.Text));
+        using var saved = JsonDocument.Parse(Save(record));
+        Assert.Equal(transcript, saved.RootElement.GetProperty("properties").GetProperty("transcript").GetRawText());
+    }
+
+    [Fact]
+    public void AStoredTranscriptThatIsNotAList_IsRefused()
+    {
+        Assert.Throws<JsonException>(() => Load("""{"properties":{"transcript":5}}"""));
+    }
 }
