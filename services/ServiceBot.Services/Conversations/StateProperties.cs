@@ -11,8 +11,9 @@ namespace ServiceBot.Services.Conversations;
 /// reads it, and the save writes typed values straight into the document. (A round trip through
 /// <see cref="JsonElement"/> on every read and every set was a quarter of a turn's CPU:
 /// bench/README.md.) Values are shared with whoever read them: keep them immutable (records) and
-/// set a new one to change it. A value no property of this build reads (a newer build's) is kept
-/// as it was and written back unchanged.
+/// set a new one to change it. A value that was only read, or that no property of this build reads
+/// (a newer build's), is written back as it was stored. The transcript is read typed straight from
+/// the document and written from what it holds (every turn that is saved sets it anyway).
 /// </summary>
 [JsonConverter(typeof(StatePropertiesJsonConverter))]
 public sealed class StateProperties
@@ -39,13 +40,16 @@ public sealed class StateProperties
             return default;
         }
 
-        if (entry is Typed<T> typed && ReferenceEquals(typed.TypeInfo, typeInfo))
+        if (entry is ITyped<T> typed && ReferenceEquals(typed.TypeInfo, typeInfo))
         {
             return typed.Value;
         }
 
-        var value = entry.ToElement().Deserialize(typeInfo);
-        _entries[name] = new Typed<T>(value, typeInfo);
+        // Kept typed for the next read, but written back as it was stored until it is set: a field
+        // this build does not know (a newer build's) is not lost because this build read the value.
+        var stored = entry.ToElement();
+        var value = stored.Deserialize(typeInfo);
+        _entries[name] = new ReadAs<T>(stored, value, typeInfo);
         return value;
     }
 
@@ -81,8 +85,26 @@ public sealed class StateProperties
         public override void Write(Utf8JsonWriter writer) => value.WriteTo(writer);
     }
 
+    private interface ITyped<T>
+    {
+        T? Value { get; }
+
+        JsonTypeInfo<T> TypeInfo { get; }
+    }
+
+    private sealed class ReadAs<T>(JsonElement stored, T? value, JsonTypeInfo<T> typeInfo) : Entry, ITyped<T>
+    {
+        public T? Value { get; } = value;
+
+        public JsonTypeInfo<T> TypeInfo { get; } = typeInfo;
+
+        public override JsonElement ToElement() => stored;
+
+        public override void Write(Utf8JsonWriter writer) => stored.WriteTo(writer);
+    }
+
     // Written with the document's writer, so with its encoder (UTF-8 text for the stored conversation).
-    private sealed class Typed<T>(T? value, JsonTypeInfo<T> typeInfo) : Entry
+    private sealed class Typed<T>(T? value, JsonTypeInfo<T> typeInfo) : Entry, ITyped<T>
     {
         public T? Value { get; } = value;
 

@@ -34,6 +34,17 @@ public sealed class StatePropertiesTests
     }
 
     [Fact]
+    public void AValueOnlyRead_IsWrittenBackAsStored_WithWhatThisBuildDoesNotKnow()
+    {
+        var record = Load("""{"properties":{"note":{"Text":"hi","Times":1,"AddedLater":[1,2]}}}""");
+
+        Assert.Equal(new Note("hi", 1), NoteProperty.Get(record));
+
+        using var saved = JsonDocument.Parse(Save(record));
+        Assert.Equal("[1,2]", saved.RootElement.GetProperty("properties").GetProperty("note").GetProperty("AddedLater").GetRawText());
+    }
+
+    [Fact]
     public void AValueSet_IsSavedAsUtf8Text_NotEscaped()
     {
         var record = new ConversationRecord();
