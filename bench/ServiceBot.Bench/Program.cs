@@ -42,7 +42,6 @@ if (mode == "openloop" && args.Length == 6)
     return 0;
 }
 
-// Where a turn's time and allocations go: BenchmarkDotNet over its pieces, in process.
 // The turn alone in a loop, to profile with perf (not a benchmark: no baseline, no ratio).
 if (mode == "turnloop")
 {
@@ -50,20 +49,22 @@ if (mode == "turnloop")
     pieces.Setup();
     for (var round = 0; round < 5; round++)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var n = 0;
-        while (sw.Elapsed.TotalSeconds < 3)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var count = 0;
+        while (clock.Elapsed.TotalSeconds < 3)
         {
-            pieces.Turn().GetAwaiter().GetResult();
-            n++;
+            await pieces.Turn();
+            count++;
         }
 
-        Console.WriteLine($"{sw.Elapsed.TotalMicroseconds / n:F1} us a turn");
+        Console.WriteLine($"{clock.Elapsed.TotalMicroseconds / count:F1} us a turn");
     }
 
+    pieces.Cleanup();
     return 0;
 }
 
+// Where a turn's time and allocations go: BenchmarkDotNet over its pieces, in process.
 if (mode == "inner")
 {
     // In process: the pieces are internal to the product assemblies, and no project is generated.
