@@ -20,18 +20,12 @@ public sealed class StateProperties
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public int Count => _entries.Count;
-
-    public IEnumerable<string> Names => _entries.Keys;
-
     /// <summary>A value as JSON, whether it is held typed or as stored: for tests and diagnostics.</summary>
     public JsonElement this[string name]
     {
         get => _entries[name].ToElement();
         set => _entries[name] = new Stored(value);
     }
-
-    public bool Contains(string name) => _entries.ContainsKey(name);
 
     internal T? Get<T>(string name, JsonTypeInfo<T> typeInfo)
     {
@@ -40,7 +34,7 @@ public sealed class StateProperties
             return default;
         }
 
-        if (entry is ITyped<T> typed && ReferenceEquals(typed.TypeInfo, typeInfo))
+        if (entry is Typed<T> typed && ReferenceEquals(typed.TypeInfo, typeInfo))
         {
             return typed.Value;
         }
@@ -49,11 +43,11 @@ public sealed class StateProperties
         // this build does not know (a newer build's) is not lost because this build read the value.
         var stored = entry.ToElement();
         var value = stored.Deserialize(typeInfo);
-        _entries[name] = new ReadAs<T>(stored, value, typeInfo);
+        _entries[name] = new Typed<T>(value, typeInfo, stored);
         return value;
     }
 
-    internal void Set<T>(string name, T? value, JsonTypeInfo<T> typeInfo) => _entries[name] = new Typed<T>(value, typeInfo);
+    internal void Set<T>(string name, T? value, JsonTypeInfo<T> typeInfo) => _entries[name] = new Typed<T>(value, typeInfo, null);
 
     internal bool Remove(string name) => _entries.Remove(name);
 
@@ -85,34 +79,27 @@ public sealed class StateProperties
         public override void Write(Utf8JsonWriter writer) => value.WriteTo(writer);
     }
 
-    private interface ITyped<T>
-    {
-        T? Value { get; }
-
-        JsonTypeInfo<T> TypeInfo { get; }
-    }
-
-    private sealed class ReadAs<T>(JsonElement stored, T? value, JsonTypeInfo<T> typeInfo) : Entry, ITyped<T>
+    // A value held typed: written as it was stored while it has only been read, else from the value,
+    // with the document's writer and so its encoder (UTF-8 text for the stored conversation).
+    private sealed class Typed<T>(T? value, JsonTypeInfo<T> typeInfo, JsonElement? stored) : Entry
     {
         public T? Value { get; } = value;
 
         public JsonTypeInfo<T> TypeInfo { get; } = typeInfo;
 
-        public override JsonElement ToElement() => stored;
+        public override JsonElement ToElement() => stored ?? JsonSerializer.SerializeToElement(Value!, TypeInfo);
 
-        public override void Write(Utf8JsonWriter writer) => stored.WriteTo(writer);
-    }
-
-    // Written with the document's writer, so with its encoder (UTF-8 text for the stored conversation).
-    private sealed class Typed<T>(T? value, JsonTypeInfo<T> typeInfo) : Entry, ITyped<T>
-    {
-        public T? Value { get; } = value;
-
-        public JsonTypeInfo<T> TypeInfo { get; } = typeInfo;
-
-        public override JsonElement ToElement() => JsonSerializer.SerializeToElement(Value!, TypeInfo);
-
-        public override void Write(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, Value!, TypeInfo);
+        public override void Write(Utf8JsonWriter writer)
+        {
+            if (stored is { } element)
+            {
+                element.WriteTo(writer);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, Value!, TypeInfo);
+            }
+        }
     }
 }
 
@@ -140,7 +127,7 @@ internal sealed class StatePropertiesJsonConverter(params IStatePropertyReader[]
         {
             var name = reader.GetString()!;
             reader.Read();
-            if (Array.Find(readTyped, p => p.Name == name) is { } property)
+            if (ReadTyped(name) is { } property)
             {
                 property.Read(ref reader, properties);
             }
@@ -151,6 +138,20 @@ internal sealed class StatePropertiesJsonConverter(params IStatePropertyReader[]
         }
 
         return properties;
+    }
+
+    // A loop, not a lambda: this runs for every property of every conversation a turn loads.
+    private IStatePropertyReader? ReadTyped(string name)
+    {
+        foreach (var property in readTyped)
+        {
+            if (property.Name == name)
+            {
+                return property;
+            }
+        }
+
+        return null;
     }
 
     public override void Write(Utf8JsonWriter writer, StateProperties value, JsonSerializerOptions options) => value.Write(writer);
