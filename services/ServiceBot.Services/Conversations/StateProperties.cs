@@ -13,7 +13,9 @@ namespace ServiceBot.Services.Conversations;
 /// bench/README.md.) Values are shared with whoever read them: keep them immutable (records) and
 /// set a new one to change it. A value that was only read, or that no property of this build reads
 /// (a newer build's), is written back as it was stored. The transcript is read typed straight from
-/// the document and written from what it holds (every turn that is saved sets it anyway).
+/// the document and written from what it holds: a saved turn sets it anyway, and a save outside a
+/// turn (<see cref="ConversationStateStore.UpdateAsync"/>) writes this build's shape of it, as it does
+/// of the record's own fields (a converter cannot keep the bytes it read without parsing them twice).
 /// </summary>
 [JsonConverter(typeof(StatePropertiesJsonConverter))]
 public sealed class StateProperties
