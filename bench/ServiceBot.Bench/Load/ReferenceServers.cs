@@ -38,7 +38,7 @@ internal static class ReferenceServers
             builder.Services.AddSingleton<BackgroundTurns>();
             // Echo turns answer passively, so nothing is ever pushed: the outbox's store stays empty.
             builder.Services.AddSingleton(new NoticeOutbox(
-                new SqliteDocumentStore(Path.Combine(Directory.CreateTempSubdirectory("servicebot-protocol-").FullName, "outbox.db")), TimeProvider.System));
+                new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-protocol-").FullName), TimeProvider.System));
             builder.Services.AddSingleton<WeChatWebhook>();
         }
 

@@ -24,7 +24,9 @@ public static class StorageRegistration
         var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
         if (options.Provider != StorageProvider.AzureBlob)
         {
-            return new SqliteDocumentStore(options.LocalDatabasePath);
+            var local = new LogDocumentStore(options.LocalStorePath);
+            SqliteImport.ImportIfPresent(options.LegacyDatabasePath, local);
+            return local;
         }
 
         // BlobClientOptions from DI when registered (retries, diagnostics); every attempt is counted.

@@ -36,7 +36,7 @@ public sealed class CrashTests
             bot.Kill();
         }
 
-        using (var store = new SqliteDocumentStore(Path.Combine(folder, "servicebot.db")))
+        using (var store = new LogDocumentStore(Path.Combine(folder, "documents")))
         {
             var record = (await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
             Assert.Equal((9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), record.LastReply!.ActivityId);
@@ -53,14 +53,13 @@ public sealed class CrashTests
             restarted.Kill();
         }
 
-        using (var store = new SqliteDocumentStore(Path.Combine(folder, "servicebot.db")))
+        using (var store = new LogDocumentStore(Path.Combine(folder, "documents")))
         {
             var record = (await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
             Assert.Equal(ServiceBot.Services.Conversations.DuplicateActivityFilter.MaxRemembered, record.Handled.Count);
             Assert.Single(record.Handled, h => h.Id == (9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -5,7 +5,7 @@ namespace ServiceBot.Tests.Storage;
 
 /// <summary>
 /// What every <see cref="IDocumentStore"/> promises. One suite, run against each provider
-/// (the in-memory fake, SQLite, and Azure Blob on a real Azurite).
+/// (the in-memory fake, the log-structured local store, and Azure Blob on a real Azurite).
 /// </summary>
 public abstract class DocumentStoreContract
 {

@@ -3,6 +3,7 @@ using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
+using ServiceBot.Services.Storage;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.IntegrationTests.Channels.WeChat;
@@ -18,14 +19,23 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
 
-    private BotFactory Bot(CountingDialog.Probe probe, string? storagePath = null, string? budget = null)
+    // sharedStore: two instances on one store, as several instances share Azure Blob (the local
+    // store belongs to one process).
+    private BotFactory Bot(CountingDialog.Probe probe, IDocumentStore? sharedStore = null, string? budget = null)
     {
-        var bot = new BotFactory(storagePath)
+        var bot = new BotFactory()
         {
-            TestServices = services => services
-                .AddSingleton(probe)
-                .AddDialog<CountingDialog>()
-                .Configure<DialogOptions>(o => o.RootDialogId = CountingDialog.DialogId),
+            TestServices = services =>
+            {
+                services
+                    .AddSingleton(probe)
+                    .AddDialog<CountingDialog>()
+                    .Configure<DialogOptions>(o => o.RootDialogId = CountingDialog.DialogId);
+                if (sharedStore is not null)
+                {
+                    services.AddSingleton(sharedStore);
+                }
+            },
         };
         bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
         if (budget is not null)
@@ -150,11 +160,11 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task TwoInstancesSharingStorage_SameMsgIdOnBoth_HandledOnce()
     {
-        var folder = Directory.CreateTempSubdirectory("servicebot-shared-").FullName;
+        using var shared = new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-shared-").FullName);
         var probeA = new CountingDialog.Probe();
         var probeB = new CountingDialog.Probe();
-        using var a = Bot(probeA, folder);
-        using var b = Bot(probeB, folder);
+        using var a = Bot(probeA, shared);
+        using var b = Bot(probeB, shared);
         using var httpA = a.CreateClient();
         using var httpB = b.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -174,9 +184,9 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task TwoInstancesRacingTheSameMsgId_CountOnce()
     {
-        var folder = Directory.CreateTempSubdirectory("servicebot-race-").FullName;
-        using var a = Bot(new CountingDialog.Probe(), folder);
-        using var b = Bot(new CountingDialog.Probe(), folder);
+        using var shared = new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-race-").FullName);
+        using var a = Bot(new CountingDialog.Probe(), shared);
+        using var b = Bot(new CountingDialog.Probe(), shared);
         using var httpA = a.CreateClient();
         using var httpB = b.CreateClient();
         var openId = WeChatWire.OpenId();

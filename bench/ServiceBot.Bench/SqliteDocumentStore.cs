@@ -2,11 +2,14 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using ServiceBot.Services.Storage;
 
-namespace ServiceBot.Services.Storage;
+namespace ServiceBot.Bench;
 
 /// <summary>
-/// The embedded default: one SQLite file in WAL mode. A write is acknowledged once SQLite has
+/// The embedded store before 2026-12-06, kept as the bench's baseline for the log store that
+/// replaced it (services/…/Storage/LogDocumentStore.cs; a folder it wrote is imported by
+/// SqliteImport). One SQLite file in WAL mode. A write is acknowledged once SQLite has
 /// committed it to the WAL through the operating system, so a killed process loses nothing it
 /// acknowledged (synchronous=NORMAL skips the fsync, so a power cut may lose the last commits).
 /// Measured against a file per document it avoids the inode-creation and rename wall on ext4;

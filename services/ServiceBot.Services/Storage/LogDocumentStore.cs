@@ -1,0 +1,525 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace ServiceBot.Services.Storage;
+
+/// <summary>
+/// The embedded default: a log-structured store (in the manner of Bitcask). Every write appends one
+/// record to the newest segment file of a folder; an index in memory says where each document's
+/// latest record is and holds the bytes of small documents, so a read costs no file access and a
+/// save is one append. A write is acknowledged once the append has reached the operating system, so
+/// a killed process loses nothing it acknowledged (there is no fsync a write: a power cut may lose
+/// the last writes, as with SQLite's synchronous=NORMAL which this replaces; bench/README.md has the
+/// measurement). Segments full of superseded records are compacted in the background.
+/// </summary>
+/// <remarks>
+/// <para>Files: <c>NNNNNNNN.log</c> segments, replayed in order; <c>NNNNNNNN.base</c>, a compaction's
+/// output, stands for every segment numbered up to it (older files are deleted at open if a crash
+/// left them). A record: length and CRC-32 of the rest (little-endian), kind (put or delete), key
+/// length, key (ASCII), for a put the ETag and the content. A record that is cut short or fails its
+/// CRC at the end of the newest segment is a write the process died in, never acknowledged: the
+/// segment is cut there. Anywhere else it is damage, and the store refuses to open.</para>
+/// <para>One process owns the folder (a lock file), so the condition of a write is checked against
+/// the index under one lock, and the append happens under it too.</para>
+/// </remarks>
+internal sealed class LogDocumentStore : IDocumentStore, IDisposable
+{
+    private const string Store = "local";
+    private const int RecordHeader = 8;
+    private const byte Put = 1;
+    private const byte Delete = 2;
+    private const int ETagLength = 16;
+
+    /// <summary>Content up to this size stays in memory; larger (photos) is read from its segment.</summary>
+    internal const int InMemoryLimit = 16 * 1024;
+
+    private readonly string _folder;
+    private readonly long _segmentLimit;
+    private readonly long _compactAbove;
+    private readonly FileStream _lock;
+    private readonly ConcurrentDictionary<string, Entry> _index = new(StringComparer.Ordinal);
+    private readonly Lock _write = new();
+    private readonly List<Segment> _segments = [];
+    private Segment _active;
+    private long _liveBytes;
+    private Task _compaction = Task.CompletedTask;
+    private bool _disposed;
+
+    /// <param name="folder">The store's own folder.</param>
+    /// <param name="segmentLimit">A segment this large is closed and a new one started.</param>
+    /// <param name="compactAbove">Closed segments are compacted once their bytes pass this and twice the live bytes.</param>
+    public LogDocumentStore(string folder, long segmentLimit = 64L * 1024 * 1024, long compactAbove = 128L * 1024 * 1024)
+    {
+        _folder = folder;
+        _segmentLimit = segmentLimit;
+        _compactAbove = compactAbove;
+        Directory.CreateDirectory(folder);
+        try
+        {
+            _lock = new FileStream(Path.Combine(folder, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new StorageUnavailableException($"The local store in '{folder}' is in use by another process.", e);
+        }
+
+        _active = Replay();
+    }
+
+    /// <summary>Bytes of the records the index points at, and of all segment files.</summary>
+    internal (long Live, long Files) Size
+    {
+        get
+        {
+            lock (_write)
+            {
+                return (_liveBytes, _segments.Sum(s => s.Length));
+            }
+        }
+    }
+
+    /// <summary>The compaction running now, if any (tests wait for it).</summary>
+    internal Task Compaction
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _compaction;
+            }
+        }
+    }
+
+    public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        Prepare(key, "read", cancellationToken);
+        return Task.FromResult(Read(key));
+    }
+
+    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            StorageKey.Validate(key);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        StorageMetrics.Count(Store, "read", keys.Count);
+        var documents = new StoredDocument?[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            documents[i] = Read(keys[i]);
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredDocument?>>(documents);
+    }
+
+    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        Prepare(key, "write", cancellationToken);
+        return Task.FromResult(TryWrite(key, content, condition));
+    }
+
+    /// <summary><see cref="TryWriteAsync"/>, which never waits: the append is a write to the operating system.</summary>
+    internal string? TryWrite(string key, ReadOnlyMemory<byte> content, WriteCondition condition)
+    {
+        var etag = RandomNumberGenerator.GetHexString(ETagLength, lowercase: true);
+        var record = Encode(Put, key, etag, content.Span);
+        lock (_write)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _index.TryGetValue(key, out var current);
+            var holds = condition.Kind switch
+            {
+                WriteConditionKind.IfAbsent => current is null,
+                WriteConditionKind.IfMatch => current?.ETag == condition.ETag,
+                _ => true,
+            };
+            if (!holds)
+            {
+                return null;
+            }
+
+            var offset = Append(key, record);
+            var start = record.Length - content.Length;
+            Replace(key, new Entry(etag, content.Length <= InMemoryLimit ? record.AsMemory(start) : (ReadOnlyMemory<byte>?)null, _active, offset + start, content.Length, record.Length));
+        }
+
+        return etag;
+    }
+
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        Prepare(key, "delete", cancellationToken);
+        var record = Encode(Delete, key, null, []);
+        lock (_write)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_index.ContainsKey(key))
+            {
+                return Task.FromResult(false);
+            }
+
+            Append(key, record);
+            Replace(key, null);
+        }
+
+        return Task.FromResult(true);
+    }
+
+    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        StorageMetrics.Count(Store, "list");
+        var keys = _index.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        keys.Sort(StringComparer.Ordinal);
+        await Task.CompletedTask;
+        foreach (var key in keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+    }
+
+    public Task CheckReachableAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_write)
+        {
+            if (_disposed || _active.Handle.IsClosed)
+            {
+                throw new StorageUnavailableException("The local store is closed.");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        Task compaction;
+        lock (_write)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            compaction = _compaction;
+        }
+
+        // A compaction that is running finishes (or fails) before its files are closed under it.
+        compaction.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        foreach (var segment in _segments)
+        {
+            segment.Handle.Dispose();
+        }
+
+        _lock.Dispose();
+    }
+
+    private static void Prepare(string key, string operation, CancellationToken cancellationToken)
+    {
+        StorageKey.Validate(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        StorageMetrics.Count(Store, operation);
+    }
+
+    private StoredDocument? Read(string key)
+    {
+        while (true)
+        {
+            if (!_index.TryGetValue(key, out var entry))
+            {
+                return null;
+            }
+
+            if (entry.Content is { } content)
+            {
+                return new StoredDocument(content, entry.ETag);
+            }
+
+            var buffer = new byte[entry.Length];
+            try
+            {
+                if (RandomAccess.Read(entry.Segment.Handle, buffer, entry.Offset) == entry.Length)
+                {
+                    return new StoredDocument(buffer, entry.ETag);
+                }
+            }
+            catch (ObjectDisposedException) when (!_disposed)
+            {
+                // A compaction moved it and closed the old segment between the lookup and the read.
+                continue;
+            }
+            catch (IOException e)
+            {
+                throw new StorageUnavailableException($"The local store failed to read '{key}'.", e);
+            }
+
+            throw new StorageUnavailableException($"The local store's record of '{key}' is shorter than its index says.");
+        }
+    }
+
+    // Under _write: the record at the end of the active segment, which is closed and a new one
+    // started when full; returns the record's offset.
+    private long Append(string key, byte[] record)
+    {
+        if (_active.Length >= _segmentLimit)
+        {
+            _active = Open(Path.Combine(_folder, SegmentName(_active.Number + 1, "log")), _active.Number + 1);
+            _segments.Add(_active);
+            CompactIfWorthIt();
+        }
+
+        var offset = _active.Length;
+        try
+        {
+            RandomAccess.Write(_active.Handle, record, offset);
+        }
+        catch (IOException e)
+        {
+            // The file may hold part of the record: the next append overwrites it, and a replay cuts it.
+            throw new StorageUnavailableException($"The local store failed to write '{key}'.", e);
+        }
+
+        _active.Length += record.Length;
+        return offset;
+    }
+
+    // Under _write: the index and the live bytes for a put (entry) or a delete (null).
+    private void Replace(string key, Entry? entry)
+    {
+        if (_index.TryGetValue(key, out var old))
+        {
+            _liveBytes -= old.RecordLength;
+        }
+
+        if (entry is null)
+        {
+            _index.TryRemove(key, out _);
+            return;
+        }
+
+        _index[key] = entry;
+        _liveBytes += entry.RecordLength;
+    }
+
+    private void CompactIfWorthIt()
+    {
+        var closed = _segments.Where(s => s != _active).ToList();
+        var closedBytes = closed.Sum(s => s.Length);
+        if (_compaction.IsCompleted && closedBytes > _compactAbove && closedBytes > 2 * _liveBytes)
+        {
+            // Taken under the lock every write holds, so it is the index as of one moment.
+            var sealedSet = closed.ToHashSet();
+            var moving = _index.Where(p => sealedSet.Contains(p.Value.Segment)).ToList();
+            // A thread of its own: it writes and syncs the live bytes, which would hold a pool thread for seconds.
+            _compaction = Task.Factory.StartNew(() => Compact(closed, moving), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+    }
+
+    // Writes the live records of the closed segments to one base file, outside the lock; then, under it,
+    // points the index at the copies that are still current and deletes the old files.
+    private void Compact(List<Segment> closed, List<KeyValuePair<string, Entry>> moving)
+    {
+        var last = closed[^1].Number;
+        var path = Path.Combine(_folder, SegmentName(last, "base"));
+        var moved = new List<(string Key, Entry Was, long Offset)>(moving.Count);
+        try
+        {
+            using (var output = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                foreach (var (key, entry) in moving)
+                {
+                    var content = entry.Content ?? ReadLarge(entry);
+                    var record = Encode(Put, key, entry.ETag, content.Span);
+                    moved.Add((key, entry, output.Position));
+                    output.Write(record);
+                }
+
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        catch (Exception)
+        {
+            // Nothing changed: the old segments still hold everything; the next closed segment tries again.
+            File.Delete(path + ".tmp");
+            return;
+        }
+
+        var based = Open(path, last);
+        lock (_write)
+        {
+            foreach (var (key, was, offset) in moved)
+            {
+                var start = offset + RecordHeader + 3 + key.Length + ETagLength;
+                if (_index.TryGetValue(key, out var now) && ReferenceEquals(now, was))
+                {
+                    _index[key] = was with { Segment = based, Offset = start };
+                }
+            }
+
+            _segments.RemoveAll(s => closed.Contains(s));
+            _segments.Insert(0, based);
+        }
+
+        foreach (var segment in closed)
+        {
+            segment.Handle.Dispose();
+            if (segment.Path != path)
+            {
+                File.Delete(segment.Path);
+            }
+        }
+    }
+
+    private static ReadOnlyMemory<byte> ReadLarge(Entry entry)
+    {
+        var buffer = new byte[entry.Length];
+        RandomAccess.Read(entry.Segment.Handle, buffer, entry.Offset);
+        return buffer;
+    }
+
+    private static byte[] Encode(byte kind, string key, string? etag, ReadOnlySpan<byte> content)
+    {
+        var record = new byte[RecordHeader + 3 + key.Length + (etag is null ? 0 : ETagLength) + content.Length];
+        var body = record.AsSpan(RecordHeader);
+        body[0] = kind;
+        BinaryPrimitives.WriteUInt16LittleEndian(body[1..], (ushort)key.Length);
+        var at = 3 + Encoding.ASCII.GetBytes(key, body[3..]);
+        if (etag is not null)
+        {
+            at += Encoding.ASCII.GetBytes(etag, body[at..]);
+        }
+
+        content.CopyTo(body[at..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(body));
+        return record;
+    }
+
+    // At open: removes what a crash left, replays the newest base and the segments after it, and
+    // returns the segment to append to.
+    private Segment Replay()
+    {
+        foreach (var leftover in Directory.EnumerateFiles(_folder, "*.tmp"))
+        {
+            File.Delete(leftover);
+        }
+
+        var files = Directory.EnumerateFiles(_folder)
+            .Select(path => (Path: path, Name: Path.GetFileName(path)))
+            .Where(f => (f.Name.Length == 12 && f.Name.EndsWith(".log", StringComparison.Ordinal) || f.Name.Length == 13 && f.Name.EndsWith(".base", StringComparison.Ordinal))
+                && f.Name.AsSpan(0, 8).ContainsAnyExceptInRange('0', '9') is false)
+            .Select(f => (f.Path, Number: long.Parse(f.Name.AsSpan(0, 8), CultureInfo.InvariantCulture), IsBase: f.Name.EndsWith(".base", StringComparison.Ordinal)))
+            .OrderBy(f => f.Number).ThenBy(f => f.IsBase ? 1 : 0)
+            .ToList();
+        var baseFile = files.LastOrDefault(f => f.IsBase);
+        if (baseFile.Path is not null)
+        {
+            foreach (var superseded in files.Where(f => f.Number < baseFile.Number || f.Number == baseFile.Number && !f.IsBase))
+            {
+                File.Delete(superseded.Path);
+            }
+
+            files = [.. files.Where(f => f.Number > baseFile.Number || f.Path == baseFile.Path)];
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            var segment = Open(files[i].Path, files[i].Number);
+            _segments.Add(segment);
+            Load(segment, newest: i == files.Count - 1 && !files[i].IsBase);
+        }
+
+        if (files.Count == 0 || files[^1].IsBase)
+        {
+            var number = files.Count == 0 ? 1 : files[^1].Number + 1;
+            _segments.Add(Open(Path.Combine(_folder, SegmentName(number, "log")), number));
+        }
+
+        return _segments[^1];
+    }
+
+    private void Load(Segment segment, bool newest)
+    {
+        using var input = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
+        Span<byte> header = stackalloc byte[RecordHeader];
+        long offset = 0;
+        while (offset < segment.Length)
+        {
+            var length = input.ReadAtLeast(header, RecordHeader, throwOnEndOfStream: false) == RecordHeader
+                ? BinaryPrimitives.ReadUInt32LittleEndian(header) : 0u;
+            var body = length is >= 3 and <= int.MaxValue && length <= segment.Length - offset - RecordHeader ? new byte[length] : null;
+            if (body is null || input.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) != body.Length
+                || Crc32.HashToUInt32(body) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, body))
+            {
+                if (!newest)
+                {
+                    throw new StorageUnavailableException($"The local store's file '{segment.Path}' is damaged at byte {offset}.");
+                }
+
+                // The write the process died in: never acknowledged, so cut.
+                segment.Length = offset;
+                RandomAccess.SetLength(segment.Handle, offset);
+                return;
+            }
+
+            offset += RecordHeader + body.Length;
+        }
+    }
+
+    // One replayed record into the index; false when it does not parse.
+    private bool Apply(Segment segment, long offset, byte[] body)
+    {
+        var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(1));
+        var contentStart = 3 + keyLength + ETagLength;
+        if (body[0] is not (Put or Delete) || 3 + keyLength > body.Length || body[0] == Put && contentStart > body.Length)
+        {
+            return false;
+        }
+
+        var key = Encoding.ASCII.GetString(body, 3, keyLength);
+        if (body[0] == Delete)
+        {
+            Replace(key, null);
+            return true;
+        }
+
+        var length = body.Length - contentStart;
+        Replace(key, new Entry(Encoding.ASCII.GetString(body, 3 + keyLength, ETagLength),
+            length <= InMemoryLimit ? body.AsMemory(contentStart) : (ReadOnlyMemory<byte>?)null, segment, offset + RecordHeader + contentStart, length, RecordHeader + body.Length));
+        return true;
+    }
+
+    private static Segment Open(string path, long number)
+    {
+        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        return new Segment(path, number, handle) { Length = RandomAccess.GetLength(handle) };
+    }
+
+    private static string SegmentName(long number, string extension) => $"{number.ToString("D8", CultureInfo.InvariantCulture)}.{extension}";
+
+    /// <summary>Where a document's latest record is; its content too when small.</summary>
+    private sealed record Entry(string ETag, ReadOnlyMemory<byte>? Content, Segment Segment, long Offset, int Length, int RecordLength);
+
+    private sealed class Segment(string path, long number, SafeFileHandle handle)
+    {
+        public string Path { get; } = path;
+
+        public long Number { get; } = number;
+
+        public SafeFileHandle Handle { get; } = handle;
+
+        public long Length { get; set; }
+    }
+}

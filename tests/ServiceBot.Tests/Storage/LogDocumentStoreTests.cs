@@ -1,0 +1,167 @@
+using ServiceBot.Services.Storage;
+
+namespace ServiceBot.Tests.Storage;
+
+public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("servicebot-log-").FullName;
+    private LogDocumentStore _store;
+
+    public LogDocumentStoreTests() => _store = new LogDocumentStore(_folder);
+
+    protected override IDocumentStore Store => _store;
+
+    [Fact]
+    public async Task Reopened_KeepsWhatWasAcknowledged_AndForgetsWhatWasDeleted()
+    {
+        var etag = await _store.TryWriteAsync("durable/doc", "kept"u8.ToArray(), WriteCondition.IfAbsent, Ct);
+        await _store.TryWriteAsync("durable/gone", "x"u8.ToArray(), WriteCondition.None, Ct);
+        await _store.DeleteAsync("durable/gone", Ct);
+        await _store.TryWriteAsync("durable/photo", Large(1), WriteCondition.None, Ct);
+
+        Reopen();
+
+        var kept = await _store.ReadAsync("durable/doc", Ct);
+        Assert.Equal("kept"u8.ToArray(), kept!.Content.ToArray());
+        Assert.Equal(etag, kept.ETag);
+        Assert.Null(await _store.ReadAsync("durable/gone", Ct));
+        Assert.Equal(Large(1), (await _store.ReadAsync("durable/photo", Ct))!.Content.ToArray());
+        Assert.NotNull(await _store.TryWriteAsync("durable/doc", "next"u8.ToArray(), WriteCondition.IfMatch(etag!), Ct));
+    }
+
+    [Fact]
+    public void ASecondStoreOnTheSameFolder_IsRefusedClearly()
+    {
+        var refused = Assert.Throws<StorageUnavailableException>(() => new LogDocumentStore(_folder));
+        Assert.Contains("in use", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWriteCutShortByACrash_IsDropped_AndTheStoreGoesOn()
+    {
+        await _store.TryWriteAsync("torn/first", "whole"u8.ToArray(), WriteCondition.None, Ct);
+        await _store.TryWriteAsync("torn/second", "cut short"u8.ToArray(), WriteCondition.None, Ct);
+        _store.Dispose();
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
+        using (var file = new FileStream(segment, FileMode.Open))
+        {
+            file.SetLength(file.Length - 3);
+        }
+
+        _store = new LogDocumentStore(_folder);
+
+        Assert.Equal("whole"u8.ToArray(), (await _store.ReadAsync("torn/first", Ct))!.Content.ToArray());
+        Assert.Null(await _store.ReadAsync("torn/second", Ct));
+        await _store.TryWriteAsync("torn/third", "after"u8.ToArray(), WriteCondition.IfAbsent, Ct);
+        Reopen();
+        Assert.Equal("after"u8.ToArray(), (await _store.ReadAsync("torn/third", Ct))!.Content.ToArray());
+        Assert.Equal("whole"u8.ToArray(), (await _store.ReadAsync("torn/first", Ct))!.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task DamageBeforeTheLastWrite_RefusesToOpen_InsteadOfLosingDocuments()
+    {
+        _store.Dispose();
+        _store = new LogDocumentStore(_folder, segmentLimit: 64);
+        await _store.TryWriteAsync("damaged/a", new byte[100], WriteCondition.None, Ct);
+        await _store.TryWriteAsync("damaged/b", new byte[100], WriteCondition.None, Ct);
+        _store.Dispose();
+        var first = Directory.GetFiles(_folder, "*.log").Order(StringComparer.Ordinal).First();
+        var bytes = File.ReadAllBytes(first);
+        bytes[^5] ^= 0xFF;
+        File.WriteAllBytes(first, bytes);
+
+        var refused = Assert.Throws<StorageUnavailableException>(() => new LogDocumentStore(_folder));
+
+        Assert.Contains("damaged", refused.Message, StringComparison.Ordinal);
+        _store = new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-log-").FullName);
+    }
+
+    [Fact]
+    public async Task Compaction_KeepsEveryCurrentDocument_FreesTheRest_AndSurvivesAReopen()
+    {
+        _store.Dispose();
+        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
+        var etags = new Dictionary<string, string>();
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                etags[$"c/{i}"] = (await _store.TryWriteAsync($"c/{i}", BitConverter.GetBytes(round * 100 + i), WriteCondition.None, Ct))!;
+            }
+
+            await _store.TryWriteAsync($"c/deleted-{round}", new byte[500], WriteCondition.None, Ct);
+            await _store.DeleteAsync($"c/deleted-{round}", Ct);
+        }
+
+        etags["c/photo"] = (await _store.TryWriteAsync("c/photo", Large(7), WriteCondition.None, Ct))!;
+        for (var i = 0; i < 40; i++)
+        {
+            await _store.TryWriteAsync("c/filler", new byte[2000], WriteCondition.None, Ct);
+        }
+
+        await _store.Compaction;
+        var (live, files) = _store.Size;
+        Assert.True(files < 3 * live + 16 * 1024, $"{files} bytes of files for {live} live");
+        Assert.Single(Directory.GetFiles(_folder, "*.base"));
+
+        foreach (var reopened in new[] { false, true })
+        {
+            if (reopened)
+            {
+                Reopen();
+            }
+
+            for (var i = 0; i < 20; i++)
+            {
+                var document = await _store.ReadAsync($"c/{i}", Ct);
+                Assert.Equal(1900 + i, BitConverter.ToInt32(document!.Content.Span));
+                Assert.Equal(etags[$"c/{i}"], document.ETag);
+            }
+
+            Assert.Equal(Large(7), (await _store.ReadAsync("c/photo", Ct))!.Content.ToArray());
+            Assert.Empty(await _store.ListKeysAsync("c/deleted", Ct).ToListAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task ACompactionCutOffByACrash_LeavesEverything_WhicheverStepItReached()
+    {
+        await _store.TryWriteAsync("crash/a", "a"u8.ToArray(), WriteCondition.None, Ct);
+        _store.Dispose();
+        var log = Directory.GetFiles(_folder, "*.log").Single();
+
+        // Before the rename: a half-written output is thrown away, the segment still counts.
+        File.WriteAllBytes(Path.Combine(_folder, "00000001.base.tmp"), [1, 2, 3]);
+        _store = new LogDocumentStore(_folder);
+        Assert.Equal("a"u8.ToArray(), (await _store.ReadAsync("crash/a", Ct))!.Content.ToArray());
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+        _store.Dispose();
+
+        // After the rename, before the old segment was deleted: the base stands for it.
+        File.Copy(log, Path.Combine(_folder, "00000001.base"));
+        File.AppendAllText(log, "not a record: this segment is superseded and must not be read");
+        _store = new LogDocumentStore(_folder);
+        Assert.Equal("a"u8.ToArray(), (await _store.ReadAsync("crash/a", Ct))!.Content.ToArray());
+        Assert.False(File.Exists(log));
+    }
+
+    private static byte[] Large(int seed)
+    {
+        var bytes = new byte[LogDocumentStore.InMemoryLimit * 3];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private void Reopen()
+    {
+        _store.Dispose();
+        _store = new LogDocumentStore(_folder);
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
