@@ -22,7 +22,7 @@ out=bench/results.md
   echo
   echo "## Turns: load on every server"
   echo
-  bench load 100000 400000 10
+  bench load 100000 600000 10
   echo
   echo "## No-spam policy"
   echo

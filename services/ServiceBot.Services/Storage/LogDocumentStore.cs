@@ -273,6 +273,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     {
         if (_active.Length >= _segmentLimit)
         {
+            // A closed segment ends at its last whole record (a failed append may have left part of one).
+            RandomAccess.SetLength(_active.Handle, _active.Length);
             _active = Open(Path.Combine(_folder, SegmentName(_active.Number + 1, "log")), _active.Number + 1);
             _segments.Add(_active);
             CompactIfWorthIt();
@@ -285,7 +287,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
         catch (IOException e)
         {
-            // The file may hold part of the record: the next append overwrites it, and a replay cuts it.
+            // The file may hold part of the record: the next append overwrites it, a closing segment
+            // is cut to its length, and a replay of the newest cuts it.
             throw new StorageUnavailableException($"The local store failed to write '{key}'.", e);
         }
 
@@ -457,24 +460,45 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         long offset = 0;
         while (offset < segment.Length)
         {
-            var length = input.ReadAtLeast(header, RecordHeader, throwOnEndOfStream: false) == RecordHeader
-                ? BinaryPrimitives.ReadUInt32LittleEndian(header) : 0u;
-            var body = length is >= 3 and <= int.MaxValue && length <= segment.Length - offset - RecordHeader ? new byte[length] : null;
-            if (body is null || input.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) != body.Length
-                || Crc32.HashToUInt32(body) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, body))
+            var left = segment.Length - offset - RecordHeader;
+            var length = left >= 0 && input.ReadAtLeast(header, RecordHeader, throwOnEndOfStream: false) == RecordHeader
+                ? BinaryPrimitives.ReadUInt32LittleEndian(header) : (long?)null;
+            if (newest && (length is null || length > left || IsZeroFrom(offset)))
             {
-                if (!newest)
-                {
-                    throw new StorageUnavailableException($"The local store's file '{segment.Path}' is damaged at byte {offset}.");
-                }
-
-                // The write the process died in: never acknowledged, so cut.
+                // The write the process died in (its length runs past the end), or blocks a power cut
+                // left zeroed: never acknowledged, so cut. Only the newest segment is written to.
                 segment.Length = offset;
                 RandomAccess.SetLength(segment.Handle, offset);
                 return;
             }
 
+            var body = length is >= 3 && length <= left ? new byte[length.Value] : null;
+            if (body is null || input.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) != body.Length
+                || Crc32.HashToUInt32(body) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, body))
+            {
+                // A whole record that is wrong is damage, not a write cut short: what follows it was
+                // acknowledged, so nothing is dropped and the store does not open.
+                throw new StorageUnavailableException($"The local store's file '{segment.Path}' is damaged at byte {offset}.");
+            }
+
             offset += RecordHeader + body.Length;
+        }
+
+        bool IsZeroFrom(long from)
+        {
+            var rest = new byte[64 * 1024];
+            for (var at = from; at < segment.Length;)
+            {
+                var read = RandomAccess.Read(segment.Handle, rest, at);
+                if (read == 0 || rest.AsSpan(0, read).ContainsAnyExcept((byte)0))
+                {
+                    return read == 0;
+                }
+
+                at += read;
+            }
+
+            return true;
         }
     }
 

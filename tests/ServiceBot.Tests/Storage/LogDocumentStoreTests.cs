@@ -78,6 +78,37 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task DamageInTheMiddleOfTheNewestSegment_RefusesToOpen_InsteadOfCuttingTheWritesAfterIt()
+    {
+        await _store.TryWriteAsync("damaged/a", new byte[100], WriteCondition.None, Ct);
+        await _store.TryWriteAsync("damaged/b", new byte[100], WriteCondition.None, Ct);
+        _store.Dispose();
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
+        var bytes = File.ReadAllBytes(segment);
+        bytes[50] ^= 0xFF;
+        File.WriteAllBytes(segment, bytes);
+
+        Assert.Throws<StorageUnavailableException>(() => new LogDocumentStore(_folder));
+
+        _store = new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-log-").FullName);
+    }
+
+    [Fact]
+    public async Task ZeroedBlocksAfterTheLastWrite_AreCut_AsAPowerCutLeavesThem()
+    {
+        await _store.TryWriteAsync("zeroed/a", "kept"u8.ToArray(), WriteCondition.None, Ct);
+        _store.Dispose();
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
+        var length = new FileInfo(segment).Length;
+        File.AppendAllText(segment, new string('\0', 4096));
+
+        _store = new LogDocumentStore(_folder);
+
+        Assert.Equal("kept"u8.ToArray(), (await _store.ReadAsync("zeroed/a", Ct))!.Content.ToArray());
+        Assert.Equal(length, new FileInfo(segment).Length);
+    }
+
+    [Fact]
     public async Task Compaction_KeepsEveryCurrentDocument_FreesTheRest_AndSurvivesAReopen()
     {
         _store.Dispose();
