@@ -271,19 +271,19 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     // started when full; returns the record's offset.
     private long Append(string key, byte[] record)
     {
-        if (_active.Length >= _segmentLimit)
-        {
-            // A closed segment ends at its last whole record (a failed append may have left part of one).
-            RandomAccess.SetLength(_active.Handle, _active.Length);
-            _active = Open(Path.Combine(_folder, SegmentName(_active.Number + 1, "log")), _active.Number + 1);
-            _segments.Add(_active);
-            CompactIfWorthIt();
-        }
-
-        var offset = _active.Length;
         try
         {
-            RandomAccess.Write(_active.Handle, record, offset);
+            if (_active.Length >= _segmentLimit)
+            {
+                // A closed segment ends at its last whole record (a failed append may have left part of one).
+                RandomAccess.SetLength(_active.Handle, _active.Length);
+                var next = Open(Path.Combine(_folder, SegmentName(_active.Number + 1, "log")), _active.Number + 1);
+                _segments.Add(next);
+                _active = next;
+                CompactIfWorthIt();
+            }
+
+            RandomAccess.Write(_active.Handle, record, _active.Length);
         }
         catch (IOException e)
         {
@@ -292,6 +292,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             throw new StorageUnavailableException($"The local store failed to write '{key}'.", e);
         }
 
+        var offset = _active.Length;
         _active.Length += record.Length;
         return offset;
     }
