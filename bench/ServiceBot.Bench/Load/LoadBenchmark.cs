@@ -98,7 +98,6 @@ internal static class LoadBenchmark
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    // Bytes of stored conversation state per customer after the run (key and document).
     // The conversations the run left, read back from the stopped bot's store: key and content bytes,
     // as the Blob provider would bill them (the log adds 27 bytes of framing a record).
     private static async Task<Memory> StoredStateAsync(string folder, Memory memory)

@@ -25,7 +25,16 @@ public static class StorageRegistration
         if (options.Provider != StorageProvider.AzureBlob)
         {
             var local = new LogDocumentStore(options.LocalStorePath);
-            SqliteImport.ImportIfPresent(options.LegacyDatabasePath, local);
+            try
+            {
+                SqliteImport.ImportIfPresent(options.LegacyDatabasePath, local);
+            }
+            catch
+            {
+                local.Dispose();
+                throw;
+            }
+
             return local;
         }
 
