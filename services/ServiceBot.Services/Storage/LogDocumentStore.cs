@@ -48,7 +48,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private readonly List<Segment> _segments = [];
     private Segment _active;
     private long _liveBytes;
-    private Task _compaction = Task.CompletedTask;
+    private Thread? _compactor;
     private bool _disposed;
 
     /// <param name="folder">The store's own folder.</param>
@@ -84,16 +84,16 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    /// <summary>The compaction running now, if any (tests wait for it).</summary>
-    internal Task Compaction
+    /// <summary>Returns once the compaction running now, if any, has finished (tests wait for it).</summary>
+    internal void WaitForCompaction()
     {
-        get
+        Thread? compactor;
+        lock (_write)
         {
-            lock (_write)
-            {
-                return _compaction;
-            }
+            compactor = _compactor;
         }
+
+        compactor?.Join();
     }
 
     public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
@@ -148,7 +148,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
             var offset = Append(key, record);
             var start = record.Length - content.Length;
-            Replace(key, new Entry(etag, content.Length <= InMemoryLimit ? record.AsMemory(start) : (ReadOnlyMemory<byte>?)null, _active, offset + start, content.Length, record.Length));
+            Replace(key, new Entry(etag, content.Length <= InMemoryLimit ? record.AsMemory(start) : (ReadOnlyMemory<byte>?)null, _active, offset + start, content.Length));
         }
 
         return etag;
@@ -202,7 +202,6 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
     public void Dispose()
     {
-        Task compaction;
         lock (_write)
         {
             if (_disposed)
@@ -211,11 +210,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             }
 
             _disposed = true;
-            compaction = _compaction;
         }
 
         // A compaction that is running finishes (or fails) before its files are closed under it.
-        compaction.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        WaitForCompaction();
         foreach (var segment in _segments)
         {
             segment.Handle.Dispose();
@@ -245,12 +243,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 return new StoredDocument(content, entry.ETag);
             }
 
-            var buffer = new byte[entry.Length];
             try
             {
-                if (RandomAccess.Read(entry.Segment.Handle, buffer, entry.Offset) == entry.Length)
+                if (ReadFromSegment(entry) is { } stored)
                 {
-                    return new StoredDocument(buffer, entry.ETag);
+                    return new StoredDocument(stored, entry.ETag);
                 }
             }
             catch (ObjectDisposedException) when (!_disposed)
@@ -302,7 +299,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     {
         if (_index.TryGetValue(key, out var old))
         {
-            _liveBytes -= old.RecordLength;
+            _liveBytes -= PutSize(key, old.Length);
         }
 
         if (entry is null)
@@ -312,20 +309,35 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
 
         _index[key] = entry;
-        _liveBytes += entry.RecordLength;
+        _liveBytes += PutSize(key, entry.Length);
     }
 
     private void CompactIfWorthIt()
     {
         var closed = _segments.Where(s => s != _active).ToList();
         var closedBytes = closed.Sum(s => s.Length);
-        if (_compaction.IsCompleted && closedBytes > _compactAbove && closedBytes > 2 * _liveBytes)
+        if (_compactor is not { IsAlive: true } && closedBytes > _compactAbove && closedBytes > 2 * _liveBytes)
         {
             // Taken under the lock every write holds, so it is the index as of one moment.
             var sealedSet = closed.ToHashSet();
             var moving = _index.Where(p => sealedSet.Contains(p.Value.Segment)).ToList();
             // A thread of its own: it writes and syncs the live bytes, which would hold a pool thread for seconds.
-            _compaction = Task.Factory.StartNew(() => Compact(closed, moving), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _compactor = new Thread(() => CompactOrLeave(closed, moving)) { IsBackground = true, Name = "servicebot-compaction" };
+            _compactor.Start();
+        }
+    }
+
+    // A compaction that fails on the file system changes nothing a replay would read differently: before
+    // its rename the old segments hold everything; after it the base stands for them, and old files it
+    // could not delete are deleted at the next open. The next closed segment tries again.
+    private void CompactOrLeave(List<Segment> closed, List<KeyValuePair<string, Entry>> moving)
+    {
+        try
+        {
+            Compact(closed, moving);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 
@@ -342,7 +354,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             {
                 foreach (var (key, entry) in moving)
                 {
-                    var content = entry.Content ?? ReadLarge(entry);
+                    var content = entry.Content ?? ReadFromSegment(entry) ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
                     var record = Encode(Put, key, entry.ETag, content.Span);
                     moved.Add((key, entry, output.Position));
                     output.Write(record);
@@ -353,7 +365,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
             File.Move(path + ".tmp", path, overwrite: true);
         }
-        catch (Exception)
+        catch (IOException)
         {
             // Nothing changed: the old segments still hold everything; the next closed segment tries again.
             File.Delete(path + ".tmp");
@@ -365,7 +377,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         {
             foreach (var (key, was, offset) in moved)
             {
-                var start = offset + RecordHeader + 3 + key.Length + ETagLength;
+                var start = offset + PutSize(key, 0);
                 if (_index.TryGetValue(key, out var now) && ReferenceEquals(now, was))
                 {
                     _index[key] = was with { Segment = based, Offset = start };
@@ -386,16 +398,16 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    private static ReadOnlyMemory<byte> ReadLarge(Entry entry)
+    // A document that is not held in memory, from its segment; null when the file is shorter than the index says.
+    private static byte[]? ReadFromSegment(Entry entry)
     {
         var buffer = new byte[entry.Length];
-        RandomAccess.Read(entry.Segment.Handle, buffer, entry.Offset);
-        return buffer;
+        return RandomAccess.Read(entry.Segment.Handle, buffer, entry.Offset) == entry.Length ? buffer : null;
     }
 
     private static byte[] Encode(byte kind, string key, string? etag, ReadOnlySpan<byte> content)
     {
-        var record = new byte[RecordHeader + 3 + key.Length + (etag is null ? 0 : ETagLength) + content.Length];
+        var record = new byte[etag is null ? RecordHeader + 3 + key.Length : PutSize(key, content.Length)];
         var body = record.AsSpan(RecordHeader);
         body[0] = kind;
         BinaryPrimitives.WriteUInt16LittleEndian(body[1..], (ushort)key.Length);
@@ -522,7 +534,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
         var length = body.Length - contentStart;
         Replace(key, new Entry(Encoding.ASCII.GetString(body, 3 + keyLength, ETagLength),
-            length <= InMemoryLimit ? body.AsMemory(contentStart) : (ReadOnlyMemory<byte>?)null, segment, offset + RecordHeader + contentStart, length, RecordHeader + body.Length));
+            length <= InMemoryLimit ? body.AsMemory(contentStart) : (ReadOnlyMemory<byte>?)null, segment, offset + RecordHeader + contentStart, length));
         return true;
     }
 
@@ -535,7 +547,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private static string SegmentName(long number, string extension) => $"{number.ToString("D8", CultureInfo.InvariantCulture)}.{extension}";
 
     /// <summary>Where a document's latest record is; its content too when small.</summary>
-    private sealed record Entry(string ETag, ReadOnlyMemory<byte>? Content, Segment Segment, long Offset, int Length, int RecordLength);
+    private sealed record Entry(string ETag, ReadOnlyMemory<byte>? Content, Segment Segment, long Offset, int Length);
+
+    // The bytes of a put's record: header, kind, key length, key, ETag, content.
+    private static int PutSize(string key, int contentLength) => RecordHeader + 3 + key.Length + ETagLength + contentLength;
 
     private sealed class Segment(string path, long number, SafeFileHandle handle)
     {

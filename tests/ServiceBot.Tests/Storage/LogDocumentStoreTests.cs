@@ -131,7 +131,7 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
             await _store.TryWriteAsync("c/filler", new byte[2000], WriteCondition.None, Ct);
         }
 
-        await _store.Compaction;
+        _store.WaitForCompaction();
         var (live, files) = _store.Size;
         Assert.True(files < 3 * live + 16 * 1024, $"{files} bytes of files for {live} live");
         Assert.Single(Directory.GetFiles(_folder, "*.base"));
