@@ -5,8 +5,13 @@ internal static class ClosedLoop
 {
     public static async Task SendAsync(Uri server, ReadOnlyMemory<WeChatRequest> messages, int inFlight)
     {
-        var failed = await OpenLoop.SendEachAsync(await OpenLoop.OpenAsync(server, inFlight), messages.Length,
-            (connection, i) => connection.SendAsync(RawHttpConnection.Post(server, messages.Span[i]), ReadOnlyMemory<byte>.Empty));
+        var requests = new byte[messages.Length][];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            requests[i] = LoadLoop.Post(server, messages.Span[i]);
+        }
+
+        var failed = (await LoadLoop.RunAsync(server, requests, inFlight, rate: null, bodyPrefix: [])).Failed;
         if (failed > 0)
         {
             throw new InvalidOperationException($"{failed} of {messages.Length} warm-up messages failed at {server}");
