@@ -44,6 +44,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private readonly long _compactAbove;
     private readonly FileStream _lock;
     private readonly ConcurrentDictionary<string, Entry> _index = new(StringComparer.Ordinal);
+
+    // The index's keys in order, for listings by prefix; under _write, and built once after the replay.
+    private readonly SortedSet<string>? _keys;
     private readonly Lock _write = new();
     private readonly List<Segment> _segments = [];
     private Segment _active;
@@ -70,6 +73,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
 
         _active = Replay();
+        _keys = new SortedSet<string>(_index.Keys, StringComparer.Ordinal);
     }
 
     /// <summary>Bytes of the records the index points at, and of all segment files.</summary>
@@ -176,8 +180,13 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         StorageMetrics.Count(Store, "list");
-        var keys = _index.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        keys.Sort(StringComparer.Ordinal);
+        var keys = new List<string>();
+        lock (_write)
+        {
+            // Every key from the prefix up to the last that can start with it (keys are ASCII).
+            keys.AddRange(_keys!.GetViewBetween(prefix, prefix + char.MaxValue));
+        }
+
         await Task.CompletedTask;
         foreach (var key in keys)
         {
@@ -294,7 +303,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return offset;
     }
 
-    // Under _write: the index and the live bytes for a put (entry) or a delete (null).
+    // Under _write: the index, its sorted keys (once the replay is done) and the live bytes for a put (entry) or a delete (null).
     private void Replace(string key, Entry? entry)
     {
         if (_index.TryGetValue(key, out var old))
@@ -305,11 +314,16 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         if (entry is null)
         {
             _index.TryRemove(key, out _);
+            _keys?.Remove(key);
             return;
         }
 
         _index[key] = entry;
         _liveBytes += PutSize(key, entry.Length);
+        if (old is null)
+        {
+            _keys?.Add(key);
+        }
     }
 
     private void CompactIfWorthIt()

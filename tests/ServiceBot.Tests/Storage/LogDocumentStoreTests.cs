@@ -30,6 +30,26 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task Listings_ByPrefix_FollowWritesAndDeletes_BeforeAndAfterAReopen()
+    {
+        foreach (var key in new[] { "orders/o2/b", "orders/o1/a", "orders/o1/c", "orders/o10/a", "ordersx/o1" })
+        {
+            await _store.TryWriteAsync(key, "x"u8.ToArray(), WriteCondition.None, Ct);
+        }
+
+        await _store.TryWriteAsync("orders/o1/a", "again"u8.ToArray(), WriteCondition.None, Ct);
+        await _store.DeleteAsync("orders/o1/c", Ct);
+        Assert.Equal(["orders/o1/a", "orders/o10/a"], await _store.ListKeysAsync("orders/o1", Ct).ToListAsync(Ct));
+
+        Reopen();
+        await _store.TryWriteAsync("orders/o1/d", "x"u8.ToArray(), WriteCondition.IfAbsent, Ct);
+        await _store.DeleteAsync("orders/o2/b", Ct);
+
+        Assert.Equal(["orders/o1/a", "orders/o1/d", "orders/o10/a"], await _store.ListKeysAsync("orders/", Ct).ToListAsync(Ct));
+        Assert.Equal(["orders/o1/a", "orders/o1/d", "orders/o10/a", "ordersx/o1"], await _store.ListKeysAsync("", Ct).ToListAsync(Ct));
+    }
+
+    [Fact]
     public void ASecondStoreOnTheSameFolder_IsRefusedClearly()
     {
         var refused = Assert.Throws<StorageUnavailableException>(() => new LogDocumentStore(_folder));
