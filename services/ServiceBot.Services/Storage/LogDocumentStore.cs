@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -133,7 +132,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     /// <summary><see cref="TryWriteAsync"/>, which never waits: the append is a write to the operating system.</summary>
     internal string? TryWrite(string key, ReadOnlyMemory<byte> content, WriteCondition condition)
     {
-        var etag = RandomNumberGenerator.GetHexString(ETagLength, lowercase: true);
+        var etag = NewETag();
         var record = Encode(Put, key, etag, content.Span);
         lock (_write)
         {
@@ -230,6 +229,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
         _lock.Dispose();
     }
+
+    // 64 random bits in hex: a version token, not a secret, so from the shared generator (no system call,
+    // where the cryptographic one asked the OS for each write's bytes).
+    private static string NewETag() => Random.Shared.NextInt64(long.MinValue, long.MaxValue).ToString("x16", CultureInfo.InvariantCulture);
 
     private static void Prepare(string key, string operation, CancellationToken cancellationToken)
     {
