@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -34,6 +36,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private const byte Put = 1;
     private const byte Delete = 2;
     private const int ETagLength = 16;
+
+    /// <summary>A compaction writes at most this many bytes a second, synced to disk every <see cref="CompactionStep"/>.</summary>
+    private const long CompactionBytesPerSecond = 64L * 1024 * 1024;
+
+    private const long CompactionStep = 8L * 1024 * 1024;
 
     /// <summary>Content up to this size stays in memory; larger (photos) is read from its segment.</summary>
     internal const int InMemoryLimit = 16 * 1024;
@@ -369,12 +376,18 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         {
             using (var output = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
+                var pace = Stopwatch.StartNew();
+                long synced = 0;
                 foreach (var (key, entry) in moving)
                 {
-                    var content = entry.Content ?? ReadFromSegment(entry) ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
-                    var record = Encode(Put, key, entry.ETag, content.Span);
                     moved.Add((key, entry, output.Position));
-                    output.Write(record);
+                    output.Write(RecordOf(key, entry));
+                    if (output.Position - synced >= CompactionStep)
+                    {
+                        output.Flush(flushToDisk: true);
+                        synced = output.Position;
+                        Pace(pace, synced);
+                    }
                 }
 
                 output.Flush(flushToDisk: true);
@@ -413,6 +426,33 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 File.Delete(segment.Path);
             }
         }
+    }
+
+    // Paced so that a compaction takes a share of the machine the turns can spare, not a whole core
+    // for a second: at 80% load that second queued every turn behind it. Sleeps on its own thread.
+    private static void Pace(Stopwatch pace, long written)
+    {
+        var ahead = TimeSpan.FromSeconds((double)written / CompactionBytesPerSecond) - pace.Elapsed;
+        if (ahead > TimeSpan.Zero)
+        {
+            Thread.Sleep(ahead);
+        }
+    }
+
+    // A live record as it is in its file, for a compaction to copy: the array a small document's bytes
+    // are held in is its whole record; a large one's is read from its segment.
+    private static byte[] RecordOf(string key, Entry entry)
+    {
+        if (entry.Content is { } content && MemoryMarshal.TryGetArray(content, out var held))
+        {
+            Debug.Assert(held.Offset == PutSize(key, 0) && held.Offset + held.Count == held.Array!.Length);
+            return held.Array!;
+        }
+
+        var record = new byte[PutSize(key, entry.Length)];
+        return RandomAccess.Read(entry.Segment.Handle, record, entry.Offset - PutSize(key, 0)) == record.Length
+            ? record
+            : throw new IOException($"The record of '{key}' is shorter than the index says.");
     }
 
     // A document that is not held in memory, from its segment; null when the file is shorter than the index says.
@@ -502,16 +542,23 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 return;
             }
 
-            var body = length is >= 3 && length <= left ? new byte[length.Value] : null;
-            if (body is null || input.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) != body.Length
-                || Crc32.HashToUInt32(body) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, body))
+            // The whole record, header too, in one array: a small document's bytes stay in it, and a
+            // compaction copies it as it is.
+            var record = length is >= 3 && length <= left ? new byte[RecordHeader + length.Value] : null;
+            if (record is not null)
+            {
+                header.CopyTo(record);
+            }
+
+            if (record is null || input.ReadAtLeast(record.AsSpan(RecordHeader), record.Length - RecordHeader, throwOnEndOfStream: false) != record.Length - RecordHeader
+                || Crc32.HashToUInt32(record.AsSpan(RecordHeader)) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, record))
             {
                 // A whole record that is wrong is damage, not a write cut short: what follows it was
                 // acknowledged, so nothing is dropped and the store does not open.
                 throw new StorageUnavailableException($"The local store's file '{segment.Path}' is damaged at byte {offset}.");
             }
 
-            offset += RecordHeader + body.Length;
+            offset += record.Length;
         }
 
         bool IsZeroFrom(long from)
@@ -532,26 +579,27 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    // One replayed record into the index; false when it does not parse.
-    private bool Apply(Segment segment, long offset, byte[] body)
+    // One replayed record (header included) into the index; false when it does not parse.
+    private bool Apply(Segment segment, long offset, byte[] record)
     {
-        var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(1));
-        var contentStart = 3 + keyLength + ETagLength;
-        if (body[0] is not (Put or Delete) || 3 + keyLength > body.Length || body[0] == Put && contentStart > body.Length)
+        var body = record.AsSpan(RecordHeader);
+        var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body[1..]);
+        var contentStart = RecordHeader + 3 + keyLength + ETagLength;
+        if (body[0] is not (Put or Delete) || 3 + keyLength > body.Length || body[0] == Put && contentStart > record.Length)
         {
             return false;
         }
 
-        var key = Encoding.ASCII.GetString(body, 3, keyLength);
+        var key = Encoding.ASCII.GetString(body.Slice(3, keyLength));
         if (body[0] == Delete)
         {
             Replace(key, null);
             return true;
         }
 
-        var length = body.Length - contentStart;
-        Replace(key, new Entry(Encoding.ASCII.GetString(body, 3 + keyLength, ETagLength),
-            length <= InMemoryLimit ? body.AsMemory(contentStart) : (ReadOnlyMemory<byte>?)null, segment, offset + RecordHeader + contentStart, length));
+        var length = record.Length - contentStart;
+        Replace(key, new Entry(Encoding.ASCII.GetString(body.Slice(3 + keyLength, ETagLength)),
+            length <= InMemoryLimit ? record.AsMemory(contentStart) : (ReadOnlyMemory<byte>?)null, segment, offset + contentStart, length));
         return true;
     }
 

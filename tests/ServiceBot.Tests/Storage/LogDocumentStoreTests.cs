@@ -176,6 +176,40 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task ACompactionAfterAReopen_CopiesWhatTheReplayRead_ByteForByte()
+    {
+        _store.Dispose();
+        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
+        var etags = new Dictionary<string, string>();
+        for (var i = 0; i < 20; i++)
+        {
+            etags[$"r/{i}"] = (await _store.TryWriteAsync($"r/{i}", BitConverter.GetBytes(i), WriteCondition.None, Ct))!;
+        }
+
+        etags["r/photo"] = (await _store.TryWriteAsync("r/photo", Large(3), WriteCondition.None, Ct))!;
+        _store.Dispose();
+        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
+        for (var i = 0; i < 40; i++)
+        {
+            await _store.TryWriteAsync("r/filler", new byte[2000], WriteCondition.None, Ct);
+        }
+
+        _store.WaitForCompaction();
+        Assert.Single(Directory.GetFiles(_folder, "*.base"));
+        Reopen();
+
+        for (var i = 0; i < 20; i++)
+        {
+            var document = await _store.ReadAsync($"r/{i}", Ct);
+            Assert.Equal(i, BitConverter.ToInt32(document!.Content.Span));
+            Assert.Equal(etags[$"r/{i}"], document.ETag);
+        }
+
+        Assert.Equal(Large(3), (await _store.ReadAsync("r/photo", Ct))!.Content.ToArray());
+        Assert.Equal(etags["r/photo"], (await _store.ReadAsync("r/photo", Ct))!.ETag);
+    }
+
+    [Fact]
     public async Task ACompactionCutOffByACrash_LeavesEverything_WhicheverStepItReached()
     {
         await _store.TryWriteAsync("crash/a", "a"u8.ToArray(), WriteCondition.None, Ct);
