@@ -1,8 +1,10 @@
+using System.Diagnostics;
+
 namespace ServiceBot.Bench.Load;
 
-/// <summary>Latency at a fixed rate, measured from when each request was due.</summary>
+/// <summary>Latency at a fixed rate, measured from when each request was due; and the driver's own CPU a request.</summary>
 /// <remarks><see cref="WorstByTenth"/>: the worst latency among the requests due in each tenth of a second, to tell a stall from a spread.</remarks>
-internal sealed record OpenLoopResult(double TargetPerSecond, double AchievedPerSecond, int Sent, int Failed, double P50Ms, double P99Ms, double MaxMs, double[] WorstByTenth);
+internal sealed record OpenLoopResult(double TargetPerSecond, double AchievedPerSecond, int Sent, int Failed, double P50Ms, double P99Ms, double MaxMs, double[] WorstByTenth, double DriverMicrosecondsPerRequest);
 
 /// <summary>
 /// An open-loop load in the manner of wrk2 (<see cref="LoadLoop"/> with a rate): request i is due
@@ -25,13 +27,15 @@ internal static class OpenLoop
         // during the run, and the driver's pauses would read as the server's latency.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var run = await LoadLoop.RunAsync(server, requests, Wrk.Connections, rate, expectReply ? ReplyPrefix : []);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var latencies = run.LatenciesMs;
         var perTenth = Math.Max(1, (int)(rate / 10));
         var worst = latencies.Chunk(perTenth).Select(tenth => tenth.Max()).ToArray();
         Array.Sort(latencies);
         return new OpenLoopResult(rate, count / run.Seconds, count, run.Failed,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], worst);
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], worst, cpu.TotalMicroseconds / count);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
