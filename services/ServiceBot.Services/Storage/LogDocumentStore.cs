@@ -387,6 +387,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                         output.Flush(flushToDisk: true);
                         synced = output.Position;
                         Pace(pace, synced);
+                        if (Volatile.Read(ref _disposed))
+                        {
+                            // Closing: not worth the wait (paced, a large store takes a while); the old segments hold everything.
+                            throw new OperationCanceledException();
+                        }
                     }
                 }
 
@@ -395,7 +400,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
             File.Move(path + ".tmp", path, overwrite: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             // Nothing changed: the old segments still hold everything; the next closed segment tries again.
             File.Delete(path + ".tmp");
