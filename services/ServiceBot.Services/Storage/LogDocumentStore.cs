@@ -264,9 +264,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
             try
             {
-                if (ReadFromSegment(entry) is { } stored)
+                if (ReadRecord(key, entry) is { } record)
                 {
-                    return new StoredDocument(stored, entry.ETag);
+                    return new StoredDocument(record.AsMemory(PutSize(key, 0)), entry.ETag);
                 }
             }
             catch (ObjectDisposedException) when (!_disposed)
@@ -454,17 +454,14 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             return held.Array!;
         }
 
-        var record = new byte[PutSize(key, entry.Length)];
-        return RandomAccess.Read(entry.Segment.Handle, record, entry.Offset - PutSize(key, 0)) == record.Length
-            ? record
-            : throw new IOException($"The record of '{key}' is shorter than the index says.");
+        return ReadRecord(key, entry) ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
     }
 
-    // A document that is not held in memory, from its segment; null when the file is shorter than the index says.
-    private static byte[]? ReadFromSegment(Entry entry)
+    // The record of a document that is not held in memory, from its segment; null when the file is shorter than the index says.
+    private static byte[]? ReadRecord(string key, Entry entry)
     {
-        var buffer = new byte[entry.Length];
-        return RandomAccess.Read(entry.Segment.Handle, buffer, entry.Offset) == entry.Length ? buffer : null;
+        var record = new byte[PutSize(key, entry.Length)];
+        return RandomAccess.Read(entry.Segment.Handle, record, entry.Offset - PutSize(key, 0)) == record.Length ? record : null;
     }
 
     private static byte[] Encode(byte kind, string key, string? etag, ReadOnlySpan<byte> content)
