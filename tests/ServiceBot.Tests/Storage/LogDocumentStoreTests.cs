@@ -131,8 +131,7 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     [Fact]
     public async Task Compaction_KeepsEveryCurrentDocument_FreesTheRest_AndSurvivesAReopen()
     {
-        _store.Dispose();
-        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
+        ReopenCompactingSmall();
         var etags = new Dictionary<string, string>();
         for (var round = 0; round < 20; round++)
         {
@@ -146,12 +145,7 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         }
 
         etags["c/photo"] = (await _store.TryWriteAsync("c/photo", Large(7), WriteCondition.None, Ct))!;
-        for (var i = 0; i < 40; i++)
-        {
-            await _store.TryWriteAsync("c/filler", new byte[2000], WriteCondition.None, Ct);
-        }
-
-        _store.WaitForCompaction();
+        await FillUntilCompactedAsync("c/filler");
         var (live, files) = _store.Size;
         Assert.True(files < 3 * live + 16 * 1024, $"{files} bytes of files for {live} live");
         Assert.Single(Directory.GetFiles(_folder, "*.base"));
@@ -178,8 +172,7 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     [Fact]
     public async Task ACompactionAfterAReopen_CopiesWhatTheReplayRead_ByteForByte()
     {
-        _store.Dispose();
-        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
+        ReopenCompactingSmall();
         var etags = new Dictionary<string, string>();
         for (var i = 0; i < 20; i++)
         {
@@ -187,14 +180,8 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         }
 
         etags["r/photo"] = (await _store.TryWriteAsync("r/photo", Large(3), WriteCondition.None, Ct))!;
-        _store.Dispose();
-        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
-        for (var i = 0; i < 40; i++)
-        {
-            await _store.TryWriteAsync("r/filler", new byte[2000], WriteCondition.None, Ct);
-        }
-
-        _store.WaitForCompaction();
+        ReopenCompactingSmall();
+        await FillUntilCompactedAsync("r/filler");
         Assert.Single(Directory.GetFiles(_folder, "*.base"));
         Reopen();
 
@@ -236,6 +223,24 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         var bytes = new byte[LogDocumentStore.InMemoryLimit * 3];
         new Random(seed).NextBytes(bytes);
         return bytes;
+    }
+
+    // Small segments that compact after a few tens of KB.
+    private void ReopenCompactingSmall()
+    {
+        _store.Dispose();
+        _store = new LogDocumentStore(_folder, segmentLimit: 16 * 1024, compactAbove: 32 * 1024);
+    }
+
+    // Overwrites one document until the closed segments call for a compaction, and waits for it.
+    private async Task FillUntilCompactedAsync(string key)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            await _store.TryWriteAsync(key, new byte[2000], WriteCondition.None, Ct);
+        }
+
+        _store.WaitForCompaction();
     }
 
     private void Reopen()
