@@ -1,10 +1,9 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -13,8 +12,8 @@ namespace ServiceBot.Services.Storage;
 /// <summary>
 /// The embedded default: a log-structured store (in the manner of Bitcask). Every write appends one
 /// record to the newest segment file of a folder; an index in memory says where each document's
-/// latest record is and holds the bytes of small documents, so a read costs no file access and a
-/// save is one append. A write is acknowledged once the append has reached the operating system, so
+/// latest record is and holds the bytes of small documents (in <see cref="RecordSlabs"/>, out of the
+/// GC's way), so a read costs no file access and a save is one append. A write is acknowledged once the append has reached the operating system, so
 /// a killed process loses nothing it acknowledged (there is no fsync a write: a power cut may lose
 /// the last writes, as with SQLite's synchronous=NORMAL which this replaces; bench/README.md has the
 /// measurement). Segments full of superseded records are compacted in the background.
@@ -49,11 +48,14 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private readonly long _segmentLimit;
     private readonly long _compactAbove;
     private readonly FileStream _lock;
-    private readonly ConcurrentDictionary<string, Entry> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _index = new(StringComparer.Ordinal);
 
     // The index's keys in order, for listings by prefix; under _write, and built once after the replay.
     private readonly SortedSet<string>? _keys;
     private readonly Lock _write = new();
+
+    // The records of small documents; under _write.
+    private readonly RecordSlabs _held = new();
     private readonly List<Segment> _segments = [];
     private Segment _active;
     private long _liveBytes;
@@ -90,6 +92,18 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             lock (_write)
             {
                 return (_liveBytes, _segments.Sum(s => s.Length));
+            }
+        }
+    }
+
+    /// <summary>Bytes of memory the small documents' records are held in (slabs in use).</summary>
+    internal long HeldBytes
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _held.HeldBytes;
             }
         }
     }
@@ -140,25 +154,32 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     internal string? TryWrite(string key, ReadOnlyMemory<byte> content, WriteCondition condition)
     {
         var etag = NewETag();
-        var record = Encode(Put, key, etag, content.Span);
-        lock (_write)
+        var buffer = ArrayPool<byte>.Shared.Rent(PutSize(key, content.Length));
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _index.TryGetValue(key, out var current);
-            var holds = condition.Kind switch
+            var record = Encode(Put, key, etag, content.Span, buffer);
+            lock (_write)
             {
-                WriteConditionKind.IfAbsent => current is null,
-                WriteConditionKind.IfMatch => current?.ETag == condition.ETag,
-                _ => true,
-            };
-            if (!holds)
-            {
-                return null;
-            }
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _index.TryGetValue(key, out var current);
+                var holds = condition.Kind switch
+                {
+                    WriteConditionKind.IfAbsent => current is null,
+                    WriteConditionKind.IfMatch => current?.ETag == condition.ETag,
+                    _ => true,
+                };
+                if (!holds)
+                {
+                    return null;
+                }
 
-            var offset = Append(key, record);
-            var start = record.Length - content.Length;
-            Replace(key, new Entry(etag, content.Length <= InMemoryLimit ? record.AsMemory(start) : (ReadOnlyMemory<byte>?)null, _active, offset + start, content.Length));
+                var offset = Append(key, record);
+                IndexPut(key, etag, record, _active, offset);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return etag;
@@ -167,7 +188,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Prepare(key, "delete", cancellationToken);
-        var record = Encode(Delete, key, null, []);
+        Span<byte> buffer = stackalloc byte[RecordHeader + 3 + StorageKey.MaxLength];
+        var record = Encode(Delete, key, null, [], buffer);
         lock (_write)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -252,14 +274,19 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     {
         while (true)
         {
-            if (!_index.TryGetValue(key, out var entry))
+            Entry? entry;
+            lock (_write)
             {
-                return null;
-            }
+                if (!_index.TryGetValue(key, out entry))
+                {
+                    return null;
+                }
 
-            if (entry.Content is { } content)
-            {
-                return new StoredDocument(content, entry.ETag);
+                // A copy: the slab it is held in is written again once emptied.
+                if (entry.Slab is { } slab)
+                {
+                    return new StoredDocument(slab.Bytes.AsSpan(entry.HeldAt, entry.Length).ToArray(), entry.ETag);
+                }
             }
 
             try
@@ -285,7 +312,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
     // Under _write: the record at the end of the active segment, which is closed and a new one
     // started when full; returns the record's offset.
-    private long Append(string key, byte[] record)
+    private long Append(string key, ReadOnlySpan<byte> record)
     {
         try
         {
@@ -313,26 +340,76 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return offset;
     }
 
-    // Under _write: the index, its sorted keys (once the replay is done) and the live bytes for a put (entry) or a delete (null).
+    // Under _write: a put's record (header included) that is now in the segment at offset; a small
+    // document's record is held in memory too.
+    private void IndexPut(string key, string etag, ReadOnlySpan<byte> record, Segment segment, long offset)
+    {
+        var start = PutSize(key, 0);
+        var length = record.Length - start;
+        if (length > InMemoryLimit)
+        {
+            Replace(key, new Entry(etag, null, 0, segment, offset + start, length));
+            return;
+        }
+
+        var (slab, at) = _held.Hold(record);
+        Replace(key, new Entry(etag, slab, at + start, segment, offset + start, length));
+    }
+
+    // Under _write: the index, its sorted keys (once the replay is done), the held records and the
+    // live bytes for a put (entry) or a delete (null).
     private void Replace(string key, Entry? entry)
     {
         if (_index.TryGetValue(key, out var old))
         {
             _liveBytes -= PutSize(key, old.Length);
+            if (old.Slab is { } slab)
+            {
+                _held.Release(slab, PutSize(key, old.Length));
+            }
         }
 
         if (entry is null)
         {
-            _index.TryRemove(key, out _);
+            _index.Remove(key);
             _keys?.Remove(key);
-            return;
+        }
+        else
+        {
+            _index[key] = entry;
+            _liveBytes += PutSize(key, entry.Length);
+            if (old is null)
+            {
+                _keys?.Add(key);
+            }
         }
 
-        _index[key] = entry;
-        _liveBytes += PutSize(key, entry.Length);
-        if (old is null)
+        while (_held.TakeSparse(out var sparse))
         {
-            _keys?.Add(key);
+            MoveOut(sparse);
+        }
+    }
+
+    // Under _write: the records of a slab that is mostly superseded, moved to the newest, so that the
+    // GC can free it. The slab is walked record by record; a record is moved if the index still points at it.
+    private void MoveOut(RecordSlabs.Slab slab)
+    {
+        var lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> name = stackalloc char[StorageKey.MaxLength];
+        for (var at = 0; at < slab.Used && slab.Live > 0;)
+        {
+            var record = slab.Bytes.AsSpan(at, RecordHeader + (int)BinaryPrimitives.ReadUInt32LittleEndian(slab.Bytes.AsSpan(at)));
+            var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(record[(RecordHeader + 1)..]);
+            var key = name[..Encoding.ASCII.GetChars(record.Slice(RecordHeader + 3, keyLength), name)];
+            var start = RecordHeader + 3 + keyLength + ETagLength;
+            if (lookup.TryGetValue(key, out var actualKey, out var entry) && entry.Slab == slab && entry.HeldAt == at + start)
+            {
+                var (to, movedAt) = _held.Hold(record);
+                _held.Release(slab, record.Length);
+                _index[actualKey] = entry with { Slab = to, HeldAt = movedAt + start };
+            }
+
+            at += record.Length;
         }
     }
 
@@ -345,6 +422,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             // Taken under the lock every write holds, so it is the index as of one moment.
             var sealedSet = closed.ToHashSet();
             var moving = _index.Where(p => sealedSet.Contains(p.Value.Segment)).ToList();
+            _held.Copying = true;
             // A thread of its own: it writes and syncs the live bytes, which would hold a pool thread for seconds.
             _compactor = new Thread(() => CompactOrLeave(closed, moving)) { IsBackground = true, Name = "servicebot-compaction" };
             _compactor.Start();
@@ -362,6 +440,13 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+        }
+        finally
+        {
+            lock (_write)
+            {
+                _held.Copying = false;
+            }
         }
     }
 
@@ -381,7 +466,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 foreach (var (key, entry) in moving)
                 {
                     moved.Add((key, entry, output.Position));
-                    output.Write(RecordOf(key, entry));
+                    output.Write(RecordOf(key, entry).Span);
                     if (output.Position - synced >= CompactionStep)
                     {
                         output.Flush(flushToDisk: true);
@@ -412,10 +497,12 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         {
             foreach (var (key, was, offset) in moved)
             {
+                // Still the record that was copied (its place in the files is its identity: the entry may
+                // have been replaced since with one for the same record held elsewhere in memory).
                 var start = offset + PutSize(key, 0);
-                if (_index.TryGetValue(key, out var now) && ReferenceEquals(now, was))
+                if (_index.TryGetValue(key, out var now) && now.Segment == was.Segment && now.Offset == was.Offset)
                 {
-                    _index[key] = was with { Segment = based, Offset = start };
+                    _index[key] = now with { Segment = based, Offset = start };
                 }
             }
 
@@ -444,14 +531,13 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    // A live record as it is in its file, for a compaction to copy: the array a small document's bytes
-    // are held in is its whole record; a large one's is read from its segment.
-    private static byte[] RecordOf(string key, Entry entry)
+    // A live record as it is in its file, for a compaction to copy: a small document's is held whole
+    // in its slab (not written again while a compaction copies); a large one's is read from its segment.
+    private static ReadOnlyMemory<byte> RecordOf(string key, Entry entry)
     {
-        if (entry.Content is { } content && MemoryMarshal.TryGetArray(content, out var held))
+        if (entry.Slab is { } slab)
         {
-            Debug.Assert(held.Offset == PutSize(key, 0) && held.Offset + held.Count == held.Array!.Length);
-            return held.Array!;
+            return slab.Bytes.AsMemory(entry.HeldAt - PutSize(key, 0), PutSize(key, entry.Length));
         }
 
         return ReadRecord(key, entry) ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
@@ -464,10 +550,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return RandomAccess.Read(entry.Segment.Handle, record, entry.Offset - PutSize(key, 0)) == record.Length ? record : null;
     }
 
-    private static byte[] Encode(byte kind, string key, string? etag, ReadOnlySpan<byte> content)
+    // The record, into the front of buffer.
+    private static Span<byte> Encode(byte kind, string key, string? etag, ReadOnlySpan<byte> content, Span<byte> buffer)
     {
-        var record = new byte[etag is null ? RecordHeader + 3 + key.Length : PutSize(key, content.Length)];
-        var body = record.AsSpan(RecordHeader);
+        var record = buffer[..(etag is null ? RecordHeader + 3 + key.Length : PutSize(key, content.Length))];
+        var body = record[RecordHeader..];
         body[0] = kind;
         BinaryPrimitives.WriteUInt16LittleEndian(body[1..], (ushort)key.Length);
         var at = 3 + Encoding.ASCII.GetBytes(key, body[3..]);
@@ -478,7 +565,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
         content.CopyTo(body[at..]);
         BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(body));
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.HashToUInt32(body));
         return record;
     }
 
@@ -529,6 +616,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     {
         using var input = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
         Span<byte> header = stackalloc byte[RecordHeader];
+        var buffer = new byte[64 * 1024];
         long offset = 0;
         while (offset < segment.Length)
         {
@@ -544,16 +632,16 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 return;
             }
 
-            // The whole record, header too, in one array: a small document's bytes stay in it, and a
-            // compaction copies it as it is.
-            var record = length is >= 3 && length <= left ? new byte[RecordHeader + length.Value] : null;
-            if (record is not null)
+            // The whole record, header too, as a small document's is held and as a compaction copies it.
+            var whole = length is >= 3 && length <= left;
+            if (whole && RecordHeader + length!.Value > buffer.Length)
             {
-                header.CopyTo(record);
+                buffer = new byte[RecordHeader + length.Value];
             }
 
-            if (record is null || input.ReadAtLeast(record.AsSpan(RecordHeader), record.Length - RecordHeader, throwOnEndOfStream: false) != record.Length - RecordHeader
-                || Crc32.HashToUInt32(record.AsSpan(RecordHeader)) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, record))
+            var record = whole ? buffer.AsSpan(0, RecordHeader + (int)length!.Value) : default;
+            if (!whole || !header.TryCopyTo(record) || input.ReadAtLeast(record[RecordHeader..], record.Length - RecordHeader, throwOnEndOfStream: false) != record.Length - RecordHeader
+                || Crc32.HashToUInt32(record[RecordHeader..]) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, record))
             {
                 // A whole record that is wrong is damage, not a write cut short: what follows it was
                 // acknowledged, so nothing is dropped and the store does not open.
@@ -582,9 +670,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     }
 
     // One replayed record (header included) into the index; false when it does not parse.
-    private bool Apply(Segment segment, long offset, byte[] record)
+    private bool Apply(Segment segment, long offset, ReadOnlySpan<byte> record)
     {
-        var body = record.AsSpan(RecordHeader);
+        var body = record[RecordHeader..];
         var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body[1..]);
         var contentStart = RecordHeader + 3 + keyLength + ETagLength;
         if (body[0] is not (Put or Delete) || 3 + keyLength > body.Length || body[0] == Put && contentStart > record.Length)
@@ -599,9 +687,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             return true;
         }
 
-        var length = record.Length - contentStart;
-        Replace(key, new Entry(Encoding.ASCII.GetString(body.Slice(3 + keyLength, ETagLength)),
-            length <= InMemoryLimit ? record.AsMemory(contentStart) : (ReadOnlyMemory<byte>?)null, segment, offset + contentStart, length));
+        IndexPut(key, Encoding.ASCII.GetString(body.Slice(3 + keyLength, ETagLength)), record, segment, offset);
         return true;
     }
 
@@ -613,8 +699,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
     private static string SegmentName(long number, string extension) => $"{number.ToString("D8", CultureInfo.InvariantCulture)}.{extension}";
 
-    /// <summary>Where a document's latest record is; its content too when small.</summary>
-    private sealed record Entry(string ETag, ReadOnlyMemory<byte>? Content, Segment Segment, long Offset, int Length);
+    /// <summary>Where a document's latest record is (Offset: its content's first byte); for a small
+    /// document, also where its record is held in memory (HeldAt: its content's first byte in Slab).</summary>
+    private sealed record Entry(string ETag, RecordSlabs.Slab? Slab, int HeldAt, Segment Segment, long Offset, int Length);
 
     // The bytes of a put's record: header, kind, key length, key, ETag, content.
     private static int PutSize(string key, int contentLength) => RecordHeader + 3 + key.Length + ETagLength + contentLength;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Tests.Storage;
@@ -216,6 +217,85 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         _store = new LogDocumentStore(_folder);
         Assert.Equal("a"u8.ToArray(), (await _store.ReadAsync("crash/a", Ct))!.Content.ToArray());
         Assert.False(File.Exists(log));
+    }
+
+    [Fact]
+    public async Task MemoryFollowsTheLiveDocuments_NotEveryWrite_AndEveryDocumentReadsTheSame_AsSlabsAreUsedAgain()
+    {
+        // Four slabs and more of 1 KB documents; then seven in eight are deleted, which leaves each
+        // full slab an eighth live: those eighths are moved together and the slabs emptied.
+        ReopenCompactingSmall();
+        var etags = new Dictionary<string, string>();
+        var versions = new Dictionary<string, int>();
+        var count = 4 * RecordSlabs.SlabSize / 1024;
+        for (var i = 0; i < count; i++)
+        {
+            await WriteAsync($"m/{i}", i);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (i % 8 != 0)
+            {
+                await _store.DeleteAsync($"m/{i}", Ct);
+                versions.Remove($"m/{i}");
+            }
+        }
+
+        Assert.True(_store.HeldBytes <= 2L * RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held for {_store.Size.Live} live");
+
+        // Rounds of overwrites and new documents write the emptied slabs again; what a reader was given stays as it was.
+        var given = await _store.ReadAsync("m/0", Ct);
+        for (var round = 1; round <= 3; round++)
+        {
+            foreach (var key in versions.Keys.ToList())
+            {
+                await WriteAsync(key, round * count + int.Parse(key[2..], CultureInfo.InvariantCulture));
+            }
+
+            for (var i = 0; i < count / 2; i++)
+            {
+                await WriteAsync($"n/{i}", -round * count - i);
+            }
+        }
+
+        Assert.Equal(Kilobyte(0), given!.Content.ToArray());
+        Assert.True(_store.HeldBytes <= 2 * _store.Size.Live + RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held for {_store.Size.Live} live");
+        await FillUntilCompactedAsync("m/filler");
+
+        foreach (var reopened in new[] { false, true })
+        {
+            if (reopened)
+            {
+                Reopen();
+                Assert.True(_store.HeldBytes <= 2 * _store.Size.Live + RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held for {_store.Size.Live} live after a reopen");
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                Assert.Equal(versions.ContainsKey($"m/{i}"), await _store.ReadAsync($"m/{i}", Ct) is not null);
+            }
+
+            foreach (var (key, version) in versions)
+            {
+                var document = await _store.ReadAsync(key, Ct);
+                Assert.Equal(Kilobyte(version), document!.Content.ToArray());
+                Assert.Equal(etags[key], document.ETag);
+            }
+        }
+
+        async Task WriteAsync(string key, int version)
+        {
+            etags[key] = (await _store.TryWriteAsync(key, Kilobyte(version), WriteCondition.None, Ct))!;
+            versions[key] = version;
+        }
+
+        static byte[] Kilobyte(int seed)
+        {
+            var bytes = new byte[1000];
+            new Random(seed).NextBytes(bytes);
+            return bytes;
+        }
     }
 
     private static byte[] Large(int seed)

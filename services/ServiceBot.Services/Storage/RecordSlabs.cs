@@ -1,0 +1,149 @@
+namespace ServiceBot.Services.Storage;
+
+/// <summary>
+/// Where the local store holds its small documents' records in memory: copied into slabs of 1 MiB,
+/// which are used again once emptied. A write leaves the GC its small index entry to promote, not
+/// its ~2 KB record: each write's own array was promoted through gen1 to die in gen2, and those
+/// gen1 pauses were the turn's tail at high load (bench/README.md). Slabs are allocated once and
+/// used again, not left to the GC: a new large array a megabyte of writes drove the GC into ten
+/// times the collections.
+/// </summary>
+/// <remarks>
+/// A slab is written front to back. Space a superseded record took is not reused in place; once less
+/// than half of a full slab is records the index still points at, the store moves those into the
+/// newest slab (<see cref="TakeSparse"/>), and an emptied slab is used again. So memory stays under
+/// about twice the live records. Because a slab is written again, nobody may hold a slice of it:
+/// the store copies a document out under its lock, and while a compaction copies records outside
+/// the lock (<see cref="Copying"/>) emptied slabs wait. Not thread-safe: the store calls it under
+/// its write lock.
+/// </remarks>
+internal sealed class RecordSlabs
+{
+    /// <summary>The size of a slab: large enough for any held record.</summary>
+    internal const int SlabSize = 1 << 20;
+
+    // Emptied slabs kept for use again; more are left to the GC.
+    private const int SpareLimit = 8;
+
+    private readonly Queue<Slab> _sparse = new();
+    private readonly Stack<Slab> _spare = new();
+    private readonly List<Slab> _emptiedWhileCopying = [];
+    private Slab _newest = new();
+    private int _slabs = 1;
+    private bool _copying;
+
+    /// <summary>Bytes of the slabs in use: the newest, and every other that holds a record the index points at.</summary>
+    internal long HeldBytes => (long)_slabs * SlabSize;
+
+    /// <summary>While true, a compaction reads records outside the lock: emptied slabs are not written again until it is false.</summary>
+    public bool Copying
+    {
+        get => _copying;
+        set
+        {
+            _copying = value;
+            if (!value)
+            {
+                _emptiedWhileCopying.ForEach(Spare);
+                _emptiedWhileCopying.Clear();
+            }
+        }
+    }
+
+    /// <summary>Copies a record into the newest slab (another when it is full); returns where it is.</summary>
+    public (Slab Slab, int At) Hold(ReadOnlySpan<byte> record)
+    {
+        if (record.Length > SlabSize - _newest.Used)
+        {
+            var full = _newest;
+            _newest = _spare.TryPop(out var spare) ? spare : new Slab();
+            _slabs++;
+            if (full.Live == 0)
+            {
+                Emptied(full);
+            }
+
+            MarkIfSparse(full);
+        }
+
+        var at = _newest.Used;
+        record.CopyTo(_newest.Bytes.AsSpan(at));
+        _newest.Used += record.Length;
+        _newest.Live += record.Length;
+        return (_newest, at);
+    }
+
+    /// <summary>A record held in <paramref name="slab"/> is superseded (overwritten, deleted or moved).</summary>
+    public void Release(Slab slab, int length)
+    {
+        slab.Live -= length;
+        if (slab != _newest && slab.Live == 0)
+        {
+            Emptied(slab);
+            return;
+        }
+
+        MarkIfSparse(slab);
+    }
+
+    /// <summary>A full slab that has become less than half live, for the store to move its live records out of.</summary>
+    public bool TakeSparse(out Slab slab)
+    {
+        while (_sparse.TryDequeue(out slab!))
+        {
+            // Not one emptied (and perhaps in use again) since it was queued.
+            if (slab.Marked && slab != _newest && slab.Live > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void MarkIfSparse(Slab slab)
+    {
+        if (slab != _newest && !slab.Marked && slab.Live * 2 < slab.Used)
+        {
+            slab.Marked = true;
+            _sparse.Enqueue(slab);
+        }
+    }
+
+    private void Emptied(Slab slab)
+    {
+        _slabs--;
+        if (_copying)
+        {
+            _emptiedWhileCopying.Add(slab);
+            return;
+        }
+
+        Spare(slab);
+    }
+
+    private void Spare(Slab slab)
+    {
+        if (_spare.Count < SpareLimit)
+        {
+            slab.Used = 0;
+            slab.Live = 0;
+            slab.Marked = false;
+            _spare.Push(slab);
+        }
+    }
+
+    internal sealed class Slab
+    {
+        public byte[] Bytes { get; } = GC.AllocateUninitializedArray<byte>(SlabSize);
+
+        /// <summary>Bytes written, from the front.</summary>
+        public int Used { get; set; }
+
+        /// <summary>Bytes of records the index still points at.</summary>
+        public int Live { get; set; }
+
+        /// <summary>Queued for its live records to be moved out.</summary>
+        public bool Marked { get; set; }
+    }
+}
