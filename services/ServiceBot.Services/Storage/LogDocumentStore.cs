@@ -422,7 +422,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             // Taken under the lock every write holds, so it is the index as of one moment.
             var sealedSet = closed.ToHashSet();
             var moving = _index.Where(p => sealedSet.Contains(p.Value.Segment)).ToList();
-            _held.Copying = true;
+            _held.StartCopying();
             // A thread of its own: it writes and syncs the live bytes, which would hold a pool thread for seconds.
             _compactor = new Thread(() => CompactOrLeave(closed, moving)) { IsBackground = true, Name = "servicebot-compaction" };
             _compactor.Start();
@@ -445,7 +445,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         {
             lock (_write)
             {
-                _held.Copying = false;
+                _held.EndCopying();
             }
         }
     }

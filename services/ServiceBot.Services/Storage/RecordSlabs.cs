@@ -14,8 +14,8 @@ namespace ServiceBot.Services.Storage;
 /// newest slab (<see cref="TakeSparse"/>), and an emptied slab is used again. So memory stays under
 /// about twice the live records. Because a slab is written again, nobody may hold a slice of it:
 /// the store copies a document out under its lock, and while a compaction copies records outside
-/// the lock (<see cref="Copying"/>) emptied slabs wait. Not thread-safe: the store calls it under
-/// its write lock.
+/// the lock (<see cref="StartCopying"/>) the slabs it may read wait once emptied: those in use when
+/// it started. Not thread-safe: the store calls it under its write lock.
 /// </remarks>
 internal sealed class RecordSlabs
 {
@@ -28,26 +28,26 @@ internal sealed class RecordSlabs
     private readonly Queue<Slab> _sparse = new();
     private readonly Stack<Slab> _spare = new();
     private readonly List<Slab> _emptiedWhileCopying = [];
-    private Slab _newest = new();
+    private Slab _newest = new() { Serial = 1 };
+    private long _serial = 1;
     private int _slabs = 1;
-    private bool _copying;
+
+    // While a compaction copies: the serial of the newest slab when it started; slabs up to it wait once emptied.
+    private long? _copyingUpTo;
 
     /// <summary>Bytes of the slabs in use: the newest, and every other that holds a record the index points at.</summary>
     internal long HeldBytes => (long)_slabs * SlabSize;
 
-    /// <summary>While true, a compaction reads records outside the lock: emptied slabs are not written again until it is false.</summary>
-    public bool Copying
+    /// <summary>A compaction starts reading the records held now outside the lock: until <see cref="EndCopying"/>,
+    /// the slabs in use now are not written again once emptied (slabs taken into use after it are).</summary>
+    public void StartCopying() => _copyingUpTo = _newest.Serial;
+
+    /// <summary>The compaction is done reading: the slabs emptied meanwhile may be used again.</summary>
+    public void EndCopying()
     {
-        get => _copying;
-        set
-        {
-            _copying = value;
-            if (!value)
-            {
-                _emptiedWhileCopying.ForEach(Spare);
-                _emptiedWhileCopying.Clear();
-            }
-        }
+        _copyingUpTo = null;
+        _emptiedWhileCopying.ForEach(Spare);
+        _emptiedWhileCopying.Clear();
     }
 
     /// <summary>Copies a record into the newest slab (another when it is full); returns where it is.</summary>
@@ -57,6 +57,7 @@ internal sealed class RecordSlabs
         {
             var full = _newest;
             _newest = _spare.TryPop(out var spare) ? spare : new Slab();
+            _newest.Serial = ++_serial;
             _slabs++;
             if (full.Live == 0)
             {
@@ -113,7 +114,7 @@ internal sealed class RecordSlabs
     private void Emptied(Slab slab)
     {
         _slabs--;
-        if (_copying)
+        if (slab.Serial <= _copyingUpTo)
         {
             _emptiedWhileCopying.Add(slab);
             return;
@@ -145,5 +146,8 @@ internal sealed class RecordSlabs
 
         /// <summary>Queued for its live records to be moved out.</summary>
         public bool Marked { get; set; }
+
+        /// <summary>When it last became the newest: a number that only grows.</summary>
+        public long Serial { get; set; }
     }
 }
