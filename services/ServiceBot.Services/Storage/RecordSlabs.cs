@@ -4,9 +4,11 @@ namespace ServiceBot.Services.Storage;
 /// Where the local store holds its small documents' records in memory: copied into slabs of 1 MiB,
 /// which are used again once emptied. A write leaves the GC its small index entry to promote, not
 /// its ~2 KB record: each write's own array was promoted through gen1 to die in gen2, and those
-/// gen1 pauses were the turn's tail at high load (bench/README.md). Slabs are allocated once and
-/// used again, not left to the GC: a new large array a megabyte of writes drove the GC into ten
-/// times the collections.
+/// gen1 pauses were the turn's tail at high load (bench/README.md). Slabs are used again rather than
+/// left to the GC, so that writes do not keep allocating on the large object heap, whose budget
+/// sets off gen2 collections. (This works with the GC settings of the bot's project and Dockerfile:
+/// under the GC's default, DATAS, the young generation shrank to a few MB once the records had left
+/// the heap, several times the collections.)
 /// </summary>
 /// <remarks>
 /// A slab is written front to back. Space a superseded record took is not reused in place; once less
