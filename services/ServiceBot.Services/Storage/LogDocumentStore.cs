@@ -401,7 +401,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             var record = slab.Bytes.AsSpan(at, RecordHeader + (int)BinaryPrimitives.ReadUInt32LittleEndian(slab.Bytes.AsSpan(at)));
             var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(record[(RecordHeader + 1)..]);
             var key = name[..Encoding.ASCII.GetChars(record.Slice(RecordHeader + 3, keyLength), name)];
-            var start = RecordHeader + 3 + keyLength + ETagLength;
+            var start = ContentStart(keyLength);
             if (lookup.TryGetValue(key, out var actualKey, out var entry) && entry.Slab == slab && entry.HeldAt == at + start)
             {
                 var (to, movedAt) = _held.Hold(record);
@@ -674,7 +674,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     {
         var body = record[RecordHeader..];
         var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body[1..]);
-        var contentStart = RecordHeader + 3 + keyLength + ETagLength;
+        var contentStart = ContentStart(keyLength);
         if (body[0] is not (Put or Delete) || 3 + keyLength > body.Length || body[0] == Put && contentStart > record.Length)
         {
             return false;
@@ -704,7 +704,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private sealed record Entry(string ETag, RecordSlabs.Slab? Slab, int HeldAt, Segment Segment, long Offset, int Length);
 
     // The bytes of a put's record: header, kind, key length, key, ETag, content.
-    private static int PutSize(string key, int contentLength) => RecordHeader + 3 + key.Length + ETagLength + contentLength;
+    private static int PutSize(string key, int contentLength) => ContentStart(key.Length) + contentLength;
+
+    // Where a put's content starts in its record: after the header, kind, key length, key and ETag.
+    private static int ContentStart(int keyLength) => RecordHeader + 3 + keyLength + ETagLength;
 
     private sealed class Segment(string path, long number, SafeFileHandle handle)
     {
