@@ -20,23 +20,17 @@ internal sealed partial class ConversationJsonContext : JsonSerializerContext
     /// put into HTML, so the relaxed encoder is safe here.
     /// </summary>
     /// <remarks>
-    /// A reply without cards leaves them out (they read back as none). The transcript, which every
-    /// turn reads and writes, is read typed straight from the document (see <see cref="StateProperties"/>).
+    /// The document is read and written by <see cref="ConversationRecordJsonConverter"/> (a reply
+    /// without cards leaves them out; they read back as none); the generated metadata serves the
+    /// rare parts it hands on (a news reply's cards). The transcript, which every turn reads and
+    /// writes, is read typed straight from the document (see <see cref="StateProperties"/>).
     /// </remarks>
     public static JsonTypeInfo<ConversationRecord> Stored { get; } = (JsonTypeInfo<ConversationRecord>)new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(), new StatePropertiesJsonConverter(Transcript.Property) },
+        Converters = { new JsonStringEnumConverter(), new ConversationRecordJsonConverter(new StatePropertiesJsonConverter(Transcript.Property)) },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new ConversationJsonContext().WithAddedModifier(OmitNoCards),
+        TypeInfoResolver = new ConversationJsonContext(),
     }.GetTypeInfo(typeof(ConversationRecord));
-
-    private static void OmitNoCards(JsonTypeInfo type)
-    {
-        if (type.Type == typeof(Reply))
-        {
-            type.Properties.Single(p => p.Name == "cards").ShouldSerialize = (_, cards) => cards is IReadOnlyList<Card> { Count: > 0 };
-        }
-    }
 }

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ServiceBot.Services.Conversations;
 
@@ -29,7 +31,7 @@ public static class Transcript
     public const int MaxBotChars = 60;
     public const int MaxTextBytes = 600;
 
-    public static StateProperty<List<TranscriptLine>> Property { get; } = new("transcript", TranscriptJsonContext.Default.ListTranscriptLine);
+    public static StateProperty<List<TranscriptLine>> Property { get; } = new("transcript", TranscriptLinesJsonConverter.TypeInfo);
 
     public static IReadOnlyList<TranscriptLine> Of(ConversationRecord record) => Property.Get(record) ?? [];
 
@@ -96,6 +98,85 @@ internal sealed class TranscriptMiddleware(TimeProvider time) : ITurnMiddleware
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// <summary>
+/// The transcript as stored, read and written by hand (every turn does both): camel-case names, a
+/// line's activity id left out when it has none, times as Unix seconds (older ISO times read).
+/// Through the generated metadata each line was read through the record's constructor.
+/// </summary>
+internal sealed class TranscriptLinesJsonConverter : JsonConverter<List<TranscriptLine>>
+{
+    public static JsonTypeInfo<List<TranscriptLine>> TypeInfo { get; } = (JsonTypeInfo<List<TranscriptLine>>)new JsonSerializerOptions
+    {
+        Converters = { new TranscriptLinesJsonConverter() },
+        TypeInfoResolver = TranscriptJsonContext.Default,
+    }.GetTypeInfo(typeof(List<TranscriptLine>));
+
+    public override List<TranscriptLine> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        StoredJson.Expect(ref reader, JsonTokenType.StartArray, "The transcript");
+        var lines = new List<TranscriptLine>();
+        while (StoredJson.NextItem(ref reader))
+        {
+            StoredJson.Expect(ref reader, JsonTokenType.StartObject, "A line of the transcript");
+            DateTimeOffset? at = null;
+            bool? fromUser = null;
+            string? text = null;
+            string? activityId = null;
+            while (StoredJson.NextProperty(ref reader))
+            {
+                if (StoredJson.IsProperty(ref reader, "at"u8))
+                {
+                    at = UnixSecondsJsonConverter.ReadTime(ref reader);
+                }
+                else if (StoredJson.IsProperty(ref reader, "fromUser"u8))
+                {
+                    fromUser = StoredJson.ReadBoolean(ref reader, "A line's fromUser");
+                }
+                else if (StoredJson.IsProperty(ref reader, "text"u8))
+                {
+                    text = StoredJson.ReadString(ref reader, "A line's text");
+                }
+                else if (StoredJson.IsProperty(ref reader, "activityId"u8))
+                {
+                    activityId = StoredJson.ReadOptionalString(ref reader, "A line's activityId");
+                }
+                else
+                {
+                    StoredJson.SkipProperty(ref reader);
+                }
+            }
+
+            lines.Add(new TranscriptLine(
+                at ?? throw new JsonException("A line of the transcript has no time."),
+                fromUser ?? throw new JsonException("A line of the transcript does not say who wrote it."),
+                text ?? throw new JsonException("A line of the transcript has no text."),
+                activityId));
+        }
+
+        return lines;
+    }
+
+    public override void Write(Utf8JsonWriter writer, List<TranscriptLine> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var line in value)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("at"u8, line.At.ToUnixTimeSeconds());
+            writer.WriteBoolean("fromUser"u8, line.FromUser);
+            writer.WriteString("text"u8, line.Text);
+            if (line.ActivityId is { } activityId)
+            {
+                writer.WriteString("activityId"u8, activityId);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>Metadata for the list type itself; its items are read and written by <see cref="TranscriptLinesJsonConverter"/>.</summary>
 [JsonSerializable(typeof(List<TranscriptLine>))]
 internal sealed partial class TranscriptJsonContext : JsonSerializerContext;
