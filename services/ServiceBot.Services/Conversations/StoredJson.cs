@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ServiceBot.Services.Conversations;
 
@@ -105,3 +106,10 @@ internal static class StoredJson
         _ => token.ToString(),
     };
 }
+
+/// <summary>
+/// A converter written by hand for the conversation document: it reads exactly its value and
+/// leaves the reader at the value's last token, so it may be called in place (see
+/// <see cref="StateProperty{T}"/>), without the serializer's entry, which scans the value twice.
+/// </summary>
+internal abstract class HandWrittenJsonConverter<T> : JsonConverter<T>;

@@ -103,7 +103,7 @@ internal sealed class TranscriptMiddleware(TimeProvider time) : ITurnMiddleware
 /// line's activity id left out when it has none, times as Unix seconds (older ISO times read).
 /// Through the generated metadata each line was read through the record's constructor.
 /// </summary>
-internal sealed class TranscriptLinesJsonConverter : JsonConverter<List<TranscriptLine>>
+internal sealed class TranscriptLinesJsonConverter : HandWrittenJsonConverter<List<TranscriptLine>>
 {
     public static JsonTypeInfo<List<TranscriptLine>> TypeInfo { get; } = (JsonTypeInfo<List<TranscriptLine>>)new JsonSerializerOptions
     {

@@ -119,6 +119,7 @@ public sealed class ConversationDocumentTests
         Assert.Equal(At.AddSeconds(5), read.Handled.Single().At);
         Assert.Equal(ReplyKind.Text, read.LastReply!.Replies.Single().Kind);
         Assert.Equal(ReplyDelivery.Passive, read.LastReply.Delivery);
+        Assert.Empty(Transcript.Of(Load("""{"properties":{"transcript":null}}""", ConversationJsonContext.Stored)));
         Assert.DoesNotContain("addedLater", Save(read, ConversationJsonContext.Stored), StringComparison.Ordinal);
     }
 
