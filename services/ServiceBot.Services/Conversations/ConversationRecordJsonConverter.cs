@@ -10,7 +10,7 @@ namespace ServiceBot.Services.Conversations;
 /// seconds, enums by name), so documents written before read the same. Every turn reads and writes
 /// this document; through the generated metadata (records read through their constructors, a
 /// property looked up by name at a time) that was 14 µs of a turn's 113 µs of CPU in the bot under
-/// load, the largest piece of the turn after the store's write (bench/README.md). A property
+/// load (read 8.5%, write 4.1% of the samples), the largest piece of the turn (bench/README.md). A property
 /// this build does not know is skipped, as before; a value of the wrong kind is refused with a
 /// <see cref="JsonException"/>.
 /// </summary>
