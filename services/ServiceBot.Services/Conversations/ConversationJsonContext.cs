@@ -27,9 +27,11 @@ internal sealed partial class ConversationJsonContext : JsonSerializerContext
     /// </remarks>
     public static JsonTypeInfo<ConversationRecord> Stored { get; } = (JsonTypeInfo<ConversationRecord>)new JsonSerializerOptions
     {
+        // The naming policy and the left-out nulls are for what the generated metadata still writes
+        // (a card); the converter writes the rest in the same shape, enums by name included.
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(), new ConversationRecordJsonConverter(new StatePropertiesJsonConverter(Transcript.Property)) },
+        Converters = { new ConversationRecordJsonConverter(new StatePropertiesJsonConverter(Transcript.Property)) },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         TypeInfoResolver = new ConversationJsonContext(),
     }.GetTypeInfo(typeof(ConversationRecord));
