@@ -63,7 +63,7 @@ internal static class LoadBenchmark
             WrkResult protocolAfter;
             await using (var protocol = await ChildProcess.StartAsync("protocol only, again", self[0], [.. self[1..], "serve", "protocol", "{port}"], DeployedGc))
             {
-                protocolAfter = await run.PeakAsync("protocol only, again after the full turn", protocol, expectReply: true);
+                protocolAfter = (await run.PeakAsync("protocol only, again after the full turn", protocol, expectReply: true)).Peak;
             }
 
             await using (var azurite = await ChildProcess.StartAsync("Azurite", Path.Combine(repository, "infra", "node_modules", ".bin", "azurite-blob"),
@@ -203,10 +203,7 @@ internal static class LoadBenchmark
 
         public async Task<Row> StatelessAsync(string name, ChildProcess server, bool expectReply)
         {
-            Console.Error.WriteLine($"{name}…");
-            var sample = await PreflightAsync(server, messages[0], expectReply);
-            await Wrk.RunAsync(server.BaseAddress, script, file, 0, StatelessWarmUpSeconds);
-            var peak = await Wrk.RunAsync(server.BaseAddress, script, file, 0, seconds);
+            var (sample, peak) = await PeakAsync(name, server, expectReply);
             // The driver's own warm-up (its JIT, its thread pool): cold, its first second reads as the server's stall.
             await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.5, TimeSpan.FromSeconds(StatelessWarmUpSeconds), expectReply);
             var open = await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply);
@@ -214,13 +211,13 @@ internal static class LoadBenchmark
             return new Row(name, peak, open, half, null, sample);
         }
 
-        /// <summary>Only the wrk peak, after the same warm-up as <see cref="StatelessAsync"/>.</summary>
-        public async Task<WrkResult> PeakAsync(string name, ChildProcess server, bool expectReply)
+        /// <summary>A stateless server's first answer and wrk peak, after its warm-up (alone: protocol only again after the full turn).</summary>
+        public async Task<(string Sample, WrkResult Peak)> PeakAsync(string name, ChildProcess server, bool expectReply)
         {
             Console.Error.WriteLine($"{name}…");
-            await PreflightAsync(server, messages[0], expectReply);
+            var sample = await PreflightAsync(server, messages[0], expectReply);
             await Wrk.RunAsync(server.BaseAddress, script, file, 0, StatelessWarmUpSeconds);
-            return await Wrk.RunAsync(server.BaseAddress, script, file, 0, seconds);
+            return (sample, await Wrk.RunAsync(server.BaseAddress, script, file, 0, seconds));
         }
 
         public async Task<Row> StatefulAsync(string name, ChildProcess server, int warmUp)
