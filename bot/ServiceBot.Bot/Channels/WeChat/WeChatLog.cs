@@ -15,6 +15,9 @@ internal static partial class WeChatLog
     [LoggerMessage(2011, LogLevel.Warning, "WeChat {ActivityId}: the store is unreachable ({Cause}); the turn is tried again (attempt {Attempt})")]
     public static partial void TurnWaitsForStorage(ILogger logger, string activityId, string cause, int attempt);
 
+    [LoggerMessage(2014, LogLevel.Warning, "WeChat {ActivityId}: its saves kept losing to other turns of the conversation; the turn runs again (attempt {Attempt})")]
+    public static partial void TurnWaitsForConflict(ILogger logger, string activityId, int attempt);
+
     [LoggerMessage(2004, LogLevel.Warning, "WeChat {ActivityId}: pushing the reply failed with {Outcome}")]
     public static partial void PushFailed(ILogger logger, string activityId, string outcome);
 

@@ -161,9 +161,10 @@ internal sealed class WeChatWebhook(
         {
             result = await turn;
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException or StorageConflictException)
         {
-            // WeChat was told "success" and will not send it again: the turn is retried here until the store is back.
+            // WeChat was told "success" and will not send it again: the turn is retried here until the store is back
+            // (or, after an outage, until the customer's other retried messages stop winning every save).
             if (await RetryUntilStoredAsync(activity, delivery, e) is not { } retried)
             {
                 return;
@@ -194,19 +195,30 @@ internal sealed class WeChatWebhook(
     // (it then finds itself handled). Backs off from 1 s to 30 s, for up to StorageOutageRetry. Each try
     // runs on the deferred delivery, which so keeps the replies of the latest save that may have been
     // stored unannounced (only one save of a message can be stored: the tries after it are replays).
-    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity, TurnDelivery delivery, StorageUnavailableException failure)
+    private async Task<TurnResult?> RetryUntilStoredAsync(Activity activity, TurnDelivery delivery, Exception failure)
     {
         var giveUpAt = time.GetUtcNow() + StorageOutageRetry;
         var delay = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
         {
-            WeChatLog.TurnWaitsForStorage(logger, activity.Id, failure.Message, attempt);
+            if (failure is StorageConflictException)
+            {
+                WeChatLog.TurnWaitsForConflict(logger, activity.Id, attempt);
+            }
+            else
+            {
+                WeChatLog.TurnWaitsForStorage(logger, activity.Id, failure.Message, attempt);
+            }
+
             await Task.Delay(delay, time);
             try
             {
                 return await turns.ProcessAsync(activity, delivery, CancellationToken.None);
             }
-            catch (StorageUnavailableException e) when (time.GetUtcNow() < giveUpAt)
+            // A conflict is retried too: when the store comes back, every instance retries its deferred turns at
+            // once, and a customer's several messages can each lose all their saves to the others (CI saw one
+            // give up after 5 and its reply never pushed). A lost save claimed nothing, so running again is safe.
+            catch (Exception e) when (e is StorageUnavailableException or StorageConflictException && time.GetUtcNow() < giveUpAt)
             {
                 failure = e;
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
