@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Campaigns;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
-using ServiceBot.Services.Policy;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bench;
@@ -27,7 +27,7 @@ internal static class CampaignBenchmark
         var time = new FixedTime(Now);
         await SeedAsync(store, customers);
         var channel = new CountingChannel();
-        var sender = new NoticeSender(new ConversationStateStore(store), new NoticeLedger(store), new NoticeOutbox(store, time),
+        var sender = new NoticeSender(new ConversationStateStore(store), new NoticeLedger(store), new SendOnceOutbox(store, time),
             new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([channel], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             new CountingChannel(), Options.Create(new SubscribeTemplateOptions()), time);
         var campaigns = new CampaignStore(store);

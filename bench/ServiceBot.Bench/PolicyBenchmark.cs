@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ServiceBot.Services.Notifications;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Bench;
 

@@ -8,13 +8,16 @@ using ServiceBot.Bot.Operations;
 using ServiceBot.Bot.ScaleOut;
 using ServiceBot.Services.Campaigns;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Help;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
+using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
 using ServiceBot.Services.Scheduling;
+using ServiceBot.Services.Shipments;
 using ServiceBot.Services.Storage;
 
 // `dotnet ServiceBot.Bot.dll hash-password` reads a password from standard input and prints the
@@ -34,21 +37,30 @@ if (args is ["hash-password", ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The kernel and what it stands on.
 builder.Services.AddStorage();
 builder.Services.AddScheduling(builder.Configuration);
 builder.Services.AddConversations();
+builder.Services.AddDelivery();
+
+// What the bot does for customers.
 builder.Services.AddMainMenu();
 builder.Services.AddOrders();
+builder.Services.AddShipmentTracking();
+builder.Services.AddNotices();
 builder.Services.AddNotificationSettings();
-builder.Services.AddDeliveryNotices();
 builder.Services.AddCampaigns();
 builder.Services.AddUsageHelp();
+builder.Services.AddCustomerPhotos();
 builder.Services.AddReturns();
+builder.Services.AddHandoff();
+builder.Services.AddCallbacks();
+
+// The host: channels, the people's faces, operations.
 builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
 builder.Services.AddCourierWebhook();
 builder.Services.AddAgentConsole(builder.Configuration);
-builder.Services.AddCallbacks();
 builder.Services.AddDemo();
 builder.Services.AddTelemetry();
 builder.Services.AddRateLimits(builder.Configuration);

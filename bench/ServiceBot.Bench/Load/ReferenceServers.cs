@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bench.Load;
@@ -37,8 +37,9 @@ internal static class ReferenceServers
             builder.Services.AddSingleton(new ProactiveMessenger([], SendRetry.None, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProactiveMessenger>.Instance));
             builder.Services.AddSingleton<BackgroundTurns>();
             // Echo turns answer passively, so nothing is ever pushed: the outbox's store stays empty.
-            builder.Services.AddSingleton(new NoticeOutbox(
+            builder.Services.AddSingleton(new SendOnceOutbox(
                 new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-protocol-").FullName), TimeProvider.System));
+            builder.Services.AddSingleton<DeferredReplies>();
             builder.Services.AddSingleton<WeChatWebhook>();
         }
 

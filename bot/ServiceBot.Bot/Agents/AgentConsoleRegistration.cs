@@ -25,7 +25,6 @@ internal static class AgentConsoleRegistration
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
         services.TryAddSingleton<AgentAccounts>();
-        services.AddHandoff();
         services.AddSingleton<IAgentFeed, SignalRAgentFeed>();
         services.AddSignalR();
         services.AddAntiforgery(options =>

@@ -29,7 +29,6 @@ internal static partial class CourierEndpoints
                 options.Couriers[courier.Key] = new CourierSettings { Secret = courier["Secret"] };
             }
         });
-        services.AddShipmentTracking();
         return services;
     }
 

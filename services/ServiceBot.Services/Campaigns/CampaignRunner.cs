@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Campaigns;
 

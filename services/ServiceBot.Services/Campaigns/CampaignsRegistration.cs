@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ServiceBot.Services.Notifications;
-using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Campaigns;
 
@@ -10,11 +8,8 @@ public static class CampaignsRegistration
     /// <summary>Promotions: stored campaigns, audience by purchase, preview, and a paged fan-out through the notice policy.</summary>
     public static IServiceCollection AddCampaigns(this IServiceCollection services)
     {
-        services.AddNoticeSending();
-        services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<CampaignStore>();
         services.TryAddSingleton<CampaignAudienceFinder>();
-        services.TryAddSingleton<ConsentIndex>();
         services.AddHostedService<AudienceIndexBackfill>();
         services.TryAddSingleton<CampaignRunner>();
         services.TryAddSingleton<CampaignScheduler>();

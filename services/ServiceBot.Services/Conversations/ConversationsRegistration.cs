@@ -1,20 +1,22 @@
+using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations.Dialogs;
-using ServiceBot.Services.DomainEvents;
 
 namespace ServiceBot.Services.Conversations;
 
 public static class ConversationsRegistration
 {
-    /// <summary>The bot kernel: turn pipeline, conversation state, dialogs and proactive sends.</summary>
+    /// <summary>The bot kernel: turn pipeline, conversation state, dialogs, domain events and the shop's settings.</summary>
     public static IServiceCollection AddConversations(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopOptions>, ShopOptionsValidator>());
         services.AddDomainEvents();
         services.AddOptions<DialogOptions>();
         services.TryAddSingleton<ConversationStateStore>();
-        services.AddProactiveMessenger();
         services.TryAddSingleton<DialogMiddleware>();
 
         // Order is the pipeline's order.
@@ -28,20 +30,28 @@ public static class ConversationsRegistration
         return services;
     }
 
-    /// <summary>Sends outside a turn, with the retry of sends the channel did not take.</summary>
-    public static IServiceCollection AddProactiveMessenger(this IServiceCollection services)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => new SendRetry(provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ProactiveMessenger>();
-        return services;
-    }
-
     /// <summary>Registers a dialog so the runner can begin it by id.</summary>
     public static IServiceCollection AddDialog<TDialog>(this IServiceCollection services)
         where TDialog : class, IDialog
     {
         services.AddSingleton<IDialog, TDialog>();
+        return services;
+    }
+
+    /// <summary>
+    /// Domain events with several consumers (a shipment changing status, a consent withdrawn, a case
+    /// changing) go through Mediator. Its source generator runs in this assembly because the events'
+    /// handlers live in the features here; the generated <c>AddMediator</c> registers every handler,
+    /// so a container needs the stores those handlers use, which each feature registers once
+    /// (<c>Program.cs</c> adds every feature).
+    /// </summary>
+    private static IServiceCollection AddDomainEvents(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(IPublisher)))
+        {
+            services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Singleton);
+        }
+
         return services;
     }
 }

@@ -1,7 +1,7 @@
 using Mediator;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Policy;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Services.Handoff;
 
@@ -27,7 +27,7 @@ public sealed class AgentDesk(
     ConversationStateStore conversations,
     ProactiveMessenger messenger,
     IPublisher publisher,
-    IOptions<PolicyOptions> policy,
+    IOptions<ShopOptions> shop,
     IOptions<HandoffOptions> idle,
     TimeProvider time)
 {
@@ -92,7 +92,7 @@ public sealed class AgentDesk(
 
         if (window.RepliesLeft == 0)
         {
-            return DeskResult.Refused(409, $"{policy.Value.ServiceMessagesPerWindow} messages already went out since the customer last wrote: WeChat allows no more until they write again.");
+            return DeskResult.Refused(409, $"{shop.Value.ServiceMessagesPerWindow} messages already went out since the customer last wrote: WeChat allows no more until they write again.");
         }
 
         var outcome = await messenger.SendAsync(found.Customer, [Reply.FromText(text.Trim())], cancellationToken);
@@ -268,9 +268,9 @@ public sealed class AgentDesk(
             return new ReplyWindow(null, 0, false);
         }
 
-        var closes = last + policy.Value.ServiceWindow;
+        var closes = last + shop.Value.ServiceWindow;
         var used = handoffCase.Entries.Count(e => e.SentToCustomer && e.At >= last);
-        var left = Math.Max(0, policy.Value.ServiceMessagesPerWindow - used);
+        var left = Math.Max(0, shop.Value.ServiceMessagesPerWindow - used);
         return new ReplyWindow(closes, left, time.GetUtcNow() < closes);
     }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Photos;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Handoff;
 
@@ -17,7 +16,7 @@ public sealed class CustomerHandoff(
     HandoffCaseStore cases,
     CustomerPhotos photos,
     IOptions<HandoffOptions> options,
-    IOptions<PolicyOptions> policy,
+    IOptions<ShopOptions> shop,
     TimeProvider time) : IHandoffInbox
 {
     private const long MaxPhotoBytes = 10 * 1024 * 1024;
@@ -106,7 +105,7 @@ public sealed class CustomerHandoff(
 
     public bool IsBusinessHours(DateTimeOffset at)
     {
-        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, policy.Value.Zone).DateTime);
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, shop.Value.Zone).DateTime);
         return local >= options.Value.BusinessHours.Start && local < options.Value.BusinessHours.End;
     }
 

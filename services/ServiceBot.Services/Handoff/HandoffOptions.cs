@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using ServiceBot.Services.Policy;
+
+using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Handoff;
 

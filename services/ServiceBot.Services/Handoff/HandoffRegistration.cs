@@ -2,10 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.DomainEvents;
 using ServiceBot.Services.Menu;
-using ServiceBot.Services.Photos;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Handoff;
 
@@ -16,23 +13,17 @@ public static class HandoffRegistration
     {
         services.AddOptions<HandoffOptions>().BindConfiguration(HandoffOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HandoffOptions>, HandoffOptionsValidator>());
-        services.AddNoticePolicy();
         services.TryAddSingleton<HandoffCaseStore>();
-        services.TryAddSingleton<CustomerPhotos>();
         services.TryAddSingleton<CustomerHandoff>();
         services.Replace(ServiceDescriptor.Singleton<IHandoffInbox>(provider => provider.GetRequiredService<CustomerHandoff>()));
-        services.TryAddSingleton<ConversationStateStore>();
-        services.AddProactiveMessenger();
         services.TryAddSingleton<AgentDesk>();
         services.TryAddSingleton<CallbackRequests>();
-        services.AddDomainEvents();
         return services;
     }
 
     /// <summary>"回电" / "call me" in the menu: a customer leaves a number for an agent to call back (offered when nobody claims a chat in time).</summary>
     public static IServiceCollection AddCallbacks(this IServiceCollection services)
     {
-        services.AddHandoff();
         services.AddDialog<CallbackDialog>();
         services.AddSingleton<ITopic, CallbackTopic>();
         return services;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Menu;
 
 namespace ServiceBot.Services.Help;
@@ -12,7 +11,6 @@ public static class HelpRegistration
     {
         services.TryAddSingleton<HelpStore>();
         services.TryAddSingleton<HelpSearch>();
-        services.AddHandoff();
         services.AddDialog<HelpDialog>();
         services.AddSingleton<ITopic, HelpTopic>();
         return services;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Handoff;
 
 namespace ServiceBot.Services.Menu;
 
@@ -8,7 +7,6 @@ public static class MenuRegistration
 {
     public static IServiceCollection AddMainMenu(this IServiceCollection services)
     {
-        services.AddHandoff();
         return services.AddDialog<MainDialog>();
     }
 }

@@ -1,7 +1,6 @@
 using Mediator;
 using Quartz;
 using ServiceBot.Services.Orders;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Notifications;
 

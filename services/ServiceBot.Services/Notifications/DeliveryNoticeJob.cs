@@ -1,8 +1,8 @@
 using System.Globalization;
 using Mediator;
 using Quartz;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Orders;
-using ServiceBot.Services.Policy;
 using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Shipments;
 
@@ -35,7 +35,7 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
 }
 
 /// <summary>Schedules a delivery notice when a parcel reaches a status customers are told about.</summary>
-internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, NoticeOutbox outbox, TimeProvider time) : INotificationHandler<ShipmentStatusChanged>
+internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, SendOnceOutbox outbox, TimeProvider time) : INotificationHandler<ShipmentStatusChanged>
 {
     public async ValueTask Handle(ShipmentStatusChanged change, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Orders;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Notifications;
 

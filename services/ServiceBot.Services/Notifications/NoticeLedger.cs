@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Policy;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Notifications;

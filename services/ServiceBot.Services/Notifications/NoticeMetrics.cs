@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Notifications;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Policy;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Services.Notifications;
 
@@ -23,7 +23,7 @@ public sealed record OutgoingNotice(
 public sealed class NoticeSender(
     ConversationStateStore conversations,
     NoticeLedger ledger,
-    NoticeOutbox outbox,
+    SendOnceOutbox outbox,
     NoticePolicy policy,
     ProactiveMessenger messenger,
     ISubscribeMessageSender subscribeMessages,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
-using ServiceBot.Services.Policy;
 using ServiceBot.Services.Understanding;
 
 namespace ServiceBot.Services.Notifications;
@@ -13,7 +13,7 @@ public sealed record NotificationSettingsState(bool FromMenu, int Misses);
 /// Shows the customer's two opt-ins and lets them switch each one, or both off. Every change is
 /// recorded with its time, its source and the exact text the customer was shown.
 /// </summary>
-internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<PolicyOptions> policy)
+internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<ShopOptions> shop)
     : Dialog<NotificationSettingsState>(NotificationsJsonContext.Default.NotificationSettingsState)
 {
     public const string DialogId = "notifications.settings";
@@ -81,7 +81,7 @@ internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<Pol
             return english ? "off" : "未开启";
         }
 
-        var local = TimeZoneInfo.ConvertTime(change.At, policy.Value.Zone);
+        var local = TimeZoneInfo.ConvertTime(change.At, shop.Value.Zone);
         var date = local.ToString(english ? "d MMM" : "M月d日", CultureInfo.InvariantCulture);
         return change.OptedIn
             ? (english ? $"on (since {date})" : $"已开启（{date}起）")

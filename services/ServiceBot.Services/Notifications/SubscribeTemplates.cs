@@ -1,4 +1,3 @@
-using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Notifications;
 
@@ -55,10 +54,4 @@ public sealed class SubscribeTemplateOptions
         };
         return value.Length <= limit ? (value.Length == 0 ? "-" : value) : value[..(limit - 1)] + "…";
     }
-}
-
-/// <summary>A channel's subscribe message (WeChat: <c>message/subscribe/bizsend</c>), allowed once per one-time consent.</summary>
-public interface ISubscribeMessageSender
-{
-    Task<SendOutcome> SendAsync(ConversationReference customer, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken);
 }

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
-using ServiceBot.Services.Policy;
 using ServiceBot.Services.Understanding;
 
 namespace ServiceBot.Services.Orders;
@@ -18,7 +18,7 @@ internal sealed partial class OrderDialogJsonContext : JsonSerializerContext;
 /// one recent order is shown at once, several are listed to pick by number or id. Someone else's
 /// order id gets the same answer as an id that does not exist.
 /// </summary>
-internal sealed class OrderLookupDialog(OrderStore orders, IOptions<PolicyOptions> policy)
+internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions> shop)
     : Dialog<OrderLookupState>(OrderDialogJsonContext.Default.OrderLookupState)
 {
     public const string DialogId = "orders.lookup";
@@ -27,7 +27,7 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<PolicyOption
 
     public override string Id => DialogId;
 
-    private TimeZoneInfo Zone => policy.Value.Zone;
+    private TimeZoneInfo Zone => shop.Value.Zone;
 
     protected override async Task<DialogStep<OrderLookupState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
     {

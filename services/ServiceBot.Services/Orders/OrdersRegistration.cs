@@ -2,15 +2,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
-using ServiceBot.Services.Policy;
 
 namespace ServiceBot.Services.Orders;
 
 public static class OrdersRegistration
 {
+    /// <summary>The shop's orders (the one registration of <see cref="OrderStore"/>) and the order lookup in the menu.</summary>
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
-        services.AddNoticePolicy(); // the policy's time zone is the one order times are shown in
         services.TryAddSingleton<OrderStore>();
         services.AddDialog<OrderLookupDialog>();
         services.AddSingleton<ITopic, OrderTopic>();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
 
 namespace ServiceBot.Services.Returns;
@@ -7,7 +9,7 @@ namespace ServiceBot.Services.Returns;
 public sealed record NoState;
 
 /// <summary>"我的退货": the customer's latest returns and where each stands; answers in one turn.</summary>
-internal sealed class ReturnStatusDialog(ReturnStore returns, Microsoft.Extensions.Options.IOptions<Policy.PolicyOptions> policy)
+internal sealed class ReturnStatusDialog(ReturnStore returns, IOptions<ShopOptions> shop)
     : Dialog<NoState>(NoStateJson.Default.NoState)
 {
     public const string DialogId = "returns.status";
@@ -44,7 +46,7 @@ internal sealed class ReturnStatusDialog(ReturnStore returns, Microsoft.Extensio
                 (_, false) => "未通过",
                 _ => "declined",
             };
-            var date = TimeZoneInfo.ConvertTime(request.CreatedAt, policy.Value.Zone).ToString(english ? "d MMM" : "M月d日", CultureInfo.InvariantCulture);
+            var date = TimeZoneInfo.ConvertTime(request.CreatedAt, shop.Value.Zone).ToString(english ? "d MMM" : "M月d日", CultureInfo.InvariantCulture);
             var note = string.IsNullOrEmpty(request.Note) ? "" : $" · {request.Note}";
             text.Append(CultureInfo.InvariantCulture, $"{request.RmaId} · {request.OrderId} · {date} · {status}{note}\n");
         }

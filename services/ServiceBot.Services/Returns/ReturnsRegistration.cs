@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
-using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Services.Returns;
@@ -15,9 +14,7 @@ public static class ReturnsRegistration
     {
         services.AddOptions<ReturnsOptions>().BindConfiguration(ReturnsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReturnsOptions>, ReturnsOptionsValidator>());
-        services.TryAddSingleton<OrderStore>(); // a return is for an order: eligibility reads it
         services.TryAddSingleton<ReturnStore>();
-        services.TryAddSingleton<CustomerPhotos>();
         services.TryAddSingleton<ReturnDecisions>();
         services.AddDialog<ReturnDialog>();
         services.AddDialog<ReturnStatusDialog>();

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ServiceBot.Services.DomainEvents;
-using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Shipments;
 
@@ -9,9 +7,7 @@ public static class ShipmentsRegistration
 {
     public static IServiceCollection AddShipmentTracking(this IServiceCollection services)
     {
-        services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<ShipmentTracker>();
-        services.AddDomainEvents();
         return services;
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Policy;
+using ServiceBot.Services.Notifications;
 
 namespace ServiceBot.IntegrationTests.ScaleOut;
 

@@ -1,5 +1,5 @@
 using ServiceBot.IntegrationTests.Support;
-using ServiceBot.Services.Policy;
+using ServiceBot.Services.Notifications;
 
 namespace ServiceBot.IntegrationTests.ScaleOut;
 

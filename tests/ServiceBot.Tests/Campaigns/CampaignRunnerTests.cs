@@ -4,9 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using ServiceBot.Services.Campaigns;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
-using ServiceBot.Services.Policy;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Campaigns;
@@ -34,7 +34,7 @@ public sealed class CampaignRunnerTests
 
     private CampaignRunner Runner()
     {
-        var sender = new NoticeSender(new ConversationStateStore(_store), new NoticeLedger(_store), new NoticeOutbox(_store, _clock),
+        var sender = new NoticeSender(new ConversationStateStore(_store), new NoticeLedger(_store), new SendOnceOutbox(_store, _clock),
             new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([_channel.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             Mock.Of<ISubscribeMessageSender>(), Options.Create(new SubscribeTemplateOptions()), _clock);
         return new CampaignRunner(new CampaignStore(_store), new CampaignAudienceFinder(new OrderStore(_store)), sender, new NoticeLedger(_store), new ConsentIndex(_store, new ConversationStateStore(_store)), _clock);

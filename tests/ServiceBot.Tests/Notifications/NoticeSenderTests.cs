@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Notifications;
-using ServiceBot.Services.Policy;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Notifications;
@@ -24,7 +24,7 @@ public sealed class NoticeSenderTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private NoticeSender Sender() => new(
-        new ConversationStateStore(_store), new NoticeLedger(_store), new NoticeOutbox(_store, _clock), new NoticePolicy(new PolicyOptions()),
+        new ConversationStateStore(_store), new NoticeLedger(_store), new SendOnceOutbox(_store, _clock), new NoticePolicy(new PolicyOptions()),
         new ProactiveMessenger([_customerService.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance), _subscribe.Object,
         Options.Create(new SubscribeTemplateOptions { Delivery = "tpl-d" }), _clock);
 
@@ -86,10 +86,10 @@ public sealed class NoticeSenderTests
         _customerService.Setup(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<SendOutcome>().Task);
         _ = Sender().DecideAndSendAsync(Notice, 1, CancellationToken.None);
-        Assert.Equal(OutboxState.Sending, (await new NoticeOutbox(_store, _clock).GetAsync(Customer, Candidate.Key, Ct))?.State);
+        Assert.Equal(OutboxState.Sending, (await new SendOnceOutbox(_store, _clock).GetAsync(Customer, Candidate.Key, Ct))?.State);
         _customerService.Invocations.Clear();
         CustomerServiceAnswers(SendOutcome.Sent);
-        _clock.Advance(NoticeOutbox.DefaultLease);
+        _clock.Advance(SendOnceOutbox.DefaultLease);
 
         var retry = await Sender().DecideAndSendAsync(Notice, 1, Ct);
 

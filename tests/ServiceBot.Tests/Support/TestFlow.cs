@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Menu;
+using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Storage;
 
@@ -34,6 +38,13 @@ public sealed class TestFlow
             // Domain-event handlers schedule and cancel Quartz jobs: a real, unstarted, in-memory scheduler.
             .AddQuartz()
             .AddConversations()
+            .AddDelivery()
+
+            // Mediator registers every domain-event handler, so the stores they use must be there too.
+            .AddSingleton<OrderStore>()
+            .AddSingleton<NoticeLedger>()
+            .AddCustomerPhotos()
+            .AddHandoff()
             .AddMainMenu();
         configure?.Invoke(services);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -1,3 +1,5 @@
+using ServiceBot.Services.Conversations.Delivery;
+
 namespace ServiceBot.Bot.Channels.WeChat;
 
 /// <summary>WeChat channel log lines: ids and codes only, never message text, tokens or secrets.</summary>
@@ -23,7 +25,7 @@ internal static partial class WeChatLog
 
     // Verdict null: nothing was owed. Passed as the enum, so nothing is formatted unless Debug is on.
     [LoggerMessage(2012, LogLevel.Debug, "WeChat {ActivityId}: {Count} replies owed by push: {Verdict}")]
-    public static partial void PushSettled(ILogger logger, string activityId, int count, ServiceBot.Services.Notifications.OutboxVerdict? verdict);
+    public static partial void PushSettled(ILogger logger, string activityId, int count, OutboxVerdict? verdict);
 
     [LoggerMessage(2013, LogLevel.Warning, "WeChat {ActivityId}: the store did not confirm the turn's save; answering success and pushing the reply once the store answers")]
     public static partial void SaveUnconfirmed(ILogger logger, string activityId);

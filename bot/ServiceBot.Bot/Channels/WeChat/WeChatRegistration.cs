@@ -3,8 +3,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using ServiceBot.Bot.Channels.WeChat.Api;
-using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WeChat;
 
@@ -42,8 +41,8 @@ internal static class WeChatRegistration
         services.AddSingleton<IChannelSender, WeChatCustomerServiceSender>();
         services.TryAddSingleton<ISubscribeMessageSender, WeChatSubscribeMessageSender>();
         services.TryAddSingleton<BackgroundTurns>();
+        services.TryAddSingleton<DeferredReplies>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
-        services.AddNoticeOutbox(); // pushed replies go out once, like notices
         services.TryAddSingleton<WeChatWebhook>();
         return services;
     }

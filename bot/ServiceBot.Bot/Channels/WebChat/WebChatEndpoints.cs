@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Demo;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WebChat;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Channels.WebChat;

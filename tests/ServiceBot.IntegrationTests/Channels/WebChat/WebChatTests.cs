@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.IntegrationTests.Channels.WebChat;

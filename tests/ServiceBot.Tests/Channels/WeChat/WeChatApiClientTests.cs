@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Channels.WeChat;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 

@@ -1,4 +1,4 @@
-using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 

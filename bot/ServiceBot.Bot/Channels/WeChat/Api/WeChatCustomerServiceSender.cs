@@ -1,4 +1,5 @@
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 

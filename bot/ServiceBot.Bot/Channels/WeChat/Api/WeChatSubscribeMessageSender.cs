@@ -1,5 +1,5 @@
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
+using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
-using ServiceBot.Services.Policy;
 
-namespace ServiceBot.Tests.Policy;
+namespace ServiceBot.Tests.Notifications;
 
 /// <summary>The no-spam policy, rule by rule, across every edge. Times are local Asia/Shanghai (UTC+8) unless said.</summary>
 public sealed class NoticePolicyTests
@@ -186,7 +186,7 @@ public sealed class NoticePolicyTests
     [Fact]
     public void DstZone_DeferralAcrossTheSpringForward_LandsOnLocalSevenOClock()
     {
-        var berlin = new NoticePolicy(new PolicyOptions { TimeZone = "Europe/Berlin" });
+        var berlin = new NoticePolicy(new PolicyOptions(), new ShopOptions { TimeZone = "Europe/Berlin" });
         var history = History("2026-03-28 20:00", []) with { LastUserMessageAt = At("2026-03-28 20:00", "+01:00") };
 
         var decision = berlin.Decide(Delivery, history, At("2026-03-28 23:00", "+01:00"));
@@ -198,11 +198,9 @@ public sealed class NoticePolicyTests
     [Fact]
     public void DstZone_AnOpeningInsideTheSkippedHour_MovesPastTheGap()
     {
-        var berlin = new NoticePolicy(new PolicyOptions
-        {
-            TimeZone = "Europe/Berlin",
-            DeliveryHours = new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) },
-        });
+        var berlin = new NoticePolicy(
+            new PolicyOptions { DeliveryHours = new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) } },
+            new ShopOptions { TimeZone = "Europe/Berlin" });
 
         Assert.Equal(At("2026-03-29 03:00", "+02:00"), berlin.NextOpen(At("2026-03-28 23:00", "+01:00"), new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) }));
     }

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Storage;
 using ServiceBot.Tests.Support;
 
-namespace ServiceBot.Tests.Notifications;
+namespace ServiceBot.Tests.Conversations.Delivery;
 
 /// <summary>Each notice key is sent at most once, even when a process dies between claim and mark.</summary>
-public sealed class NoticeOutboxTests
+public sealed class SendOnceOutboxTests
 {
     private static readonly ConversationReference Customer = new("wechat", "o-1");
     private readonly InMemoryDocumentStore _store = new();
@@ -16,7 +16,7 @@ public sealed class NoticeOutboxTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private NoticeOutbox Outbox() => new(_store, _clock);
+    private SendOnceOutbox Outbox() => new(_store, _clock);
 
     private Func<int, CancellationToken, Task<SendOutcome>> Send(SendOutcome outcome) => (_, _) =>
     {
@@ -67,8 +67,8 @@ public sealed class NoticeOutboxTests
     [InlineData(30)] // Notices:ClaimLease = 00:00:30
     public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsCutOff_AndNeverSentAgain(int leaseSeconds)
     {
-        var lease = leaseSeconds == 0 ? NoticeOutbox.DefaultLease : TimeSpan.FromSeconds(leaseSeconds);
-        NoticeOutbox Outbox() => new(_store, _clock, lease, SendRetry.None);
+        var lease = leaseSeconds == 0 ? SendOnceOutbox.DefaultLease : TimeSpan.FromSeconds(leaseSeconds);
+        SendOnceOutbox Outbox() => new(_store, _clock, lease, SendRetry.None);
 
         // A process claimed the key and died before the channel answered: WeChat may or may not have it.
         var dying = new TaskCompletionSource<SendOutcome>();
@@ -137,7 +137,7 @@ public sealed class NoticeOutboxTests
     [Fact]
     public async Task ASendThatOutlivesHalfTheLease_IsCutShort_AndCountsAsUnanswered()
     {
-        var outbox = new NoticeOutbox(_store, _clock, TimeSpan.FromSeconds(2), SendRetry.None);
+        var outbox = new SendOnceOutbox(_store, _clock, TimeSpan.FromSeconds(2), SendRetry.None);
 
         var result = await outbox.SendOnceAsync(Customer, "k", async (_, ct) =>
         {
@@ -173,7 +173,7 @@ public sealed class NoticeOutboxTests
     [Fact]
     public async Task WhileWaitingToRetry_TheClaimIsLetGo_SoAnotherInstanceMaySend_AndThisOneThenFindsItSent()
     {
-        var retrying = new NoticeOutbox(_store, _clock, NoticeOutbox.DefaultLease, new SendRetry(_clock));
+        var retrying = new SendOnceOutbox(_store, _clock, SendOnceOutbox.DefaultLease, new SendRetry(_clock));
         var first = retrying.SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct);
         Assert.Equal(1, _sends);
         Assert.False(first.IsCompleted);
@@ -197,7 +197,7 @@ public sealed class NoticeOutboxTests
     public async Task ABusyChannel_IsTriedAgainAfterAPause_AndTheNoticeGoesOnce()
     {
         var outcomes = new Queue<SendOutcome>([new(SendStatus.Throttled, "45009"), new(SendStatus.Unavailable, "HTTP 500"), SendOutcome.Sent]);
-        var retrying = new NoticeOutbox(_store, _clock, NoticeOutbox.DefaultLease, new SendRetry(_clock));
+        var retrying = new SendOnceOutbox(_store, _clock, SendOnceOutbox.DefaultLease, new SendRetry(_clock));
         var sending = retrying.SendOnceAsync(Customer, "k", (_, _) =>
         {
             Interlocked.Increment(ref _sends);
@@ -219,7 +219,7 @@ public sealed class NoticeOutboxTests
     {
         // The claim write reached the store, and the answer was lost (a timeout, the store stopping).
         var store = new StoreThatLosesOneAnswer(_store);
-        var outbox = new NoticeOutbox(store, _clock);
+        var outbox = new SendOnceOutbox(store, _clock);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct));
         Assert.Equal(OutboxState.Sending, (await outbox.GetAsync(Customer, "k", Ct))!.State);
 
@@ -237,11 +237,11 @@ public sealed class NoticeOutboxTests
     {
         // The channel took it; then the store failed to record "sent". The claim is not this process's to reuse.
         var store = new StoreThatLosesOneAnswer(_store) { LoseAnswerOfWrite = 2, ApplyTheLostWrite = false };
-        var outbox = new NoticeOutbox(store, _clock);
+        var outbox = new SendOnceOutbox(store, _clock);
 
         var sent = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
         var retry = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
-        _clock.Advance(NoticeOutbox.DefaultLease);
+        _clock.Advance(SendOnceOutbox.DefaultLease);
         var later = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
 
         Assert.Equal((OutboxVerdict.Sent, OutboxVerdict.InFlight, OutboxVerdict.CutOff), (sent.Verdict, retry.Verdict, later.Verdict));
@@ -252,7 +252,7 @@ public sealed class NoticeOutboxTests
     public async Task AClaimTheStoreFailedToLetGo_AfterNothingWasTaken_IsTakenBackByTheSameProcess()
     {
         var store = new StoreThatLosesOneAnswer(_store) { LoseAnswerOfWrite = 0, FailDeletes = true };
-        var outbox = new NoticeOutbox(store, _clock);
+        var outbox = new SendOnceOutbox(store, _clock);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct));
         store.FailDeletes = false;
 

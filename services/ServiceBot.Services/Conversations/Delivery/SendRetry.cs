@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace ServiceBot.Services.Conversations;
+namespace ServiceBot.Services.Conversations.Delivery;
 
 /// <summary>
 /// How a send the channel did not take (busy, or down) is tried again: after about 1, 2 and 4

@@ -1,6 +1,5 @@
-using ServiceBot.Services.Notifications;
 
-namespace ServiceBot.Services.Policy;
+namespace ServiceBot.Services.Notifications;
 
 /// <summary>A notice we might send: its topic and its once-only key ("order:A1:out_for_delivery", "campaign:C1").</summary>
 public sealed record NoticeCandidate(NoticeTopic Topic, string Key);

@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Options;
+using ServiceBot.Services.Conversations;
 
-namespace ServiceBot.Services.Policy;
+namespace ServiceBot.Services.Notifications;
 
-/// <summary>The no-spam policy's settings (<c>Policy:</c>), defaults as in the contract.</summary>
+/// <summary>
+/// The no-spam policy's own settings (<c>Policy:</c>), defaults as in the contract; the time zone
+/// and WeChat's window are the shop's (<see cref="ShopOptions"/>).
+/// </summary>
 public sealed class PolicyOptions
 {
     public const string SectionName = "Policy";
-
-    /// <summary>IANA zone for quiet hours and for times shown to customers.</summary>
-    public string TimeZone { get; set; } = "Asia/Shanghai";
 
     public HoursOptions DeliveryHours { get; set; } = new() { Start = new TimeOnly(7, 0), End = new TimeOnly(22, 0) };
 
@@ -24,22 +25,6 @@ public sealed class PolicyOptions
     public int FatigueStreak { get; set; } = 3;
 
     public TimeSpan FatigueWindow { get; set; } = TimeSpan.FromHours(48);
-
-    /// <summary>WeChat: customer-service messages are allowed this long after the user's last message...</summary>
-    public TimeSpan ServiceWindow { get; set; } = TimeSpan.FromHours(48);
-
-    /// <summary>...and at most this many of them per window (WeChat's quota since June 2023).</summary>
-    public int ServiceMessagesPerWindow { get; set; } = 5;
-
-    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-}
-
-/// <summary>A local daily window, start inclusive, end exclusive.</summary>
-public sealed class HoursOptions
-{
-    public TimeOnly Start { get; set; }
-
-    public TimeOnly End { get; set; }
 }
 
 internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
@@ -47,11 +32,6 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
     public ValidateOptionsResult Validate(string? name, PolicyOptions options)
     {
         var failures = new List<string>();
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? "", out _))
-        {
-            failures.Add($"Policy:TimeZone '{options.TimeZone}' is not a known IANA time zone (e.g. Asia/Shanghai).");
-        }
-
         if (options.DeliveryHours.Start >= options.DeliveryHours.End)
         {
             failures.Add("Policy:DeliveryHours:Start must be before Policy:DeliveryHours:End.");
@@ -67,9 +47,9 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             failures.Add("Policy caps: PromotionsPerDay >= 1 (withdraw consent to stop promotions), PromotionsPerWeek >= PromotionsPerDay, DeliveryNoticesPerDay >= 1.");
         }
 
-        if (options.FatigueStreak < 1 || options.ServiceMessagesPerWindow < 1 || options.ServiceWindow <= TimeSpan.Zero || options.FatigueWindow <= TimeSpan.Zero)
+        if (options.FatigueStreak < 1 || options.FatigueWindow <= TimeSpan.Zero)
         {
-            failures.Add("Policy:FatigueStreak, ServiceMessagesPerWindow, ServiceWindow and FatigueWindow must be positive.");
+            failures.Add("Policy:FatigueStreak and FatigueWindow must be positive.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

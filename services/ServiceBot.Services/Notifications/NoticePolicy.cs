@@ -1,18 +1,24 @@
-using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Conversations;
 
-namespace ServiceBot.Services.Policy;
+namespace ServiceBot.Services.Notifications;
 
 /// <summary>
 /// The no-spam policy: one pure function from a candidate notice, the customer's history and the
 /// time to send, defer until a time, or drop, always naming the rule that decided. Rules in order:
 /// once-only key, consent, fatigue, caps, quiet hours, channel.
 /// </summary>
-public sealed class NoticePolicy(PolicyOptions options)
+public sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
 
-    private readonly TimeZoneInfo _zone = options.Zone;
+    private readonly TimeZoneInfo _zone = shop.Zone;
+
+    /// <summary>With the shop's default time zone and WeChat window.</summary>
+    public NoticePolicy(PolicyOptions options)
+        : this(options, new ShopOptions())
+    {
+    }
 
     public NoticeDecision Decide(NoticeCandidate candidate, CustomerHistory history, DateTimeOffset now)
     {
@@ -49,8 +55,8 @@ public sealed class NoticePolicy(PolicyOptions options)
 
         // A customer-service message needs the standing opt-in; a one-time consent is spent on a subscribe message.
         if (history.Consents.IsOptedIn(candidate.Topic)
-            && history.LastUserMessageAt is { } last && now - last < options.ServiceWindow
-            && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last) < options.ServiceMessagesPerWindow)
+            && history.LastUserMessageAt is { } last && now - last < shop.ServiceWindow
+            && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last) < shop.ServiceMessagesPerWindow)
         {
             return NoticeDecision.Send(NoticeChannel.CustomerService);
         }

@@ -2,87 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
-using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Storage;
 
-namespace ServiceBot.Services.Notifications;
-
-/// <summary>Where a notice's send stands.</summary>
-public enum OutboxState
-{
-    /// <summary>Claimed: an attempt is sending it now (or its process stopped mid-send).</summary>
-    [JsonStringEnumMemberName("sending")]
-    Sending,
-
-    /// <summary>The channel took every part.</summary>
-    [JsonStringEnumMemberName("sent")]
-    Sent,
-
-    /// <summary>The channel did not take the rest (<see cref="OutboxEntry.Delivered"/> parts went); free for a later attempt, which sends only the rest.</summary>
-    [JsonStringEnumMemberName("released")]
-    Released,
-
-    /// <summary>A part went out and no answer came back: the channel may have it, so it is never sent again.</summary>
-    [JsonStringEnumMemberName("unanswered")]
-    Unanswered,
-}
-
-public sealed class NoticeOutboxOptions
-{
-    public const string SectionName = "Notices";
-
-    /// <summary>How long a claimed send is protected; after it, a claim never marked sent counts as cut off by a crash (and is not sent again).</summary>
-    public TimeSpan ClaimLease { get; set; } = NoticeOutbox.DefaultLease;
-}
-
-internal sealed class NoticeOutboxOptionsValidator : IValidateOptions<NoticeOutboxOptions>
-{
-    public ValidateOptionsResult Validate(string? name, NoticeOutboxOptions options) =>
-        options.ClaimLease >= TimeSpan.FromSeconds(5) && options.ClaimLease <= TimeSpan.FromHours(1)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Notices:ClaimLease must be between 00:00:05 and 01:00:00.");
-}
-
-/// <summary>The outbox entry of one notice key (<c>notice-claims/{channel}/{user}/{key}</c>); <see cref="Delivered"/> counts the parts the channel took.</summary>
-/// <remarks><see cref="Attempt"/> is 1 since claims are never taken over; entries written before may say 2.</remarks>
-/// <remarks><see cref="Claim"/> names the try that wrote a <c>sending</c> entry, so that the process can tell its own claim, written while the store answered badly, from another's.</remarks>
-public sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt, int Delivered = 0, string? Claim = null);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
-[JsonSerializable(typeof(OutboxEntry))]
-internal sealed partial class OutboxJsonContext : JsonSerializerContext;
-
-public enum OutboxVerdict
-{
-    /// <summary>This call claimed the key and the channel took the notice.</summary>
-    Sent,
-
-    /// <summary>The key was sent before: nothing was sent now.</summary>
-    AlreadySent,
-
-    /// <summary>Another attempt holds the key right now: look again at <see cref="OutboxResult.RetryAt"/>, when its lease runs out.</summary>
-    InFlight,
-
-    /// <summary>The channel did not take it (after the retries); the claim is released so a later attempt may send the rest.</summary>
-    NotSent,
-
-    /// <summary>
-    /// An earlier attempt claimed the key and never finished: its process stopped mid-send. The
-    /// channel may have the notice (WeChat has no way to ask), so it is not sent again: at most once.
-    /// </summary>
-    CutOff,
-
-    /// <summary>
-    /// A send went out and the channel never answered (timed out, or the connection broke): it may
-    /// have the notice, so it is not sent again: at most once. <see cref="OutboxResult.Send"/> says what happened when it was this call's.
-    /// </summary>
-    Unanswered,
-}
-
-/// <summary>What became of a send; <see cref="SentAt"/> is when it went (Sent, AlreadySent), was claimed (CutOff) or went unanswered.</summary>
-public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = null, DateTimeOffset? RetryAt = null, DateTimeOffset? SentAt = null);
+namespace ServiceBot.Services.Conversations.Delivery;
 
 /// <summary>
 /// Sends each notice key at most once, across retries, restarts and instances. Before a try, the
@@ -97,7 +19,7 @@ public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = nul
 /// so neither is sent again; resending would be at least once, and the contract and the customer
 /// want at most once. Both are recorded, so the merchant sees them.
 /// </summary>
-public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease, SendRetry retry)
+public sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease, SendRetry retry)
 {
     /// <summary>How long a claim protects an attempt by default (<c>Notices:ClaimLease</c>).</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
@@ -111,7 +33,7 @@ public sealed class NoticeOutbox(IDocumentStore store, TimeProvider time, TimeSp
     private readonly ConcurrentDictionary<(string Key, string Claim), bool> _unsentClaims = new();
 
     /// <summary>With the default lease and no retry: each call makes one try.</summary>
-    public NoticeOutbox(IDocumentStore store, TimeProvider time)
+    public SendOnceOutbox(IDocumentStore store, TimeProvider time)
         : this(store, time, DefaultLease, SendRetry.None)
     {
     }

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
 
-namespace ServiceBot.Tests.Conversations;
+namespace ServiceBot.Tests.Conversations.Delivery;
 
 /// <summary>Sends outside a turn (agent replies, return decisions): a busy channel is tried again with only what it has not taken.</summary>
 public sealed class ProactiveMessengerTests

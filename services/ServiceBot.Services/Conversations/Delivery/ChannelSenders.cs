@@ -1,0 +1,15 @@
+namespace ServiceBot.Services.Conversations.Delivery;
+
+/// <summary>A channel's way to message a user outside a turn (WeChat: the customer-service API).</summary>
+public interface IChannelSender
+{
+    string Channel { get; }
+
+    Task<SendOutcome> SendAsync(ConversationReference conversation, IReadOnlyList<Reply> replies, CancellationToken cancellationToken);
+}
+
+/// <summary>A channel's subscribe message (WeChat: <c>message/subscribe/bizsend</c>), allowed once per one-time consent.</summary>
+public interface ISubscribeMessageSender
+{
+    Task<SendOutcome> SendAsync(ConversationReference customer, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken);
+}
