@@ -7,13 +7,12 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Bench;
 
 /// <summary>
-/// The embedded store before 2026-12-06, kept as the bench's baseline for the log store that
-/// replaced it (services/…/Storage/LogDocumentStore.cs; a folder it wrote is imported by
-/// SqliteImport). One SQLite file in WAL mode. A write is acknowledged once SQLite has
-/// committed it to the WAL through the operating system, so a killed process loses nothing it
-/// acknowledged (synchronous=NORMAL skips the fsync, so a power cut may lose the last commits).
-/// Measured against a file per document it avoids the inode-creation and rename wall on ext4;
-/// see bench/README.md. Writes that wait together commit together (group commit): one WAL
+/// The embedded store before the log store (services/…/Storage/LogDocumentStore.cs; a folder it
+/// wrote is imported by SqliteImport), kept as the bench's baseline for it. One SQLite file in WAL
+/// mode. A write is acknowledged once SQLite has committed it to the WAL through the operating
+/// system, so a killed process loses nothing it acknowledged (synchronous=NORMAL skips the fsync,
+/// so a power cut may lose the last commits). Unlike a file per document it does not pay for an
+/// inode and a rename a write. Writes that wait together commit together (group commit): one WAL
 /// transaction for the batch, each acknowledged only once it is committed.
 /// </summary>
 internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
@@ -21,9 +20,8 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     private const string Store = "local";
 
     // 16 KiB pages, for new files (SQLite keeps an existing file's page size): a WITHOUT ROWID table
-    // keeps at most about a quarter of a page in the leaf (1,002 bytes with 4 KiB pages) and spills
-    // the rest to overflow pages, so a 1 to 2 KB conversation cost two or three page writes a save
-    // and the file was twice as large. bench/README.md has the measurement.
+    // keeps at most about a quarter of a page in the leaf and spills the rest to overflow pages, so
+    // with smaller pages a conversation of 1 to 2 KB takes several page writes a save.
     private const string Schema = """
         PRAGMA page_size = 16384;
         PRAGMA journal_mode = WAL;
@@ -38,20 +36,20 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     // One long-lived connection, used by one thread of its own, does every read and write of this
     // process. SQLite has one writer at a time anyway, and a connection that is the only writer
-    // keeps its page cache across transactions, so a read is a few microseconds in memory; pooled
-    // connections each had to re-read their pages from the file after every write (~18 pread calls
-    // a turn). The thread takes what is queued as a batch: its reads first, in one read transaction,
-    // answered at once; then its writes, committed in one transaction (one WAL append and lock round
-    // instead of one each), none answered before that commit, so no caller acts on a write that might
-    // not stay. Key listings, which can be long, use pooled connections of their own.
+    // keeps its page cache across transactions, so a read stays in memory; pooled connections would
+    // each re-read their pages from the file after every write by another. The thread takes what is
+    // queued as a batch: its reads first, in one read transaction, answered at once; then its writes,
+    // committed in one transaction (one WAL append and lock round instead of one each), none answered
+    // before that commit, so no caller acts on a write that might not stay. Key listings, which can
+    // be long, use pooled connections of their own.
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
     // A blocking queue, since its reader is a thread of its own that has nothing else to do.
     private readonly BlockingCollection<Operation> _queue = new(new ConcurrentQueue<Operation>());
     private readonly Thread _worker;
 
-    // Prepared once on that connection and reused by its thread: SQLite parsed and planned each
-    // statement on every call before.
+    // Prepared once on that connection and reused by its thread, so that SQLite does not parse and
+    // plan each statement on every call.
     private readonly Statements _statements;
 
     public SqliteDocumentStore(string databasePath)
@@ -74,9 +72,8 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         using var command = _connection.CreateCommand();
         // NORMAL in WAL mode: a commit reaches the WAL (survives a process kill) without an fsync.
         // The file is read through a memory map (no system call a page); the page cache holds what the
-        // map cannot serve (pages whose latest copy is in the WAL, a batch's dirty pages). 8 MiB: SQLite
-        // scans the cache's hash table at the end of every transaction, which with 64 MiB was a tenth
-        // of this store's thread (bench/README.md).
+        // map cannot serve (pages whose latest copy is in the WAL, a batch's dirty pages). Kept small
+        // (8 MiB), since SQLite scans the cache's hash table at the end of every transaction.
         command.CommandText = Schema + "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -8192;";
         command.ExecuteNonQuery();
         _statements = new Statements(_connection);
@@ -87,7 +84,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) =>
         Enqueue([key], "read", write: false, () => ReadRow(key), cancellationToken);
 
-    // One operation for all of them: the hand-over to the connection, not SQLite, was most of a read's cost.
+    // One operation for all of them: the hand-over to the connection costs more than SQLite's read.
     public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
         Enqueue(keys, "read", write: false, () => (IReadOnlyList<StoredDocument?>)[.. keys.Select(ReadRow)], cancellationToken);
 
@@ -239,8 +236,8 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     // Runs the batch in one transaction, and answers each once it is committed; false (nothing
     // answered, nothing kept) when a statement or the commit failed and there was more than one.
-    // Reads alone share a read transaction too: each statement outside one took and released
-    // SQLite's file and WAL locks on its own (four fcntl calls a read).
+    // Reads alone share a read transaction too: each statement outside one would take and release
+    // SQLite's file and WAL locks on its own.
     private bool TryRunTogether(List<Operation> batch)
     {
         var transaction = batch.Count > 1;

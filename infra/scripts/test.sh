@@ -30,6 +30,9 @@ dotnet build ServiceBot.sln -c Release -warnaserror -nologo -v quiet || exit 1
 step "Checking formatting (dotnet format --verify-no-changes)"
 dotnet format ServiceBot.sln --verify-no-changes --no-restore || exit 1
 
+step "Checking documentation links (infra/scripts/check-links.py)"
+python3 infra/scripts/check-links.py || exit 1
+
 step "Testing"
 log=$(mktemp)
 dotnet test ServiceBot.sln -c Release --no-build --nologo 2>&1 | tee "$log"

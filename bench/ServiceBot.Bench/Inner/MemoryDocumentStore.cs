@@ -4,7 +4,9 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bench.Inner;
 
-/// <summary>A store in memory with the same conditions, so a benchmark of a turn measures the turn, not a disk.</summary>
+/// <summary>
+/// A store in memory with the same conditions, so a benchmark of a turn measures the turn, not a disk.
+/// </summary>
 internal sealed class MemoryDocumentStore : IDocumentStore
 {
     private readonly ConcurrentDictionary<string, StoredDocument> _documents = new(StringComparer.Ordinal);

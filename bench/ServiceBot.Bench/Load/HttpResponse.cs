@@ -11,7 +11,10 @@ namespace ServiceBot.Bench.Load;
 /// </summary>
 internal static class HttpResponse
 {
-    /// <summary>True once <paramref name="data"/> holds a whole response; <paramref name="ok"/> is a 200 whose body starts with <paramref name="bodyPrefix"/>.</summary>
+    /// <summary>
+    /// True once <paramref name="data"/> holds a whole response; <paramref name="ok"/> is a 200 whose body starts with
+    /// <paramref name="bodyPrefix"/>.
+    /// </summary>
     /// <exception cref="InvalidDataException">Not an HTTP response, or one without a length.</exception>
     public static bool TryRead(ReadOnlySpan<byte> data, ReadOnlySpan<byte> bodyPrefix, out int length, out bool ok, out bool close)
     {

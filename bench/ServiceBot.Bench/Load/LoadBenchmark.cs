@@ -58,8 +58,8 @@ internal static class LoadBenchmark
 
             memory = await StoredStateAsync(Path.Combine(local, "documents"), memory);
 
-            // Protocol only again, right after the full turn: this machine's speed drifts by 15% and more
-            // within minutes, so the full turn is set against the baseline's peaks on both sides of it.
+            // Protocol only again, right after the full turn: this machine's speed drifts within
+            // minutes, so the full turn is set against the baseline's peaks on both sides of it.
             WrkResult protocolAfter;
             await using (var protocol = await ChildProcess.StartAsync("protocol only, again", self[0], [.. self[1..], "serve", "protocol", "{port}"], DeployedGc))
             {
@@ -97,8 +97,8 @@ internal static class LoadBenchmark
 
     // The GC as the bot is deployed (Server GC as a web project; DATAS off in its project; the young
     // generation from infra/deploy/Dockerfile), for every .NET server measured here, so that the
-    // ratios compare the work and not the settings (the bench's own servers, a console project, ran
-    // the workstation GC until 2026-12-06: protocol only was 25-35% slower for it).
+    // ratios compare the work and not the settings (the bench, a console project, would otherwise
+    // run its own servers on the workstation GC).
     private static readonly Dictionary<string, string> DeployedGc = new()
     {
         ["DOTNET_gcServer"] = "1",
@@ -196,7 +196,10 @@ internal static class LoadBenchmark
         throw new InvalidOperationException("ServiceBot.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Runs the phases against one server (warm-up, wrk peak, open loop at 80% and at 50%) and keeps stateful servers on fresh messages.</summary>
+    /// <summary>
+    /// Runs the phases against one server (warm-up, wrk peak, open loop at 80% and at 50%) and keeps
+    /// stateful servers on fresh messages.
+    /// </summary>
     private sealed class Runner(WeChatRequest[] messages, string file, string script, int seconds)
     {
         private const int StatelessWarmUpSeconds = 3;
@@ -211,7 +214,10 @@ internal static class LoadBenchmark
             return new Row(name, peak, open, half, null, sample);
         }
 
-        /// <summary>A stateless server's first answer and wrk peak, after its warm-up (alone: protocol only again after the full turn).</summary>
+        /// <summary>
+        /// A stateless server's first answer and wrk peak, after its warm-up (alone: protocol only again after
+        /// the full turn).
+        /// </summary>
         public async Task<(string Sample, WrkResult Peak)> PeakAsync(string name, ChildProcess server, bool expectReply)
         {
             Console.Error.WriteLine($"{name}…");

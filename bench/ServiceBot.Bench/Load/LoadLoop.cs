@@ -5,7 +5,10 @@ using System.Text;
 
 namespace ServiceBot.Bench.Load;
 
-/// <summary>What a <see cref="LoadLoop"/> run measured: each request's latency in ms, from when it was due (or sent, without a rate).</summary>
+/// <summary>
+/// What a <see cref="LoadLoop"/> run measured: each request's latency in ms, from when it was due (or
+/// sent, without a rate).
+/// </summary>
 internal sealed record LoadLoopRun(double[] LatenciesMs, int Failed, double Seconds);
 
 /// <summary>
@@ -46,11 +49,16 @@ internal sealed class LoadLoop
         latencies = new double[requests.Length];
     }
 
-    /// <summary>Sends <paramref name="requests"/> (whole HTTP requests) on <paramref name="connections"/> connections, at <paramref name="rate"/> a second or, without, as fast as they are answered.</summary>
+    /// <summary>
+    /// Sends <paramref name="requests"/> (whole HTTP requests) on <paramref name="connections"/> connections, at
+    /// <paramref name="rate"/> a second or, without, as fast as they are answered.
+    /// </summary>
     public static Task<LoadLoopRun> RunAsync(Uri server, byte[][] requests, int connections, double? rate, byte[] bodyPrefix) =>
         Task.Factory.StartNew(() => new LoadLoop(server, requests, connections, rate, bodyPrefix).Run(), TaskCreationOptions.LongRunning);
 
-    /// <summary>A POST of <paramref name="request"/> as text/xml, ready to write on any connection to <paramref name="server"/>.</summary>
+    /// <summary>
+    /// A POST of <paramref name="request"/> as text/xml, ready to write on any connection to <paramref name="server"/>.
+    /// </summary>
     public static byte[] Post(Uri server, WeChatRequest request)
     {
         var body = Encoding.UTF8.GetBytes(request.Body);
@@ -203,7 +211,9 @@ internal sealed class LoadLoop
         }
     }
 
-    /// <summary>Counts the connection's request as failed and closes it, to be opened again for the next; always true.</summary>
+    /// <summary>
+    /// Counts the connection's request as failed and closes it, to be opened again for the next; always true.
+    /// </summary>
     private bool Fail(Connection connection, Exception? why = null)
     {
         if (why is not null && failed == 0)

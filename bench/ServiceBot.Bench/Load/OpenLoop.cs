@@ -2,8 +2,13 @@ using System.Diagnostics;
 
 namespace ServiceBot.Bench.Load;
 
-/// <summary>Latency at a fixed rate, measured from when each request was due; and the driver's own CPU a request.</summary>
-/// <remarks><see cref="WorstByTenth"/>: the worst latency among the requests due in each tenth of a second, to tell a stall from a spread.</remarks>
+/// <summary>
+/// Latency at a fixed rate, measured from when each request was due; and the driver's own CPU a request.
+/// </summary>
+/// <remarks>
+/// <see cref="WorstByTenth"/>: the worst latency among the requests due in each tenth of a second, to
+/// tell a stall from a spread.
+/// </remarks>
 internal sealed record OpenLoopResult(double TargetPerSecond, double AchievedPerSecond, int Sent, int Failed, double P50Ms, double P99Ms, double MaxMs, double[] WorstByTenth, double DriverMicrosecondsPerRequest);
 
 /// <summary>

@@ -64,7 +64,10 @@ internal sealed class WeChatMessages
         }
     }
 
-    /// <summary>Reads <paramref name="count"/> messages from line <paramref name="offset"/> of a file <see cref="WriteForWrk"/> wrote.</summary>
+    /// <summary>
+    /// Reads <paramref name="count"/> messages from line <paramref name="offset"/> of a file
+    /// <see cref="WriteForWrk"/> wrote.
+    /// </summary>
     public static WeChatRequest[] ReadForWrk(string file, int offset, int count) =>
         [.. File.ReadLines(file).Skip(offset).Take(count).Select(line => line.Split('\t', 2)).Select(parts => new WeChatRequest(parts[0], parts[1]))];
 

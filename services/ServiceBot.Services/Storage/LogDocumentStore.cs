@@ -13,10 +13,10 @@ namespace ServiceBot.Services.Storage;
 /// The embedded default: a log-structured store (in the manner of Bitcask). Every write appends one
 /// record to the newest segment file of a folder; an index in memory says where each document's
 /// latest record is and holds the bytes of small documents (in <see cref="RecordSlabs"/>, out of the
-/// GC's way), so a read costs no file access and a save is one append. A write is acknowledged once the append has reached the operating system, so
-/// a killed process loses nothing it acknowledged (there is no fsync a write: a power cut may lose
-/// the last writes, as with SQLite's synchronous=NORMAL which this replaces; bench/README.md has the
-/// measurement). Segments full of superseded records are compacted in the background.
+/// GC's way), so a read costs no file access and a save is one append. A write is acknowledged once
+/// the append has reached the operating system, so a killed process loses nothing it acknowledged
+/// (there is no fsync a write: a power cut may lose the last writes, as with SQLite's
+/// synchronous=NORMAL). Segments full of superseded records are compacted in the background.
 /// </summary>
 /// <remarks>
 /// <para>Files: <c>NNNNNNNN.log</c> segments, replayed in order; <c>NNNNNNNN.base</c>, a compaction's
@@ -36,7 +36,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private const byte Delete = 2;
     private const int ETagLength = 16;
 
-    /// <summary>A compaction writes at most this many bytes a second, synced to disk every <see cref="CompactionStep"/>.</summary>
+    /// <summary>
+    /// A compaction writes at most this many bytes a second, synced to disk every <see cref="CompactionStep"/>.
+    /// </summary>
     private const long CompactionBytesPerSecond = 64L * 1024 * 1024;
 
     private const long CompactionStep = 8L * 1024 * 1024;
@@ -64,7 +66,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
     /// <param name="folder">The store's own folder.</param>
     /// <param name="segmentLimit">A segment this large is closed and a new one started.</param>
-    /// <param name="compactAbove">Closed segments are compacted once their bytes pass this and twice the live bytes.</param>
+    /// <param name="compactAbove">
+    /// Closed segments are compacted once their bytes pass this and twice the live bytes.
+    /// </param>
     public LogDocumentStore(string folder, long segmentLimit = 64L * 1024 * 1024, long compactAbove = 128L * 1024 * 1024)
     {
         _folder = folder;
@@ -150,7 +154,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return Task.FromResult(TryWrite(key, content, condition));
     }
 
-    /// <summary><see cref="TryWriteAsync"/>, which never waits: the append is a write to the operating system.</summary>
+    /// <summary>
+    /// <see cref="TryWriteAsync"/>, which never waits: the append is a write to the operating system.
+    /// </summary>
     internal string? TryWrite(string key, ReadOnlyMemory<byte> content, WriteCondition condition)
     {
         var etag = NewETag();
@@ -259,8 +265,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         _lock.Dispose();
     }
 
-    // 64 random bits in hex: a version token, not a secret, so from the shared generator (no system call,
-    // where the cryptographic one asked the OS for each write's bytes).
+    // 64 random bits in hex: a version token, not a secret, so from the shared generator, which needs
+    // no system call (the cryptographic one asks the OS for each write's bytes).
     private static string NewETag() => Random.Shared.NextInt64(long.MinValue, long.MaxValue).ToString("x16", CultureInfo.InvariantCulture);
 
     private static void Prepare(string key, string operation, CancellationToken cancellationToken)
@@ -474,7 +480,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                         Pace(pace, synced);
                         if (Volatile.Read(ref _disposed))
                         {
-                            // Closing: not worth the wait (paced, a large store takes a while); the old segments hold everything.
+                            // Closing: not worth the wait (paced, a large store takes a while);
+                            // the old segments hold everything.
                             throw new OperationCanceledException();
                         }
                     }
@@ -520,8 +527,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    // Paced so that a compaction takes a share of the machine the turns can spare, not a whole core
-    // for a second: at 80% load that second queued every turn behind it. Sleeps on its own thread.
+    // Paced so that a compaction takes only the share of the machine the turns can spare: a whole core
+    // for a second would queue every turn behind it under load. Sleeps on its own thread.
     private static void Pace(Stopwatch pace, long written)
     {
         var ahead = TimeSpan.FromSeconds((double)written / CompactionBytesPerSecond) - pace.Elapsed;
@@ -543,7 +550,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return ReadRecord(key, entry) ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
     }
 
-    // The record of a document that is not held in memory, from its segment; null when the file is shorter than the index says.
+    // The record of a document that is not held in memory, from its segment; null when the file is
+    // shorter than the index says.
     private static byte[]? ReadRecord(string key, Entry entry)
     {
         var record = new byte[PutSize(key, entry.Length)];

@@ -2,13 +2,11 @@ namespace ServiceBot.Services.Storage;
 
 /// <summary>
 /// Where the local store holds its small documents' records in memory: copied into slabs of 1 MiB,
-/// which are used again once emptied. A write leaves the GC its small index entry to promote, not
-/// its ~2 KB record: each write's own array was promoted through gen1 to die in gen2, and those
-/// gen1 pauses were the turn's tail at high load (bench/README.md). Slabs are used again rather than
-/// left to the GC, so that writes do not keep allocating on the large object heap, whose budget
-/// sets off gen2 collections. (This works with the GC settings of the bot's project and Dockerfile:
-/// under the GC's default, DATAS, the young generation shrank to a few MB once the records had left
-/// the heap, several times the collections.)
+/// which are used again once emptied. A record kept as an array of its own lives long enough to be
+/// promoted through the GC's generations, and copying it there costs pauses under load; in a slab,
+/// a write leaves the GC only its small index entry. Slabs are used again so that writes do not keep
+/// allocating on the large object heap, whose budget sets off gen2 collections. It relies on the
+/// bot's GC settings (a fixed young generation: its project and the Dockerfile).
 /// </summary>
 /// <remarks>
 /// A slab is written front to back. Space a superseded record took is not reused in place; once less
@@ -37,7 +35,9 @@ internal sealed class RecordSlabs
     // While a compaction copies: the serial of the newest slab when it started; slabs up to it wait once emptied.
     private long? _copyingUpTo;
 
-    /// <summary>Bytes of the slabs in use: the newest, and every other that holds a record the index points at.</summary>
+    /// <summary>
+    /// Bytes of the slabs in use: the newest, and every other that holds a record the index points at.
+    /// </summary>
     internal long HeldBytes => (long)_slabs * SlabSize;
 
     /// <summary>A compaction starts reading the records held now outside the lock: until <see cref="EndCopying"/>,
@@ -89,7 +89,9 @@ internal sealed class RecordSlabs
         MarkIfSparse(slab);
     }
 
-    /// <summary>A full slab that has become less than half live, for the store to move its live records out of.</summary>
+    /// <summary>
+    /// A full slab that has become less than half live, for the store to move its live records out of.
+    /// </summary>
     public bool TakeSparse(out Slab slab)
     {
         while (_sparse.TryDequeue(out slab!))

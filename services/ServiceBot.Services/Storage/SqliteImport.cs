@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace ServiceBot.Services.Storage;
 
 /// <summary>
-/// A folder written by a build before 2026-12-06 keeps its documents in one SQLite file
+/// A folder written by a build before the log store keeps its documents in one SQLite file
 /// (<c>servicebot.db</c>). At open, before anything can use the store, its documents are copied
 /// into the log store and the file is renamed <c>servicebot.db.imported</c> (kept as a backup; delete
 /// it once satisfied). A copy cut off by a crash runs again from the start at the next open: the file

@@ -39,7 +39,10 @@ public static class StorageKey
         return key;
     }
 
-    /// <summary>True when <paramref name="segment"/> can stand as one segment of a key as it is (no '/', no "..", allowed characters).</summary>
+    /// <summary>
+    /// True when <paramref name="segment"/> can stand as one segment of a key as it is (no '/', no "..",
+    /// allowed characters).
+    /// </summary>
     public static bool IsSafeSegment(string segment) =>
         segment.Length is > 0 and <= 200 && !segment.Contains("..", StringComparison.Ordinal) && segment.All(c => c != '/' && IsAllowed(c));
 

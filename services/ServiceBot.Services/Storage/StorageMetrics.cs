@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Storage;
 /// <summary>
 /// <c>servicebot.storage.requests</c>: every request a store makes, by store and operation. For
 /// Azure Blob it counts at the HTTP pipeline, once per attempt, so SDK retries show; for the
-/// local store once per statement.
+/// local store once per document read, written or deleted, and per listing.
 /// </summary>
 public static class StorageMetrics
 {

@@ -8,7 +8,9 @@ public sealed class StorageOptions
 
     public StorageProvider Provider { get; set; } = StorageProvider.Local;
 
-    /// <summary>Root folder of the local provider: the document store (state, photos, keys), scheduler database.</summary>
+    /// <summary>
+    /// Root folder of the local provider: the document store (state, photos, keys), scheduler database.
+    /// </summary>
     public string Path { get; set; } = "./data";
 
     /// <summary>Azure Storage connection string for <see cref="StorageProvider.AzureBlob"/>.</summary>
@@ -20,7 +22,7 @@ public sealed class StorageOptions
     /// <summary>The local provider's log store (<see cref="LogDocumentStore"/>).</summary>
     public string LocalStorePath => System.IO.Path.Combine(Path, "documents");
 
-    /// <summary>The SQLite file that builds before 2026-12-06 kept documents in; imported once if found.</summary>
+    /// <summary>The SQLite file that builds before the log store kept documents in; imported once if found.</summary>
     public string LegacyDatabasePath => System.IO.Path.Combine(Path, "servicebot.db");
 }
 
