@@ -2,7 +2,7 @@ namespace ServiceBot.Services.Storage;
 
 /// <summary>
 /// The one storage seam: named byte documents with ETags. Purpose-named stores
-/// (<see cref="ServiceBot.Services.Conversations.ConversationStateStore"/>, photo and ledger stores)
+/// (the conversation state, photo and ledger stores)
 /// sit on top of it; providers are the embedded log-structured store and Azure Blob Storage.
 /// </summary>
 public interface IDocumentStore

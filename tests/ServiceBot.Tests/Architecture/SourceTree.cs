@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+
+namespace ServiceBot.Tests.Architecture;
+
+/// <summary>The repository's C# sources, read as text: the architecture tests check what a reader sees.</summary>
+internal static partial class SourceTree
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Production sources of a project folder (e.g. <c>services/ServiceBot.Services</c>), without build output.</summary>
+    public static IEnumerable<string> Files(string project) =>
+        Directory.EnumerateFiles(Path.Combine(Root, project), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The feature folder a namespace belongs to: its first segment below the project
+    /// (<c>ServiceBot.Services.Conversations.Delivery</c> → <c>ServiceBot.Services.Conversations</c>).
+    /// A sub-folder sees its parent without a using directive, so it counts as part of it.
+    /// </summary>
+    public static string FolderOf(string ns) => string.Join('.', ns.Split('.').Take(3));
+
+    public static string? NamespaceOf(string source) => Namespace().Match(source) is { Success: true } m ? m.Groups[1].Value : null;
+
+    /// <summary>The project namespaces a file refers to: using directives and fully qualified names.</summary>
+    public static IEnumerable<string> Imports(string source) =>
+        Using().Matches(source).Select(m => m.Groups[1].Value)
+            .Concat(Qualified().Matches(source).Select(m => m.Groups[1].Value));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ServiceBot.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ServiceBot.sln not found above the test's folder.");
+    }
+
+    [GeneratedRegex(@"^namespace (ServiceBot\.[\w.]+);", RegexOptions.Multiline)]
+    private static partial Regex Namespace();
+
+    [GeneratedRegex(@"^using (?:static )?(ServiceBot\.(?:Services|Bot)\.[\w.]+);", RegexOptions.Multiline)]
+    private static partial Regex Using();
+
+    // A type named in full in code (not in a using or namespace line): ServiceBot.Services.Orders.OrderStore.
+    [GeneratedRegex(@"(?<!^using (?:static )?|^namespace )\b(ServiceBot\.(?:Services|Bot)\.\w+)\.\w", RegexOptions.Multiline)]
+    private static partial Regex Qualified();
+}
