@@ -87,5 +87,15 @@ internal static class AgentApi
     }
 
     private static IResult Answer(DeskResult result) =>
-        result.Ok ? Results.Json(result.Case, HandoffJsonContext.Default.HandoffCase) : Results.Problem(result.Problem, statusCode: result.Status);
+        result.Ok
+            ? Results.Json(result.Case, HandoffJsonContext.Default.HandoffCase)
+            : Results.Problem(result.Problem, statusCode: StatusOf(result.Refusal));
+
+    private static int StatusOf(DeskRefusal refusal) => refusal switch
+    {
+        DeskRefusal.Invalid => StatusCodes.Status400BadRequest,
+        DeskRefusal.NotFound => StatusCodes.Status404NotFound,
+        DeskRefusal.ChannelFailed => StatusCodes.Status502BadGateway,
+        _ => StatusCodes.Status409Conflict,
+    };
 }

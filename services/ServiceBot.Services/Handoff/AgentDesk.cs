@@ -5,14 +5,6 @@ using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Services.Handoff;
 
-/// <summary>What an agent's action came to: done (with the case after it), or refused with the reason and an HTTP-like status.</summary>
-public sealed record DeskResult(HandoffCase? Case, string? Problem = null, int Status = 200)
-{
-    public bool Ok => Problem is null;
-
-    public static DeskResult Refused(int status, string problem) => new(null, problem, status);
-}
-
 /// <summary>How much room WeChat leaves for replies: when the 48-hour window closes, and how many messages are left in it.</summary>
 public sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open);
 
@@ -41,7 +33,7 @@ public sealed class AgentDesk(
     {
         if (await cases.GetAsync(caseId, cancellationToken) is not { } found)
         {
-            return DeskResult.Refused(404, "No such case.");
+            return DeskResult.Refused(DeskRefusal.NotFound, "No such case.");
         }
 
         var claimed = await conversations.UpdateAsync(found.Customer, record =>
@@ -58,7 +50,7 @@ public sealed class AgentDesk(
         if (!claimed)
         {
             var now = await cases.GetAsync(caseId, cancellationToken);
-            return DeskResult.Refused(409, now is { State: CaseState.Agent, AgentId: { } other } ? $"{other} has already claimed this chat." : "This chat is no longer waiting.");
+            return DeskResult.Refused(DeskRefusal.Conflict, now is { State: CaseState.Agent, AgentId: { } other } ? $"{other} has already claimed this chat." : "This chat is no longer waiting.");
         }
 
         var at = time.GetUtcNow();
@@ -85,25 +77,25 @@ public sealed class AgentDesk(
         var window = Window(found, record);
         if (!window.Open)
         {
-            return DeskResult.Refused(409, window.ClosesAt is { } closed
+            return DeskResult.Refused(DeskRefusal.Conflict, window.ClosesAt is { } closed
                 ? $"WeChat's 48-hour window closed at {closed:yyyy-MM-dd HH:mm} UTC: it would refuse the message (45015). Wait for the customer to write."
                 : "The customer has not written a message yet, so WeChat would refuse a customer-service message (45015).");
         }
 
         if (window.RepliesLeft == 0)
         {
-            return DeskResult.Refused(409, $"{shop.Value.ServiceMessagesPerWindow} messages already went out since the customer last wrote: WeChat allows no more until they write again.");
+            return DeskResult.Refused(DeskRefusal.Conflict, $"{shop.Value.ServiceMessagesPerWindow} messages already went out since the customer last wrote: WeChat allows no more until they write again.");
         }
 
         var outcome = await messenger.SendAsync(found.Customer, [Reply.FromText(text.Trim())], cancellationToken);
         if (outcome.Status == SendStatus.Unanswered)
         {
-            return DeskResult.Refused(502, "WeChat did not answer, so the customer may or may not have the message. It is not kept in the chat; ask the customer before sending it again.");
+            return DeskResult.Refused(DeskRefusal.ChannelFailed, "WeChat did not answer, so the customer may or may not have the message. It is not kept in the chat; ask the customer before sending it again.");
         }
 
         if (!outcome.IsSent)
         {
-            return DeskResult.Refused(502, $"WeChat did not take the message: {outcome.Status} ({outcome.Detail}).");
+            return DeskResult.Refused(DeskRefusal.ChannelFailed, $"WeChat did not take the message: {outcome.Status} ({outcome.Detail}).");
         }
 
         var at = time.GetUtcNow();
@@ -121,7 +113,7 @@ public sealed class AgentDesk(
 
         var at = time.GetUtcNow();
         var after = await cases.UpdateAsync(caseId, c => c.State == CaseState.Closed ? null : c.With(new CaseEntry(CaseEntryKind.Note, at, text.Trim(), agent)), cancellationToken);
-        return after is { State: not CaseState.Closed } ? await DoneAsync(after, CaseChange.Noted, cancellationToken) : DeskResult.Refused(409, "This case is closed.");
+        return after is { State: not CaseState.Closed } ? await DoneAsync(after, CaseChange.Noted, cancellationToken) : DeskResult.Refused(DeskRefusal.Conflict, "This case is closed.");
     }
 
     public async Task<DeskResult> TransferAsync(string caseId, string agent, string toAgent, CancellationToken cancellationToken)
@@ -196,7 +188,7 @@ public sealed class AgentDesk(
     {
         if (await cases.GetAsync(caseId, cancellationToken) is not { State: CaseState.Queued } found)
         {
-            return DeskResult.Refused(409, "The case is no longer waiting.");
+            return DeskResult.Refused(DeskRefusal.Conflict, "The case is no longer waiting.");
         }
 
         var released = await conversations.UpdateAsync(found.Customer, record =>
@@ -211,7 +203,7 @@ public sealed class AgentDesk(
         }, cancellationToken);
         if (!released)
         {
-            return DeskResult.Refused(409, "The case is no longer waiting.");
+            return DeskResult.Refused(DeskRefusal.Conflict, "The case is no longer waiting.");
         }
 
         var told = await SendAsync(found.Customer,
@@ -231,7 +223,7 @@ public sealed class AgentDesk(
         if (await cases.GetAsync(caseId, cancellationToken) is not { State: CaseState.Agent, AgentId: { } agent } found
             || found.LastAgentAt + idle.Value.IdleTimeout > now)
         {
-            return DeskResult.Refused(409, "The agent is still working on it.");
+            return DeskResult.Refused(DeskRefusal.Conflict, "The agent is still working on it.");
         }
 
         var requeued = await conversations.UpdateAsync(found.Customer, record =>
@@ -247,7 +239,7 @@ public sealed class AgentDesk(
         }, cancellationToken);
         if (!requeued)
         {
-            return DeskResult.Refused(409, "The case moved on.");
+            return DeskResult.Refused(DeskRefusal.Conflict, "The case moved on.");
         }
 
         var told = await SendAsync(found.Customer, "刚才的客服暂时离开了，已为您重新排队，稍等片刻。", cancellationToken);
@@ -290,15 +282,15 @@ public sealed class AgentDesk(
     private async Task<DeskResult> NotOwnedAsync(string caseId, CancellationToken cancellationToken) =>
         await cases.GetAsync(caseId, cancellationToken) switch
         {
-            null => DeskResult.Refused(404, "No such case."),
-            { State: CaseState.Closed } => DeskResult.Refused(409, "This case is closed."),
-            { State: CaseState.Queued } => DeskResult.Refused(409, "Claim this chat first."),
-            { AgentId: var other } => DeskResult.Refused(409, $"{other} has this chat."),
+            null => DeskResult.Refused(DeskRefusal.NotFound, "No such case."),
+            { State: CaseState.Closed } => DeskResult.Refused(DeskRefusal.Conflict, "This case is closed."),
+            { State: CaseState.Queued } => DeskResult.Refused(DeskRefusal.Conflict, "Claim this chat first."),
+            { AgentId: var other } => DeskResult.Refused(DeskRefusal.Conflict, $"{other} has this chat."),
         };
 
     private static DeskResult? Validate(string text) =>
-        string.IsNullOrWhiteSpace(text) ? DeskResult.Refused(400, "text is required.")
-        : text.Length > MaxText ? DeskResult.Refused(400, $"text must be at most {MaxText} characters.")
+        string.IsNullOrWhiteSpace(text) ? DeskResult.Refused(DeskRefusal.Invalid, "text is required.")
+        : text.Length > MaxText ? DeskResult.Refused(DeskRefusal.Invalid, $"text must be at most {MaxText} characters.")
         : null;
 
     private async Task<bool> SendAsync(ConversationReference customer, string text, CancellationToken cancellationToken) =>
@@ -307,6 +299,6 @@ public sealed class AgentDesk(
     private async Task<DeskResult> DoneAsync(HandoffCase after, CaseChange change, CancellationToken cancellationToken)
     {
         await publisher.Publish(new CaseChanged(after, change), cancellationToken);
-        return new DeskResult(after);
+        return DeskResult.Done(after);
     }
 }

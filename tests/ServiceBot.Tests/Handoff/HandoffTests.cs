@@ -109,8 +109,8 @@ public sealed class HandoffTests
         var intruder = await Desk(flow).ReplyAsync(caseId, "bob", "hi", Ct);
 
         Assert.True(first.Ok);
-        Assert.Equal((409, "amy has already claimed this chat."), (second.Status, second.Problem));
-        Assert.Equal((409, "amy has this chat."), (intruder.Status, intruder.Problem));
+        Assert.Equal((DeskRefusal.Conflict, "amy has already claimed this chat."), (second.Refusal, second.Problem));
+        Assert.Equal((DeskRefusal.Conflict, "amy has this chat."), (intruder.Refusal, intruder.Problem));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class HandoffTests
         }
 
         var sixth = await Desk(flow).ReplyAsync(caseId, "amy", "one more", Ct);
-        Assert.Equal(409, sixth.Status);
+        Assert.Equal(DeskRefusal.Conflict, sixth.Refusal);
         Assert.Contains("allows no more until they write again", sixth.Problem, StringComparison.Ordinal);
         Assert.Equal(0, (await Desk(flow).WindowAsync(await OnlyCaseAsync(flow), Ct)).RepliesLeft);
 
@@ -152,7 +152,7 @@ public sealed class HandoffTests
 
         flow.Time.Advance(TimeSpan.FromHours(48)); // 48:00 after the customer's last message
         var late = await Desk(flow).ReplyAsync(caseId, "amy", "还在吗", Ct);
-        Assert.Equal(409, late.Status);
+        Assert.Equal(DeskRefusal.Conflict, late.Refusal);
         Assert.Contains("45015", late.Problem, StringComparison.Ordinal);
         Assert.Equal(6, _sent.Count); // greeting, four replies, and one after the customer wrote again
     }
