@@ -48,7 +48,7 @@ internal sealed class ConversationStateMiddleware(
                 return;
             }
 
-            ConversationsLog.SaveConflict(logger, turn.Conversation.Channel, turn.Conversation.UserId, attempt);
+            ConversationsLog.SaveConflict(logger, turn.Conversation.Channel, LogIds.Of(turn.Conversation.UserId), attempt);
         }
 
         throw new StorageConflictException($"Conversation {turn.Conversation} kept changing; gave up after {MaxAttempts} attempts.");

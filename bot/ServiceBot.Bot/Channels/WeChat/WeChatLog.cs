@@ -8,8 +8,8 @@ internal static partial class WeChatLog
     [LoggerMessage(2001, LogLevel.Warning, "WeChat webhook rejected: {Reason}")]
     public static partial void Rejected(ILogger logger, string reason);
 
-    [LoggerMessage(2002, LogLevel.Information, "WeChat {ActivityId} from {UserId} took longer than the reply budget; answering success and pushing the reply")]
-    public static partial void ReplyDeferred(ILogger logger, string activityId, string userId);
+    [LoggerMessage(2002, LogLevel.Information, "WeChat {ActivityId} from {User} took longer than the reply budget; answering success and pushing the reply")]
+    public static partial void ReplyDeferred(ILogger logger, string activityId, string user);
 
     [LoggerMessage(2003, LogLevel.Error, "WeChat {ActivityId}: the turn failed")]
     public static partial void TurnFailed(ILogger logger, Exception exception, string activityId);

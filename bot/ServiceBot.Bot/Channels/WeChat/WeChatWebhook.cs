@@ -106,7 +106,7 @@ internal sealed class WeChatWebhook(
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            WeChatLog.ReplyDeferred(logger, activity.Id, activity.Conversation.UserId);
+            WeChatLog.ReplyDeferred(logger, activity.Id, LogIds.Of(activity.Conversation.UserId));
             return Defer();
         }
         catch (StorageUnavailableException) when (delivery.UnconfirmedReplies is not null)

@@ -4,6 +4,6 @@ namespace ServiceBot.Services.Conversations.Delivery;
 
 internal static partial class DeliveryLog
 {
-    [LoggerMessage(1002, LogLevel.Warning, "Proactive send to {Channel}/{UserId} was not delivered: {Outcome}")]
-    public static partial void ProactiveNotDelivered(ILogger logger, string channel, string userId, SendStatus outcome);
+    [LoggerMessage(1002, LogLevel.Warning, "Proactive send to {Channel}/{User} was not delivered: {Outcome}")]
+    public static partial void ProactiveNotDelivered(ILogger logger, string channel, string user, SendStatus outcome);
 }

@@ -43,7 +43,7 @@ public sealed class ProactiveMessenger(IEnumerable<IChannelSender> senders, Send
         var outcome = await sender.SendAsync(conversation, replies, cancellationToken);
         if (!outcome.IsSent)
         {
-            DeliveryLog.ProactiveNotDelivered(logger, conversation.Channel, conversation.UserId, outcome.Status);
+            DeliveryLog.ProactiveNotDelivered(logger, conversation.Channel, LogIds.Of(conversation.UserId), outcome.Status);
         }
 
         return outcome;

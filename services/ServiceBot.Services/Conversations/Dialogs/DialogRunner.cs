@@ -49,7 +49,7 @@ public sealed class DialogMiddleware(
         if (result.Status == DialogStatus.Handoff)
         {
             ConversationsLog.HandedOff(logger, stack.Count > 0 ? stack[^1].DialogId : options.Value.RootDialogId,
-                turn.Conversation.Channel, turn.Conversation.UserId, result.Value ?? "");
+                turn.Conversation.Channel, LogIds.Of(turn.Conversation.UserId), result.Value ?? "");
             stack.Clear();
             await handoff.RequestAsync(turn, result.Value ?? "handed off", cancellationToken);
         }

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Conversations.Delivery;
 
@@ -49,6 +51,21 @@ public sealed class ProactiveMessengerTests
 
         Assert.True(outcome.IsSent);
         Assert.Equal(["a+b", "b"], _asked);
+    }
+
+    [Fact]
+    public async Task ASendNotDelivered_IsLogged_WithTheCustomersIdHashed()
+    {
+        Answers(new SendOutcome(SendStatus.Unreachable, "43004"));
+        using var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var messenger = new ProactiveMessenger([_channel.Object], SendRetry.None, factory.CreateLogger<ProactiveMessenger>());
+
+        await messenger.SendAsync(Customer, [Reply.FromText("a")], CancellationToken.None);
+
+        var line = Assert.Single(logs.Lines);
+        Assert.Contains(LogIds.Of(Customer.UserId), line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Customer.UserId, line, StringComparison.Ordinal);
     }
 
     [Fact]
