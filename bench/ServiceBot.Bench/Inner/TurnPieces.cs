@@ -66,7 +66,7 @@ public class TurnPieces
     public void Cleanup() => _services.Dispose();
 
     [Benchmark(Description = "open: parse envelope, decrypt, parse, map")]
-    public Activity? Open()
+    public object? Open()
     {
         var envelope = WeChatXml.Parse(_envelope);
         _crypto.TryDecrypt(envelope["Encrypt"] ?? _cipher, out var inner, out _);
@@ -74,7 +74,7 @@ public class TurnPieces
     }
 
     [Benchmark(Description = "turn: gate, load, de-dup, dialog, save (store in memory)")]
-    public Task<TurnResult> Turn()
+    public Task Turn()
     {
         var n = Interlocked.Increment(ref _sequence);
         return _turns.ProcessAsync(new Activity
@@ -88,7 +88,7 @@ public class TurnPieces
     }
 
     [Benchmark(Description = "state: JSON read of a conversation")]
-    public ConversationRecord? ReadState() => JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored);
+    public object? ReadState() => JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored);
 
     [Benchmark(Description = "state: JSON write of a conversation")]
     public byte[] WriteState() => JsonSerializer.SerializeToUtf8Bytes(_record, ConversationJsonContext.Stored);

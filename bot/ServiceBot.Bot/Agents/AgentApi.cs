@@ -10,17 +10,17 @@ using ServiceBot.Services.Returns;
 namespace ServiceBot.Bot.Agents;
 
 /// <summary>Who is signed in, the token for changes, canned replies and colleagues to transfer to.</summary>
-public sealed record AgentMe(string Name, string Role, string Token, IReadOnlyList<string> Canned, IReadOnlyList<string> Agents);
+internal sealed record AgentMe(string Name, string Role, string Token, IReadOnlyList<string> Canned, IReadOnlyList<string> Agents);
 
 /// <summary>A case in the queue list.</summary>
-public sealed record QueueItem(string CaseId, string Customer, string Reason, CaseState State, DateTimeOffset QueuedAt, int WaitingSeconds, string? AgentId, string? Last);
+internal sealed record QueueItem(string CaseId, string Customer, string Reason, CaseState State, DateTimeOffset QueuedAt, int WaitingSeconds, string? AgentId, string? Last);
 
 /// <summary>Everything an agent sees of one case: the transcript, WeChat's room for replies, and the customer's orders and returns.</summary>
-public sealed record CaseView(HandoffCase Case, ReplyWindow Window, IReadOnlyList<Order> Orders, IReadOnlyList<ReturnRequest> Returns);
+internal sealed record CaseView(HandoffCase Case, ReplyWindow Window, IReadOnlyList<Order> Orders, IReadOnlyList<ReturnRequest> Returns);
 
-public sealed record AgentText(string? Text);
+internal sealed record AgentText(string? Text);
 
-public sealed record AgentTransfer(string? To);
+internal sealed record AgentTransfer(string? To);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

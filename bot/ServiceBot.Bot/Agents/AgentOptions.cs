@@ -8,7 +8,7 @@ namespace ServiceBot.Bot.Agents;
 /// <c>dotnet ServiceBot.Bot.dll hash-password</c>, and <c>:Role</c> <c>agent</c> or <c>supervisor</c>),
 /// and the canned replies offered while typing.
 /// </summary>
-public sealed class AgentOptions
+internal sealed class AgentOptions
 {
     public const string SectionName = "Agents";
 
@@ -31,7 +31,7 @@ public sealed class AgentOptions
 /// provider (authorization code + PKCE). Who is an agent or a supervisor comes from the provider's
 /// <see cref="RoleClaim"/> (values <c>agent</c> / <c>supervisor</c>); anyone else is turned away.
 /// </summary>
-public sealed class AgentOidcOptions
+internal sealed class AgentOidcOptions
 {
     public Uri? Authority { get; set; }
 
@@ -44,7 +44,7 @@ public sealed class AgentOidcOptions
     public bool Enabled => Authority is not null;
 }
 
-public sealed class AgentUser
+internal sealed class AgentUser
 {
     /// <summary>ASP.NET Core Identity's PBKDF2 hash of the password (never the password itself).</summary>
     public string PasswordHash { get; set; } = "";
@@ -52,14 +52,14 @@ public sealed class AgentUser
     public string Role { get; set; } = AgentRoles.Agent;
 }
 
-public static class AgentRoles
+internal static class AgentRoles
 {
     public const string Agent = "agent";
     public const string Supervisor = "supervisor";
 }
 
 /// <summary>Checks a name and password against the configured users, in constant time per hash.</summary>
-public sealed class AgentAccounts(IOptions<AgentOptions> options)
+internal sealed class AgentAccounts(IOptions<AgentOptions> options)
 {
     private static readonly PasswordHasher<AgentUser> Hasher = new();
 

@@ -5,7 +5,7 @@ using ServiceBot.Services.Notifications;
 namespace ServiceBot.Bot.Agents;
 
 /// <summary>The supervisor's numbers: the queue now, chats per agent, call-backs asked for, and a week of notice decisions by rule.</summary>
-public sealed record SupervisorStats(
+internal sealed record SupervisorStats(
     int Waiting,
     int WithAgents,
     int OldestWaitSeconds,
@@ -14,7 +14,7 @@ public sealed record SupervisorStats(
     IReadOnlyList<CallbackView> Callbacks,
     IReadOnlyDictionary<string, int> NoticesLastWeek);
 
-public sealed record CallbackView(string Customer, string Phone, DateTimeOffset At);
+internal sealed record CallbackView(string Customer, string Phone, DateTimeOffset At);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SupervisorStats))]

@@ -6,7 +6,7 @@ using ServiceBot.Services.Shipments;
 
 namespace ServiceBot.Bot.Couriers;
 
-public sealed record CourierEventBody(string? EventId, string? Carrier, string? TrackingNumber, ShipmentStatus? Status, DateTimeOffset? OccurredAt, string? Location);
+internal sealed record CourierEventBody(string? EventId, string? Carrier, string? TrackingNumber, ShipmentStatus? Status, DateTimeOffset? OccurredAt, string? Location);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(CourierEventBody))]

@@ -3,7 +3,7 @@ using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Bot.Demo;
 
-public sealed class DemoOptions
+internal sealed class DemoOptions
 {
     public const string SectionName = "Demo";
 

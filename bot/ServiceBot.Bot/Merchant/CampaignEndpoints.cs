@@ -4,12 +4,12 @@ using ServiceBot.Services.Campaigns;
 namespace ServiceBot.Bot.Merchant;
 
 /// <summary>The campaign as the merchant posts it; every field optional here so a missing one is named.</summary>
-public sealed record CampaignBody(string? CampaignId, string? Title, string? Body, string? Url, DateTimeOffset? SendAt, CampaignAudienceBody? Audience);
+internal sealed record CampaignBody(string? CampaignId, string? Title, string? Body, string? Url, DateTimeOffset? SendAt, CampaignAudienceBody? Audience);
 
-public sealed record CampaignAudienceBody(IReadOnlyList<string?>? Skus, int? OrderedWithinDays);
+internal sealed record CampaignAudienceBody(IReadOnlyList<string?>? Skus, int? OrderedWithinDays);
 
 /// <summary>A campaign and where its fan-out stands.</summary>
-public sealed record CampaignStatus(Campaign Campaign, string Status, CampaignProgress? Progress);
+internal sealed record CampaignStatus(Campaign Campaign, string Status, CampaignProgress? Progress);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]

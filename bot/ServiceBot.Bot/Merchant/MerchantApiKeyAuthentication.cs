@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Bot.Merchant;
 
-public sealed class MerchantOptions
+internal sealed class MerchantOptions
 {
     public const string SectionName = "Merchant";
 

@@ -4,7 +4,7 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Bot.Merchant;
 
 /// <summary>The order as the merchant sends it; every field optional here so a missing one is named, not a crash.</summary>
-public sealed record OrderBody(
+internal sealed record OrderBody(
     string? OrderId,
     string? OpenId,
     DateTimeOffset? PlacedAt,
@@ -12,9 +12,9 @@ public sealed record OrderBody(
     IReadOnlyList<OrderItemBody>? Items,
     ShipmentBody? Shipment);
 
-public sealed record OrderItemBody(string? Sku, string? Name, int? Quantity, decimal? Price);
+internal sealed record OrderItemBody(string? Sku, string? Name, int? Quantity, decimal? Price);
 
-public sealed record ShipmentBody(string? Carrier, string? TrackingNumber, ShipmentStatus? Status, DateTimeOffset? DeliveredAt);
+internal sealed record ShipmentBody(string? Carrier, string? TrackingNumber, ShipmentStatus? Status, DateTimeOffset? DeliveredAt);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

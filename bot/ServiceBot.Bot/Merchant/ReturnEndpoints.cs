@@ -4,7 +4,7 @@ using ServiceBot.Services.Returns;
 
 namespace ServiceBot.Bot.Merchant;
 
-public sealed record DecisionBody(bool? Approve, string? Note);
+internal sealed record DecisionBody(bool? Approve, string? Note);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(DecisionBody))]

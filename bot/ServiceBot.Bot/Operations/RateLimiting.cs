@@ -4,7 +4,7 @@ using System.Threading.RateLimiting;
 namespace ServiceBot.Bot.Operations;
 
 /// <summary>Requests a minute from one source (IP address) on the public endpoints that anyone can reach.</summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 

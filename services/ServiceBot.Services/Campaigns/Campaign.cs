@@ -3,10 +3,10 @@ using System.Text.Json.Serialization;
 namespace ServiceBot.Services.Campaigns;
 
 /// <summary>Who a campaign is for: buyers of any of these SKUs (all buyers when empty), with an order within the last days.</summary>
-public sealed record CampaignAudience(IReadOnlyList<string> Skus, int? OrderedWithinDays);
+internal sealed record CampaignAudience(IReadOnlyList<string> Skus, int? OrderedWithinDays);
 
 /// <summary>A promotion notice as the merchant posted it.</summary>
-public sealed record Campaign(
+internal sealed record Campaign(
     string CampaignId,
     string Title,
     string Body,
@@ -22,18 +22,18 @@ public sealed record Campaign(
 }
 
 /// <summary>Where a campaign's fan-out stands.</summary>
-public sealed record CampaignProgress(int Pages, int NextPage, int Recipients, int Sent, int Deferred, int Dropped, DateTimeOffset? NextDeferredAt, bool Finished)
+internal sealed record CampaignProgress(int Pages, int NextPage, int Recipients, int Sent, int Deferred, int Dropped, DateTimeOffset? NextDeferredAt, bool Finished)
 {
     public static CampaignProgress Start(int pages, int recipients) => new(pages, 0, recipients, 0, 0, 0, null, pages == 0);
 }
 
 /// <summary>One page of a campaign's audience, with the recipients held back and when they may go.</summary>
-public sealed record AudiencePage(IReadOnlyList<string> Recipients, IReadOnlyList<DeferredRecipient> Deferred);
+internal sealed record AudiencePage(IReadOnlyList<string> Recipients, IReadOnlyList<DeferredRecipient> Deferred);
 
-public sealed record DeferredRecipient(string OpenId, DateTimeOffset NotBefore);
+internal sealed record DeferredRecipient(string OpenId, DateTimeOffset NotBefore);
 
 /// <summary>What a preview answers: how many would get it now, and how many each rule holds back.</summary>
-public sealed record CampaignPreview(string CampaignId, int Audience, int WouldSend, IReadOnlyDictionary<string, int> HeldBack, DateTimeOffset EvaluatedAt);
+internal sealed record CampaignPreview(string CampaignId, int Audience, int WouldSend, IReadOnlyDictionary<string, int> HeldBack, DateTimeOffset EvaluatedAt);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -41,4 +41,4 @@ public sealed record CampaignPreview(string CampaignId, int Audience, int WouldS
 [JsonSerializable(typeof(CampaignProgress))]
 [JsonSerializable(typeof(AudiencePage))]
 [JsonSerializable(typeof(CampaignPreview))]
-public sealed partial class CampaignJsonContext : JsonSerializerContext;
+internal sealed partial class CampaignJsonContext : JsonSerializerContext;

@@ -3,7 +3,7 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Services.Campaigns;
 
 /// <summary>A campaign's audience: customers with a non-cancelled order of one of its SKUs, placed within its recency window.</summary>
-public sealed class CampaignAudienceFinder(OrderStore orders)
+internal sealed class CampaignAudienceFinder(OrderStore orders)
 {
     /// <summary>The audience's open ids as of <paramref name="asOf"/>, in no particular order.</summary>
     public async Task<IReadOnlyCollection<string>> FindAsync(Campaign campaign, DateTimeOffset asOf, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ internal sealed partial class CampaignFanOutJob(CampaignRunner runner, ILogger<C
 }
 
 /// <summary>Schedules a campaign's fan-out at its send time (now, if that has passed); once per campaign.</summary>
-public sealed class CampaignScheduler(ISchedulerFactory schedulers, TimeProvider time)
+internal sealed class CampaignScheduler(ISchedulerFactory schedulers, TimeProvider time)
 {
     public async Task ScheduleAsync(Campaign campaign, CancellationToken cancellationToken)
     {

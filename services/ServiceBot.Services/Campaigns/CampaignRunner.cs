@@ -10,7 +10,7 @@ namespace ServiceBot.Services.Campaigns;
 /// delivery notice (<see cref="NoticeSender"/>: policy, outbox, ledger), so a campaign can never
 /// send a customer what the policy forbids, nor the same campaign twice.
 /// </summary>
-public sealed class CampaignRunner(
+internal sealed class CampaignRunner(
     CampaignStore campaigns,
     CampaignAudienceFinder audience,
     NoticeSender sender,

@@ -8,7 +8,7 @@ namespace ServiceBot.Services.Campaigns;
 /// Campaigns (<c>campaigns/{id}</c>, created once), their audience in pages
 /// (<c>campaign-pages/{id}/{page}</c>) and the fan-out's progress (<c>campaign-progress/{id}</c>).
 /// </summary>
-public sealed class CampaignStore(IDocumentStore store)
+internal sealed class CampaignStore(IDocumentStore store)
 {
     public enum CreateResult
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ServiceBot.Services.Campaigns;
 
-public static class CampaignsRegistration
+internal static class CampaignsRegistration
 {
     /// <summary>Promotions: stored campaigns, audience by purchase, preview, and a paged fan-out through the notice policy.</summary>
     public static IServiceCollection AddCampaigns(this IServiceCollection services)

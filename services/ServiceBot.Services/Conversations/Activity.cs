@@ -1,18 +1,18 @@
 namespace ServiceBot.Services.Conversations;
 
 /// <summary>Who a conversation is with, on which channel: enough to message them later.</summary>
-public sealed record ConversationReference(string Channel, string UserId)
+internal sealed record ConversationReference(string Channel, string UserId)
 {
     public override string ToString() => $"{Channel}/{UserId}";
 }
 
-public enum ActivityType
+internal enum ActivityType
 {
     Message,
     Event,
 }
 
-public enum MessageKind
+internal enum MessageKind
 {
     Text,
     Image,
@@ -26,7 +26,7 @@ public enum MessageKind
 /// One thing the user did, channel-neutral. <see cref="Id"/> is stable across a channel's
 /// retries of the same delivery, which is what de-duplication keys on.
 /// </summary>
-public sealed record Activity
+internal sealed record Activity
 {
     public required string Id { get; init; }
 
@@ -63,11 +63,11 @@ public sealed record Activity
 }
 
 /// <summary>A photo, voice note or video the user sent; <see cref="MediaId"/> fetches it from the channel.</summary>
-public sealed record MediaAttachment(string? MediaId, Uri? Url, string? Format, string? ThumbMediaId);
+internal sealed record MediaAttachment(string? MediaId, Uri? Url, string? Format, string? ThumbMediaId);
 
-public sealed record GeoLocation(double Latitude, double Longitude, int Scale, string? Label);
+internal sealed record GeoLocation(double Latitude, double Longitude, int Scale, string? Label);
 
-public sealed record LinkPreview(string Title, string? Description, Uri? Url);
+internal sealed record LinkPreview(string Title, string? Description, Uri? Url);
 
 /// <summary>A subscribe-message popup choice: accepted means one notice of that template may be sent.</summary>
-public sealed record TemplateConsent(string TemplateId, bool Accepted);
+internal sealed record TemplateConsent(string TemplateId, bool Accepted);

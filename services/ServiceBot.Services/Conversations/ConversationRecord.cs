@@ -8,7 +8,7 @@ namespace ServiceBot.Services.Conversations;
 /// and one conditional write. It also records which activities were handled: that conditional
 /// write is the atomic claim that makes a channel retry a no-op.
 /// </summary>
-public sealed class ConversationRecord
+internal sealed class ConversationRecord
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -45,14 +45,14 @@ public sealed class ConversationRecord
 }
 
 /// <summary>Who answers the user: the bot, nobody yet (waiting for an agent), or an agent.</summary>
-public enum ConversationOwner
+internal enum ConversationOwner
 {
     Bot,
     Queued,
     Agent,
 }
 
-public sealed record DialogFrame(string DialogId, JsonElement? State);
+internal sealed record DialogFrame(string DialogId, JsonElement? State);
 
 /// <summary>
 /// An activity handled recently (<see cref="At"/> stored as Unix seconds). The replies of the one
@@ -60,16 +60,16 @@ public sealed record DialogFrame(string DialogId, JsonElement? State);
 /// while the window remembers it, passive or to be pushed (<see cref="Deferred"/>): a retry of the
 /// activity that races the customer's next message still knows what it answered, or what is owed.
 /// </summary>
-public sealed record HandledActivity(
+internal sealed record HandledActivity(
     string Id,
     [property: JsonConverter(typeof(UnixSecondsJsonConverter))] DateTimeOffset At,
     IReadOnlyList<Reply>? Replies = null,
     bool? Deferred = null);
 
-public sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
+internal sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
 
 /// <summary>How the channel delivered a turn's replies: in the HTTP answer, or later by push.</summary>
-public enum ReplyDelivery
+internal enum ReplyDelivery
 {
     Passive,
     Deferred,

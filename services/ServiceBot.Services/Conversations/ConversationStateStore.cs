@@ -4,7 +4,7 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Services.Conversations;
 
 /// <summary>Loads and saves <see cref="ConversationRecord"/>s, one document per conversation.</summary>
-public sealed class ConversationStateStore(IDocumentStore store)
+internal sealed class ConversationStateStore(IDocumentStore store)
 {
     public async Task<LoadedConversation> LoadAsync(ConversationReference conversation, CancellationToken cancellationToken)
     {
@@ -78,4 +78,4 @@ public sealed class ConversationStateStore(IDocumentStore store)
         StorageKey.Join("conversations", conversation.Channel, conversation.UserId);
 }
 
-public sealed record LoadedConversation(ConversationRecord Record, string? ETag);
+internal sealed record LoadedConversation(ConversationRecord Record, string? ETag);

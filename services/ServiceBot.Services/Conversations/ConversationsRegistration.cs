@@ -6,7 +6,7 @@ using ServiceBot.Services.Conversations.Dialogs;
 
 namespace ServiceBot.Services.Conversations;
 
-public static class ConversationsRegistration
+internal static class ConversationsRegistration
 {
     /// <summary>The bot kernel: turn pipeline, conversation state, dialogs, domain events and the shop's settings.</summary>
     public static IServiceCollection AddConversations(this IServiceCollection services)

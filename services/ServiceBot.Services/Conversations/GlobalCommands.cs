@@ -5,7 +5,7 @@ namespace ServiceBot.Services.Conversations;
 /// person owns the chat: "TD"/"退订" revoking notices, unfollow. Returns true when it handled
 /// the activity (the turn then ends).
 /// </summary>
-public interface IGlobalCommand
+internal interface IGlobalCommand
 {
     Task<bool> TryHandleAsync(TurnContext turn, CancellationToken cancellationToken);
 }

@@ -1,9 +1,9 @@
 namespace ServiceBot.Services.Conversations;
 
-public delegate Task TurnHandler(TurnContext turn, CancellationToken cancellationToken);
+internal delegate Task TurnHandler(TurnContext turn, CancellationToken cancellationToken);
 
 /// <summary>One link of the turn pipeline; calls <c>next</c> to go on, or returns to stop the turn.</summary>
-public interface ITurnMiddleware
+internal interface ITurnMiddleware
 {
     Task InvokeAsync(TurnContext turn, TurnHandler following, CancellationToken cancellationToken);
 }

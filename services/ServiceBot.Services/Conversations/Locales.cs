@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Conversations;
 
 /// <summary>The two languages the bot speaks, and how it tells which one the user writes.</summary>
-public static class Locales
+internal static class Locales
 {
     public const string Chinese = "zh";
     public const string English = "en";

@@ -1,6 +1,6 @@
 namespace ServiceBot.Services.Conversations;
 
-public enum ReplyKind
+internal enum ReplyKind
 {
     Text,
     Image,
@@ -11,7 +11,7 @@ public enum ReplyKind
 /// Something the bot says, channel-neutral. A flat record (no subtypes) because replies are
 /// stored with the activity they answer, so a channel retry gets the very same answer.
 /// </summary>
-public sealed record Reply
+internal sealed record Reply
 {
     public required ReplyKind Kind { get; init; }
 
@@ -30,4 +30,4 @@ public sealed record Reply
 }
 
 /// <summary>One article of a news reply: a title, a line of text, a link and a picture.</summary>
-public sealed record Card(string Title, string? Description, Uri? Url, Uri? PictureUrl);
+internal sealed record Card(string Title, string? Description, Uri? Url, Uri? PictureUrl);

@@ -6,7 +6,7 @@ namespace ServiceBot.Services.Conversations;
 /// Shop-wide settings that several features read: the time zone times are shown in, and WeChat's
 /// customer-service window with its quota. Their keys sit under <c>Policy:</c>, as the contract names them.
 /// </summary>
-public sealed class ShopOptions
+internal sealed class ShopOptions
 {
     public const string SectionName = "Policy";
 
@@ -23,7 +23,7 @@ public sealed class ShopOptions
 }
 
 /// <summary>A local daily window, start inclusive, end exclusive.</summary>
-public sealed class HoursOptions
+internal sealed class HoursOptions
 {
     public TimeOnly Start { get; set; }
 

@@ -18,7 +18,7 @@ namespace ServiceBot.Services.Conversations;
 /// of the record's own fields (a converter cannot keep the bytes it read without parsing them twice).
 /// </summary>
 [JsonConverter(typeof(StatePropertiesJsonConverter))]
-public sealed class StateProperties
+internal sealed class StateProperties
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 

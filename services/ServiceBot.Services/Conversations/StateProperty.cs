@@ -8,7 +8,7 @@ namespace ServiceBot.Services.Conversations;
 /// accessor, minus the string-keyed bag at the call site): declare it once per feature,
 /// <c>static readonly StateProperty&lt;Prefs&gt; Prefs = new("prefs", MyJson.Default.Prefs)</c>.
 /// </summary>
-public sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo) : IStatePropertyReader
+internal sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo) : IStatePropertyReader
 {
     public string Name { get; } = name;
 

@@ -10,7 +10,7 @@ namespace ServiceBot.Services.Conversations;
 /// customer's message that is not text (a photo, a voice note, a location) keeps its activity,
 /// which names what the channel holds; a text line or a click is all in its words.
 /// </summary>
-public sealed record TranscriptLine(
+internal sealed record TranscriptLine(
     [property: JsonConverter(typeof(UnixSecondsJsonConverter))] DateTimeOffset At,
     bool FromUser,
     string Text,
@@ -24,7 +24,7 @@ public sealed record TranscriptLine(
 /// <see cref="MaxCustomerChars"/> characters and the bot's, which a person only needs the gist
 /// of (its last replies are kept whole for retries anyway), at <see cref="MaxBotChars"/>.
 /// </summary>
-public static class Transcript
+internal static class Transcript
 {
     public const int MaxLines = 8;
     public const int MaxCustomerChars = 100;

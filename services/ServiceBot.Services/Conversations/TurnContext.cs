@@ -3,7 +3,7 @@ using Mediator;
 namespace ServiceBot.Services.Conversations;
 
 /// <summary>One turn: the activity that came in, the conversation's state, and the replies so far.</summary>
-public sealed class TurnContext(Activity activity, TurnDelivery delivery)
+internal sealed class TurnContext(Activity activity, TurnDelivery delivery)
 {
     private readonly List<Reply> _replies = [];
     private readonly List<INotification> _events = [];
@@ -86,7 +86,7 @@ public sealed class TurnContext(Activity activity, TurnDelivery delivery)
 /// runs out, so the turn records that its replies went out by push rather than in the answer; the
 /// turn notes the replies of a save the store may have taken without saying so.
 /// </summary>
-public sealed class TurnDelivery
+internal sealed class TurnDelivery
 {
     private int _deferred;
     private IReadOnlyList<Reply>? _unconfirmed;

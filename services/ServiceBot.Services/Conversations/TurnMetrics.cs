@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Conversations;
 /// of a handled message) and <c>servicebot.replies</c> (by channel and delivery: passive in the
 /// webhook's answer, or pushed afterwards).
 /// </summary>
-public static class TurnMetrics
+internal static class TurnMetrics
 {
     public const string MeterName = "ServiceBot.Turns";
 

@@ -1,13 +1,13 @@
 namespace ServiceBot.Services.Conversations;
 
 /// <summary>What a channel calls with each activity: runs the turn and hands back the replies.</summary>
-public interface ITurnProcessor
+internal interface ITurnProcessor
 {
     Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken);
 }
 
 /// <summary>A turn's replies; on a replay, also those it recorded for pushing (see <see cref="TurnContext.OwedReplies"/>).</summary>
-public sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay, IReadOnlyList<Reply>? OwedReplies = null);
+internal sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay, IReadOnlyList<Reply>? OwedReplies = null);
 
 /// <summary>
 /// The turn: gate (one turn per conversation at a time here) → state (load, and after the rest,

@@ -6,7 +6,7 @@ using ServiceBot.Services.Conversations.Delivery;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>How much room WeChat leaves for replies: when the 48-hour window closes, and how many messages are left in it.</summary>
-public sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open);
+internal sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open);
 
 /// <summary>
 /// The agents' side of a handoff: claim a waiting chat, reply (through the customer-service API,
@@ -14,7 +14,7 @@ public sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool
 /// resolve it. Ownership lives in the conversation document (the turn pipeline's hard lock), so
 /// every change here is a conditional update of it first, then of the case.
 /// </summary>
-public sealed class AgentDesk(
+internal sealed class AgentDesk(
     HandoffCaseStore cases,
     ConversationStateStore conversations,
     ProactiveMessenger messenger,

@@ -10,14 +10,14 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>A customer asked to be called back: on which number (kept for the agents, never logged), and when.</summary>
-public sealed record CallbackRequest(ConversationReference Customer, string Phone, DateTimeOffset At, string ActivityId)
+internal sealed record CallbackRequest(ConversationReference Customer, string Phone, DateTimeOffset At, string ActivityId)
 {
     /// <summary>The number as a customer or a log may see it: 138****1234.</summary>
     public static string Masked(string phone) => phone.Length == 11 ? $"{phone[..3]}****{phone[7..]}" : "****";
 }
 
 /// <summary>Call-back requests (<c>callbacks/{time}.{channel}.{user}</c>), one per asking message.</summary>
-public sealed partial class CallbackRequests(IDocumentStore store)
+internal sealed partial class CallbackRequests(IDocumentStore store)
 {
     public async Task RecordAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
@@ -53,12 +53,12 @@ public sealed partial class CallbackRequests(IDocumentStore store)
     private static partial Regex Mobile();
 }
 
-public sealed record CallbackState(int Misses);
+internal sealed record CallbackState(int Misses);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(CallbackRequest))]
 [JsonSerializable(typeof(CallbackState))]
-public sealed partial class CallbackJsonContext : JsonSerializerContext;
+internal sealed partial class CallbackJsonContext : JsonSerializerContext;
 
 /// <summary>"回电" / "call me": asks for a mobile number and records a call-back request for the agents.</summary>
 internal sealed class CallbackDialog(CallbackRequests callbacks, TimeProvider time) : Dialog<CallbackState>(CallbackJsonContext.Default.CallbackState)

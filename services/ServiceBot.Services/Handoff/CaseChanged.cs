@@ -3,7 +3,7 @@ using Mediator;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>What happened to a case, as the console shows it.</summary>
-public enum CaseChange
+internal enum CaseChange
 {
     Queued,
     CustomerWrote,
@@ -19,10 +19,10 @@ public enum CaseChange
 }
 
 /// <summary>A case changed (domain event): the agent consoles are told live, and the case's timeouts are set.</summary>
-public sealed record CaseChanged(HandoffCase Case, CaseChange Change) : INotification;
+internal sealed record CaseChanged(HandoffCase Case, CaseChange Change) : INotification;
 
 /// <summary>Where the agent consoles hear of changes (the host pushes them over SignalR).</summary>
-public interface IAgentFeed
+internal interface IAgentFeed
 {
     Task CaseChangedAsync(HandoffCase handoffCase, CaseChange change, CancellationToken cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace ServiceBot.Services.Handoff;
 /// lands here: it joins the case's transcript (photos kept), or, with 取消/cancel while waiting,
 /// the customer leaves the queue and the bot is back.
 /// </summary>
-public sealed class CustomerHandoff(
+internal sealed class CustomerHandoff(
     HandoffCaseStore cases,
     CustomerPhotos photos,
     IOptions<HandoffOptions> options,

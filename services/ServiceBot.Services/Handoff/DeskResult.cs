@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>What an agent's action came to: done (with the case after it), or refused with why and a message for the agent.</summary>
-public sealed record DeskResult(HandoffCase? Case, string? Problem, DeskRefusal Refusal)
+internal sealed record DeskResult(HandoffCase? Case, string? Problem, DeskRefusal Refusal)
 {
     public bool Ok => Problem is null;
 
@@ -11,7 +11,7 @@ public sealed record DeskResult(HandoffCase? Case, string? Problem, DeskRefusal 
 }
 
 /// <summary>Why the desk refused an agent's action; the host maps it to its own status codes.</summary>
-public enum DeskRefusal
+internal enum DeskRefusal
 {
     None,
 

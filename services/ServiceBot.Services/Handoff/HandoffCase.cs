@@ -4,7 +4,7 @@ using ServiceBot.Services.Conversations;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>Where a case stands: waiting for an agent, with an agent, or over.</summary>
-public enum CaseState
+internal enum CaseState
 {
     [JsonStringEnumMemberName("queued")]
     Queued,
@@ -17,7 +17,7 @@ public enum CaseState
 }
 
 /// <summary>Who a transcript entry is from: the bot, the customer, an agent, an agent's internal note, or the desk itself.</summary>
-public enum CaseEntryKind
+internal enum CaseEntryKind
 {
     [JsonStringEnumMemberName("bot")]
     Bot,
@@ -36,7 +36,7 @@ public enum CaseEntryKind
 }
 
 /// <summary>One line of a case's transcript. <see cref="SentToCustomer"/> marks what went out through the channel.</summary>
-public sealed record CaseEntry(
+internal sealed record CaseEntry(
     CaseEntryKind Kind,
     DateTimeOffset At,
     string Text,
@@ -49,7 +49,7 @@ public sealed record CaseEntry(
 /// A customer's request for a person, from the moment the bot queued it until an agent hands the
 /// chat back or resolves it: the transcript (the bot's part first), the notes, who has it.
 /// </summary>
-public sealed record HandoffCase(
+internal sealed record HandoffCase(
     string CaseId,
     ConversationReference Customer,
     string Reason,
@@ -68,11 +68,11 @@ public sealed record HandoffCase(
 }
 
 /// <summary>Kept with the conversation while a person owns it: which case, and which agent has it.</summary>
-public sealed record HandoffLink(string CaseId, string? AgentId);
+internal sealed record HandoffLink(string CaseId, string? AgentId);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HandoffCase))]
 [JsonSerializable(typeof(HandoffLink))]
 [JsonSerializable(typeof(List<HandoffCase>))]
-public sealed partial class HandoffJsonContext : JsonSerializerContext;
+internal sealed partial class HandoffJsonContext : JsonSerializerContext;

@@ -11,7 +11,7 @@ namespace ServiceBot.Services.Handoff;
 /// is written before the conversation is saved and removed after it is released, so it may name a
 /// case that is over (read through <see cref="ListOpenAsync"/>, which skips those), never miss one.
 /// </summary>
-public sealed class HandoffCaseStore(IDocumentStore store)
+internal sealed class HandoffCaseStore(IDocumentStore store)
 {
     public static string NewCaseId(ConversationReference customer, DateTimeOffset queuedAt) =>
         $"{queuedAt.ToUnixTimeMilliseconds().ToString("D15", CultureInfo.InvariantCulture)}.{customer.Channel}.{customer.UserId}";

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary><c>servicebot.handoff.queue_wait</c>: how long a customer waited for a person, from the handoff to an agent claiming the chat.</summary>
-public static class HandoffMetrics
+internal static class HandoffMetrics
 {
     public const string MeterName = "ServiceBot.Handoff";
 

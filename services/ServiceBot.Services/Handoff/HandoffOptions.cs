@@ -5,7 +5,7 @@ using ServiceBot.Services.Conversations;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary><c>Handoff:</c> how long a customer waits for an agent, how long an agent may stay silent, and when agents work.</summary>
-public sealed class HandoffOptions
+internal sealed class HandoffOptions
 {
     public const string SectionName = "Handoff";
 

@@ -6,7 +6,7 @@ using ServiceBot.Services.Menu;
 
 namespace ServiceBot.Services.Handoff;
 
-public static class HandoffRegistration
+internal static class HandoffRegistration
 {
     /// <summary>Handoff to people: the queue the dialogs use, the lock's inbox, and the agents' desk.</summary>
     public static IServiceCollection AddHandoff(this IServiceCollection services)

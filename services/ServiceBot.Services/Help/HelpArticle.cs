@@ -3,16 +3,16 @@ using System.Text.Json.Serialization;
 namespace ServiceBot.Services.Help;
 
 /// <summary>A usage-help article for one product, as the merchant writes it.</summary>
-public sealed record HelpArticle(string Title, string Body, IReadOnlyList<string> Keywords);
+internal sealed record HelpArticle(string Title, string Body, IReadOnlyList<string> Keywords);
 
 /// <summary>A product's articles as stored.</summary>
-public sealed record ProductHelp(string Sku, IReadOnlyList<HelpArticle> Articles);
+internal sealed record ProductHelp(string Sku, IReadOnlyList<HelpArticle> Articles);
 
 /// <summary>What the help dialog remembers while it waits: the question step, or nothing.</summary>
-public sealed record HelpState(int Misses);
+internal sealed record HelpState(int Misses);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ProductHelp))]
 [JsonSerializable(typeof(HelpState))]
 [JsonSerializable(typeof(List<HelpArticle>))]
-public sealed partial class HelpJsonContext : JsonSerializerContext;
+internal sealed partial class HelpJsonContext : JsonSerializerContext;

@@ -5,7 +5,7 @@ using ServiceBot.Services.Menu;
 
 namespace ServiceBot.Services.Help;
 
-public static class HelpRegistration
+internal static class HelpRegistration
 {
     public static IServiceCollection AddUsageHelp(this IServiceCollection services)
     {

@@ -10,14 +10,14 @@ using Lucene.Net.Util;
 namespace ServiceBot.Services.Help;
 
 /// <summary>An article found for a question, and how much of the question it covers (0..1).</summary>
-public sealed record HelpMatch(string Sku, HelpArticle Article, double Coverage);
+internal sealed record HelpMatch(string Sku, HelpArticle Article, double Coverage);
 
 /// <summary>
 /// Full-text search over the help articles with Lucene.Net's CJK analyzer (Chinese as bigrams,
 /// Latin words as words), limited to the products the customer bought. Lucene ranks; the share
 /// of the question's terms found in the article decides whether the bot is confident.
 /// </summary>
-public sealed class HelpSearch(HelpStore store) : IDisposable
+internal sealed class HelpSearch(HelpStore store) : IDisposable
 {
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
     private readonly SemaphoreSlim _rebuild = new(1, 1);

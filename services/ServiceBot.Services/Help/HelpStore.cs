@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Help;
 /// Articles per product (<c>help/products/{sku}</c>) and a version document (<c>help/version</c>)
 /// that every change bumps, so each instance knows when its search index is stale.
 /// </summary>
-public sealed class HelpStore(IDocumentStore store)
+internal sealed class HelpStore(IDocumentStore store)
 {
     private const string VersionKey = "help/version";
     private const string Prefix = "help/products/";

@@ -4,7 +4,7 @@ namespace ServiceBot.Services.Menu;
 /// One entry of the main menu (order lookup, returns, help, ...). Features register a topic and
 /// its dialog; the main dialog lists them, and routes menu clicks, numbers and keywords to them.
 /// </summary>
-public interface ITopic
+internal interface ITopic
 {
     /// <summary>The channel menu key that opens it, e.g. <c>ORDER_STATUS</c>.</summary>
     string MenuKey { get; }

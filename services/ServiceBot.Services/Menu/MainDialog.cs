@@ -6,7 +6,7 @@ using ServiceBot.Services.Conversations.Dialogs;
 
 namespace ServiceBot.Services.Menu;
 
-public sealed record MainState(int NotUnderstood);
+internal sealed record MainState(int NotUnderstood);
 
 [JsonSerializable(typeof(MainState))]
 internal sealed partial class MenuJsonContext : JsonSerializerContext;

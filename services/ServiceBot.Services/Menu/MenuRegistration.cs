@@ -3,7 +3,7 @@ using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Menu;
 
-public static class MenuRegistration
+internal static class MenuRegistration
 {
     public static IServiceCollection AddMainMenu(this IServiceCollection services)
     {

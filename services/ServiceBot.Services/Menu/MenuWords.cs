@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Menu;
 
 /// <summary>The words that work everywhere, in both languages.</summary>
-public static class MenuWords
+internal static class MenuWords
 {
     private static readonly string[] HelpWords = ["帮助", "菜单", "help", "menu", "?", "？", "你好", "您好", "hi", "hello"];
     private static readonly string[] CancelWords = ["取消", "退出", "算了", "cancel", "quit", "exit"];

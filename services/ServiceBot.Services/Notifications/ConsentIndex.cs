@@ -10,7 +10,7 @@ namespace ServiceBot.Services.Notifications;
 /// It is a superset of the truth: an entry is written before the consent is saved and removed only
 /// after a withdrawal is saved, and the policy still decides on the conversation itself.
 /// </summary>
-public sealed class ConsentIndex(IDocumentStore store, ConversationStateStore conversations)
+internal sealed class ConsentIndex(IDocumentStore store, ConversationStateStore conversations)
     : INotificationHandler<ConsentGranted>, INotificationHandler<ConsentWithdrawn>
 {
     private const string Root = "audience";

@@ -5,7 +5,7 @@ using ServiceBot.Services.Conversations;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>The two kinds of notice a customer opts into separately.</summary>
-public enum NoticeTopic
+internal enum NoticeTopic
 {
     [JsonStringEnumMemberName("delivery")]
     Delivery,
@@ -15,7 +15,7 @@ public enum NoticeTopic
 }
 
 /// <summary>Where a consent change came from.</summary>
-public enum ConsentSource
+internal enum ConsentSource
 {
     [JsonStringEnumMemberName("dialog")]
     Dialog,
@@ -34,19 +34,19 @@ public enum ConsentSource
 }
 
 /// <summary>One change: opted in or out, when, from where, and the text the customer was shown.</summary>
-public sealed record ConsentChange(NoticeTopic Topic, bool OptedIn, DateTimeOffset At, ConsentSource Source, string Text);
+internal sealed record ConsentChange(NoticeTopic Topic, bool OptedIn, DateTimeOffset At, ConsentSource Source, string Text);
 
 /// <summary>
 /// One subscribe-message consent the customer granted in WeChat's popup: one notice of the topic
 /// may go as a subscribe message. <see cref="SpentOn"/> names the notice key that used it.
 /// </summary>
-public sealed record OneTimeConsent(NoticeTopic Topic, string TemplateId, DateTimeOffset At, string? SpentOn = null);
+internal sealed record OneTimeConsent(NoticeTopic Topic, string TemplateId, DateTimeOffset At, string? SpentOn = null);
 
 /// <summary>
 /// A customer's consents: the latest change per topic is the current state; the history is the
 /// proof. One-time consents are counted separately and spent one per subscribe message.
 /// </summary>
-public sealed record Consents(IReadOnlyList<ConsentChange> History)
+internal sealed record Consents(IReadOnlyList<ConsentChange> History)
 {
     private const int MaxOneTime = 50;
 
@@ -136,10 +136,10 @@ public sealed record Consents(IReadOnlyList<ConsentChange> History)
 }
 
 /// <summary>A customer is about to be saved as consenting to some topics, standing or one-time (domain event, prepared before the save).</summary>
-public sealed record ConsentGranted(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics) : INotification;
+internal sealed record ConsentGranted(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics) : INotification;
 
 /// <summary>A customer withdrew consent for some topics (domain event): cancel what is scheduled for them.</summary>
-public sealed record ConsentWithdrawn(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics, ConsentSource Source, DateTimeOffset At) : INotification;
+internal sealed record ConsentWithdrawn(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics, ConsentSource Source, DateTimeOffset At) : INotification;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(Consents))]

@@ -4,14 +4,14 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>What processing a notice came to; a deferral says when to try again.</summary>
-public sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeOffset? RetryAt);
+internal sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeOffset? RetryAt);
 
 /// <summary>
 /// Decides and sends one delivery notice: "your parcel is out for delivery". The scheduler calls it
 /// when the notice is due; it reads the order and the customer's consents and history, asks the
 /// policy, sends through the outbox (once per key), and records every decision in the ledger.
 /// </summary>
-public sealed class DeliveryNotices(
+internal sealed class DeliveryNotices(
     OrderStore orders,
     NoticeSender sender,
     NoticeLedger ledger,

@@ -2,8 +2,9 @@
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>A notice we might send: its topic and its once-only key ("order:A1:out_for_delivery", "campaign:C1").</summary>
-public sealed record NoticeCandidate(NoticeTopic Topic, string Key);
+internal sealed record NoticeCandidate(NoticeTopic Topic, string Key);
 
+// Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum NoticeChannel
 {
     /// <summary>Customer-service message: inside the window after the user's last message.</summary>
@@ -14,10 +15,10 @@ public enum NoticeChannel
 }
 
 /// <summary>A notice that went out: what, when, and how.</summary>
-public sealed record SentNotice(NoticeTopic Topic, string Key, DateTimeOffset At, NoticeChannel Channel);
+internal sealed record SentNotice(NoticeTopic Topic, string Key, DateTimeOffset At, NoticeChannel Channel);
 
 /// <summary>What the policy knows of a customer when it decides.</summary>
-public sealed record CustomerHistory(
+internal sealed record CustomerHistory(
     Consents Consents,
     DateTimeOffset? LastUserMessageAt,
     DateTimeOffset? LastEngagementAt,
@@ -26,7 +27,7 @@ public sealed record CustomerHistory(
     public static CustomerHistory Empty { get; } = new(Consents.None, null, null, []);
 }
 
-public enum Verdict
+internal enum Verdict
 {
     Send,
     Defer,
@@ -34,7 +35,7 @@ public enum Verdict
 }
 
 /// <summary>The rule that decided: the audit trail's "why".</summary>
-public enum PolicyRule
+internal enum PolicyRule
 {
     Allowed,
     Once,
@@ -52,7 +53,7 @@ public enum PolicyRule
     Retry,
 }
 
-public sealed record NoticeDecision(Verdict Verdict, PolicyRule Rule, NoticeChannel? Channel = null, DateTimeOffset? NotBefore = null)
+internal sealed record NoticeDecision(Verdict Verdict, PolicyRule Rule, NoticeChannel? Channel = null, DateTimeOffset? NotBefore = null)
 {
     public static NoticeDecision Drop(PolicyRule rule) => new(Verdict.Drop, rule);
 

@@ -6,7 +6,7 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>One decision about one notice for one customer: the audit trail's row.</summary>
-public sealed record NoticeRecord(
+internal sealed record NoticeRecord(
     string Key,
     NoticeTopic Topic,
     Verdict Verdict,
@@ -19,13 +19,13 @@ public sealed record NoticeRecord(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<NoticeRecord>))]
-public sealed partial class NoticeJsonContext : JsonSerializerContext;
+internal sealed partial class NoticeJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Every notice decision per customer (<c>notices/{channel}/{user}</c>): the proof we did not
 /// spam, and the send history the policy decides from. Sending once per key is the outbox's job.
 /// </summary>
-public sealed class NoticeLedger(IDocumentStore store)
+internal sealed class NoticeLedger(IDocumentStore store)
 {
     private const int MaxRecords = 200;
 

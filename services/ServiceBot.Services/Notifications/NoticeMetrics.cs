@@ -6,7 +6,7 @@ namespace ServiceBot.Services.Notifications;
 /// <c>servicebot.notices</c>: every recorded notice decision, by topic, verdict (send, defer, drop)
 /// and the rule that decided it; the signal for "nothing is going out" and "the channel is failing".
 /// </summary>
-public static class NoticeMetrics
+internal static class NoticeMetrics
 {
     public const string MeterName = "ServiceBot.Notices";
 

@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Notifications;
 /// time to send, defer until a time, or drop, always naming the rule that decided. Rules in order:
 /// once-only key, consent, fatigue, caps, quiet hours, channel.
 /// </summary>
-public sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
+internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);

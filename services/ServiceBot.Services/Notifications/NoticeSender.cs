@@ -5,7 +5,7 @@ using ServiceBot.Services.Conversations.Delivery;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>A notice ready to go: to whom, what (the policy's candidate), the message, and the values a subscribe template is filled from.</summary>
-public sealed record OutgoingNotice(
+internal sealed record OutgoingNotice(
     ConversationReference Customer,
     NoticeCandidate Candidate,
     IReadOnlyList<Reply> Message,
@@ -20,7 +20,7 @@ public sealed record OutgoingNotice(
 /// with back-off; a refusal (43004, 45015) is a drop with the reason; a send WeChat never answered is
 /// not repeated (it may have arrived) and is recorded as such.
 /// </summary>
-public sealed class NoticeSender(
+internal sealed class NoticeSender(
     ConversationStateStore conversations,
     NoticeLedger ledger,
     SendOnceOutbox outbox,

@@ -7,7 +7,7 @@ using ServiceBot.Services.Understanding;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>While the settings are shown: whether they were opened from the menu, and how many answers missed.</summary>
-public sealed record NotificationSettingsState(bool FromMenu, int Misses);
+internal sealed record NotificationSettingsState(bool FromMenu, int Misses);
 
 /// <summary>
 /// Shows the customer's two opt-ins and lets them switch each one, or both off. Every change is

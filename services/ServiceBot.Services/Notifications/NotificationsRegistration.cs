@@ -6,7 +6,7 @@ using ServiceBot.Services.Menu;
 
 namespace ServiceBot.Services.Notifications;
 
-public static class NotificationsRegistration
+internal static class NotificationsRegistration
 {
     /// <summary>
     /// The road every notice takes (delivery and promotion): status change → scheduled job → policy →

@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Notifications;
 /// The no-spam policy's own settings (<c>Policy:</c>), defaults as in the contract; the time zone
 /// and WeChat's window are the shop's (<see cref="ShopOptions"/>).
 /// </summary>
-public sealed class PolicyOptions
+internal sealed class PolicyOptions
 {
     public const string SectionName = "Policy";
 

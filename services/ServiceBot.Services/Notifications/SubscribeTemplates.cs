@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Notifications;
 /// <c>{carrier}</c>, <c>{trackingNumber}</c>, <c>{location}</c>, <c>{title}</c>, <c>{body}</c>);
 /// WeChat's length limits per field type (thing 20, character_string 32, phrase 5, ...) are applied.
 /// </summary>
-public sealed class SubscribeTemplateOptions
+internal sealed class SubscribeTemplateOptions
 {
     public const string SectionName = "WeChat:Templates";
 

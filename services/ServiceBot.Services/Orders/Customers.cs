@@ -3,7 +3,7 @@ using ServiceBot.Services.Conversations;
 namespace ServiceBot.Services.Orders;
 
 /// <summary>The merchant knows customers by their WeChat OpenID: this is their conversation.</summary>
-public static class Customers
+internal static class Customers
 {
     public const string Channel = "wechat";
 

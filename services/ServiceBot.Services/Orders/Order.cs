@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace ServiceBot.Services.Orders;
 
 /// <summary>An order as the merchant feeds it, plus what couriers reported about its shipment.</summary>
-public sealed record Order(
+internal sealed record Order(
     string OrderId,
     string OpenId,
     DateTimeOffset PlacedAt,
@@ -11,10 +11,10 @@ public sealed record Order(
     IReadOnlyList<OrderItem> Items,
     Shipment? Shipment);
 
-public sealed record OrderItem(string Sku, string Name, int Quantity, decimal Price);
+internal sealed record OrderItem(string Sku, string Name, int Quantity, decimal Price);
 
 /// <summary>The parcel: carrier, tracking number, courier status and the latest scan, if any.</summary>
-public sealed record Shipment(
+internal sealed record Shipment(
     string Carrier,
     string TrackingNumber,
     ShipmentStatus Status,
@@ -23,9 +23,9 @@ public sealed record Shipment(
     IReadOnlyList<string>? RecentEventIds = null);
 
 /// <summary>What a courier last reported: where and when.</summary>
-public sealed record CourierScan(ShipmentStatus Status, string? Location, DateTimeOffset At);
+internal sealed record CourierScan(ShipmentStatus Status, string? Location, DateTimeOffset At);
 
-public enum OrderStatus
+internal enum OrderStatus
 {
     [JsonStringEnumMemberName("paid")]
     Paid,
@@ -41,6 +41,7 @@ public enum OrderStatus
 }
 
 /// <summary>The courier words of the contract, in the order a parcel moves through them.</summary>
+// Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum ShipmentStatus
 {
     [JsonStringEnumMemberName("picked_up")]
@@ -68,4 +69,4 @@ public enum ShipmentStatus
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(CustomerOrderEntry))]
-public sealed partial class OrderJsonContext : JsonSerializerContext;
+internal sealed partial class OrderJsonContext : JsonSerializerContext;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ServiceBot.Services.Orders;
 
 /// <summary>What an order id looks like, and how to spot one in free text ("查订单 A1001").</summary>
-public static partial class OrderIds
+internal static partial class OrderIds
 {
     public const int MaxLength = 64;
 

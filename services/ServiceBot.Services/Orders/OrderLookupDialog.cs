@@ -8,7 +8,7 @@ using ServiceBot.Services.Understanding;
 namespace ServiceBot.Services.Orders;
 
 /// <summary>While the customer picks from a list: the order ids shown, and how many answers missed.</summary>
-public sealed record OrderLookupState(IReadOnlyList<string> Choices, int Misses);
+internal sealed record OrderLookupState(IReadOnlyList<string> Choices, int Misses);
 
 [JsonSerializable(typeof(OrderLookupState))]
 internal sealed partial class OrderDialogJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Services.Orders;
 
 /// <summary>One entry of a customer's order index: enough to list recent orders without reading them all.</summary>
-public sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt);
+internal sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt);
 
 /// <summary>
 /// Orders (<c>orders/{id}</c>) and, per customer, an index of their order ids
@@ -12,7 +12,7 @@ public sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt)
 /// between the two leaves an index entry that reading filters out, never an unlisted order. The
 /// same holds for the index of customers by SKU that campaigns find their audience in.
 /// </summary>
-public sealed class OrderStore(IDocumentStore store)
+internal sealed class OrderStore(IDocumentStore store)
 {
     private readonly OrderSkuIndex _skus = new(store);
 

@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Orders;
 
 /// <summary>Checks an order from the merchant; each failure names the field, e.g. <c>items[0].quantity</c>.</summary>
-public static class OrderValidator
+internal static class OrderValidator
 {
     public static IReadOnlyDictionary<string, string> Validate(Order order)
     {

@@ -5,7 +5,7 @@ using ServiceBot.Services.Menu;
 
 namespace ServiceBot.Services.Orders;
 
-public static class OrdersRegistration
+internal static class OrdersRegistration
 {
     /// <summary>The shop's orders (the one registration of <see cref="OrderStore"/>) and the order lookup in the menu.</summary>
     public static IServiceCollection AddOrders(this IServiceCollection services)

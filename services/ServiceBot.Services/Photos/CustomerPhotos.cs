@@ -4,14 +4,14 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Services.Photos;
 
 /// <summary>A photo a customer sent, kept: its id, what it really is, and its size.</summary>
-public sealed record KeptPhoto(string Id, string ContentType, int Length);
+internal sealed record KeptPhoto(string Id, string ContentType, int Length);
 
 /// <summary>
 /// Photos customers send (for returns, for an agent), fetched from the channel at once (WeChat
 /// deletes media after 3 days), checked by their first bytes to be images, and stored once per
 /// message (<c>photos/{channel}_{user}_{message}</c>), so a channel retry stores nothing twice.
 /// </summary>
-public sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader media)
+internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader media)
 {
     public static string IdOf(Activity activity) => $"{activity.Conversation.Channel}_{activity.Conversation.UserId}_{activity.Id}";
 

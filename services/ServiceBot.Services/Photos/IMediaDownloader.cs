@@ -3,16 +3,16 @@ using ServiceBot.Services.Conversations;
 namespace ServiceBot.Services.Photos;
 
 /// <summary>Fetches a photo the customer sent, from the channel that holds it (WeChat deletes media after 3 days).</summary>
-public interface IMediaDownloader
+internal interface IMediaDownloader
 {
     /// <summary>The bytes and content type, or null with the reason when it cannot be had or is too large.</summary>
     Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken);
 }
 
-public sealed record DownloadedMedia(byte[]? Content, string? ContentType, string? Failure);
+internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, string? Failure);
 
 /// <summary>Recognises real images by their first bytes, whatever the channel claims.</summary>
-public static class ImageSniffer
+internal static class ImageSniffer
 {
     public static string? ContentTypeOf(ReadOnlySpan<byte> bytes) => bytes switch
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ServiceBot.Services.Photos;
 
-public static class PhotosRegistration
+internal static class PhotosRegistration
 {
     /// <summary>Customers' photos (returns, handoff), downloaded through the host's <see cref="IMediaDownloader"/>.</summary>
     public static IServiceCollection AddCustomerPhotos(this IServiceCollection services)

@@ -3,7 +3,7 @@ using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Services.Returns;
 
-public enum DecisionOutcome
+internal enum DecisionOutcome
 {
     Decided,
     NotFound,
@@ -14,7 +14,7 @@ public enum DecisionOutcome
 /// The merchant approves or rejects a return. The decision is a conditional update from
 /// "requested", so of two racing decisions one wins, and only the winner tells the customer.
 /// </summary>
-public sealed class ReturnDecisions(ReturnStore returns, ProactiveMessenger messenger, TimeProvider time)
+internal sealed class ReturnDecisions(ReturnStore returns, ProactiveMessenger messenger, TimeProvider time)
 {
     public async Task<(DecisionOutcome Outcome, ReturnRequest? Request, SendOutcome? Notice)> DecideAsync(
         string rmaId, bool approve, string? note, CancellationToken cancellationToken)

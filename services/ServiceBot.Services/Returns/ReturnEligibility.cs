@@ -3,7 +3,7 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Services.Returns;
 
 /// <summary>Why a return cannot be opened, or null when it can.</summary>
-public static class ReturnEligibility
+internal static class ReturnEligibility
 {
     public static (string Chinese, string English)? Check(Order order, string? sku, IReadOnlyList<ReturnRequest> existing, DateTimeOffset now, int windowDays)
     {

@@ -3,7 +3,7 @@ using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Returns;
 
-public enum ReturnStatus
+internal enum ReturnStatus
 {
     [JsonStringEnumMemberName("requested")]
     Requested,
@@ -16,10 +16,10 @@ public enum ReturnStatus
 }
 
 /// <summary>A photo kept with a return: its id in the photo store, type and size.</summary>
-public sealed record ReturnPhoto(string Id, string ContentType, long Length);
+internal sealed record ReturnPhoto(string Id, string ContentType, long Length);
 
 /// <summary>A return the customer opened and the merchant decides on.</summary>
-public sealed record ReturnRequest(
+internal sealed record ReturnRequest(
     string RmaId,
     string OrderId,
     string OpenId,
@@ -32,7 +32,7 @@ public sealed record ReturnRequest(
     string? Note,
     ConversationReference? Conversation);
 
-public sealed class ReturnsOptions
+internal sealed class ReturnsOptions
 {
     public const string SectionName = "Returns";
 
@@ -45,7 +45,7 @@ public sealed class ReturnsOptions
 }
 
 /// <summary>The return dialog's progress.</summary>
-public sealed record ReturnDraft(
+internal sealed record ReturnDraft(
     ReturnStep Step,
     string? OrderId,
     string? Sku,
@@ -54,7 +54,7 @@ public sealed record ReturnDraft(
     IReadOnlyList<string> Choices,
     int Misses);
 
-public enum ReturnStep
+internal enum ReturnStep
 {
     PickOrder,
     PickItem,
@@ -70,4 +70,4 @@ public enum ReturnStep
 [JsonSerializable(typeof(ReturnRequest))]
 [JsonSerializable(typeof(ReturnDraft))]
 [JsonSerializable(typeof(List<ReturnRequest>))]
-public sealed partial class ReturnsJsonContext : JsonSerializerContext;
+internal sealed partial class ReturnsJsonContext : JsonSerializerContext;

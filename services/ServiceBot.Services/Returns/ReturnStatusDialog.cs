@@ -6,7 +6,7 @@ using ServiceBot.Services.Conversations.Dialogs;
 
 namespace ServiceBot.Services.Returns;
 
-public sealed record NoState;
+internal sealed record NoState;
 
 /// <summary>"我的退货": the customer's latest returns and where each stands; answers in one turn.</summary>
 internal sealed class ReturnStatusDialog(ReturnStore returns, IOptions<ShopOptions> shop)

@@ -6,7 +6,7 @@ namespace ServiceBot.Services.Returns;
 /// <summary>
 /// Returns (<c>returns/{rma}</c>) with a per-customer index; their photos are <see cref="Photos.CustomerPhotos"/>.
 /// </summary>
-public sealed class ReturnStore(IDocumentStore store)
+internal sealed class ReturnStore(IDocumentStore store)
 {
     /// <summary>Creates the return if its RMA id is new; false when it already exists (a retried confirmation).</summary>
     public async Task<bool> CreateAsync(ReturnRequest request, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Services.Returns;
 
-public static class ReturnsRegistration
+internal static class ReturnsRegistration
 {
     /// <summary>Photo-based returns; the host provides <see cref="IMediaDownloader"/> for its channels.</summary>
     public static IServiceCollection AddReturns(this IServiceCollection services)

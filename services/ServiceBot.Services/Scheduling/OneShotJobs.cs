@@ -6,7 +6,7 @@ namespace ServiceBot.Services.Scheduling;
 /// How every job here is timed: one trigger per job, named like the job, firing once at a time.
 /// A trigger missed while the process was down fires once as soon as it can (not in a burst, not never).
 /// </summary>
-public static class OneShotJobs
+internal static class OneShotJobs
 {
     public static ITrigger At(JobKey job, DateTimeOffset at, string? dataKey = null, string? dataValue = null)
     {

@@ -2,14 +2,14 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Services.Scheduling;
 
-public enum SchedulerProvider
+internal enum SchedulerProvider
 {
     Sqlite,
     PostgreSql,
 }
 
 /// <summary><c>Scheduler:</c> where Quartz keeps its jobs and triggers.</summary>
-public sealed class SchedulerOptions
+internal sealed class SchedulerOptions
 {
     public const string SectionName = "Scheduler";
 

@@ -14,7 +14,7 @@ namespace ServiceBot.Services.Scheduling;
 /// PostgreSQL clustered for several instances) keeps what is scheduled across restarts, and its
 /// schema is created at start-up when missing.
 /// </summary>
-public static class SchedulingRegistration
+internal static class SchedulingRegistration
 {
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration)
     {

@@ -4,7 +4,7 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Services.Shipments;
 
 /// <summary>What a courier reports about a parcel.</summary>
-public sealed record CourierEvent(
+internal sealed record CourierEvent(
     string CourierId,
     string EventId,
     string Carrier,
@@ -13,6 +13,7 @@ public sealed record CourierEvent(
     DateTimeOffset OccurredAt,
     string? Location);
 
+// Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum CourierEventOutcome
 {
     /// <summary>The shipment moved to the event's status.</summary>
@@ -33,4 +34,4 @@ public enum CourierEventOutcome
 /// courier event is replayed while the shipment is still at that status, so a crash between saving
 /// the order and announcing the change loses nothing; consumers are idempotent.
 /// </summary>
-public sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event) : INotification;
+internal sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event) : INotification;

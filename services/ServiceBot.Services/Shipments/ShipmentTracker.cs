@@ -8,7 +8,7 @@ namespace ServiceBot.Services.Shipments;
 /// an event older than the latest scan, or one that would move the parcel backwards, changes
 /// nothing; the same event id again is a no-op (the order keeps its last event ids).
 /// </summary>
-public sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
+internal sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
 {
     internal const int RememberedEvents = 32;
 

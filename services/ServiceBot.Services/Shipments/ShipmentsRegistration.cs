@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ServiceBot.Services.Shipments;
 
-public static class ShipmentsRegistration
+internal static class ShipmentsRegistration
 {
     public static IServiceCollection AddShipmentTracking(this IServiceCollection services)
     {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace ServiceBot.Services.Storage;
 
-public static class DocumentStoreExtensions
+internal static class DocumentStoreExtensions
 {
     internal const int MaxUpdateAttempts = 10;
 

@@ -5,6 +5,7 @@ namespace ServiceBot.Services.Storage;
 /// (the conversation state, photo and ledger stores)
 /// sit on top of it; providers are the embedded log-structured store and Azure Blob Storage.
 /// </summary>
+// Public, with the types of its signature: the tests' store contract runs against every implementation.
 public interface IDocumentStore
 {
     /// <summary>Reads a document, or <c>null</c> when there is none.</summary>

@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Storage;
 
 /// <summary>The store could not be reached or failed; the inner exception says how.</summary>
-public sealed class StorageUnavailableException : Exception
+internal sealed class StorageUnavailableException : Exception
 {
     public StorageUnavailableException()
     {
@@ -19,7 +19,7 @@ public sealed class StorageUnavailableException : Exception
 }
 
 /// <summary>An optimistic write kept losing to other writers.</summary>
-public sealed class StorageConflictException : Exception
+internal sealed class StorageConflictException : Exception
 {
     public StorageConflictException()
     {

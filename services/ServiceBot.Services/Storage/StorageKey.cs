@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Storage;
 
 /// <summary>Keys are slash-separated paths of safe characters, the same on every provider.</summary>
-public static class StorageKey
+internal static class StorageKey
 {
     public const int MaxLength = 512;
 

@@ -9,7 +9,7 @@ namespace ServiceBot.Services.Storage;
 /// Azure Blob it counts at the HTTP pipeline, once per attempt, so SDK retries show; for the
 /// local store once per document read, written or deleted, and per listing.
 /// </summary>
-public static class StorageMetrics
+internal static class StorageMetrics
 {
     public const string MeterName = "ServiceBot.Storage";
 

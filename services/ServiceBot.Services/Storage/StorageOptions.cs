@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Services.Storage;
 
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
@@ -26,7 +26,7 @@ public sealed class StorageOptions
     public string LegacyDatabasePath => System.IO.Path.Combine(Path, "servicebot.db");
 }
 
-public enum StorageProvider
+internal enum StorageProvider
 {
     Local,
     AzureBlob,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Services.Storage;
 
-public static class StorageRegistration
+internal static class StorageRegistration
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {

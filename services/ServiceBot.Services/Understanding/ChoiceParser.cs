@@ -8,7 +8,7 @@ namespace ServiceBot.Services.Understanding;
 /// "the second one", "#2", "2nd". Written here because Microsoft.Recognizers.Text cannot be
 /// restored from our package source (its Microsoft.Recognizers.Definitions dependency is missing).
 /// </summary>
-public static partial class ChoiceParser
+internal static partial class ChoiceParser
 {
     private static readonly string[] ChineseDigits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 

@@ -13,7 +13,7 @@ namespace ServiceBot.IntegrationTests.Support;
 /// Several real bot processes on 127.0.0.1 as a merchant runs them behind a load balancer: one
 /// Azure Blob container (Azurite), one clustered Quartz (PostgreSQL), one WeChat API stand-in.
 /// </summary>
-public sealed class BotCluster : IAsyncDisposable
+internal sealed class BotCluster : IAsyncDisposable
 {
     public const string CourierSecret = "cluster-secret";
     public const string MerchantKey = "cluster-key";

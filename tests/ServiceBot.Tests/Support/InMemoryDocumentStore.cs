@@ -4,7 +4,7 @@ using ServiceBot.Services.Storage;
 namespace ServiceBot.Tests.Support;
 
 /// <summary>A fake store for conversation scripts; it passes the same contract suite as the real ones.</summary>
-public sealed class InMemoryDocumentStore : IDocumentStore
+internal sealed class InMemoryDocumentStore : IDocumentStore
 {
     private readonly Dictionary<string, StoredDocument> _documents = new(StringComparer.Ordinal);
     private long _version;

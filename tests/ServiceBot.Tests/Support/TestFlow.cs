@@ -18,7 +18,7 @@ namespace ServiceBot.Tests.Support;
 /// Drives conversations through the real channel-neutral pipeline, botbuilder's TestFlow idea:
 /// <c>await flow.Send("帮助").ExpectReply("请回复数字").RunAsync()</c>.
 /// </summary>
-public sealed class TestFlow
+internal sealed class TestFlow
 {
     private readonly List<Func<Task>> _steps = [];
     private readonly Queue<Reply> _pending = new();
@@ -139,7 +139,7 @@ public sealed class TestFlow
 }
 
 /// <summary>Every photo a test customer sends downloads as the same tiny JPEG.</summary>
-public sealed class JpegMediaDownloader : IMediaDownloader
+internal sealed class JpegMediaDownloader : IMediaDownloader
 {
     public static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46];
 

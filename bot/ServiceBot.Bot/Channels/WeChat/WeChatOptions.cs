@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Bot.Channels.WeChat;
 
-public sealed class WeChatOptions
+internal sealed class WeChatOptions
 {
     public const string SectionName = "WeChat";
 

@@ -7,9 +7,9 @@ using ServiceBot.Services.Conversations.Delivery;
 namespace ServiceBot.Bot.Channels.WebChat;
 
 /// <summary>What the page posts: text, the subscribe event, or a photo as Base64.</summary>
-public sealed record WebChatRequest(string? Id, string? Text, string? Event, string? Image);
+internal sealed record WebChatRequest(string? Id, string? Text, string? Event, string? Image);
 
-public sealed record WebChatResponse(IReadOnlyList<Reply> Replies);
+internal sealed record WebChatResponse(IReadOnlyList<Reply> Replies);
 
 /// <summary>
 /// The browser channel: the page at <c>/</c> posts what the user types and shows the replies.

@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Conversations.Delivery;
 
 /// <summary>A channel's way to message a user outside a turn (WeChat: the customer-service API).</summary>
-public interface IChannelSender
+internal interface IChannelSender
 {
     string Channel { get; }
 
@@ -9,7 +9,7 @@ public interface IChannelSender
 }
 
 /// <summary>A channel's subscribe message (WeChat: <c>message/subscribe/bizsend</c>), allowed once per one-time consent.</summary>
-public interface ISubscribeMessageSender
+internal interface ISubscribeMessageSender
 {
     Task<SendOutcome> SendAsync(ConversationReference customer, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Conversations.Delivery;
 
-public static class DeliveryRegistration
+internal static class DeliveryRegistration
 {
     /// <summary>
     /// Sending outside a turn: the messenger (with the retry of sends a channel did not take) and the

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace ServiceBot.Services.Conversations.Delivery;
 
 /// <summary>Where a send stands.</summary>
-public enum OutboxState
+internal enum OutboxState
 {
     /// <summary>Claimed: an attempt is sending it now (or its process stopped mid-send).</summary>
     [JsonStringEnumMemberName("sending")]
@@ -25,13 +25,13 @@ public enum OutboxState
 /// <summary>The outbox entry of one key (<c>notice-claims/{channel}/{user}/{key}</c>); <see cref="Delivered"/> counts the parts the channel took.</summary>
 /// <remarks><see cref="Attempt"/> is 1 since claims are never taken over; entries written before may say 2.</remarks>
 /// <remarks><see cref="Claim"/> names the try that wrote a <c>sending</c> entry, so that the process can tell its own claim, written while the store answered badly, from another's.</remarks>
-public sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt, int Delivered = 0, string? Claim = null);
+internal sealed record OutboxEntry(OutboxState State, DateTimeOffset Since, int Attempt, int Delivered = 0, string? Claim = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(OutboxEntry))]
 internal sealed partial class OutboxJsonContext : JsonSerializerContext;
 
-public enum OutboxVerdict
+internal enum OutboxVerdict
 {
     /// <summary>This call claimed the key and the channel took the notice.</summary>
     Sent,
@@ -59,4 +59,4 @@ public enum OutboxVerdict
 }
 
 /// <summary>What became of a send; <see cref="SentAt"/> is when it went (Sent, AlreadySent), was claimed (CutOff) or went unanswered.</summary>
-public sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = null, DateTimeOffset? RetryAt = null, DateTimeOffset? SentAt = null);
+internal sealed record OutboxResult(OutboxVerdict Verdict, SendOutcome? Send = null, DateTimeOffset? RetryAt = null, DateTimeOffset? SentAt = null);

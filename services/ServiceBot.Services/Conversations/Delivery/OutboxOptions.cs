@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace ServiceBot.Services.Conversations.Delivery;
 
 /// <summary><c>Notices:ClaimLease</c>: the outbox's claim lease (the key keeps its contract name).</summary>
-public sealed class OutboxOptions
+internal sealed class OutboxOptions
 {
     public const string SectionName = "Notices";
 

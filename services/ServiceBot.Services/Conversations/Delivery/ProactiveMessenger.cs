@@ -6,7 +6,7 @@ namespace ServiceBot.Services.Conversations.Delivery;
 /// Sends to a conversation by its reference, on whichever channel it lives: how the courier
 /// webhook, the scheduler, the merchant's return decisions and late replies reach a user.
 /// </summary>
-public sealed class ProactiveMessenger(IEnumerable<IChannelSender> senders, SendRetry retry, ILogger<ProactiveMessenger> logger)
+internal sealed class ProactiveMessenger(IEnumerable<IChannelSender> senders, SendRetry retry, ILogger<ProactiveMessenger> logger)
 {
     private readonly Dictionary<string, IChannelSender> _senders =
         senders.ToDictionary(s => s.Channel, StringComparer.Ordinal);

@@ -19,7 +19,7 @@ namespace ServiceBot.Services.Conversations.Delivery;
 /// so neither is sent again; resending would be at least once, and the contract and the customer
 /// want at most once. Both are recorded, so the merchant sees them.
 /// </summary>
-public sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease, SendRetry retry)
+internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, TimeSpan lease, SendRetry retry)
 {
     /// <summary>How long a claim protects an attempt by default (<c>Notices:ClaimLease</c>).</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);

@@ -1,6 +1,7 @@
 namespace ServiceBot.Services.Conversations.Delivery;
 
 /// <summary>How a send to a channel ended.</summary>
+// Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum SendStatus
 {
     Sent,
@@ -31,7 +32,7 @@ public enum SendStatus
 }
 
 /// <summary>What a send came to; <see cref="Delivered"/> counts the parts (replies) the channel took before it stopped.</summary>
-public sealed record SendOutcome(SendStatus Status, string? Detail = null, int Delivered = 0)
+internal sealed record SendOutcome(SendStatus Status, string? Detail = null, int Delivered = 0)
 {
     public static SendOutcome Sent { get; } = new(SendStatus.Sent);
 

@@ -9,7 +9,7 @@ namespace ServiceBot.Services.Conversations.Delivery;
 /// a caller can let go of what it holds while waiting: the outbox releases its claim, and a crash
 /// between tries leaves nothing cut off. A send that went out unanswered is never tried again.
 /// </summary>
-public sealed class SendRetry
+internal sealed class SendRetry
 {
     /// <summary>One try, no retry (tests that script each outcome, and callers that retry themselves).</summary>
     public static SendRetry None { get; } = new(ResiliencePipeline<SendOutcome>.Empty);

@@ -7,7 +7,7 @@ namespace ServiceBot.Services.Conversations.Dialogs;
 /// A dialog with typed state: <c>Begin</c> on the first activity, <c>Continue</c> on each next
 /// one, <c>Resume</c> when a child it started completes. Each returns a <see cref="DialogStep{TState}"/>.
 /// </summary>
-public abstract class Dialog<TState>(JsonTypeInfo<TState> stateType) : IDialog
+internal abstract class Dialog<TState>(JsonTypeInfo<TState> stateType) : IDialog
     where TState : class
 {
     public abstract string Id { get; }
@@ -41,11 +41,11 @@ public abstract class Dialog<TState>(JsonTypeInfo<TState> stateType) : IDialog
 }
 
 /// <summary>What a dialog does next: wait for the user, complete, hand off, or begin a child.</summary>
-public readonly record struct DialogStep<TState>(DialogStatus Status, TState? State, string? Value, string? ChildDialogId)
+internal readonly record struct DialogStep<TState>(DialogStatus Status, TState? State, string? Value, string? ChildDialogId)
     where TState : class;
 
 /// <summary>Makes <see cref="DialogStep{TState}"/>s: <c>return DialogStep.Wait(state with { ... })</c>.</summary>
-public static class DialogStep
+internal static class DialogStep
 {
     public static DialogStep<TState> Wait<TState>(TState state)
         where TState : class => new(DialogStatus.Waiting, state, null, null);

@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Conversations.Dialogs;
 
 /// <summary>What a dialog sees of the turn: the activity, the user's language, and a way to reply.</summary>
-public sealed class DialogContext(TurnContext turn)
+internal sealed class DialogContext(TurnContext turn)
 {
     public TurnContext Turn { get; } = turn;
 
@@ -33,7 +33,7 @@ public sealed class DialogContext(TurnContext turn)
 /// Implemented by the root dialog: sees every activity before the active dialog does, so words
 /// like "cancel" work at any step. Returns true when it handled the activity.
 /// </summary>
-public interface IInterruptionHandler
+internal interface IInterruptionHandler
 {
     Task<bool> TryInterruptAsync(DialogContext context, CancellationToken cancellationToken);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Services.Conversations.Dialogs;
 
-public sealed class DialogOptions
+internal sealed class DialogOptions
 {
     /// <summary>The dialog that begins when no other is active.</summary>
     public string RootDialogId { get; set; } = "main";
@@ -14,7 +14,7 @@ public sealed class DialogOptions
 /// empty, lets the root interrupt, continues the top dialog, and unwinds completed children into
 /// their parents' <c>Resume</c>. The terminal step of the turn pipeline.
 /// </summary>
-public sealed class DialogMiddleware(
+internal sealed class DialogMiddleware(
     IEnumerable<IDialog> dialogs,
     IOptions<DialogOptions> options,
     IHandoffInbox handoff,

@@ -4,7 +4,7 @@ namespace ServiceBot.Services.Conversations.Dialogs;
 /// The runner's view of a dialog. Write dialogs by deriving from <see cref="Dialog{TState}"/>,
 /// which keeps the state typed; this interface only carries serialized frames.
 /// </summary>
-public interface IDialog
+internal interface IDialog
 {
     string Id { get; }
 
@@ -15,7 +15,7 @@ public interface IDialog
     Task<DialogInstruction> ResumeAsync(DialogContext context, DialogFrame frame, DialogTurnResult child, CancellationToken cancellationToken);
 }
 
-public enum DialogStatus
+internal enum DialogStatus
 {
     /// <summary>The dialog asked something and waits for the user's next activity.</summary>
     Waiting,
@@ -28,7 +28,7 @@ public enum DialogStatus
 }
 
 /// <summary>What a finished child tells its parent.</summary>
-public sealed record DialogTurnResult(DialogStatus Status, string? Value = null);
+internal sealed record DialogTurnResult(DialogStatus Status, string? Value = null);
 
 /// <summary>A dialog's answer to the runner, with its state already serialized.</summary>
-public sealed record DialogInstruction(DialogStatus Status, System.Text.Json.JsonElement? State, string? Value, string? ChildDialogId);
+internal sealed record DialogInstruction(DialogStatus Status, System.Text.Json.JsonElement? State, string? Value, string? ChildDialogId);

@@ -2,6 +2,7 @@ using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
+// Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum WeChatApiStatus
 {
     Ok,
@@ -35,7 +36,7 @@ public enum WeChatApiStatus
 }
 
 /// <summary>What the WeChat API said, reduced to what callers decide on.</summary>
-public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string? ErrMsg)
+internal sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string? ErrMsg)
 {
     public static WeChatApiResult Ok { get; } = new(WeChatApiStatus.Ok, 0, null);
 
@@ -72,10 +73,10 @@ public sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, string
 }
 
 /// <summary>A downloaded media file, or why it could not be had.</summary>
-public sealed record MediaDownload(WeChatApiResult Outcome, byte[]? Content, string? ContentType);
+internal sealed record MediaDownload(WeChatApiResult Outcome, byte[]? Content, string? ContentType);
 
 /// <summary>Thrown when the access token cannot be obtained; carries the API's answer.</summary>
-public sealed class WeChatTokenException : Exception
+internal sealed class WeChatTokenException : Exception
 {
     public WeChatTokenException()
     {
