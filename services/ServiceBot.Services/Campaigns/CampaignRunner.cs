@@ -189,5 +189,5 @@ internal sealed class CampaignRunner(
         deferred.Select(d => (DateTimeOffset?)d.NotBefore).Append(current).Where(d => d is not null).Min();
 
     private static IReadOnlyList<Reply> Message(Campaign campaign) =>
-        [Reply.FromText($"{campaign.Title}\n{campaign.Body}{(campaign.Url is { } url ? "\n" + url.AbsoluteUri : "")}\n回复 TD 退订 / Reply TD to stop")];
+        [Reply.FromText(CampaignText.Message(campaign))];
 }

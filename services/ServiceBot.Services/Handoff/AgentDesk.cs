@@ -55,7 +55,7 @@ internal sealed class AgentDesk(
 
         var at = time.GetUtcNow();
         HandoffMetrics.Claimed(at - found.QueuedAt);
-        var greeting = await SendAsync(found.Customer, $"您好，我是客服 {agent}，接下来由我为您服务。", cancellationToken);
+        var greeting = await SendAsync(found.Customer, HandoffText.AgentJoined(agent), cancellationToken);
         var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, $"{agent} 接入 / joined", agent, SentToCustomer: greeting))
             with
         { State = CaseState.Agent, AgentId = agent, ClaimedAt = at, LastAgentAt = at }, cancellationToken);
@@ -169,8 +169,8 @@ internal sealed class AgentDesk(
         }
 
         var goodbye = resolved
-            ? "本次服务已结束，感谢您的耐心。之后有问题随时找我，回复“人工”可再联系客服。"
-            : "客服已离开，接下来由智能助手为您服务。回复“菜单”看看我能做什么，回复“人工”可再联系客服。";
+            ? HandoffText.ChatResolved
+            : HandoffText.BackToTheBot;
         var told = await SendAsync(found.Customer, goodbye, cancellationToken);
         var at = time.GetUtcNow();
         var outcome = resolved ? $"resolved by {agent}" : $"handed back to the bot by {agent}";
@@ -206,9 +206,7 @@ internal sealed class AgentDesk(
             return DeskResult.Refused(DeskRefusal.Conflict, "The case is no longer waiting.");
         }
 
-        var told = await SendAsync(found.Customer,
-            "抱歉，客服暂时都在忙。回复“回电”留下手机号，我们会给您回电；也可以稍后回复“人工”再试。\nSorry, all our agents are busy. Reply \"call me\" to leave a number for a call back, or \"agent\" later to try again.",
-            cancellationToken);
+        var told = await SendAsync(found.Customer, HandoffText.AllAgentsBusy, cancellationToken);
         var at = time.GetUtcNow();
         var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, "无人接入，已超时 / nobody claimed it in time", SentToCustomer: told))
             with
@@ -242,7 +240,7 @@ internal sealed class AgentDesk(
             return DeskResult.Refused(DeskRefusal.Conflict, "The case moved on.");
         }
 
-        var told = await SendAsync(found.Customer, "刚才的客服暂时离开了，已为您重新排队，稍等片刻。", cancellationToken);
+        var told = await SendAsync(found.Customer, HandoffText.AgentWentQuiet, cancellationToken);
         var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, now, $"{agent} 无响应，重新排队 / {agent} went quiet; back in the queue", SentToCustomer: told))
             with
         { State = CaseState.Queued, AgentId = null }, cancellationToken);

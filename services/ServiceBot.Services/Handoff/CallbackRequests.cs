@@ -69,8 +69,7 @@ internal sealed class CallbackDialog(CallbackRequests callbacks, TimeProvider ti
 
     protected override Task<DialogStep<CallbackState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
     {
-        context.SendText("请回复您的手机号（11 位），客服会在工作时间给您回电。回复“取消”不留号。",
-            "Please reply with your mobile number (11 digits); an agent will call you back in working hours. Reply \"cancel\" to skip.");
+        context.SendText(HandoffText.AskForMobile(context.IsEnglish));
         return Task.FromResult(DialogStep.Wait(new CallbackState(0)));
     }
 
@@ -79,17 +78,17 @@ internal sealed class CallbackDialog(CallbackRequests callbacks, TimeProvider ti
         if (CallbackRequests.MobileIn(context.Text) is { } phone)
         {
             await callbacks.RecordAsync(new CallbackRequest(context.Turn.Conversation, phone, time.GetUtcNow(), context.Activity.Id), cancellationToken);
-            context.SendText($"已登记，我们会打 {CallbackRequest.Masked(phone)} 给您回电。", $"Done: we'll call you back on {CallbackRequest.Masked(phone)}.");
+            context.SendText(HandoffText.CallbackBooked(CallbackRequest.Masked(phone), context.IsEnglish));
             return DialogStep.Complete<CallbackState>();
         }
 
         if (state.Misses >= 1)
         {
-            context.SendText("没有登记回电。需要时回复“回电”再来。", "No call back was booked. Reply \"call me\" any time.");
+            context.SendText(HandoffText.NoCallbackBooked(context.IsEnglish));
             return DialogStep.Complete<CallbackState>();
         }
 
-        context.SendText("这看起来不是手机号，请回复 11 位手机号，例如 13800138000。", "That doesn't look like a mobile number; please reply with 11 digits, e.g. 13800138000.");
+        context.SendText(HandoffText.NotAMobile(context.IsEnglish));
         return DialogStep.Wait(state with { Misses = 1 });
     }
 }
@@ -102,7 +101,7 @@ internal sealed class CallbackTopic : ITopic
 
     public int Order => 90;
 
-    public string Title(bool english) => english ? "Ask for a call back" : "预约回电";
+    public string Title(bool english) => HandoffText.CallbackTitle(english);
 
     public bool Matches(string text) =>
         text.Contains("回电", StringComparison.Ordinal) || text.Contains("call me", StringComparison.OrdinalIgnoreCase)

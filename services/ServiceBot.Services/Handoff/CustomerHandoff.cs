@@ -46,16 +46,11 @@ internal sealed class CustomerHandoff(
         var ahead = (await cases.ListOpenAsync(cancellationToken)).Count(c => c.State == CaseState.Queued && string.CompareOrdinal(c.CaseId, caseId) < 0);
         if (IsBusinessHours(time.GetUtcNow()))
         {
-            turn.SendText(
-                ahead == 0 ? "已为您转接人工客服，马上就到您。回复“取消”可退出排队。" : $"已为您转接人工客服，您前面还有 {ahead} 位。回复“取消”可退出排队。",
-                ahead == 0 ? "I've asked a person to help; you're next. Reply \"cancel\" to leave the queue." : $"I've asked a person to help; {ahead} ahead of you. Reply \"cancel\" to leave the queue.");
+            turn.SendText(HandoffText.Queued(ahead, turn.IsEnglish));
         }
         else
         {
-            var hours = options.Value.BusinessHours;
-            turn.SendText(
-                $"现在是非工作时间（客服 {hours.Start:HH\\:mm}–{hours.End:HH\\:mm} 在线）。已为您排队，客服上班后会尽快回复您。回复“取消”可退出排队。",
-                $"Our agents are in from {hours.Start:HH\\:mm} to {hours.End:HH\\:mm}. You're in the queue and will hear from a person when they're back. Reply \"cancel\" to leave the queue.");
+            turn.SendText(HandoffText.QueuedOutOfHours(options.Value.BusinessHours, turn.IsEnglish));
         }
 
         turn.Raise(new CaseChanged(opened, CaseChange.Queued));
@@ -77,7 +72,7 @@ internal sealed class CustomerHandoff(
                 ? c.With(new CaseEntry(CaseEntryKind.System, now, "客户退出了排队 / the customer left the queue")) with { State = CaseState.Closed, ClosedAt = now, Outcome = "left the queue" }
                 : null, cancellationToken);
             Release(turn.State);
-            turn.SendText("好的，已退出排队。我还在，回复“菜单”看看我能帮您做什么。", "OK, you've left the queue. I'm still here: reply \"menu\" to see what I can do.");
+            turn.SendText(HandoffText.LeftQueue(turn.IsEnglish));
             if (left is not null)
             {
                 turn.Raise(new CaseChanged(left, CaseChange.LeftQueue));

@@ -28,8 +28,7 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
         var question = HelpTopic.StripTrigger(context.Text ?? "");
         if (question.Length < 2)
         {
-            context.SendText("请描述一下您遇到的问题，例如“保温杯怎么清洗”。也可以直接发照片给我。",
-                "What would you like to know? For example \"how do I clean the cup\". You can also send a photo.");
+            context.SendText(HelpText.AskForQuestion(context.IsEnglish));
             return DialogStep.Wait(new HelpState(0));
         }
 
@@ -53,9 +52,7 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
         var match = await search.FindAsync(question, bought.Count > 0 ? bought : null, cancellationToken);
         if (match is { Coverage: >= ConfidentCoverage })
         {
-            context.SendText(
-                $"【{match.Article.Title}】\n{match.Article.Body}\n\n没有解决？回复“人工”联系客服。",
-                $"[{match.Article.Title}]\n{match.Article.Body}\n\nStill stuck? Reply \"agent\" to reach a person.");
+            context.SendText(HelpText.Answer(match.Article, context.IsEnglish));
             return DialogStep.Complete<HelpState>();
         }
 
@@ -64,14 +61,13 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
             return await EscalateAsync(context, "help: no confident answer", cancellationToken);
         }
 
-        context.SendText("抱歉，没有找到合适的说明。换个说法再问一次？或回复“人工”联系客服。",
-            "Sorry, I couldn't find a good answer. Try asking another way, or reply \"agent\" for a person.");
+        context.SendText(HelpText.NoGoodAnswer(context.IsEnglish));
         return DialogStep.Wait(state with { Misses = state.Misses + 1 });
     }
 
     private async Task<DialogStep<HelpState>> EscalateAsync(DialogContext context, string reason, CancellationToken cancellationToken)
     {
-        context.SendText("这个问题需要客服来看一下。", "This needs a person to look at it.");
+        context.SendText(HelpText.NeedsAPerson(context.IsEnglish));
         await handoff.RequestAsync(context.Turn, reason, cancellationToken);
         return DialogStep.Complete<HelpState>();
     }

@@ -13,7 +13,7 @@ internal sealed class HelpTopic : ITopic
 
     public int Order => 30;
 
-    public string Title(bool english) => english ? "How to use my product" : "使用帮助";
+    public string Title(bool english) => HelpText.HelpTitle(english);
 
     public bool Matches(string text) => Triggers.Any(t => text.Contains(t, StringComparison.OrdinalIgnoreCase));
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
@@ -54,7 +53,7 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
         }
 
         context.CancelChildren();
-        context.SendText("好的，已取消。回复“菜单”看看我还能帮您做什么。", "OK, cancelled. Reply \"menu\" to see what else I can do.");
+        context.SendText(MenuText.Cancelled(context.IsEnglish));
         return true;
     }
 
@@ -87,13 +86,13 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
         var text = context.Text;
         if (MenuWords.IsHelp(text))
         {
-            context.Send(Reply.FromText(MenuText(context.IsEnglish)));
+            context.SendText(MenuText.Menu(_topics, context.IsEnglish));
             return DialogStep.Wait(new MainState(0));
         }
 
         if (MenuWords.IsCancel(text))
         {
-            context.SendText("好的。需要时随时找我，回复“菜单”即可。", "OK. I'm here whenever you need me: just reply \"menu\".");
+            context.SendText(MenuText.NothingToCancel(context.IsEnglish));
             return DialogStep.Wait(new MainState(0));
         }
 
@@ -111,9 +110,7 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
         var activity = context.Activity;
         if (activity.IsEvent("subscribe"))
         {
-            context.SendText(
-                "您好，欢迎关注！我是售后小助手，可以帮您查订单和物流、办理退货、解答使用问题。\n\n" + MenuText(english: false),
-                "Hello and welcome! I'm the after-sales assistant: I can track your orders, handle returns and answer how-to questions.\n\n" + MenuText(english: true));
+            context.SendText(MenuText.Welcome(_topics, context.IsEnglish));
             return DialogStep.Wait(new MainState(0));
         }
 
@@ -125,7 +122,7 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
                 return DialogStep.Begin(topic.DialogId, new MainState(0));
             }
 
-            context.Send(Reply.FromText(MenuText(context.IsEnglish)));
+            context.SendText(MenuText.Menu(_topics, context.IsEnglish));
         }
 
         // Other events (VIEW, SCAN, unsubscribe, subscribe-message popups) need no answer from the menu.
@@ -137,15 +134,11 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
     {
         if (state.NotUnderstood >= 1)
         {
-            context.SendText(
-                "抱歉，我还是没有看懂。需要人工客服帮忙吗？回复“人工”即可，或回复“菜单”看看我能做什么。",
-                "Sorry, I still didn't get that. Would you like a person to help? Reply \"agent\", or \"menu\" to see what I can do.");
+            context.SendText(MenuText.StillNotUnderstood(context.IsEnglish));
         }
         else
         {
-            context.SendText(
-                "抱歉，我没有看懂。回复“菜单”看看我能帮您做什么。",
-                "Sorry, I didn't get that. Reply \"menu\" to see what I can help with.");
+            context.SendText(MenuText.NotUnderstood(context.IsEnglish));
         }
 
         return DialogStep.Wait(state with { NotUnderstood = state.NotUnderstood + 1 });
@@ -155,21 +148,4 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= _topics.Length
             ? _topics[n - 1]
             : null;
-
-    private string MenuText(bool english)
-    {
-        var text = new StringBuilder(english ? "Reply with a number:\n" : "请回复数字：\n");
-        for (var i = 0; i < _topics.Length; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{i + 1}. {_topics[i].Title(english)}\n");
-        }
-
-        if (_topics.Length == 0)
-        {
-            text.Clear().Append(english ? "More services are on their way.\n" : "更多服务即将上线。\n");
-        }
-
-        text.Append(english ? "Reply \"cancel\" at any time to stop." : "任何时候回复“取消”即可退出当前操作。");
-        return text.ToString();
-    }
 }

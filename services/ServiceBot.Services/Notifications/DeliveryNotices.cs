@@ -43,36 +43,17 @@ internal sealed class DeliveryNotices(
             return new NoticeOutcome(Verdict.Drop, PolicyRule.Superseded, null);
         }
 
-        var notice = new OutgoingNotice(customer, new NoticeCandidate(NoticeTopic.Delivery, key), [Reply.FromText(Text(order, status))], Fields(order, status));
+        var notice = new OutgoingNotice(customer, new NoticeCandidate(NoticeTopic.Delivery, key),
+            [Reply.FromText(NotificationText.DeliveryNotice(order, status))], Fields(order, status));
         return await sender.DecideAndSendAsync(notice, attempt, cancellationToken);
     }
 
     private static Dictionary<string, string> Fields(Order order, ShipmentStatus status) => new()
     {
         ["orderId"] = order.OrderId,
-        ["status"] = status switch
-        {
-            ShipmentStatus.OutForDelivery => "派送中",
-            ShipmentStatus.Arrived => "待取件",
-            ShipmentStatus.Delivered => "已签收",
-            _ => "派送异常",
-        },
+        ["status"] = NotificationText.DeliveryStatusField(status),
         ["carrier"] = order.Shipment!.Carrier,
         ["trackingNumber"] = order.Shipment.TrackingNumber,
         ["location"] = order.Shipment.LatestScan?.Location ?? "",
     };
-
-    private static string Text(Order order, ShipmentStatus status)
-    {
-        var shipment = order.Shipment!;
-        var what = status switch
-        {
-            ShipmentStatus.OutForDelivery => "正在派送，请留意收件 / is out for delivery",
-            ShipmentStatus.Arrived => "已到达自提点 / is waiting at the pickup point",
-            ShipmentStatus.Delivered => "已签收 / has been delivered",
-            _ => "派送遇到问题，快递正在处理 / hit a delivery problem; the courier is on it",
-        };
-        var where = shipment.LatestScan?.Location is { Length: > 0 } location ? $"（{location}）" : "";
-        return $"您的订单 {order.OrderId} {what}{where}\n{shipment.Carrier} {shipment.TrackingNumber}\n回复 TD 退订通知 / Reply TD to stop notices";
-    }
 }

@@ -10,7 +10,7 @@ internal sealed class NotificationSettingsTopic : ITopic
 
     public int Order => 40;
 
-    public string Title(bool english) => english ? "Notification settings" : "通知设置";
+    public string Title(bool english) => NotificationText.SettingsTitle(english);
 
     public bool Matches(string text) =>
         text.Contains("通知", StringComparison.Ordinal) || text.Contains("notification", StringComparison.OrdinalIgnoreCase);

@@ -26,9 +26,7 @@ internal sealed class UnsubscribeCommand(TimeProvider time) : IGlobalCommand
         }
 
         RevokeAll(turn, ConsentSource.Keyword, text);
-        turn.SendText(
-            "已退订：物流通知和优惠活动通知都不会再发给您。需要时回复“通知”可以重新开启。",
-            "Unsubscribed: you will get no more delivery or promotion notices. Reply \"notifications\" to turn them back on.");
+        turn.SendText(NotificationText.Unsubscribed(turn.IsEnglish));
         return Task.FromResult(true);
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
@@ -41,15 +40,13 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
         switch (recent.Count)
         {
             case 0:
-                context.SendText(
-                    "没有找到您名下的订单。如果您是用其他微信号下单的，请直接发送订单号给我。",
-                    "I couldn't find any orders for you. If you ordered from another account, send me the order number.");
+                context.SendText(OrderText.NoOrdersFound(context.IsEnglish));
                 return DialogStep.Complete<OrderLookupState>();
             case 1:
-                context.SendText(OrderText.Detail(recent[0], false, Zone), OrderText.Detail(recent[0], true, Zone));
+                context.SendText(OrderText.Detail(recent[0], context.IsEnglish, Zone));
                 return DialogStep.Complete<OrderLookupState>();
             default:
-                context.SendText(List(recent, english: false), List(recent, english: true));
+                context.SendText(OrderText.RecentOrders(recent, context.IsEnglish, Zone));
                 return DialogStep.Wait(new OrderLookupState([.. recent.Select(o => o.OrderId)], 0));
         }
     }
@@ -69,15 +66,11 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
 
         if (state.Misses + 1 >= MaxMisses)
         {
-            context.SendText(
-                "抱歉，我还是没看明白。您可以直接发送订单号，或回复“菜单”看看其他服务。",
-                "Sorry, I still didn't get which one. Send me the order number, or reply \"menu\" for other help.");
+            context.SendText(OrderText.StillNotUnderstood(context.IsEnglish));
             return DialogStep.Complete<OrderLookupState>();
         }
 
-        context.SendText(
-            $"请回复 1 到 {state.Choices.Count} 之间的序号，或者发送订单号。回复“取消”结束查询。",
-            $"Please reply with a number from 1 to {state.Choices.Count}, or the order number. Reply \"cancel\" to stop.");
+        context.SendText(OrderText.PickByNumberOrId(state.Choices.Count, context.IsEnglish));
         return DialogStep.Wait(state with { Misses = state.Misses + 1 });
     }
 
@@ -85,13 +78,11 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
     {
         if (await orders.GetForCustomerAsync(orderId, customer, cancellationToken) is { } order)
         {
-            context.SendText(OrderText.Detail(order, false, Zone), OrderText.Detail(order, true, Zone));
+            context.SendText(OrderText.Detail(order, context.IsEnglish, Zone));
         }
         else
         {
-            context.SendText(
-                $"没有找到订单 {orderId}。请核对订单号；只能查询您本人的订单。",
-                $"I couldn't find order {orderId}. Please check the number; I can only show your own orders.");
+            context.SendText(OrderText.OrderNotFound(orderId, context.IsEnglish));
         }
 
         return DialogStep.Complete<OrderLookupState>();
@@ -99,16 +90,4 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
 
     // "2" is a pick from the list, not an order id, when the list has a second entry.
     private static bool IsPickNumber(string? text, OrderLookupState state) => ChoiceParser.Pick(text, state.Choices.Count) is not null;
-
-    private string List(IReadOnlyList<Order> recent, bool english)
-    {
-        var text = new StringBuilder(english ? "Your recent orders:\n" : "您最近的订单：\n");
-        for (var i = 0; i < recent.Count; i++)
-        {
-            text.AppendLine(OrderText.ListLine(i + 1, recent[i], english, Zone));
-        }
-
-        text.Append(english ? "Reply with a number to see one." : "回复序号查看详情。");
-        return text.ToString();
-    }
 }

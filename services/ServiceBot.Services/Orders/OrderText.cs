@@ -6,6 +6,36 @@ namespace ServiceBot.Services.Orders;
 /// <summary>How orders read on a phone, in Chinese or English; times in the customer's zone.</summary>
 internal static class OrderText
 {
+    public static string TrackTitle(bool english) => english ? "Track my order" : "查订单 / 物流";
+
+    public static string NoOrdersFound(bool english) => english
+        ? "I couldn't find any orders for you. If you ordered from another account, send me the order number."
+        : "没有找到您名下的订单。如果您是用其他微信号下单的，请直接发送订单号给我。";
+
+    public static string RecentOrders(IReadOnlyList<Order> recent, bool english, TimeZoneInfo zone)
+    {
+        var text = new StringBuilder(english ? "Your recent orders:\n" : "您最近的订单：\n");
+        for (var i = 0; i < recent.Count; i++)
+        {
+            text.AppendLine(ListLine(i + 1, recent[i], english, zone));
+        }
+
+        text.Append(english ? "Reply with a number to see one." : "回复序号查看详情。");
+        return text.ToString();
+    }
+
+    public static string PickByNumberOrId(int count, bool english) => english
+        ? $"Please reply with a number from 1 to {count}, or the order number. Reply \"cancel\" to stop."
+        : $"请回复 1 到 {count} 之间的序号，或者发送订单号。回复“取消”结束查询。";
+
+    public static string StillNotUnderstood(bool english) => english
+        ? "Sorry, I still didn't get which one. Send me the order number, or reply \"menu\" for other help."
+        : "抱歉，我还是没看明白。您可以直接发送订单号，或回复“菜单”看看其他服务。";
+
+    public static string OrderNotFound(string orderId, bool english) => english
+        ? $"I couldn't find order {orderId}. Please check the number; I can only show your own orders."
+        : $"没有找到订单 {orderId}。请核对订单号；只能查询您本人的订单。";
+
     public static string Detail(Order order, bool english, TimeZoneInfo zone)
     {
         var text = new StringBuilder();

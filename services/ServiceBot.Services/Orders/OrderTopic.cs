@@ -14,7 +14,7 @@ internal sealed class OrderTopic : ITopic
 
     public int Order => 10;
 
-    public string Title(bool english) => english ? "Track my order" : "查订单 / 物流";
+    public string Title(bool english) => OrderText.TrackTitle(english);
 
     public bool Matches(string text) =>
         Chinese.Any(w => text.Contains(w, StringComparison.Ordinal))

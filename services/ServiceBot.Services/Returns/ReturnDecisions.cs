@@ -41,17 +41,8 @@ internal sealed class ReturnDecisions(ReturnStore returns, ProactiveMessenger me
         }
 
         var notice = decided.Conversation is { } conversation
-            ? await messenger.SendAsync(conversation, [Reply.FromText(Message(decided))], cancellationToken)
+            ? await messenger.SendAsync(conversation, [Reply.FromText(ReturnText.Decision(decided))], cancellationToken)
             : null;
         return (DecisionOutcome.Decided, decided, notice);
-    }
-
-    // Customers are told in Chinese with an English line, since the decision comes outside a turn.
-    private static string Message(ReturnRequest request)
-    {
-        var note = request.Note is null ? "" : $"\n商家留言 / Note: {request.Note}";
-        return request.Status == ReturnStatus.Approved
-            ? $"您的退货申请 {request.RmaId} 已通过，请按商家说明寄回商品。\nYour return {request.RmaId} is approved; please send the item back as the merchant describes.{note}"
-            : $"很抱歉，您的退货申请 {request.RmaId} 未通过。有疑问请回复“人工”。\nSorry, your return {request.RmaId} was declined. Reply \"agent\" with any questions.{note}";
     }
 }

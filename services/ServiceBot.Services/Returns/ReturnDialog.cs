@@ -37,12 +37,12 @@ internal sealed class ReturnDialog(
         switch (recent.Count)
         {
             case 0:
-                context.SendText("没有找到您名下的订单，所以无法申请退货。需要帮忙请回复“人工”。", "I found no orders of yours to return. Reply \"agent\" if you need help.");
+                context.SendText(ReturnText.NoOrdersToReturn(context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>();
             case 1:
                 return await OrderChosenAsync(context, recent[0], cancellationToken);
             default:
-                context.SendText(ReturnText.OrderList(recent, false), ReturnText.OrderList(recent, true));
+                context.SendText(ReturnText.OrderList(recent, context.IsEnglish));
                 return DialogStep.Wait(new ReturnDraft(ReturnStep.PickOrder, null, null, null, [], [.. recent.Select(o => o.OrderId)], 0));
         }
     }
@@ -63,7 +63,7 @@ internal sealed class ReturnDialog(
         var id = ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick ? draft.Choices[pick - 1] : OrderIds.FindIn(context.Text) is [var typed, ..] ? typed : null;
         return id is not null && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } order
             ? await OrderChosenAsync(context, order, cancellationToken)
-            : Miss(context, draft, $"请回复 1 到 {draft.Choices.Count} 之间的序号。", $"Please reply with a number from 1 to {draft.Choices.Count}.");
+            : Miss(context, draft, ReturnText.PickOrderByNumber(draft.Choices.Count, context.IsEnglish));
     }
 
     private async Task<DialogStep<ReturnDraft>> OrderChosenAsync(DialogContext context, Order order, CancellationToken cancellationToken)
@@ -80,7 +80,7 @@ internal sealed class ReturnDialog(
             return await ItemChosenAsync(context, order, order.Items[0].Sku, draft, cancellationToken);
         }
 
-        context.SendText(ReturnText.ItemList(order, false), ReturnText.ItemList(order, true));
+        context.SendText(ReturnText.ItemList(order, context.IsEnglish));
         return DialogStep.Wait(draft);
     }
 
@@ -89,7 +89,7 @@ internal sealed class ReturnDialog(
         var order = await orders.GetForCustomerAsync(draft.OrderId!, context.Activity.Conversation.UserId, cancellationToken);
         return order is not null && ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick
             ? await ItemChosenAsync(context, order, draft.Choices[pick - 1], draft, cancellationToken)
-            : Miss(context, draft, $"请回复 1 到 {draft.Choices.Count} 之间的序号，选择要退的商品。", $"Please reply with a number from 1 to {draft.Choices.Count} for the item.");
+            : Miss(context, draft, ReturnText.PickItemByNumber(draft.Choices.Count, context.IsEnglish));
     }
 
     private async Task<DialogStep<ReturnDraft>> ItemChosenAsync(DialogContext context, Order order, string sku, ReturnDraft draft, CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ internal sealed class ReturnDialog(
             return Ineligible(context, why);
         }
 
-        context.SendText(ReturnText.ReasonPrompt(false), ReturnText.ReasonPrompt(true));
+        context.SendText(ReturnText.ReasonPrompt(context.IsEnglish));
         return DialogStep.Wait(draft with { Step = ReturnStep.PickReason, Sku = sku, Choices = [], Misses = 0 });
     }
 
@@ -111,12 +111,10 @@ internal sealed class ReturnDialog(
             : context.Text is { Length: >= 2 } free && context.Activity.Kind == MessageKind.Text ? free : null;
         if (reason is null)
         {
-            return Miss(context, draft, "请回复 1 到 4 选择退货原因，或直接写下原因。", "Please reply 1 to 4, or write the reason.");
+            return Miss(context, draft, ReturnText.PickReasonByNumber(context.IsEnglish));
         }
 
-        context.SendText(
-            $"请拍下商品照片发给我（1 到 {Options.MaxPhotos} 张，能看清问题最好），发完回复“好了”。",
-            $"Please send photos of the item (1 to {Options.MaxPhotos}, showing the problem), then reply \"done\".");
+        context.SendText(ReturnText.AskForPhotos(Options.MaxPhotos, context.IsEnglish));
         return DialogStep.Wait(draft with { Step = ReturnStep.Photos, Reason = reason, Misses = 0 });
     }
 
@@ -128,7 +126,7 @@ internal sealed class ReturnDialog(
             if (await photos.KeepAsync(activity, Options.MaxPhotoBytes, cancellationToken) is not { } kept)
             {
                 var limit = Options.MaxPhotoBytes / 1024 / 1024;
-                context.SendText($"这张照片没有收到（或不是图片，或超过 {limit} MB），请再发一次。", $"I couldn't get that photo (or it isn't an image, or is over {limit} MB). Please send it again.");
+                context.SendText(ReturnText.PhotoNotReceived(limit, context.IsEnglish));
                 return DialogStep.Wait(draft);
             }
 
@@ -138,7 +136,7 @@ internal sealed class ReturnDialog(
                 return AskToConfirm(context, draft with { Photos = all });
             }
 
-            context.SendText($"收到第 {all.Length} 张。还有的话继续发，发完回复“好了”。", $"Got photo {all.Length}. Send more, or reply \"done\".");
+            context.SendText(ReturnText.PhotoReceived(all.Length, context.IsEnglish));
             return DialogStep.Wait(draft with { Photos = all });
         }
 
@@ -149,16 +147,16 @@ internal sealed class ReturnDialog(
                 return AskToConfirm(context, draft);
             }
 
-            context.SendText("还需要至少一张照片，商家才能审核。", "The merchant needs at least one photo to review the return.");
+            context.SendText(ReturnText.NeedAtLeastOnePhoto(context.IsEnglish));
             return DialogStep.Wait(draft);
         }
 
-        return Miss(context, draft, "请发送商品照片，发完回复“好了”。", "Please send photos of the item, then reply \"done\".");
+        return Miss(context, draft, ReturnText.SendPhotosThenDone(context.IsEnglish));
     }
 
     private static DialogStep<ReturnDraft> AskToConfirm(DialogContext context, ReturnDraft draft)
     {
-        context.SendText(ReturnText.Summary(draft, false), ReturnText.Summary(draft, true));
+        context.SendText(ReturnText.Summary(draft, context.IsEnglish));
         return DialogStep.Wait(draft with { Step = ReturnStep.Confirm, Misses = 0 });
     }
 
@@ -171,33 +169,31 @@ internal sealed class ReturnDialog(
                 var request = new ReturnRequest(RmaIdFor(context.Activity, now), draft.OrderId!, context.Activity.Conversation.UserId, draft.Sku!,
                     draft.Reason!, ReturnStatus.Requested, draft.Photos, now, null, null, context.Activity.Conversation);
                 await returns.CreateAsync(request, cancellationToken);
-                context.SendText(
-                    $"退货申请已提交，编号 {request.RmaId}。商家会在 1-2 个工作日内审核，结果会在这里通知您。回复“我的退货”可随时查看进度。",
-                    $"Your return is in: {request.RmaId}. The merchant reviews it within 1-2 working days and I'll tell you the outcome here. Reply \"my returns\" any time.");
+                context.SendText(ReturnText.Submitted(request.RmaId, context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>(request.RmaId);
             case false:
-                context.SendText("好的，退货申请没有提交。", "OK, the return was not submitted.");
+                context.SendText(ReturnText.NotSubmitted(context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>();
             default:
-                return Miss(context, draft, "请回复“确认”提交，或“取消”放弃。", "Please reply \"yes\" to submit or \"cancel\" to drop it.");
+                return Miss(context, draft, ReturnText.ConfirmOrCancel(context.IsEnglish));
         }
     }
 
-    private static DialogStep<ReturnDraft> Ineligible(DialogContext context, (string Chinese, string English) why)
+    private DialogStep<ReturnDraft> Ineligible(DialogContext context, IneligibleReason why)
     {
-        context.SendText(why.Chinese + "\n需要人工帮忙吗？回复“人工”即可。", why.English + "\nWould you like a person to look at it? Reply \"agent\".");
+        context.SendText(ReturnText.Ineligible(why, Options.WindowDays, context.IsEnglish));
         return DialogStep.Complete<ReturnDraft>();
     }
 
-    private static DialogStep<ReturnDraft> Miss(DialogContext context, ReturnDraft draft, string chinese, string english)
+    private static DialogStep<ReturnDraft> Miss(DialogContext context, ReturnDraft draft, string prompt)
     {
         if (draft.Misses >= 1)
         {
-            context.SendText("抱歉，我还是没看明白。回复“退货”重新开始，或回复“人工”找客服。", "Sorry, I still didn't get that. Reply \"return\" to start again, or \"agent\" for a person.");
+            context.SendText(ReturnText.StillNotUnderstood(context.IsEnglish));
             return DialogStep.Complete<ReturnDraft>();
         }
 
-        context.SendText(chinese, english);
+        context.SendText(prompt);
         return DialogStep.Wait(draft with { Misses = draft.Misses + 1 });
     }
 

@@ -12,7 +12,7 @@ internal sealed class ReturnTopic : ITopic
 
     public int Order => 20;
 
-    public string Title(bool english) => english ? "Return an item (with photos)" : "申请退货（拍照）";
+    public string Title(bool english) => ReturnText.ReturnTitle(english);
 
     public bool Matches(string text) => Words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
 }
@@ -28,7 +28,7 @@ internal sealed class ReturnStatusTopic : ITopic
 
     public int Order => 19;
 
-    public string Title(bool english) => english ? "My returns" : "我的退货";
+    public string Title(bool english) => ReturnText.MyReturnsTitle(english);
 
     public bool Matches(string text) => Words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
 }

@@ -16,6 +16,8 @@ internal sealed class DialogContext(TurnContext turn)
 
     public void Send(Reply reply) => Turn.Send(reply);
 
+    public void SendText(string text) => Turn.SendText(text);
+
     public void SendText(string chinese, string english) => Turn.SendText(chinese, english);
 
     /// <summary>Ends every dialog above the root (used by the root to cancel at any step).</summary>
