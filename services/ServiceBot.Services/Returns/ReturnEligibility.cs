@@ -3,7 +3,7 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Services.Returns;
 
 /// <summary>Why a return cannot be opened; <see cref="ReturnText.Ineligible"/> says it to the customer.</summary>
-public enum IneligibleReason
+internal enum IneligibleReason
 {
     NotDelivered,
     PastWindow,
