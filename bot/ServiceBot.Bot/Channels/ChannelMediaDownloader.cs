@@ -13,25 +13,25 @@ internal sealed class ChannelMediaDownloader(WeChatApiClient wechat, WebChatMedi
     {
         if (media.MediaId is not { Length: > 0 } mediaId)
         {
-            return new DownloadedMedia(null, null, "no media id");
+            return DownloadedMedia.Failed("no media id");
         }
 
         if (conversation.Channel == WebChatEndpoints.Channel)
         {
             var bytes = await webChat.GetAsync(conversation.UserId, mediaId, cancellationToken);
             return bytes is not null && bytes.Length <= maxBytes
-                ? new DownloadedMedia(bytes, ImageSniffer.ContentTypeOf(bytes), null)
-                : new DownloadedMedia(null, null, "web chat photo missing or too large");
+                ? DownloadedMedia.Got(bytes, ImageSniffer.ContentTypeOf(bytes))
+                : DownloadedMedia.Failed("web chat photo missing or too large");
         }
 
         if (conversation.Channel != WeChatActivityMapper.Channel)
         {
-            return new DownloadedMedia(null, null, $"no media download on channel {conversation.Channel}");
+            return DownloadedMedia.Failed($"no media download on channel {conversation.Channel}");
         }
 
         var download = await wechat.DownloadMediaAsync(mediaId, maxBytes, cancellationToken);
         return download.Outcome.IsOk
-            ? new DownloadedMedia(download.Content, download.ContentType, null)
-            : new DownloadedMedia(null, null, $"{download.Outcome.Status} ({download.Outcome.ErrCode})");
+            ? DownloadedMedia.Got(download.Content!, download.ContentType)
+            : DownloadedMedia.Failed($"{download.Outcome.Status} ({download.Outcome.ErrCode})");
     }
 }

@@ -63,7 +63,14 @@ internal sealed record Activity
 }
 
 /// <summary>A photo, voice note or video the user sent; <see cref="MediaId"/> fetches it from the channel.</summary>
-internal sealed record MediaAttachment(string? MediaId, Uri? Url, string? Format, string? ThumbMediaId);
+internal sealed record MediaAttachment(string? MediaId, Uri? Url, string? Format, string? ThumbMediaId)
+{
+    public static MediaAttachment Image(string? mediaId, Uri? url = null) => new(mediaId, url, null, null);
+
+    public static MediaAttachment Voice(string? mediaId, string? format) => new(mediaId, null, format, null);
+
+    public static MediaAttachment Video(string? mediaId, string? thumbMediaId) => new(mediaId, null, null, thumbMediaId);
+}
 
 internal sealed record GeoLocation(double Latitude, double Longitude, int Scale, string? Label);
 

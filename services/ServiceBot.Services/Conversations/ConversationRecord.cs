@@ -52,7 +52,11 @@ internal enum ConversationOwner
     Agent,
 }
 
-internal sealed record DialogFrame(string DialogId, JsonElement? State);
+internal sealed record DialogFrame(string DialogId, JsonElement? State)
+{
+    /// <summary>A dialog just begun, with no state yet.</summary>
+    public static DialogFrame Begun(string dialogId) => new(dialogId, null);
+}
 
 /// <summary>
 /// An activity handled recently (<see cref="At"/> stored as Unix seconds). The replies of the one

@@ -11,7 +11,7 @@ internal sealed class ConversationStateStore(IDocumentStore store)
         var document = await store.ReadAsync(KeyOf(conversation), cancellationToken);
         if (document is null)
         {
-            return new LoadedConversation(new ConversationRecord(), null);
+            return LoadedConversation.New();
         }
 
         return Parse(conversation, document);
@@ -28,7 +28,7 @@ internal sealed class ConversationStateStore(IDocumentStore store)
     {
         if (document is null)
         {
-            return new LoadedConversation(new ConversationRecord(), null);
+            return LoadedConversation.New();
         }
 
         var record = JsonSerializer.Deserialize(document.Content.Span, ConversationJsonContext.Stored)
@@ -78,4 +78,8 @@ internal sealed class ConversationStateStore(IDocumentStore store)
         StorageKey.Join("conversations", conversation.Channel, conversation.UserId);
 }
 
-internal sealed record LoadedConversation(ConversationRecord Record, string? ETag);
+internal sealed record LoadedConversation(ConversationRecord Record, string? ETag)
+{
+    /// <summary>A conversation never stored: a fresh record, created on its first save.</summary>
+    public static LoadedConversation New() => new(new ConversationRecord(), null);
+}

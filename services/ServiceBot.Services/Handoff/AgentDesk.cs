@@ -6,7 +6,11 @@ using ServiceBot.Services.Conversations.Delivery;
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>How much room WeChat leaves for replies: when the 48-hour window closes, and how many messages are left in it.</summary>
-internal sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open);
+internal sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open)
+{
+    /// <summary>The customer never wrote, so WeChat allows no reply at all.</summary>
+    public static ReplyWindow Never { get; } = new(null, 0, false);
+}
 
 /// <summary>
 /// The agents' side of a handoff: claim a waiting chat, reply (through the customer-service API,
@@ -255,7 +259,7 @@ internal sealed class AgentDesk(
     {
         if (record.LastUserMessageAt is not { } last)
         {
-            return new ReplyWindow(null, 0, false);
+            return ReplyWindow.Never;
         }
 
         var closes = last + shop.Value.ServiceWindow;

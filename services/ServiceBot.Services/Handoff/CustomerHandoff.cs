@@ -38,11 +38,11 @@ internal sealed class CustomerHandoff(
             .Select(l => new CaseEntry(l.FromUser ? CaseEntryKind.Customer : CaseEntryKind.Bot, l.At, l.Text, ActivityId: l.ActivityId))
             .ToList();
         entries.Add(await CustomerEntryAsync(turn.Activity, cancellationToken));
-        var opened = new HandoffCase(caseId, turn.Conversation, reason, CaseState.Queued, queuedAt, null, null, null, null, null, entries);
+        var opened = HandoffCase.Queued(caseId, turn.Conversation, reason, queuedAt, entries);
         await cases.OpenAsync(opened, cancellationToken);
 
         turn.State.Owner = ConversationOwner.Queued;
-        Link.Set(turn, new HandoffLink(caseId, null));
+        Link.Set(turn, HandoffLink.Waiting(caseId));
         var ahead = (await cases.ListOpenAsync(cancellationToken)).Count(c => c.State == CaseState.Queued && string.CompareOrdinal(c.CaseId, caseId) < 0);
         if (IsBusinessHours(time.GetUtcNow()))
         {

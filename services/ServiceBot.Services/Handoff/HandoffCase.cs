@@ -64,11 +64,20 @@ internal sealed record HandoffCase(
 {
     public const int MaxEntries = 500;
 
+    /// <summary>A case just queued: nobody has it yet.</summary>
+    public static HandoffCase Queued(
+        string caseId, ConversationReference customer, string reason, DateTimeOffset at, IReadOnlyList<CaseEntry> entries) =>
+        new(caseId, customer, reason, CaseState.Queued, at, null, null, null, null, null, entries);
+
     public HandoffCase With(CaseEntry entry) => this with { Entries = [.. Entries.TakeLast(MaxEntries - 1), entry] };
 }
 
 /// <summary>Kept with the conversation while a person owns it: which case, and which agent has it.</summary>
-internal sealed record HandoffLink(string CaseId, string? AgentId);
+internal sealed record HandoffLink(string CaseId, string? AgentId)
+{
+    /// <summary>Waiting in the queue: no agent yet.</summary>
+    public static HandoffLink Waiting(string caseId) => new(caseId, null);
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

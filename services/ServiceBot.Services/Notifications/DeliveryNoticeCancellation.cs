@@ -34,7 +34,7 @@ internal sealed class DeliveryNoticeCancellation(
                 {
                     var detail = $"cancelled: consent withdrawn ({withdrawn.Source.ToString().ToLowerInvariant()})";
                     await ledger.RecordAsync(DeliveryNotices.CustomerOf(order),
-                        new NoticeRecord(key, NoticeTopic.Delivery, Verdict.Drop, PolicyRule.Consent, null, time.GetUtcNow(), null, detail),
+                        NoticeRecord.Dropped(key, NoticeTopic.Delivery, PolicyRule.Consent, time.GetUtcNow(), detail),
                         cancellationToken);
                 }
             }

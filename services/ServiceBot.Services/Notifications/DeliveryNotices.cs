@@ -4,7 +4,10 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>What processing a notice came to; a deferral says when to try again.</summary>
-internal sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeOffset? RetryAt);
+internal sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeOffset? RetryAt)
+{
+    public static NoticeOutcome Dropped(PolicyRule rule) => new(Verdict.Drop, rule, null);
+}
 
 /// <summary>
 /// Decides and sends one delivery notice: "your parcel is out for delivery". The scheduler calls it
@@ -32,15 +35,15 @@ internal sealed class DeliveryNotices(
         var key = KeyOf(orderId, status);
         if (await orders.GetAsync(orderId, cancellationToken) is not { Shipment: { } shipment } order)
         {
-            return new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
+            return NoticeOutcome.Dropped(PolicyRule.Once);
         }
 
         var customer = CustomerOf(order);
         if (shipment.Status != status)
         {
             // A newer status came in while this one waited: tell the customer the latest, not a backlog.
-            await ledger.RecordAsync(customer, new NoticeRecord(key, NoticeTopic.Delivery, Verdict.Drop, PolicyRule.Superseded, null, time.GetUtcNow(), null, $"now {shipment.Status}"), cancellationToken);
-            return new NoticeOutcome(Verdict.Drop, PolicyRule.Superseded, null);
+            await ledger.RecordAsync(customer, NoticeRecord.Dropped(key, NoticeTopic.Delivery, PolicyRule.Superseded, time.GetUtcNow(), $"now {shipment.Status}"), cancellationToken);
+            return NoticeOutcome.Dropped(PolicyRule.Superseded);
         }
 
         var notice = new OutgoingNotice(customer, new NoticeCandidate(NoticeTopic.Delivery, key),

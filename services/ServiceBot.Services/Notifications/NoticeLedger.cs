@@ -14,7 +14,12 @@ internal sealed record NoticeRecord(
     NoticeChannel? Channel,
     DateTimeOffset At,
     DateTimeOffset? NotBefore,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>A notice dropped before any channel was chosen.</summary>
+    public static NoticeRecord Dropped(string key, NoticeTopic topic, PolicyRule rule, DateTimeOffset at, string detail) =>
+        new(key, topic, Verdict.Drop, rule, null, at, null, detail);
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -78,7 +78,7 @@ internal sealed class NoticeSender(
                     await RecordAsync(notice, decision, "recorded after a restart", cancellationToken, result.SentAt);
                 }
 
-                return new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
+                return NoticeOutcome.Dropped(PolicyRule.Once);
             case OutboxVerdict.InFlight:
                 return new NoticeOutcome(Verdict.Defer, PolicyRule.Once, result.RetryAt);
             case OutboxVerdict.CutOff:
@@ -89,7 +89,7 @@ internal sealed class NoticeSender(
                 return result.Send is { } silent
                     ? await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Once),
                         $"WeChat did not answer the send ({silent.Detail}); it may have it, so it is not sent again", cancellationToken)
-                    : new NoticeOutcome(Verdict.Drop, PolicyRule.Once, null);
+                    : NoticeOutcome.Dropped(PolicyRule.Once);
             default:
                 if (channel == NoticeChannel.SubscribeMessage)
                 {

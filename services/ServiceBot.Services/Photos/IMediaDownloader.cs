@@ -9,7 +9,12 @@ internal interface IMediaDownloader
     Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken);
 }
 
-internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, string? Failure);
+internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, string? Failure)
+{
+    public static DownloadedMedia Got(byte[] content, string? contentType) => new(content, contentType, null);
+
+    public static DownloadedMedia Failed(string why) => new(null, null, why);
+}
 
 /// <summary>Recognises real images by their first bytes, whatever the channel claims.</summary>
 internal static class ImageSniffer

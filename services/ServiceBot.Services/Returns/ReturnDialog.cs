@@ -43,7 +43,7 @@ internal sealed class ReturnDialog(
                 return await OrderChosenAsync(context, recent[0], cancellationToken);
             default:
                 context.SendText(ReturnText.OrderList(recent, context.IsEnglish));
-                return DialogStep.Wait(new ReturnDraft(ReturnStep.PickOrder, null, null, null, [], [.. recent.Select(o => o.OrderId)], 0));
+                return DialogStep.Wait(ReturnDraft.PickingOrder([.. recent.Select(o => o.OrderId)]));
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class ReturnDialog(
             return Ineligible(context, why);
         }
 
-        var draft = new ReturnDraft(ReturnStep.PickItem, order.OrderId, null, null, [], [.. order.Items.Select(i => i.Sku)], 0);
+        var draft = ReturnDraft.PickingItem(order.OrderId, [.. order.Items.Select(i => i.Sku)]);
         if (order.Items.Count == 1)
         {
             return await ItemChosenAsync(context, order, order.Items[0].Sku, draft, cancellationToken);

@@ -52,7 +52,15 @@ internal sealed record ReturnDraft(
     string? Reason,
     IReadOnlyList<ReturnPhoto> Photos,
     IReadOnlyList<string> Choices,
-    int Misses);
+    int Misses)
+{
+    /// <summary>The customer is to pick one of their recent orders.</summary>
+    public static ReturnDraft PickingOrder(IReadOnlyList<string> orderIds) => new(ReturnStep.PickOrder, null, null, null, [], orderIds, 0);
+
+    /// <summary>The customer is to pick an item of the order.</summary>
+    public static ReturnDraft PickingItem(string orderId, IReadOnlyList<string> skus) =>
+        new(ReturnStep.PickItem, orderId, null, null, [], skus, 0);
+}
 
 internal enum ReturnStep
 {

@@ -58,14 +58,14 @@ internal static class WeChatActivityMapper
         return type switch
         {
             "text" => message with { Kind = MessageKind.Text, Text = xml["Content"] ?? "" },
-            "image" => message with { Kind = MessageKind.Image, Media = new MediaAttachment(xml["MediaId"], UriOrNull(xml["PicUrl"]), null, null) },
+            "image" => message with { Kind = MessageKind.Image, Media = MediaAttachment.Image(xml["MediaId"], UriOrNull(xml["PicUrl"])) },
             "voice" => message with
             {
                 Kind = MessageKind.Voice,
                 Text = NullIfEmpty(xml["Recognition"]),
-                Media = new MediaAttachment(xml["MediaId"], null, xml["Format"], null),
+                Media = MediaAttachment.Voice(xml["MediaId"], xml["Format"]),
             },
-            "video" or "shortvideo" => message with { Kind = MessageKind.Video, Media = new MediaAttachment(xml["MediaId"], null, null, xml["ThumbMediaId"]) },
+            "video" or "shortvideo" => message with { Kind = MessageKind.Video, Media = MediaAttachment.Video(xml["MediaId"], xml["ThumbMediaId"]) },
             "location" => message with
             {
                 Kind = MessageKind.Location,

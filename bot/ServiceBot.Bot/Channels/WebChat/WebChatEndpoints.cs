@@ -79,7 +79,7 @@ internal static class WebChatEndpoints
             }
 
             await media.SaveAsync(userId, activity.Id, bytes, ct);
-            activity = activity with { Kind = MessageKind.Image, Text = null, Media = new MediaAttachment(activity.Id, null, null, null) };
+            activity = activity with { Kind = MessageKind.Image, Text = null, Media = MediaAttachment.Image(activity.Id) };
         }
         var result = await turns.ProcessAsync(activity, TurnDelivery.Passive, ct);
         return Results.Json(new WebChatResponse(result.Replies), ResponseJson);

@@ -63,7 +63,7 @@ internal sealed class DialogMiddleware(
             throw new InvalidOperationException($"Dialog stack deeper than {MaxDepth} beginning '{dialogId}'.");
         }
 
-        stack.Add(new DialogFrame(dialogId, null));
+        stack.Add(DialogFrame.Begun(dialogId));
         return await ApplyAsync(context, await Find(dialogId).BeginAsync(context, cancellationToken), cancellationToken);
     }
 

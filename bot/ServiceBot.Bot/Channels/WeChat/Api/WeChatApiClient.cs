@@ -50,33 +50,33 @@ internal sealed class WeChatApiClient
                 var contentType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
                 if (!response.IsSuccessStatusCode)
                 {
-                    return new MediaDownload(WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}"), null, null);
+                    return MediaDownload.Failed(WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}"));
                 }
 
                 if (contentType is "application/json" or "text/plain")
                 {
                     var error = ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
-                    return new MediaDownload(error, null, null);
+                    return MediaDownload.Failed(error);
                 }
 
                 if (response.Content.Headers.ContentLength > maxBytes)
                 {
-                    return new MediaDownload(WeChatApiResult.Failure("media too large"), null, contentType);
+                    return MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType);
                 }
 
                 var content = await ReadLimitedAsync(response.Content, maxBytes, cancellationToken);
                 return content is null
-                    ? new MediaDownload(WeChatApiResult.Failure("media too large"), null, contentType)
+                    ? MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType)
                     : new MediaDownload(WeChatApiResult.Ok, content, contentType);
             }, d => d.Outcome, cancellationToken);
         }
         catch (WeChatTokenException e)
         {
-            return new MediaDownload(e.Outcome, null, null);
+            return MediaDownload.Failed(e.Outcome);
         }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
-            return new MediaDownload(WeChatApiResult.Unreachable(e.GetType().Name), null, null);
+            return MediaDownload.Failed(WeChatApiResult.Unreachable(e.GetType().Name));
         }
     }
 

@@ -73,7 +73,10 @@ internal sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, stri
 }
 
 /// <summary>A downloaded media file, or why it could not be had.</summary>
-internal sealed record MediaDownload(WeChatApiResult Outcome, byte[]? Content, string? ContentType);
+internal sealed record MediaDownload(WeChatApiResult Outcome, byte[]? Content, string? ContentType)
+{
+    public static MediaDownload Failed(WeChatApiResult outcome, string? contentType = null) => new(outcome, null, contentType);
+}
 
 /// <summary>Thrown when the access token cannot be obtained; carries the API's answer.</summary>
 internal sealed class WeChatTokenException : Exception
