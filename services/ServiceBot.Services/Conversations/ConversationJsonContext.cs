@@ -16,8 +16,8 @@ internal sealed partial class ConversationJsonContext : JsonSerializerContext
     /// <summary>
     /// For the stored conversation: the same shape, with text kept as UTF-8. The default encoder
     /// writes every Chinese character as a six-byte <c>\uXXXX</c> escape (three bytes in UTF-8),
-    /// which made an idle customer's state 2.4 KB instead of about 1 KB. The document is never
-    /// put into HTML, so the relaxed encoder is safe here.
+    /// which more than doubles a Chinese customer's state. The document is never put into HTML, so
+    /// the relaxed encoder is safe here.
     /// </summary>
     /// <remarks>
     /// The document is read and written by <see cref="ConversationRecordJsonConverter"/> (a reply

@@ -8,11 +8,9 @@ namespace ServiceBot.Services.Conversations;
 /// Reads and writes the stored conversation document by hand, in the very shape the generated
 /// metadata gave it (the same names and order, nulls and empty cards left out, times as Unix
 /// seconds, enums by name), so documents written before read the same. Every turn reads and writes
-/// this document; through the generated metadata (records read through their constructors, a
-/// property looked up by name at a time) that was 14 µs of a turn's 113 µs of CPU in the bot under
-/// load (read 8.5%, write 4.1% of the samples), the largest piece of the turn (bench/README.md). A property
-/// this build does not know is skipped, as before; a value of the wrong kind is refused with a
-/// <see cref="JsonException"/>.
+/// this document, and through the generated metadata it was the largest piece of a turn's CPU
+/// (bench/results.md). A property this build does not know is skipped; a value of the wrong kind is
+/// refused with a <see cref="JsonException"/>.
 /// </summary>
 internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConverter properties) : JsonConverter<ConversationRecord>
 {

@@ -13,7 +13,7 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
     /// <summary>
     /// WeChat retries one message up to three times within about 15 seconds; eight ids cover a
     /// customer sending eight other messages in that time, and keep an idle customer's stored
-    /// state under 2 KB (16 ids took a chatty Chinese customer to 2.3 KB).
+    /// state small.
     /// </summary>
     internal const int MaxRemembered = 8;
 

@@ -8,9 +8,8 @@ namespace ServiceBot.Services.Conversations;
 /// The named values kept with a conversation, each read and written through a
 /// <see cref="StateProperty{T}"/>. A value stays the JSON it was stored as until a property reads
 /// or sets it; from then on it is held typed, so a turn deserializes a value once however often it
-/// reads it, and the save writes typed values straight into the document. (A round trip through
-/// <see cref="JsonElement"/> on every read and every set was a quarter of a turn's CPU:
-/// bench/README.md.) Values are shared with whoever read them: keep them immutable (records) and
+/// reads it, and the save writes typed values straight into the document (a round trip through
+/// <see cref="JsonElement"/> on every read and set is costly on the turn's path). Values are shared with whoever read them: keep them immutable (records) and
 /// set a new one to change it. A value that was only read, or that no property of this build reads
 /// (a newer build's), is written back as it was stored. The transcript is read typed straight from
 /// the document and written from what it holds: a saved turn sets it anyway, and a save outside a

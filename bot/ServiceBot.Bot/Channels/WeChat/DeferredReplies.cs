@@ -93,9 +93,9 @@ internal sealed class DeferredReplies(
             {
                 return await turns.ProcessAsync(activity, delivery, CancellationToken.None);
             }
-            // A conflict is retried too: when the store comes back, every instance retries its deferred turns at
-            // once, and a customer's several messages can each lose all their saves to the others (CI saw one
-            // give up after 5 and its reply never pushed). A lost save claimed nothing, so running again is safe.
+            // A conflict is retried too: when the store comes back, every instance retries its deferred
+            // turns at once, and a customer's several messages can each lose all their saves to the
+            // others. A lost save claimed nothing, so running again is safe.
             catch (Exception e) when (e is StorageUnavailableException or StorageConflictException && time.GetUtcNow() < giveUpAt)
             {
                 failure = e;

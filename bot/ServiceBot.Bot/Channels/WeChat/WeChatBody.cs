@@ -13,8 +13,8 @@ internal static class WeChatBody
             return null;
         }
 
-        // A pooled buffer: a fresh one of the full limit per request was zeroed and collected
-        // each time, a tenth of a turn's CPU under load (bench/README.md).
+        // A pooled buffer: a fresh one of the full limit per request would be zeroed and
+        // collected each time, on every turn.
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try
         {
