@@ -19,19 +19,42 @@ internal static class CampaignBenchmark
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 4, 0, 0, TimeSpan.Zero); // 12:00 in Shanghai
 
-    public sealed record Result(int Customers, int Audience, double PreviewSeconds, double PreviewFloorSeconds, int WouldSend,
-        double FanOutSeconds, double FanOutFloorSeconds, int Sent, int ChannelCalls);
+    public sealed record Result(
+        int Customers,
+        int Audience,
+        double PreviewSeconds,
+        double PreviewFloorSeconds,
+        int WouldSend,
+        double FanOutSeconds,
+        double FanOutFloorSeconds,
+        int Sent,
+        int ChannelCalls
+    );
 
     public static async Task<Result> RunAsync(IDocumentStore store, int customers)
     {
         var time = new FixedTime(Now);
         await SeedAsync(store, customers);
         var channel = new CountingChannel();
-        var sender = new NoticeSender(new ConversationStateStore(store), new NoticeLedger(store), new SendOnceOutbox(store, time),
-            new NoticePolicy(new PolicyOptions()), new ProactiveMessenger([channel], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
-            new CountingChannel(), Options.Create(new SubscribeTemplateOptions()), time);
+        var sender = new NoticeSender(
+            new ConversationStateStore(store),
+            new NoticeLedger(store),
+            new SendOnceOutbox(store, time),
+            new NoticePolicy(new PolicyOptions()),
+            new ProactiveMessenger([channel], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
+            new CountingChannel(),
+            Options.Create(new SubscribeTemplateOptions()),
+            time
+        );
         var campaigns = new CampaignStore(store);
-        var runner = new CampaignRunner(campaigns, new CampaignAudienceFinder(new OrderStore(store)), sender, new NoticeLedger(store), new ConsentIndex(store, new ConversationStateStore(store)), time);
+        var runner = new CampaignRunner(
+            campaigns,
+            new CampaignAudienceFinder(new OrderStore(store)),
+            sender,
+            new NoticeLedger(store),
+            new ConsentIndex(store, new ConversationStateStore(store)),
+            time
+        );
         var campaign = new Campaign("bench", "冬季特惠", "全场 8 折", null, Now, new CampaignAudience(["MUG-1"], 30));
         await campaigns.CreateAsync(campaign, CancellationToken.None);
 
@@ -41,14 +64,22 @@ internal static class CampaignBenchmark
         var previewFloor = await FloorAsync(store, withWrites: false);
 
         clock.Restart();
-        while (await runner.RunStepAsync("bench", CancellationToken.None) is not null)
-        {
-        }
+        while (await runner.RunStepAsync("bench", CancellationToken.None) is not null) { }
 
         var fanOutSeconds = clock.Elapsed.TotalSeconds;
         var fanOutFloor = await FloorAsync(store, withWrites: true);
         var progress = (await campaigns.GetProgressAsync("bench", CancellationToken.None))!;
-        return new Result(customers, preview.Audience, previewSeconds, previewFloor, preview.WouldSend, fanOutSeconds, fanOutFloor, progress.Sent, channel.Calls);
+        return new Result(
+            customers,
+            preview.Audience,
+            previewSeconds,
+            previewFloor,
+            preview.WouldSend,
+            fanOutSeconds,
+            fanOutFloor,
+            progress.Sent,
+            channel.Calls
+        );
     }
 
     // Every customer bought the mug; a third opted in to promotions and wrote an hour ago.
@@ -57,18 +88,48 @@ internal static class CampaignBenchmark
         var orders = new OrderStore(store);
         var conversations = new ConversationStateStore(store);
         var consents = new ConsentIndex(store, conversations);
-        await Parallel.ForEachAsync(Enumerable.Range(0, customers), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            var openId = $"o{i:D7}";
-            await orders.PutAsync(new Order($"B{i:D7}", openId, Now.AddDays(-1 - i % 20), OrderStatus.Delivered, [new OrderItem("MUG-1", "杯子", 1, 59m)], null), ct);
-            if (i % 3 == 0)
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, customers),
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, ct) =>
             {
-                var record = new ConversationRecord { LastUserMessageAt = Now.AddHours(-1), LastUserActivityAt = Now.AddHours(-1) };
-                Consents.Property.Set(record, Consents.None.With(new ConsentChange(NoticeTopic.Promotion, true, Now.AddDays(-2), ConsentSource.Dialog, "shown")));
-                await consents.AddAsync(openId, NoticeTopic.Promotion, ct); // as the opt-in turn does, before its save
-                await conversations.TrySaveAsync(new ConversationReference("wechat", openId), record, null, ct);
+                var openId = $"o{i:D7}";
+                await orders.PutAsync(
+                    new Order(
+                        $"B{i:D7}",
+                        openId,
+                        Now.AddDays(-1 - i % 20),
+                        OrderStatus.Delivered,
+                        [new OrderItem("MUG-1", "杯子", 1, 59m)],
+                        null
+                    ),
+                    ct
+                );
+                if (i % 3 == 0)
+                {
+                    var record = new ConversationRecord
+                    {
+                        LastUserMessageAt = Now.AddHours(-1),
+                        LastUserActivityAt = Now.AddHours(-1),
+                    };
+                    Consents.Property.Set(
+                        record,
+                        Consents.None.With(
+                            new ConsentChange(
+                                NoticeTopic.Promotion,
+                                true,
+                                Now.AddDays(-2),
+                                ConsentSource.Dialog,
+                                "shown"
+                            )
+                        )
+                    );
+                    // as the opt-in turn does, before its save
+                    await consents.AddAsync(openId, NoticeTopic.Promotion, ct);
+                    await conversations.TrySaveAsync(new ConversationReference("wechat", openId), record, null, ct);
+                }
             }
-        });
+        );
     }
 
     // The storage a step cannot avoid. Preview: list the audience (customers by SKU) and the
@@ -94,11 +155,21 @@ internal static class CampaignBenchmark
         if (!withWrites)
         {
             // Read in bulk, pages of 500, as the preview does: the cheapest way the store offers.
-            await Parallel.ForEachAsync(customers.Where(consenting.Contains).Chunk(500), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (page, ct) =>
-            {
-                await store.ReadManyAsync([.. page.Select(openId => StorageKey.Join("conversations", "wechat", openId))], ct);
-                await store.ReadManyAsync([.. page.Select(openId => StorageKey.Join("notices", "wechat", openId))], ct);
-            });
+            await Parallel.ForEachAsync(
+                customers.Where(consenting.Contains).Chunk(500),
+                new ParallelOptions { MaxDegreeOfParallelism = 8 },
+                async (page, ct) =>
+                {
+                    await store.ReadManyAsync(
+                        [.. page.Select(openId => StorageKey.Join("conversations", "wechat", openId))],
+                        ct
+                    );
+                    await store.ReadManyAsync(
+                        [.. page.Select(openId => StorageKey.Join("notices", "wechat", openId))],
+                        ct
+                    );
+                }
+            );
             return clock.Elapsed.TotalSeconds;
         }
 
@@ -125,13 +196,23 @@ internal static class CampaignBenchmark
 
         public string Channel => "wechat";
 
-        public Task<SendOutcome> SendAsync(ConversationReference conversation, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
+        public Task<SendOutcome> SendAsync(
+            ConversationReference conversation,
+            IReadOnlyList<Reply> replies,
+            CancellationToken cancellationToken
+        )
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(SendOutcome.Sent);
         }
 
-        public Task<SendOutcome> SendAsync(ConversationReference customer, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken)
+        public Task<SendOutcome> SendAsync(
+            ConversationReference customer,
+            string templateId,
+            IReadOnlyDictionary<string, string> data,
+            Uri? page,
+            CancellationToken cancellationToken
+        )
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(SendOutcome.Sent);

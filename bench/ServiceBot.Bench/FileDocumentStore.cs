@@ -25,7 +25,12 @@ internal sealed class FileDocumentStore(string root) : IDocumentStore
         return Task.FromResult<StoredDocument?>(new StoredDocument(bytes.AsMemory(8), etag));
     }
 
-    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+    public Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    )
     {
         var path = PathOf(key);
         lock (_stripes[(key.GetHashCode(StringComparison.Ordinal) & 0x7fffffff) % _stripes.Length])
@@ -42,7 +47,8 @@ internal sealed class FileDocumentStore(string root) : IDocumentStore
             var ok = condition.Kind switch
             {
                 WriteConditionKind.IfAbsent => version == 0,
-                WriteConditionKind.IfMatch => version.ToString(System.Globalization.CultureInfo.InvariantCulture) == condition.ETag,
+                WriteConditionKind.IfMatch => version.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    == condition.ETag,
                 _ => true,
             };
             if (!ok)
@@ -64,7 +70,10 @@ internal sealed class FileDocumentStore(string root) : IDocumentStore
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListKeysAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await Task.CompletedTask;
         yield break;

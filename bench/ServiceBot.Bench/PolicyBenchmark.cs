@@ -10,13 +10,30 @@ internal static class PolicyBenchmark
     {
         var policy = new NoticePolicy(new PolicyOptions());
         var now = new DateTimeOffset(2026, 11, 23, 4, 0, 0, TimeSpan.Zero);
-        var consent = Consents.None.With(new ConsentChange(NoticeTopic.Promotion, true, now.AddDays(-30), ConsentSource.Dialog, "shown"));
-        var histories = Enumerable.Range(0, 1024).Select(i => new CustomerHistory(
-            Enumerable.Range(0, i % 3).Aggregate(i % 7 == 0 ? Consents.None : consent,
-                (c, _) => c.Grant(new OneTimeConsent(NoticeTopic.Promotion, "tpl-p", now.AddDays(-1)))),
-            now.AddHours(-(i % 96)),
-            now.AddHours(-(i % 200)),
-            [.. Enumerable.Range(0, i % 5).Select(k => new SentNotice(NoticeTopic.Promotion, $"c{k}", now.AddHours(-(k * 31 + i % 13)), NoticeChannel.CustomerService))]))
+        var consent = Consents.None.With(
+            new ConsentChange(NoticeTopic.Promotion, true, now.AddDays(-30), ConsentSource.Dialog, "shown")
+        );
+        var histories = Enumerable
+            .Range(0, 1024)
+            .Select(i => new CustomerHistory(
+                Enumerable
+                    .Range(0, i % 3)
+                    .Aggregate(i % 7 == 0 ? Consents.None : consent, (c, _) =>
+                        c.Grant(new OneTimeConsent(NoticeTopic.Promotion, "tpl-p", now.AddDays(-1)))
+                    ),
+                now.AddHours(-(i % 96)),
+                now.AddHours(-(i % 200)),
+                [
+                    .. Enumerable
+                        .Range(0, i % 5)
+                        .Select(k => new SentNotice(
+                            NoticeTopic.Promotion,
+                            $"c{k}",
+                            now.AddHours(-(k * 31 + i % 13)),
+                            NoticeChannel.CustomerService
+                        )),
+                ]
+            ))
             .ToArray();
         var candidate = new NoticeCandidate(NoticeTopic.Promotion, "campaign:bench");
 

@@ -10,7 +10,8 @@ using ServiceBot.Services.Storage;
 // dotnet run -c Release --project bench/ServiceBot.Bench -- campaign [customers]
 // (serve bare|protocol <port> is what the load mode starts its reference servers with)
 var mode = args.FirstOrDefault() ?? "store";
-int Argument(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+int Argument(int index, int fallback) =>
+    args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
 if (mode == "serve" && args is [_, "bare" or "protocol", var port])
 {
@@ -21,7 +22,10 @@ if (mode == "serve" && args is [_, "bare" or "protocol", var port])
 // Writes messages for a wrk run by hand (profiling a running bot): messages <customers> <count> <file>
 if (mode == "messages" && args.Length == 4)
 {
-    WeChatMessages.WriteForWrk(WeChatMessages.Build(Argument(1, 0), Argument(2, 0), TimeProvider.System.GetUtcNow()), args[3]);
+    WeChatMessages.WriteForWrk(
+        WeChatMessages.Build(Argument(1, 0), Argument(2, 0), TimeProvider.System.GetUtcNow()),
+        args[3]
+    );
     return 0;
 }
 
@@ -35,10 +39,26 @@ if (mode == "openloop" && args.Length == 6)
     var messages = WeChatMessages.ReadForWrk(args[2], Argument(3, 0), warmUp + (int)(rate * Argument(5, 0)));
     var server = new Uri(args[1]);
     await OpenLoop.RunAsync(server, messages, 0, rate, TimeSpan.FromSeconds(2), expectReply: true);
-    var run = await OpenLoop.RunAsync(server, messages, warmUp, rate, TimeSpan.FromSeconds(Argument(5, 0)), expectReply: true);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"asked {run.TargetPerSecond:N0}/s, sent {run.AchievedPerSecond:N0}/s, {run.Sent:N0} requests, {run.Failed} failed; p50 {run.P50Ms:N1} ms, p99 {run.P99Ms:N1} ms, max {run.MaxMs:N1} ms; the driver's CPU {run.DriverMicrosecondsPerRequest:N1} µs a request"));
-    Console.WriteLine("worst ms by tenth of a second: " + string.Join(' ', run.WorstByTenth.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture))));
+    var run = await OpenLoop.RunAsync(
+        server,
+        messages,
+        warmUp,
+        rate,
+        TimeSpan.FromSeconds(Argument(5, 0)),
+        expectReply: true
+    );
+    Console.WriteLine(
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"asked {run.TargetPerSecond:N0}/s, sent {run.AchievedPerSecond:N0}/s, {run.Sent:N0} requests, "
+                + $"{run.Failed} failed; p50 {run.P50Ms:N1} ms, p99 {run.P99Ms:N1} ms, max {run.MaxMs:N1} "
+                + $"ms; the driver's CPU {run.DriverMicrosecondsPerRequest:N1} µs a request"
+        )
+    );
+    Console.WriteLine(
+        "worst ms by tenth of a second: "
+            + string.Join(' ', run.WorstByTenth.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))
+    );
     return 0;
 }
 
@@ -68,16 +88,21 @@ if (mode == "turnloop")
 if (mode == "inner")
 {
     // In process: the pieces are internal to the product assemblies, and no project is generated.
-    var config = BenchmarkDotNet.Configs.ManualConfig.CreateMinimumViable()
+    var config = BenchmarkDotNet
+        .Configs.ManualConfig.CreateMinimumViable()
         .AddJob(Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance))
         .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
-    BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes([typeof(ServiceBot.Bench.Inner.TurnPieces)]).Run(args[1..] is { Length: > 0 } filter ? filter : ["--filter", "*"], config);
+    BenchmarkDotNet
+        .Running.BenchmarkSwitcher.FromTypes([typeof(ServiceBot.Bench.Inner.TurnPieces)])
+        .Run(args[1..] is { Length: > 0 } filter ? filter : ["--filter", "*"], config);
     return 0;
 }
 
 if (mode == "load")
 {
-    return await LoadBenchmark.RunAsync(new LoadBenchmark.Settings(Argument(1, 100_000), Argument(2, 400_000), Argument(3, 10)));
+    return await LoadBenchmark.RunAsync(
+        new LoadBenchmark.Settings(Argument(1, 100_000), Argument(2, 400_000), Argument(3, 10))
+    );
 }
 if (mode == "campaign")
 {
@@ -87,11 +112,21 @@ if (mode == "campaign")
     {
         using var local = new LogDocumentStore(Path.Combine(folder, "documents"));
         var r = await CampaignBenchmark.RunAsync(local, customers);
-        Console.WriteLine($"Campaign to {r.Customers:N0} customers on the embedded store (log-structured), audience {r.Audience:N0}:");
+        Console.WriteLine(
+            $"Campaign to {r.Customers:N0} customers on the embedded store (log-structured), audience {r.Audience:N0}:"
+        );
         Console.WriteLine("| step | seconds | per second | storage floor, s | ratio to floor |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine($"| preview ({r.WouldSend:N0} would get it) | {r.PreviewSeconds:N2} | {r.Audience / r.PreviewSeconds:N0} | {r.PreviewFloorSeconds:N2} | {r.PreviewFloorSeconds / r.PreviewSeconds:N2} |");
-        Console.WriteLine($"| fan-out ({r.Sent:N0} sent, {r.ChannelCalls:N0} channel calls) | {r.FanOutSeconds:N2} | {r.Audience / r.FanOutSeconds:N0} | {r.FanOutFloorSeconds:N2} | {r.FanOutFloorSeconds / r.FanOutSeconds:N2} |");
+        Console.WriteLine(
+            $"| preview ({r.WouldSend:N0} would get it) | {r.PreviewSeconds:N2} | "
+                + $"{r.Audience / r.PreviewSeconds:N0} | {r.PreviewFloorSeconds:N2} | "
+                + $"{r.PreviewFloorSeconds / r.PreviewSeconds:N2} |"
+        );
+        Console.WriteLine(
+            $"| fan-out ({r.Sent:N0} sent, {r.ChannelCalls:N0} channel calls) | {r.FanOutSeconds:N2} | "
+                + $"{r.Audience / r.FanOutSeconds:N0} | {r.FanOutFloorSeconds:N2} | "
+                + $"{r.FanOutFloorSeconds / r.FanOutSeconds:N2} |"
+        );
         return 0;
     }
     finally
@@ -105,13 +140,18 @@ if (mode == "policy")
     var decisions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
     PolicyBenchmark.Run(decisions / 10); // warm-up
     var (perSecond, sends) = PolicyBenchmark.Run(decisions);
-    Console.WriteLine($"| no-spam policy, one thread | {perSecond:N0} decisions/s | {sends:N0} of {decisions:N0} sent |");
+    Console.WriteLine(
+        $"| no-spam policy, one thread | {perSecond:N0} decisions/s | {sends:N0} of {decisions:N0} sent |"
+    );
     return 0;
 }
 
 if (mode != "store")
 {
-    Console.Error.WriteLine("usage: ServiceBot.Bench load [customers] [messages] [seconds] | store [users] [turnsPerUser] | policy [decisions] | campaign [customers]");
+    Console.Error.WriteLine(
+        "usage: ServiceBot.Bench load [customers] [messages] [seconds] | store [users] [turnsPerUser] | "
+            + "policy [decisions] | campaign [customers]"
+    );
     return 2;
 }
 
@@ -121,17 +161,26 @@ var root = Directory.CreateTempSubdirectory("servicebot-bench-").FullName;
 try
 {
     var filesRoot = Directory.CreateDirectory(Path.Combine(root, "files")).FullName;
-    var files = await StoreBenchmark.TurnsPerSecondAsync(new FileDocumentStore(filesRoot), users, turns, concurrency: 8);
+    var files = await StoreBenchmark.TurnsPerSecondAsync(
+        new FileDocumentStore(filesRoot),
+        users,
+        turns,
+        concurrency: 8
+    );
     using var sqlite = new SqliteDocumentStore(Path.Combine(root, "servicebot.db"));
     var database = await StoreBenchmark.TurnsPerSecondAsync(sqlite, users, turns, concurrency: 8);
     using var log = new LogDocumentStore(Path.Combine(root, "documents"));
     var appended = await StoreBenchmark.TurnsPerSecondAsync(log, users, turns, concurrency: 8);
 
-    Console.WriteLine($"Local store, {users:N0} users x {turns} turns (read + conditional write of 600 B), 8 in flight:");
+    Console.WriteLine(
+        $"Local store, {users:N0} users x {turns} turns (read + conditional write of 600 B), 8 in flight:"
+    );
     Console.WriteLine("| store | turns/s | ratio to file per document |");
     Console.WriteLine("|---|---:|---:|");
     Console.WriteLine($"| file per document (temp + rename) | {files:N0} | 1.00 |");
-    Console.WriteLine($"| SQLite WAL, synchronous=NORMAL (the store until 2026-12-06) | {database:N0} | {database / files:N2} |");
+    Console.WriteLine(
+        $"| SQLite WAL, synchronous=NORMAL (the store until 2026-12-06) | {database:N0} | {database / files:N2} |"
+    );
     Console.WriteLine($"| log-structured, index in memory (chosen) | {appended:N0} | {appended / files:N2} |");
     return 0;
 }

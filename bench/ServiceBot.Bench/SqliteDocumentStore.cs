@@ -44,6 +44,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     // be long, use pooled connections of their own.
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
+
     // A blocking queue, since its reader is a thread of its own that has nothing else to do.
     private readonly BlockingCollection<Operation> _queue = new(new ConcurrentQueue<Operation>());
     private readonly Thread _worker;
@@ -74,7 +75,10 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         // The file is read through a memory map (no system call a page); the page cache holds what the
         // map cannot serve (pages whose latest copy is in the WAL, a batch's dirty pages). Kept small
         // (8 MiB), since SQLite scans the cache's hash table at the end of every transaction.
-        command.CommandText = Schema + "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -8192;";
+        command.CommandText =
+            Schema
+            + "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; "
+            + "PRAGMA cache_size = -8192;";
         command.ExecuteNonQuery();
         _statements = new Statements(_connection);
         _worker = new Thread(Work) { IsBackground = true, Name = "servicebot-sqlite" };
@@ -85,39 +89,68 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         Enqueue([key], "read", write: false, () => ReadRow(key), cancellationToken);
 
     // One operation for all of them: the hand-over to the connection costs more than SQLite's read.
-    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-        Enqueue(keys, "read", write: false, () => (IReadOnlyList<StoredDocument?>)[.. keys.Select(ReadRow)], cancellationToken);
+    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(
+        IReadOnlyList<string> keys,
+        CancellationToken cancellationToken
+    ) =>
+        Enqueue(
+            keys,
+            "read",
+            write: false,
+            () => (IReadOnlyList<StoredDocument?>)[.. keys.Select(ReadRow)],
+            cancellationToken
+        );
 
-    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken) =>
-        Enqueue([key], "write", write: true, () =>
-        {
-            var etag = NewETag();
-            var command = condition.Kind switch
+    public Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    ) =>
+        Enqueue(
+            [key],
+            "write",
+            write: true,
+            () =>
             {
-                WriteConditionKind.IfAbsent => _statements.Insert,
-                WriteConditionKind.IfMatch => _statements.Update,
-                _ => _statements.Upsert,
-            };
-            command.Parameters["$key"].Value = key;
-            command.Parameters["$etag"].Value = etag;
-            command.Parameters["$content"].Value = content.ToArray();
-            if (condition.Kind == WriteConditionKind.IfMatch)
-            {
-                command.Parameters["$expected"].Value = condition.ETag;
-            }
+                var etag = NewETag();
+                var command = condition.Kind switch
+                {
+                    WriteConditionKind.IfAbsent => _statements.Insert,
+                    WriteConditionKind.IfMatch => _statements.Update,
+                    _ => _statements.Upsert,
+                };
+                command.Parameters["$key"].Value = key;
+                command.Parameters["$etag"].Value = etag;
+                command.Parameters["$content"].Value = content.ToArray();
+                if (condition.Kind == WriteConditionKind.IfMatch)
+                {
+                    command.Parameters["$expected"].Value = condition.ETag;
+                }
 
-            return command.ExecuteNonQuery() == 1 ? etag : null;
-        }, cancellationToken);
+                return command.ExecuteNonQuery() == 1 ? etag : null;
+            },
+            cancellationToken
+        );
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
-        Enqueue([key], "delete", write: true, () =>
-        {
-            var command = _statements.Delete;
-            command.Parameters["$key"].Value = key;
-            return command.ExecuteNonQuery() == 1;
-        }, cancellationToken);
+        Enqueue(
+            [key],
+            "delete",
+            write: true,
+            () =>
+            {
+                var command = _statements.Delete;
+                command.Parameters["$key"].Value = key;
+                return command.ExecuteNonQuery() == 1;
+            },
+            cancellationToken
+        );
 
-    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListKeysAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         StorageMetrics.Count(Store, "list");
         await using var connection = Open();
@@ -177,7 +210,13 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     }
 
     // Queues statements for the connection's thread, a request counted per key.
-    private Task<T> Enqueue<T>(IReadOnlyList<string> keys, string operation, bool write, Func<T> statement, CancellationToken cancellationToken)
+    private Task<T> Enqueue<T>(
+        IReadOnlyList<string> keys,
+        string operation,
+        bool write,
+        Func<T> statement,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var key in keys)
         {
@@ -186,8 +225,13 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         StorageMetrics.Count(Store, operation, keys.Count);
-        var queued = new Operation<T>(statement, write,
-            $"The local store failed to {operation} '{(keys.Count > 0 ? keys[0] : "")}'{(keys.Count > 1 ? $" and {keys.Count - 1} more" : "")}.", cancellationToken);
+        var queued = new Operation<T>(
+            statement,
+            write,
+            $"The local store failed to {operation} "
+                + $"'{(keys.Count > 0 ? keys[0] : "")}'{(keys.Count > 1 ? $" and {keys.Count - 1} more" : "")}.",
+            cancellationToken
+        );
         ObjectDisposedException.ThrowIf(_queue.IsAddingCompleted, this);
         _queue.Add(queued, CancellationToken.None);
         return queued.Task;
@@ -310,37 +354,65 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         public abstract void Fail(Exception e);
     }
 
-    private sealed class Operation<T>(Func<T> statement, bool write, string failure, CancellationToken cancellationToken) : Operation(write, cancellationToken)
+    private sealed class Operation<T>(
+        Func<T> statement,
+        bool write,
+        string failure,
+        CancellationToken cancellationToken
+    ) : Operation(write, cancellationToken)
     {
         private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
 
         public Task<T> Task => _answer.Task;
 
-        public override bool CancelIfAsked() => CancellationToken.IsCancellationRequested && _answer.TrySetCanceled(CancellationToken);
+        public override bool CancelIfAsked() =>
+            CancellationToken.IsCancellationRequested && _answer.TrySetCanceled(CancellationToken);
 
         public override void Run() => _result = statement();
 
         public override void Answer() => _answer.TrySetResult(_result!);
 
-        public override void Fail(Exception e) => _answer.TrySetException(e is SqliteException ? new StorageUnavailableException(failure, e) : e);
+        public override void Fail(Exception e) =>
+            _answer.TrySetException(e is SqliteException ? new StorageUnavailableException(failure, e) : e);
     }
 
     private static string NewETag() => RandomNumberGenerator.GetHexString(16, lowercase: true);
 
     private sealed class Statements(SqliteConnection connection) : IDisposable
     {
-        public SqliteCommand Read { get; } = Prepare(connection, "SELECT etag, content FROM documents WHERE key = $key", "$key");
+        public SqliteCommand Read { get; } =
+            Prepare(connection, "SELECT etag, content FROM documents WHERE key = $key", "$key");
 
-        public SqliteCommand Insert { get; } = Prepare(connection,
-            "INSERT INTO documents (key, etag, content) VALUES ($key, $etag, $content) ON CONFLICT (key) DO NOTHING", "$key", "$etag", "$content");
+        public SqliteCommand Insert { get; } =
+            Prepare(
+                connection,
+                "INSERT INTO documents (key, etag, content) VALUES ($key, $etag, $content) ON CONFLICT "
+                    + "(key) DO NOTHING",
+                "$key",
+                "$etag",
+                "$content"
+            );
 
-        public SqliteCommand Update { get; } = Prepare(connection,
-            "UPDATE documents SET etag = $etag, content = $content WHERE key = $key AND etag = $expected", "$key", "$etag", "$content", "$expected");
+        public SqliteCommand Update { get; } =
+            Prepare(
+                connection,
+                "UPDATE documents SET etag = $etag, content = $content WHERE key = $key AND etag = $expected",
+                "$key",
+                "$etag",
+                "$content",
+                "$expected"
+            );
 
-        public SqliteCommand Upsert { get; } = Prepare(connection,
-            "INSERT INTO documents (key, etag, content) VALUES ($key, $etag, $content) "
-            + "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, content = excluded.content", "$key", "$etag", "$content");
+        public SqliteCommand Upsert { get; } =
+            Prepare(
+                connection,
+                "INSERT INTO documents (key, etag, content) VALUES ($key, $etag, $content) "
+                    + "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, content = excluded.content",
+                "$key",
+                "$etag",
+                "$content"
+            );
 
         public SqliteCommand Delete { get; } = Prepare(connection, "DELETE FROM documents WHERE key = $key", "$key");
 
@@ -354,7 +426,9 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
         public void Dispose()
         {
-            foreach (var command in new[] { Read, Insert, Update, Upsert, Delete, BeginWrite, BeginRead, Commit, Rollback })
+            foreach (
+                var command in new[] { Read, Insert, Update, Upsert, Delete, BeginWrite, BeginRead, Commit, Rollback }
+            )
             {
                 command.Dispose();
             }

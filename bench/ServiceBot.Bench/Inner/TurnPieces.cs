@@ -58,7 +58,11 @@ public class TurnPieces
         }
 
         var store = _services.GetRequiredService<IDocumentStore>();
-        _state = store.ReadAsync(StorageKey.Join("conversations", "wechat", WeChatMessages.OpenId(0)), CancellationToken.None).GetAwaiter().GetResult()!.Content.ToArray();
+        _state = store
+            .ReadAsync(StorageKey.Join("conversations", "wechat", WeChatMessages.OpenId(0)), CancellationToken.None)
+            .GetAwaiter()
+            .GetResult()!
+            .Content.ToArray();
         _record = JsonSerializer.Deserialize(_state, ConversationJsonContext.Stored)!;
     }
 
@@ -77,14 +81,18 @@ public class TurnPieces
     public Task Turn()
     {
         var n = Interlocked.Increment(ref _sequence);
-        return _turns.ProcessAsync(new Activity
-        {
-            Id = $"m{n}",
-            Type = ActivityType.Message,
-            Text = n % 2 == 0 ? "你好" : "在吗",
-            Conversation = new ConversationReference("wechat", WeChatMessages.OpenId((int)(n % Customers))),
-            Timestamp = TimeProvider.System.GetUtcNow(),
-        }, TurnDelivery.Passive, CancellationToken.None);
+        return _turns.ProcessAsync(
+            new Activity
+            {
+                Id = $"m{n}",
+                Type = ActivityType.Message,
+                Text = n % 2 == 0 ? "你好" : "在吗",
+                Conversation = new ConversationReference("wechat", WeChatMessages.OpenId((int)(n % Customers))),
+                Timestamp = TimeProvider.System.GetUtcNow(),
+            },
+            TurnDelivery.Passive,
+            CancellationToken.None
+        );
     }
 
     [Benchmark(Description = "state: JSON read of a conversation")]
@@ -96,14 +104,28 @@ public class TurnPieces
     [Benchmark(Description = "reply: render, encrypt, sign")]
     public string Reply()
     {
-        var xml = WeChatReplyXml.Render(Services.Conversations.Reply.FromText("请回复数字：1. 查订单 / 物流 2. 我的退货"), WeChatMessages.OpenId(0), WeChatMessages.Account, 1_790_000_000);
+        var xml = WeChatReplyXml.Render(
+            Services.Conversations.Reply.FromText("请回复数字：1. 查订单 / 物流 2. 我的退货"),
+            WeChatMessages.OpenId(0),
+            WeChatMessages.Account,
+            1_790_000_000
+        );
         var encrypted = _crypto.Encrypt(xml);
-        return WeChatReplyXml.Envelope(encrypted, WeChatSignature.Compute(WeChatMessages.Token, "1790000000", "nonce", encrypted), "1790000000", "nonce");
+        return WeChatReplyXml.Envelope(
+            encrypted,
+            WeChatSignature.Compute(WeChatMessages.Token, "1790000000", "nonce", encrypted),
+            "1790000000",
+            "nonce"
+        );
     }
 
     private sealed class NoMedia : IMediaDownloader
     {
-        public Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken) =>
-            Task.FromResult(new DownloadedMedia(null, null, "no media in a benchmark"));
+        public Task<DownloadedMedia> DownloadAsync(
+            ConversationReference conversation,
+            MediaAttachment media,
+            long maxBytes,
+            CancellationToken cancellationToken
+        ) => Task.FromResult(new DownloadedMedia(null, null, "no media in a benchmark"));
     }
 }

@@ -31,8 +31,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the program and waits until its port accepts connections.</summary>
-    public static async Task<ChildProcess> StartAsync(string name, string fileName, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string>? environment = null, int? port = null)
+    public static async Task<ChildProcess> StartAsync(
+        string name,
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null,
+        int? port = null
+    )
     {
         var chosen = port ?? FreePort();
         var start = new ProcessStartInfo(fileName)
@@ -43,7 +48,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         };
         foreach (var argument in arguments)
         {
-            start.ArgumentList.Add(argument.Replace("{port}", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            start.ArgumentList.Add(
+                argument.Replace(
+                    "{port}",
+                    chosen.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    StringComparison.Ordinal
+                )
+            );
         }
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

@@ -16,7 +16,13 @@ internal static class HttpResponse
     /// <paramref name="bodyPrefix"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">Not an HTTP response, or one without a length.</exception>
-    public static bool TryRead(ReadOnlySpan<byte> data, ReadOnlySpan<byte> bodyPrefix, out int length, out bool ok, out bool close)
+    public static bool TryRead(
+        ReadOnlySpan<byte> data,
+        ReadOnlySpan<byte> bodyPrefix,
+        out int length,
+        out bool ok,
+        out bool close
+    )
     {
         length = 0;
         ok = close = false;
@@ -30,8 +36,12 @@ internal static class HttpResponse
         var lineEnd = head.IndexOf("\r\n"u8);
         var statusLine = lineEnd < 0 ? head : head[..lineEnd];
         var firstSpace = statusLine.IndexOf((byte)' ');
-        if (!statusLine.StartsWith("HTTP/1."u8) || firstSpace < 0 || statusLine.Length < firstSpace + 4
-            || !Utf8Parser.TryParse(statusLine.Slice(firstSpace + 1, 3), out int status, out _))
+        if (
+            !statusLine.StartsWith("HTTP/1."u8)
+            || firstSpace < 0
+            || statusLine.Length < firstSpace + 4
+            || !Utf8Parser.TryParse(statusLine.Slice(firstSpace + 1, 3), out int status, out _)
+        )
         {
             throw new InvalidDataException("Not an HTTP status line: " + Encoding.ASCII.GetString(statusLine));
         }
@@ -54,9 +64,10 @@ internal static class HttpResponse
             var value = line[(colon + 1)..].Trim((byte)' ');
             if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
-                contentLength = Utf8Parser.TryParse(value, out long n, out var used) && used == value.Length && n >= 0
-                    ? n
-                    : throw new InvalidDataException("Not a Content-Length: " + Encoding.ASCII.GetString(value));
+                contentLength =
+                    Utf8Parser.TryParse(value, out long n, out var used) && used == value.Length && n >= 0
+                        ? n
+                        : throw new InvalidDataException("Not a Content-Length: " + Encoding.ASCII.GetString(value));
             }
             else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
             {
@@ -85,7 +96,11 @@ internal static class HttpResponse
                 var sizeText = data.Slice(at, sizeEnd);
                 var extension = sizeText.IndexOf((byte)';');
                 sizeText = (extension < 0 ? sizeText : sizeText[..extension]).Trim((byte)' ');
-                if (!Utf8Parser.TryParse(sizeText, out long size, out var used, 'x') || used != sizeText.Length || size < 0)
+                if (
+                    !Utf8Parser.TryParse(sizeText, out long size, out var used, 'x')
+                    || used != sizeText.Length
+                    || size < 0
+                )
                 {
                     throw new InvalidDataException("Not a chunk size: " + Encoding.ASCII.GetString(sizeText));
                 }

@@ -11,13 +11,28 @@ namespace ServiceBot.Bench.Load;
 /// </summary>
 internal static class LoadBenchmark
 {
-    private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const string AzuriteKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     public sealed record Settings(int Customers, int Messages, int Seconds);
 
-    public sealed record Row(string Name, WrkResult Peak, OpenLoopResult AtEighty, OpenLoopResult AtHalf, double? StorageRequestsPerTurn, string Sample);
+    public sealed record Row(
+        string Name,
+        WrkResult Peak,
+        OpenLoopResult AtEighty,
+        OpenLoopResult AtHalf,
+        double? StorageRequestsPerTurn,
+        string Sample
+    );
 
-    public sealed record Memory(double StoredBytesPerCustomer, int LargestStoredBytes, long Conversations, double HeapBytesIdle, double HeapBytesLoaded, long WorkingSetLoaded);
+    public sealed record Memory(
+        double StoredBytesPerCustomer,
+        int LargestStoredBytes,
+        long Conversations,
+        double HeapBytesIdle,
+        double HeapBytesLoaded,
+        long WorkingSetLoaded
+    );
 
     public static async Task<int> RunAsync(Settings settings)
     {
@@ -25,35 +40,93 @@ internal static class LoadBenchmark
         var work = Directory.CreateTempSubdirectory("servicebot-load-").FullName;
         try
         {
-            Console.Error.WriteLine($"Building {settings.Messages:N0} encrypted messages from {settings.Customers:N0} customers…");
+            Console.Error.WriteLine(
+                $"Building {settings.Messages:N0} encrypted messages from {settings.Customers:N0} customers…"
+            );
             var messages = WeChatMessages.Build(settings.Customers, settings.Messages, TimeProvider.System.GetUtcNow());
             var file = Path.Combine(work, "messages.txt");
             WeChatMessages.WriteForWrk(messages, file);
             var script = Path.Combine(repository, "bench", "wrk", "messages.lua");
             var run = new Runner(messages, file, script, settings.Seconds);
             var self = SelfCommand();
-            var bot = Path.Combine(repository, "bot", "ServiceBot.Bot", "bin", "Release", "net10.0", "ServiceBot.Bot.dll");
+            var bot = Path.Combine(
+                repository,
+                "bot",
+                "ServiceBot.Bot",
+                "bin",
+                "Release",
+                "net10.0",
+                "ServiceBot.Bot.dll"
+            );
             var peers = Path.Combine(repository, "bench", "peers");
-            var peerArguments = new[] { "{port}", WeChatMessages.Token, WeChatMessages.EncodingAesKey, WeChatMessages.AppId };
+            var peerArguments = new[]
+            {
+                "{port}",
+                WeChatMessages.Token,
+                WeChatMessages.EncodingAesKey,
+                WeChatMessages.AppId,
+            };
 
             var rows = new List<Row>();
-            await using (var bare = await ChildProcess.StartAsync("bare Kestrel", self[0], [.. self[1..], "serve", "bare", "{port}"], DeployedGc))
+            await using (
+                var bare = await ChildProcess.StartAsync(
+                    "bare Kestrel",
+                    self[0],
+                    [.. self[1..], "serve", "bare", "{port}"],
+                    DeployedGc
+                )
+            )
             {
-                rows.Add(await run.StatelessAsync("bare Kestrel: read the body, answer success", bare, expectReply: false));
+                rows.Add(
+                    await run.StatelessAsync("bare Kestrel: read the body, answer success", bare, expectReply: false)
+                );
             }
 
-            await using (var protocol = await ChildProcess.StartAsync("protocol only", self[0], [.. self[1..], "serve", "protocol", "{port}"], DeployedGc))
+            await using (
+                var protocol = await ChildProcess.StartAsync(
+                    "protocol only",
+                    self[0],
+                    [.. self[1..], "serve", "protocol", "{port}"],
+                    DeployedGc
+                )
+            )
             {
-                rows.Add(await run.StatelessAsync("protocol only: verify, decrypt, parse, encrypt the reply", protocol, expectReply: true));
+                rows.Add(
+                    await run.StatelessAsync(
+                        "protocol only: verify, decrypt, parse, encrypt the reply",
+                        protocol,
+                        expectReply: true
+                    )
+                );
             }
 
             Memory memory;
             var local = Path.Combine(work, "local");
-            await using (var turn = await ChildProcess.StartAsync("ServiceBot, local store", "dotnet", [bot, "--urls", "http://127.0.0.1:{port}"], BotEnvironment(local)))
+            await using (
+                var turn = await ChildProcess.StartAsync(
+                    "ServiceBot, local store",
+                    "dotnet",
+                    [bot, "--urls", "http://127.0.0.1:{port}"],
+                    BotEnvironment(local)
+                )
+            )
             {
                 var heapIdle = await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes");
-                rows.Add(await run.StatefulAsync("ServiceBot full turn, local store (log-structured)", turn, warmUp: settings.Customers));
-                memory = new Memory(0, 0, 0, heapIdle, await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes"), turn.WorkingSet());
+                rows.Add(
+                    await run.StatefulAsync(
+                        "ServiceBot full turn, local store (log-structured)",
+                        turn,
+                        warmUp: settings.Customers
+                    )
+                );
+                memory = new Memory(
+                    0,
+                    0,
+                    0,
+                    heapIdle,
+                    await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes"),
+                    turn.WorkingSet()
+                );
             }
 
             memory = await StoredStateAsync(Path.Combine(local, "documents"), memory);
@@ -61,29 +134,84 @@ internal static class LoadBenchmark
             // Protocol only again, right after the full turn: this machine's speed drifts within
             // minutes, so the full turn is set against the baseline's peaks on both sides of it.
             WrkResult protocolAfter;
-            await using (var protocol = await ChildProcess.StartAsync("protocol only, again", self[0], [.. self[1..], "serve", "protocol", "{port}"], DeployedGc))
+            await using (
+                var protocol = await ChildProcess.StartAsync(
+                    "protocol only, again",
+                    self[0],
+                    [.. self[1..], "serve", "protocol", "{port}"],
+                    DeployedGc
+                )
+            )
             {
-                protocolAfter = (await run.PeakAsync("protocol only, again after the full turn", protocol, expectReply: true)).Peak;
+                protocolAfter = (
+                    await run.PeakAsync("protocol only, again after the full turn", protocol, expectReply: true)
+                ).Peak;
             }
 
-            await using (var azurite = await ChildProcess.StartAsync("Azurite", Path.Combine(repository, "infra", "node_modules", ".bin", "azurite-blob"),
-                             ["--blobHost", "127.0.0.1", "--blobPort", "{port}", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose"]))
+            await using (
+                var azurite = await ChildProcess.StartAsync(
+                    "Azurite",
+                    Path.Combine(repository, "infra", "node_modules", ".bin", "azurite-blob"),
+                    [
+                        "--blobHost",
+                        "127.0.0.1",
+                        "--blobPort",
+                        "{port}",
+                        "--inMemoryPersistence",
+                        "--skipApiVersionCheck",
+                        "--disableTelemetry",
+                        "--silent",
+                        "--loose",
+                    ]
+                )
+            )
             {
                 var environment = BotEnvironment(Path.Combine(work, "azurite"));
                 environment["Storage__Provider"] = "AzureBlob";
-                environment["Storage__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{azurite.Port}/devstoreaccount1;";
-                await using var turn = await ChildProcess.StartAsync("ServiceBot, Azurite", "dotnet", [bot, "--urls", "http://127.0.0.1:{port}"], environment);
+                environment["Storage__ConnectionString"] =
+                    $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};"
+                    + $"BlobEndpoint=http://127.0.0.1:{azurite.Port}/devstoreaccount1;";
+                await using var turn = await ChildProcess.StartAsync(
+                    "ServiceBot, Azurite",
+                    "dotnet",
+                    [bot, "--urls", "http://127.0.0.1:{port}"],
+                    environment
+                );
                 rows.Add(await run.StatefulAsync("ServiceBot full turn, Azure Blob (Azurite)", turn, warmUp: 2_000));
             }
 
-            await using (var webot = await ChildProcess.StartAsync("node-webot", "node", [Path.Combine(peers, "webot.js"), .. peerArguments]))
+            await using (
+                var webot = await ChildProcess.StartAsync(
+                    "node-webot",
+                    "node",
+                    [Path.Combine(peers, "webot.js"), .. peerArguments]
+                )
+            )
             {
-                rows.Add(await run.StatelessAsync("node-webot (npm wechat 2.1.0): fixed echo, no state", webot, expectReply: true));
+                rows.Add(
+                    await run.StatelessAsync(
+                        "node-webot (npm wechat 2.1.0): fixed echo, no state",
+                        webot,
+                        expectReply: true
+                    )
+                );
             }
 
-            await using (var botbuilder = await ChildProcess.StartAsync("botbuilder", "node", [Path.Combine(peers, "botbuilder.js"), .. peerArguments]))
+            await using (
+                var botbuilder = await ChildProcess.StartAsync(
+                    "botbuilder",
+                    "node",
+                    [Path.Combine(peers, "botbuilder.js"), .. peerArguments]
+                )
+            )
             {
-                rows.Add(await run.StatelessAsync("Bot Framework JS (botbuilder 4.23.3), MemoryStorage", botbuilder, expectReply: true));
+                rows.Add(
+                    await run.StatelessAsync(
+                        "Bot Framework JS (botbuilder 4.23.3), MemoryStorage",
+                        botbuilder,
+                        expectReply: true
+                    )
+                );
             }
 
             Print(settings, rows, memory, protocolAfter);
@@ -106,16 +234,17 @@ internal static class LoadBenchmark
         ["DOTNET_GCDynamicAdaptationMode"] = "0",
     };
 
-    private static Dictionary<string, string> BotEnvironment(string data) => new(DeployedGc)
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Storage__Path"] = data,
-        ["WeChat__Token"] = WeChatMessages.Token,
-        ["WeChat__AppId"] = WeChatMessages.AppId,
-        ["WeChat__EncodingAESKey"] = WeChatMessages.EncodingAesKey,
-        // Kestrel and ASP.NET Core log nothing per request at Warning; ServiceBot logs no turn at Information.
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
+    private static Dictionary<string, string> BotEnvironment(string data) =>
+        new(DeployedGc)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Storage__Path"] = data,
+            ["WeChat__Token"] = WeChatMessages.Token,
+            ["WeChat__AppId"] = WeChatMessages.AppId,
+            ["WeChat__EncodingAESKey"] = WeChatMessages.EncodingAesKey,
+            // Kestrel and ASP.NET Core log nothing per request at Warning; ServiceBot logs no turn at Information.
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
 
     // The conversations the run left, read back from the stopped bot's store: key and content bytes,
     // as the Blob provider would bill them (the log adds 27 bytes of framing a record).
@@ -123,8 +252,15 @@ internal static class LoadBenchmark
     {
         using var store = new LogDocumentStore(folder);
         var keys = await store.ListKeysAsync("conversations/", CancellationToken.None).ToListAsync();
-        var sizes = (await store.ReadManyAsync(keys, CancellationToken.None)).Select((document, i) => keys[i].Length + document!.Content.Length).ToList();
-        return memory with { Conversations = sizes.Count, StoredBytesPerCustomer = sizes.Average(), LargestStoredBytes = sizes.Max() };
+        var sizes = (await store.ReadManyAsync(keys, CancellationToken.None))
+            .Select((document, i) => keys[i].Length + document!.Content.Length)
+            .ToList();
+        return memory with
+        {
+            Conversations = sizes.Count,
+            StoredBytesPerCustomer = sizes.Average(),
+            LargestStoredBytes = sizes.Max(),
+        };
     }
 
     private static void Print(Settings settings, List<Row> rows, Memory memory, WrkResult protocolAfter)
@@ -134,9 +270,17 @@ internal static class LoadBenchmark
         var protocol = (protocolBefore + protocolAfter.PerSecond) / 2;
         var webot = rows.Single(r => r.Name.StartsWith("node-webot", StringComparison.Ordinal)).Peak.PerSecond;
         var output = new StringBuilder();
-        output.AppendLine(CultureInfo.InvariantCulture, $"{settings.Customers:N0} customers, {settings.Messages:N0} distinct messages; peak = wrk -t{Wrk.Threads} -c{Wrk.Connections} -d{settings.Seconds}s; p50/p99 = open loop at 80% of that server's peak for {settings.Seconds} s, from each request's due time.");
+        output.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"{settings.Customers:N0} customers, {settings.Messages:N0} distinct messages; peak = wrk "
+                + $"-t{Wrk.Threads} -c{Wrk.Connections} -d{settings.Seconds}s; p50/p99 = open loop at 80% "
+                + $"of that server's peak for {settings.Seconds} s, from each request's due time."
+        );
         output.AppendLine();
-        output.AppendLine("| server | peak req/s | ratio to limit | p50 ms at 80% | p99 ms at 80% | sent req/s | p99 ms at 50% | failed | storage requests per turn |");
+        output.AppendLine(
+            "| server | peak req/s | ratio to limit | p50 ms at 80% | p99 ms at 80% | sent req/s | p99 ms "
+                + "at 50% | failed | storage requests per turn |"
+        );
         output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var driverBound = false;
         foreach (var row in rows)
@@ -145,30 +289,67 @@ internal static class LoadBenchmark
             // Below 95% of the rate asked for, the tail is the driver's, not the server's.
             var kept = row.AtEighty.AchievedPerSecond >= 0.95 * row.AtEighty.TargetPerSecond;
             driverBound |= !kept;
-            var latency = string.Create(CultureInfo.InvariantCulture, $"{row.AtEighty.P50Ms:N1} | {row.AtEighty.P99Ms:N1}{(kept ? "" : "¹")}");
+            var latency = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{row.AtEighty.P50Ms:N1} | {row.AtEighty.P99Ms:N1}{(kept ? "" : "¹")}"
+            );
             var halfKept = row.AtHalf.AchievedPerSecond >= 0.95 * row.AtHalf.TargetPerSecond;
             driverBound |= !halfKept;
-            output.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Name} | {row.Peak.PerSecond:N0} | {row.Peak.PerSecond / limit:N3} | {latency} | {row.AtEighty.AchievedPerSecond:N0} | {row.AtHalf.P99Ms:N1}{(halfKept ? "" : "¹")} | {row.AtEighty.Failed + row.AtHalf.Failed + row.Peak.StatusErrors + row.Peak.SocketErrors} | {storage} |");
+            output.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"| {row.Name} | {row.Peak.PerSecond:N0} | {row.Peak.PerSecond / limit:N3} | {latency} | "
+                    + $"{row.AtEighty.AchievedPerSecond:N0} | {row.AtHalf.P99Ms:N1}{(halfKept ? "" : "¹")} "
+                    + $"| {row.AtEighty.Failed + row.AtHalf.Failed + row.Peak.StatusErrors + row.Peak.SocketErrors} "
+                    + $"| {storage} |"
+            );
         }
 
         if (driverBound)
         {
             output.AppendLine();
-            output.AppendLine("¹ Fell behind: less than 95% of the rate asked for was completed in time, so requests queued: the server could not keep that share of its closed-loop peak once requests came on a schedule, or (at tens of thousands a second) the server and the driver together needed more than the 2 cores.");
+            output.AppendLine(
+                "¹ Fell behind: less than 95% of the rate asked for was completed in time, so requests "
+                    + "queued: the server could not keep that share of its closed-loop peak once requests "
+                    + "came on a schedule, or (at tens of thousands a second) the server and the driver "
+                    + "together needed more than the 2 cores."
+            );
         }
 
-        var driver = rows.SelectMany(r => new[] { r.AtEighty, r.AtHalf }).Select(r => r.DriverMicrosecondsPerRequest).ToList();
+        var driver = rows.SelectMany(r => new[] { r.AtEighty, r.AtHalf })
+            .Select(r => r.DriverMicrosecondsPerRequest)
+            .ToList();
         output.AppendLine();
-        output.AppendLine(CultureInfo.InvariantCulture, $"The open-loop driver (one thread polling {Wrk.Connections} keep-alive connections) took {driver.Min():N0} to {driver.Max():N0} µs of CPU a request in these runs.");
+        output.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"The open-loop driver (one thread polling {Wrk.Connections} keep-alive connections) took "
+                + $"{driver.Min():N0} to {driver.Max():N0} µs of CPU a request in these runs."
+        );
 
         var turn = rows.Single(r => r.Name.Contains("local store", StringComparison.Ordinal));
         output.AppendLine();
-        output.AppendLine(CultureInfo.InvariantCulture, $"- Full turn (local store) ÷ protocol only: **{turn.Peak.PerSecond / protocol:N2}** (target ≥ 0.5; against the mean of protocol only's peaks before and after it, {protocolBefore:N0} and {protocolAfter.PerSecond:N0}/s: {turn.Peak.PerSecond / protocolBefore:N2} and {turn.Peak.PerSecond / protocolAfter.PerSecond:N2} against each); ÷ node-webot: **{turn.Peak.PerSecond / webot:N2}** (target ≥ 3); p99 at 80%: **{turn.AtEighty.P99Ms:N1} ms**, at 50%: **{turn.AtHalf.P99Ms:N1} ms** (target < 50 at 80%).");
-        output.AppendLine(CultureInfo.InvariantCulture, $"- Stored state per customer: **{memory.StoredBytesPerCustomer:N0} B** on average, {memory.LargestStoredBytes:N0} B the largest, over {memory.Conversations:N0} conversations (target < 2,048).");
+        output.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"- Full turn (local store) ÷ protocol only: **{turn.Peak.PerSecond / protocol:N2}** (target ≥ "
+                + $"0.5; against the mean of protocol only's peaks before and after it, {protocolBefore:N0} "
+                + $"and {protocolAfter.PerSecond:N0}/s: {turn.Peak.PerSecond / protocolBefore:N2} and "
+                + $"{turn.Peak.PerSecond / protocolAfter.PerSecond:N2} against each); ÷ node-webot: "
+                + $"**{turn.Peak.PerSecond / webot:N2}** (target ≥ 3); p99 at 80%: "
+                + $"**{turn.AtEighty.P99Ms:N1} ms**, at 50%: **{turn.AtHalf.P99Ms:N1} ms** (target < 50 at 80%)."
+        );
+        output.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"- Stored state per customer: **{memory.StoredBytesPerCustomer:N0} B** on average, "
+                + $"{memory.LargestStoredBytes:N0} B the largest, over {memory.Conversations:N0} "
+                + $"conversations (target < 2,048)."
+        );
         // The gauge is the heap after the last collection: none yet at start-up with a 64 MiB young generation.
-        var idle = memory.HeapBytesIdle > 0 ? $"{memory.HeapBytesIdle / 1048576:N1} MiB idle" : "no collection yet when idle";
-        output.AppendLine(CultureInfo.InvariantCulture, $"- Bot process: managed heap {idle}, {memory.HeapBytesLoaded / 1048576:N1} MiB after {memory.Conversations:N0} customers; working set {memory.WorkingSetLoaded / 1048576.0:N0} MiB.");
+        var idle =
+            memory.HeapBytesIdle > 0 ? $"{memory.HeapBytesIdle / 1048576:N1} MiB idle" : "no collection yet when idle";
+        output.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"- Bot process: managed heap {idle}, {memory.HeapBytesLoaded / 1048576:N1} MiB after "
+                + $"{memory.Conversations:N0} customers; working set {memory.WorkingSetLoaded / 1048576.0:N0} MiB."
+        );
         foreach (var row in rows.Where(r => r.Sample.Length > 0))
         {
             output.AppendLine(CultureInfo.InvariantCulture, $"- {row.Name} answered “{row.Sample}”.");
@@ -180,7 +361,9 @@ internal static class LoadBenchmark
     private static string[] SelfCommand()
     {
         var host = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(LoadBenchmark).Assembly.Location] : [host];
+        return Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [host, typeof(LoadBenchmark).Assembly.Location]
+            : [host];
     }
 
     private static string RepositoryRoot()
@@ -208,9 +391,30 @@ internal static class LoadBenchmark
         {
             var (sample, peak) = await PeakAsync(name, server, expectReply);
             // The driver's own warm-up (its JIT, its thread pool): cold, its first second reads as the server's stall.
-            await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.5, TimeSpan.FromSeconds(StatelessWarmUpSeconds), expectReply);
-            var open = await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply);
-            var half = await OpenLoop.RunAsync(server.BaseAddress, messages, 0, peak.PerSecond * 0.5, TimeSpan.FromSeconds(seconds), expectReply);
+            await OpenLoop.RunAsync(
+                server.BaseAddress,
+                messages,
+                0,
+                peak.PerSecond * 0.5,
+                TimeSpan.FromSeconds(StatelessWarmUpSeconds),
+                expectReply
+            );
+            var open = await OpenLoop.RunAsync(
+                server.BaseAddress,
+                messages,
+                0,
+                peak.PerSecond * 0.8,
+                TimeSpan.FromSeconds(seconds),
+                expectReply
+            );
+            var half = await OpenLoop.RunAsync(
+                server.BaseAddress,
+                messages,
+                0,
+                peak.PerSecond * 0.5,
+                TimeSpan.FromSeconds(seconds),
+                expectReply
+            );
             return new Row(name, peak, open, half, null, sample);
         }
 
@@ -245,16 +449,37 @@ internal static class LoadBenchmark
             var (storageAfter, turnsAfter) = await Metrics.SettledStorageAndTurnsAsync(server.BaseAddress);
             if (peak.Repeats > 0)
             {
-                throw new InvalidOperationException($"{name}: the run needed more than {messages.Length:N0} messages; pass a larger count.");
+                throw new InvalidOperationException(
+                    $"{name}: the run needed more than {messages.Length:N0} messages; pass a larger count."
+                );
             }
 
             offset += peak.Requests;
-            var open = await OpenLoop.RunAsync(server.BaseAddress, messages, (int)offset, peak.PerSecond * 0.8, TimeSpan.FromSeconds(seconds), expectReply: true);
+            var open = await OpenLoop.RunAsync(
+                server.BaseAddress,
+                messages,
+                (int)offset,
+                peak.PerSecond * 0.8,
+                TimeSpan.FromSeconds(seconds),
+                expectReply: true
+            );
             offset += open.Sent;
-            var half = await OpenLoop.RunAsync(server.BaseAddress, messages, (int)offset, peak.PerSecond * 0.5, TimeSpan.FromSeconds(seconds), expectReply: true);
-            if (open.Sent < (int)(peak.PerSecond * 0.8 * seconds) - 1 || half.Sent < (int)(peak.PerSecond * 0.5 * seconds) - 1)
+            var half = await OpenLoop.RunAsync(
+                server.BaseAddress,
+                messages,
+                (int)offset,
+                peak.PerSecond * 0.5,
+                TimeSpan.FromSeconds(seconds),
+                expectReply: true
+            );
+            if (
+                open.Sent < (int)(peak.PerSecond * 0.8 * seconds) - 1
+                || half.Sent < (int)(peak.PerSecond * 0.5 * seconds) - 1
+            )
             {
-                throw new InvalidOperationException($"{name}: the open-loop runs needed more than {messages.Length:N0} messages; pass a larger count.");
+                throw new InvalidOperationException(
+                    $"{name}: the open-loop runs needed more than {messages.Length:N0} messages; pass a larger count."
+                );
             }
 
             return new Row(name, peak, open, half, (storageAfter - storageBefore) / (turnsAfter - turnsBefore), sample);
@@ -268,7 +493,9 @@ internal static class LoadBenchmark
             var body = await response.Content.ReadAsStringAsync();
             if (!response.IsSuccessStatusCode)
             {
-                throw new InvalidOperationException($"{server.BaseAddress} answered {(int)response.StatusCode}: {body}");
+                throw new InvalidOperationException(
+                    $"{server.BaseAddress} answered {(int)response.StatusCode}: {body}"
+                );
             }
 
             if (!expectReply)

@@ -53,8 +53,17 @@ internal sealed class LoadLoop
     /// Sends <paramref name="requests"/> (whole HTTP requests) on <paramref name="connections"/> connections, at
     /// <paramref name="rate"/> a second or, without, as fast as they are answered.
     /// </summary>
-    public static Task<LoadLoopRun> RunAsync(Uri server, byte[][] requests, int connections, double? rate, byte[] bodyPrefix) =>
-        Task.Factory.StartNew(() => new LoadLoop(server, requests, connections, rate, bodyPrefix).Run(), TaskCreationOptions.LongRunning);
+    public static Task<LoadLoopRun> RunAsync(
+        Uri server,
+        byte[][] requests,
+        int connections,
+        double? rate,
+        byte[] bodyPrefix
+    ) =>
+        Task.Factory.StartNew(
+            () => new LoadLoop(server, requests, connections, rate, bodyPrefix).Run(),
+            TaskCreationOptions.LongRunning
+        );
 
     /// <summary>
     /// A POST of <paramref name="request"/> as text/xml, ready to write on any connection to <paramref name="server"/>.
@@ -62,7 +71,10 @@ internal sealed class LoadLoop
     public static byte[] Post(Uri server, WeChatRequest request)
     {
         var body = Encoding.UTF8.GetBytes(request.Body);
-        var head = Encoding.ASCII.GetBytes($"POST {request.PathAndQuery} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n");
+        var head = Encoding.ASCII.GetBytes(
+            $"POST {request.PathAndQuery} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: text/xml; "
+                + $"charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n"
+        );
         return [.. head, .. body];
     }
 
@@ -105,9 +117,10 @@ internal sealed class LoadLoop
                 }
 
                 // Until the next request is due (then less Early), or a while when every connection is busy.
-                var waitMs = waiting.Count == 0 && next < requests.Length
-                    ? (int)Math.Clamp((Due(next) - Early - now) * 1000 / Stopwatch.Frequency + 1, 1, 100)
-                    : 100;
+                var waitMs =
+                    waiting.Count == 0 && next < requests.Length
+                        ? (int)Math.Clamp((Due(next) - Early - now) * 1000 / Stopwatch.Frequency + 1, 1, 100)
+                        : 100;
                 if (busy.Count == 0)
                 {
                     Thread.Sleep(waitMs);
@@ -175,7 +188,11 @@ internal sealed class LoadLoop
     /// <summary>Reads what the connection's socket has; true once its request is answered (or failed).</summary>
     private bool Receive(Connection connection)
     {
-        var read = connection.Socket!.Receive(connection.Buffer.AsSpan(connection.Received), SocketFlags.None, out var error);
+        var read = connection.Socket!.Receive(
+            connection.Buffer.AsSpan(connection.Received),
+            SocketFlags.None,
+            out var error
+        );
         if (error != SocketError.Success || read == 0)
         {
             return Fail(connection);
@@ -184,7 +201,15 @@ internal sealed class LoadLoop
         connection.Received += read;
         try
         {
-            if (!HttpResponse.TryRead(connection.Buffer.AsSpan(0, connection.Received), bodyPrefix, out var length, out var ok, out var close))
+            if (
+                !HttpResponse.TryRead(
+                    connection.Buffer.AsSpan(0, connection.Received),
+                    bodyPrefix,
+                    out var length,
+                    out var ok,
+                    out var close
+                )
+            )
             {
                 return connection.Received == connection.Buffer.Length
                     && Fail(connection, new InvalidDataException("A response longer than the read buffer."));

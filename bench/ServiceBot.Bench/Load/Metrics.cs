@@ -13,9 +13,15 @@ internal static class Metrics
         var sum = 0.0;
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is '{' or ' ')
+            if (
+                line.StartsWith(metric, StringComparison.Ordinal)
+                && line.Length > metric.Length
+                && line[metric.Length] is '{' or ' '
+            )
             {
-                var value = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : metric.Length)..].Trim().Split(' ')[0];
+                var value = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : metric.Length)..]
+                    .Trim()
+                    .Split(' ')[0];
                 sum += double.Parse(value, CultureInfo.InvariantCulture);
             }
         }
@@ -27,7 +33,10 @@ internal static class Metrics
 
     /// <summary>Storage requests and turns so far.</summary>
     public static async Task<(double Storage, double Turns)> StorageAndTurnsAsync(Uri server) =>
-        (await SumAsync(server, "servicebot_storage_requests_total"), await SumAsync(server, "servicebot_turn_duration_seconds_count"));
+        (
+            await SumAsync(server, "servicebot_storage_requests_total"),
+            await SumAsync(server, "servicebot_turn_duration_seconds_count")
+        );
 
     /// <summary>The same, once the turn count has stopped moving (at most 10 s).</summary>
     public static async Task<(double Storage, double Turns)> SettledStorageAndTurnsAsync(Uri server)

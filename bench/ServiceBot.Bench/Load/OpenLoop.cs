@@ -9,7 +9,17 @@ namespace ServiceBot.Bench.Load;
 /// <see cref="WorstByTenth"/>: the worst latency among the requests due in each tenth of a second, to
 /// tell a stall from a spread.
 /// </remarks>
-internal sealed record OpenLoopResult(double TargetPerSecond, double AchievedPerSecond, int Sent, int Failed, double P50Ms, double P99Ms, double MaxMs, double[] WorstByTenth, double DriverMicrosecondsPerRequest);
+internal sealed record OpenLoopResult(
+    double TargetPerSecond,
+    double AchievedPerSecond,
+    int Sent,
+    int Failed,
+    double P50Ms,
+    double P99Ms,
+    double MaxMs,
+    double[] WorstByTenth,
+    double DriverMicrosecondsPerRequest
+);
 
 /// <summary>
 /// An open-loop load in the manner of wrk2 (<see cref="LoadLoop"/> with a rate): request i is due
@@ -22,7 +32,14 @@ internal static class OpenLoop
 {
     private static readonly byte[] ReplyPrefix = "<xml>"u8.ToArray();
 
-    public static async Task<OpenLoopResult> RunAsync(Uri server, IReadOnlyList<WeChatRequest> messages, int offset, double rate, TimeSpan duration, bool expectReply)
+    public static async Task<OpenLoopResult> RunAsync(
+        Uri server,
+        IReadOnlyList<WeChatRequest> messages,
+        int offset,
+        double rate,
+        TimeSpan duration,
+        bool expectReply
+    )
     {
         var count = (int)Math.Min(rate * duration.TotalSeconds, messages.Count - offset);
         var requests = new byte[count][];
@@ -39,9 +56,19 @@ internal static class OpenLoop
         var perTenth = Math.Max(1, (int)(rate / 10));
         var worst = latencies.Chunk(perTenth).Select(tenth => tenth.Max()).ToArray();
         Array.Sort(latencies);
-        return new OpenLoopResult(rate, count / run.Seconds, count, run.Failed,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], worst, cpu.TotalMicroseconds / count);
+        return new OpenLoopResult(
+            rate,
+            count / run.Seconds,
+            count,
+            run.Failed,
+            Percentile(latencies, 0.50),
+            Percentile(latencies, 0.99),
+            latencies[^1],
+            worst,
+            cpu.TotalMicroseconds / count
+        );
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    private static double Percentile(double[] sorted, double p) =>
+        sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -26,36 +26,51 @@ internal static class ReferenceServers
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         if (kind == "protocol")
         {
-            builder.Services.AddSingleton(Options.Create(new WeChatOptions
-            {
-                Token = WeChatMessages.Token,
-                AppId = WeChatMessages.AppId,
-                EncodingAESKey = WeChatMessages.EncodingAesKey,
-            }));
+            builder.Services.AddSingleton(
+                Options.Create(
+                    new WeChatOptions
+                    {
+                        Token = WeChatMessages.Token,
+                        AppId = WeChatMessages.AppId,
+                        EncodingAESKey = WeChatMessages.EncodingAesKey,
+                    }
+                )
+            );
             builder.Services.AddSingleton<ITurnProcessor, EchoTurns>();
             builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddSingleton(new ProactiveMessenger([], SendRetry.None, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProactiveMessenger>.Instance));
+            builder.Services.AddSingleton(
+                new ProactiveMessenger(
+                    [],
+                    SendRetry.None,
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<ProactiveMessenger>.Instance
+                )
+            );
             builder.Services.AddSingleton<BackgroundTurns>();
             // Echo turns answer passively, so nothing is ever pushed: the outbox's store stays empty.
-            builder.Services.AddSingleton(new SendOnceOutbox(
-                new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-protocol-").FullName), TimeProvider.System));
+            builder.Services.AddSingleton(
+                new SendOnceOutbox(
+                    new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-protocol-").FullName),
+                    TimeProvider.System
+                )
+            );
             builder.Services.AddSingleton<DeferredReplies>();
+            builder.Services.AddSingleton<WeChatVerifier>();
             builder.Services.AddSingleton<WeChatWebhook>();
         }
 
         var app = builder.Build();
         if (kind == "protocol")
         {
-            app.MapPost(WeChatMessages.Path, (HttpRequest request, WeChatWebhook webhook, CancellationToken aborted) => webhook.ReceiveAsync(request, aborted));
+            app.MapPost(WeChatMessages.Path, (HttpRequest request, WeChatWebhook webhook, CancellationToken aborted) =>
+                webhook.ReceiveAsync(request, aborted)
+            );
         }
         else
         {
             app.MapPost(WeChatMessages.Path, async (HttpRequest request) =>
             {
                 var buffer = new byte[16 * 1024];
-                while (await request.Body.ReadAsync(buffer) > 0)
-                {
-                }
+                while (await request.Body.ReadAsync(buffer) > 0) { }
 
                 return Results.Text("success", "text/plain");
             });
@@ -67,7 +82,10 @@ internal static class ReferenceServers
     /// <summary>A turn with no dialog and no storage: it echoes the text at once.</summary>
     private sealed class EchoTurns : ITurnProcessor
     {
-        public Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken) =>
-            Task.FromResult(new TurnResult([Reply.FromText("收到：" + activity.Text)], false));
+        public Task<TurnResult> ProcessAsync(
+            Activity activity,
+            TurnDelivery delivery,
+            CancellationToken cancellationToken
+        ) => Task.FromResult(new TurnResult([Reply.FromText("收到：" + activity.Text)], false));
     }
 }

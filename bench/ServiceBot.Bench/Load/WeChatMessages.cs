@@ -38,15 +38,20 @@ internal sealed class WeChatMessages
             var customer = i % customers;
             var openId = OpenId(customer);
             var msgId = (7_000_000_000_000_000_000L + i).ToString(CultureInfo.InvariantCulture);
-            var inner = $"<xml><ToUserName><![CDATA[{Account}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
+            var inner =
+                $"<xml><ToUserName><![CDATA[{Account}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
                 + $"<CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
                 + $"<Content><![CDATA[{Texts[i % Texts.Length]}]]></Content><MsgId>{msgId}</MsgId></xml>";
             var encrypted = crypto.Encrypt(inner);
             var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(5));
-            var query = $"signature={WeChatSignature.Compute(Token, timestamp, nonce)}&timestamp={timestamp}&nonce={nonce}"
-                + $"&openid={openId}&encrypt_type=aes&msg_signature={WeChatSignature.Compute(Token, timestamp, nonce, encrypted)}";
-            messages[i] = new WeChatRequest($"{Path}?{query}",
-                $"<xml><ToUserName><![CDATA[{Account}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>");
+            var query =
+                $"signature={WeChatSignature.Compute(Token, timestamp, nonce)}&timestamp={timestamp}&nonce={nonce}"
+                + $"&openid={openId}&encrypt_type=aes"
+                + $"&msg_signature={WeChatSignature.Compute(Token, timestamp, nonce, encrypted)}";
+            messages[i] = new WeChatRequest(
+                $"{Path}?{query}",
+                $"<xml><ToUserName><![CDATA[{Account}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+            );
         });
         return messages;
     }
@@ -69,13 +74,22 @@ internal sealed class WeChatMessages
     /// <see cref="WriteForWrk"/> wrote.
     /// </summary>
     public static WeChatRequest[] ReadForWrk(string file, int offset, int count) =>
-        [.. File.ReadLines(file).Skip(offset).Take(count).Select(line => line.Split('\t', 2)).Select(parts => new WeChatRequest(parts[0], parts[1]))];
+        [
+            .. File.ReadLines(file)
+                .Skip(offset)
+                .Take(count)
+                .Select(line => line.Split('\t', 2))
+                .Select(parts => new WeChatRequest(parts[0], parts[1])),
+        ];
 
     /// <summary>The text of an encrypted passive reply, or null when the answer was not one.</summary>
     public static string? OpenReply(string body)
     {
         var envelope = WeChatXml.Parse(body);
-        if (envelope["Encrypt"] is not { } cipher || !new WeChatCrypto(EncodingAesKey, AppId).TryDecrypt(cipher, out var inner, out _))
+        if (
+            envelope["Encrypt"] is not { } cipher
+            || !new WeChatCrypto(EncodingAesKey, AppId).TryDecrypt(cipher, out var inner, out _)
+        )
         {
             return null;
         }

@@ -5,7 +5,15 @@ using System.Text.RegularExpressions;
 namespace ServiceBot.Bench.Load;
 
 /// <summary>A closed-loop run of wrk: as fast as the server answers, with a fixed number of connections.</summary>
-internal sealed record WrkResult(long Requests, double Seconds, long StatusErrors, long SocketErrors, double P50Ms, double P99Ms, long Repeats)
+internal sealed record WrkResult(
+    long Requests,
+    double Seconds,
+    long StatusErrors,
+    long SocketErrors,
+    double P50Ms,
+    double P99Ms,
+    long Repeats
+)
 {
     public double PerSecond => Requests / Seconds;
 }
@@ -28,12 +36,26 @@ internal static partial class Wrk
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     "-t", Threads.ToString(CultureInfo.InvariantCulture), "-c", Connections.ToString(CultureInfo.InvariantCulture),
-                     "-d", $"{seconds}s", "--timeout", "10s", "-s", script, server.AbsoluteUri, "--",
-                     file, offset.ToString(CultureInfo.InvariantCulture), Threads.ToString(CultureInfo.InvariantCulture),
-                 })
+        foreach (
+            var argument in new[]
+            {
+                "-t",
+                Threads.ToString(CultureInfo.InvariantCulture),
+                "-c",
+                Connections.ToString(CultureInfo.InvariantCulture),
+                "-d",
+                $"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script,
+                server.AbsoluteUri,
+                "--",
+                file,
+                offset.ToString(CultureInfo.InvariantCulture),
+                Threads.ToString(CultureInfo.InvariantCulture),
+            }
+        )
         {
             start.ArgumentList.Add(argument);
         }
@@ -49,10 +71,20 @@ internal static partial class Wrk
         }
 
         long Field(string name) => long.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture);
-        return new WrkResult(Field("requests"), Field("duration") / 1e6, Field("status"), Field("socket"),
-            Field("p50") / 1e3, Field("p99") / 1e3, Field("repeats"));
+        return new WrkResult(
+            Field("requests"),
+            Field("duration") / 1e6,
+            Field("status"),
+            Field("socket"),
+            Field("p50") / 1e3,
+            Field("p99") / 1e3,
+            Field("repeats")
+        );
     }
 
-    [GeneratedRegex(@"RESULT requests=(?<requests>\d+) duration_us=(?<duration>\d+) status_errors=(?<status>\d+) socket_errors=(?<socket>\d+) p50_us=(?<p50>\d+) p99_us=(?<p99>\d+) repeats=(?<repeats>\d+)")]
+    [GeneratedRegex(
+        @"RESULT requests=(?<requests>\d+) duration_us=(?<duration>\d+) status_errors=(?<status>\d+) "
+            + @"socket_errors=(?<socket>\d+) p50_us=(?<p50>\d+) p99_us=(?<p99>\d+) repeats=(?<repeats>\d+)"
+    )]
     private static partial Regex ResultLine();
 }

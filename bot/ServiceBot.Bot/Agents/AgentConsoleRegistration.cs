@@ -33,7 +33,8 @@ internal static class AgentConsoleRegistration
             options.Cookie.Name = "servicebot.agent.af";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
-        var authentication = services.AddAuthentication()
+        var authentication = services
+            .AddAuthentication()
             .AddCookie(Scheme, options =>
             {
                 options.Cookie.Name = "servicebot.agent";
@@ -54,28 +55,49 @@ internal static class AgentConsoleRegistration
         if (Uri.TryCreate(configuration["Agents:OpenIdConnect:Authority"], UriKind.Absolute, out _))
         {
             authentication.AddOpenIdConnect(OidcScheme, _ => { });
-            services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<IOptions<AgentOptions>>((options, agents) => AgentSso.Configure(options, agents.Value.OpenIdConnect));
+            services
+                .AddOptions<OpenIdConnectOptions>(OidcScheme)
+                .Configure<IOptions<AgentOptions>>(
+                    (options, agents) => AgentSso.Configure(options, agents.Value.OpenIdConnect)
+                );
         }
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(AgentRoles.Agent, AgentRoles.Supervisor))
-            .AddPolicy(SupervisorPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(AgentRoles.Supervisor));
+        services
+            .AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy =>
+                policy.AddAuthenticationSchemes(Scheme).RequireRole(AgentRoles.Agent, AgentRoles.Supervisor)
+            )
+            .AddPolicy(SupervisorPolicy, policy =>
+                policy.AddAuthenticationSchemes(Scheme).RequireRole(AgentRoles.Supervisor)
+            );
         return services;
     }
 
     public static IEndpointRouteBuilder MapAgentConsole(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAgentPages();
-        endpoints.MapGroup("/agent/api").RequireAuthorization(Policy).AddEndpointFilter(ValidateAntiforgeryAsync).MapAgentApi().MapSupervisorApi();
+        endpoints
+            .MapGroup("/agent/api")
+            .RequireAuthorization(Policy)
+            .AddEndpointFilter(ValidateAntiforgeryAsync)
+            .MapAgentApi()
+            .MapSupervisorApi();
         endpoints.MapHub<AgentHub>("/agent/hub");
         return endpoints;
     }
 
-    public static string NameOf(ClaimsPrincipal user) => user.Identity?.Name ?? throw new InvalidOperationException("An agent endpoint ran without a signed-in agent.");
+    public static string NameOf(ClaimsPrincipal user) =>
+        user.Identity?.Name ?? throw new InvalidOperationException("An agent endpoint ran without a signed-in agent.");
 
-    private static Task Refuse(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    private static Task Refuse(
+        Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context,
+        int status
+    )
     {
-        if (context.Request.Path.StartsWithSegments("/agent/api") || context.Request.Path.StartsWithSegments("/agent/hub"))
+        if (
+            context.Request.Path.StartsWithSegments("/agent/api")
+            || context.Request.Path.StartsWithSegments("/agent/hub")
+        )
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
@@ -86,7 +108,10 @@ internal static class AgentConsoleRegistration
     }
 
     // Every change is made with the token the console got from /agent/api/me, so another site cannot make it.
-    private static async ValueTask<object?> ValidateAntiforgeryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> ValidateAntiforgeryAsync(
+        EndpointFilterInvocationContext context,
+        EndpointFilterDelegate next
+    )
     {
         var http = context.HttpContext;
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
@@ -94,7 +119,10 @@ internal static class AgentConsoleRegistration
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))
             {
-                return Results.Problem("The anti-forgery token is missing or wrong; reload the console.", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem(
+                    "The anti-forgery token is missing or wrong; reload the console.",
+                    statusCode: StatusCodes.Status400BadRequest
+                );
             }
         }
 

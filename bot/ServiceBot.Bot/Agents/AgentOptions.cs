@@ -14,7 +14,9 @@ internal sealed class AgentOptions
 
     public Dictionary<string, AgentUser> Users { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Sign-in through the company's OpenID Connect provider, beside (or instead of) configured users.</summary>
+    /// <summary>
+    /// Sign-in through the company's OpenID Connect provider, beside (or instead of) configured users.
+    /// </summary>
     public AgentOidcOptions OpenIdConnect { get; set; } = new();
 
     public List<string> CannedReplies { get; set; } =
@@ -67,14 +69,21 @@ internal sealed class AgentAccounts(IOptions<AgentOptions> options)
 
     public AgentUser? SignIn(string? name, string? password)
     {
-        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || !options.Value.Users.TryGetValue(name, out var user))
+        if (
+            string.IsNullOrEmpty(name)
+            || string.IsNullOrEmpty(password)
+            || !options.Value.Users.TryGetValue(name, out var user)
+        )
         {
             // Hash anyway, so an unknown name takes as long as a wrong password.
             Hasher.VerifyHashedPassword(new AgentUser(), DecoyHash, password ?? "");
             return null;
         }
 
-        return Hasher.VerifyHashedPassword(user, user.PasswordHash, password) is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded
+        return
+            Hasher.VerifyHashedPassword(user, user.PasswordHash, password)
+                is PasswordVerificationResult.Success
+                    or PasswordVerificationResult.SuccessRehashNeeded
             ? user
             : null;
     }
@@ -98,7 +107,10 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
             if (!IsIdentityHash(settings.PasswordHash))
             {
-                failures.Add($"Agents:Users:{user}:PasswordHash must be a hash made by 'dotnet ServiceBot.Bot.dll hash-password', not a password.");
+                failures.Add(
+                    $"Agents:Users:{user}:PasswordHash must be a hash made by 'dotnet ServiceBot.Bot.dll "
+                        + $"hash-password', not a password."
+                );
             }
 
             if (settings.Role is not (AgentRoles.Agent or AgentRoles.Supervisor))

@@ -17,36 +17,70 @@ internal static class AgentPages
 
     public static IEndpointRouteBuilder MapAgentPages(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/agent/login", (HttpContext http, IAntiforgery antiforgery, IOptions<AgentOptions> options, string? sso) =>
-            LoginPage(http, antiforgery, sso == "failed" ? "单点登录未成功 / Single sign-on did not let you in." : null, options.Value.OpenIdConnect.Enabled));
+        endpoints.MapGet(
+            "/agent/login",
+            (HttpContext http, IAntiforgery antiforgery, IOptions<AgentOptions> options, string? sso) =>
+                LoginPage(
+                    http,
+                    antiforgery,
+                    sso == "failed" ? "单点登录未成功 / Single sign-on did not let you in." : null,
+                    options.Value.OpenIdConnect.Enabled
+                )
+        );
         endpoints.MapPost("/agent/login", SignInAsync).RequireRateLimiting(Operations.RateLimiting.AgentSignIn);
-        endpoints.MapGet("/agent/login/sso", (IOptions<AgentOptions> options) => options.Value.OpenIdConnect.Enabled
-            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/agent" }, [AgentConsoleRegistration.OidcScheme])
-            : Results.NotFound());
-        endpoints.MapPost("/agent/logout", async (HttpContext http) =>
-        {
-            await http.SignOutAsync(AgentConsoleRegistration.Scheme);
-            return Results.Redirect("/agent/login");
-        }).RequireAuthorization(AgentConsoleRegistration.Policy);
+        endpoints.MapGet("/agent/login/sso", (IOptions<AgentOptions> options) =>
+            options.Value.OpenIdConnect.Enabled
+                ? Results.Challenge(
+                    new AuthenticationProperties { RedirectUri = "/agent" },
+                    [AgentConsoleRegistration.OidcScheme]
+                )
+                : Results.NotFound()
+        );
+        endpoints
+            .MapPost("/agent/logout", async (HttpContext http) =>
+            {
+                await http.SignOutAsync(AgentConsoleRegistration.Scheme);
+                return Results.Redirect("/agent/login");
+            })
+            .RequireAuthorization(AgentConsoleRegistration.Policy);
 
         var console = endpoints.MapGroup("/agent").RequireAuthorization(AgentConsoleRegistration.Policy);
         console.MapGet("", () => File("console.html", "text/html; charset=utf-8"));
         console.MapGet("/console.js", () => File("console.js", "text/javascript; charset=utf-8"));
         console.MapGet("/console.css", () => File("console.css", "text/css; charset=utf-8"));
-        console.MapGet("/supervisor", () => File("supervisor.html", "text/html; charset=utf-8")).RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
-        console.MapGet("/supervisor.js", () => File("supervisor.js", "text/javascript; charset=utf-8")).RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
+        console
+            .MapGet("/supervisor", () => File("supervisor.html", "text/html; charset=utf-8"))
+            .RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
+        console
+            .MapGet("/supervisor.js", () => File("supervisor.js", "text/javascript; charset=utf-8"))
+            .RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
         console.MapGet("/signalr.min.js", () => File("signalr.min.js", "text/javascript; charset=utf-8"));
         return endpoints;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? name, [FromForm] string? password, AgentAccounts accounts, IAntiforgery antiforgery, IOptions<AgentOptions> options)
+    private static async Task<IResult> SignInAsync(
+        HttpContext http,
+        [FromForm] string? name,
+        [FromForm] string? password,
+        AgentAccounts accounts,
+        IAntiforgery antiforgery,
+        IOptions<AgentOptions> options
+    )
     {
         if (accounts.SignIn(name, password) is not { } user)
         {
-            return LoginPage(http, antiforgery, "用户名或密码不对 / Wrong name or password.", options.Value.OpenIdConnect.Enabled);
+            return LoginPage(
+                http,
+                antiforgery,
+                "用户名或密码不对 / Wrong name or password.",
+                options.Value.OpenIdConnect.Enabled
+            );
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name!), new Claim(ClaimTypes.Role, user.Role)], AgentConsoleRegistration.Scheme);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, name!), new Claim(ClaimTypes.Role, user.Role)],
+            AgentConsoleRegistration.Scheme
+        );
         await http.SignInAsync(AgentConsoleRegistration.Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect("/agent");
     }
@@ -56,7 +90,9 @@ internal static class AgentPages
 
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? error, bool sso)
     {
-        var ssoLink = sso ? "<a id=\"sso\" href=\"/agent/login/sso\">用公司账号登录 / Sign in with your company account</a>" : "";
+        var ssoLink = sso
+            ? "<a id=\"sso\" href=\"/agent/login/sso\">用公司账号登录 / Sign in with your company account</a>"
+            : "";
         var token = antiforgery.GetAndStoreTokens(http);
         var message = error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
         var html = $$"""
@@ -65,8 +101,10 @@ internal static class AgentPages
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>ServiceBot 客服登录 / Agent sign-in</title>
             <style>
-              body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; background: #f4f5f7; display: grid; place-items: center; min-height: 100vh; margin: 0; }
-              form { background: #fff; padding: 2rem; border-radius: 12px; box-shadow: 0 2px 12px #0002; width: min(90vw, 320px); display: grid; gap: .8rem; }
+              body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; background: #f4f5f7;
+                     display: grid; place-items: center; min-height: 100vh; margin: 0; }
+              form { background: #fff; padding: 2rem; border-radius: 12px; box-shadow: 0 2px 12px #0002;
+                     width: min(90vw, 320px); display: grid; gap: .8rem; }
               input, button { font: inherit; padding: .6rem; border-radius: 8px; border: 1px solid #ccd; }
               button { background: #07c160; color: #fff; border: none; cursor: pointer; }
               .error { color: #c0392b; margin: 0; }
@@ -77,7 +115,8 @@ internal static class AgentPages
               {{message}}
               <input type="hidden" name="{{token.FormFieldName}}" value="{{token.RequestToken}}">
               <label>用户名 / Name <input id="name" name="name" autocomplete="username" required></label>
-              <label>密码 / Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+              <label>密码 / Password
+                <input id="password" name="password" type="password" autocomplete="current-password" required></label>
               <button id="signin" type="submit">登录 / Sign in</button>
               {{ssoLink}}
             </form>

@@ -38,9 +38,15 @@ internal static class AgentSso
         options.Events.OnTokenValidated = context =>
         {
             var principal = context.Principal!;
-            var name = principal.FindFirstValue("preferred_username") ?? principal.FindFirstValue("name") ?? principal.FindFirstValue("sub");
-            var roles = principal.FindAll(oidc.RoleClaim).Select(c => c.Value)
-                .Where(r => r is AgentRoles.Agent or AgentRoles.Supervisor).Distinct(StringComparer.Ordinal).ToArray();
+            var name = principal.FindFirstValue("preferred_username")
+                ?? principal.FindFirstValue("name")
+                ?? principal.FindFirstValue("sub");
+            var roles = principal
+                .FindAll(oidc.RoleClaim)
+                .Select(c => c.Value)
+                .Where(r => r is AgentRoles.Agent or AgentRoles.Supervisor)
+                .Distinct(StringComparer.Ordinal)
+                .ToArray();
             if (name is null || roles.Length == 0)
             {
                 context.Fail("The provider did not say this person is an agent or a supervisor.");
@@ -48,8 +54,12 @@ internal static class AgentSso
             }
 
             // The session keeps only what the console needs: a name and the roles.
-            context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim(ClaimTypes.Name, name), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], AgentConsoleRegistration.Scheme));
+            context.Principal = new ClaimsPrincipal(
+                new ClaimsIdentity(
+                    [new Claim(ClaimTypes.Name, name), .. roles.Select(r => new Claim(ClaimTypes.Role, r))],
+                    AgentConsoleRegistration.Scheme
+                )
+            );
             return Task.CompletedTask;
         };
         options.Events.OnRemoteFailure = context =>

@@ -9,7 +9,12 @@ namespace ServiceBot.Bot.Channels;
 /// <summary>Downloads a customer's photo from the channel it came through (WeChat: the media API).</summary>
 internal sealed class ChannelMediaDownloader(WeChatApiClient wechat, WebChatMedia webChat) : IMediaDownloader
 {
-    public async Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken)
+    public async Task<DownloadedMedia> DownloadAsync(
+        ConversationReference conversation,
+        MediaAttachment media,
+        long maxBytes,
+        CancellationToken cancellationToken
+    )
     {
         if (media.MediaId is not { Length: > 0 } mediaId)
         {

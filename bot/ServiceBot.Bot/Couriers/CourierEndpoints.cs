@@ -6,7 +6,14 @@ using ServiceBot.Services.Shipments;
 
 namespace ServiceBot.Bot.Couriers;
 
-internal sealed record CourierEventBody(string? EventId, string? Carrier, string? TrackingNumber, ShipmentStatus? Status, DateTimeOffset? OccurredAt, string? Location);
+internal sealed record CourierEventBody(
+    string? EventId,
+    string? Carrier,
+    string? TrackingNumber,
+    ShipmentStatus? Status,
+    DateTimeOffset? OccurredAt,
+    string? Location
+);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(CourierEventBody))]
@@ -22,13 +29,17 @@ internal static partial class CourierEndpoints
 
     public static IServiceCollection AddCourierWebhook(this IServiceCollection services)
     {
-        services.AddOptions<CourierOptions>().Configure<IConfiguration>((options, configuration) =>
-        {
-            foreach (var courier in configuration.GetSection(CourierOptions.SectionName).GetChildren())
-            {
-                options.Couriers[courier.Key] = new CourierSettings { Secret = courier["Secret"] };
-            }
-        });
+        services
+            .AddOptions<CourierOptions>()
+            .Configure<IConfiguration>(
+                (options, configuration) =>
+                {
+                    foreach (var courier in configuration.GetSection(CourierOptions.SectionName).GetChildren())
+                    {
+                        options.Couriers[courier.Key] = new CourierSettings { Secret = courier["Secret"] };
+                    }
+                }
+            );
         return services;
     }
 
@@ -39,7 +50,13 @@ internal static partial class CourierEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(
-        HttpRequest request, IOptions<CourierOptions> options, ShipmentTracker tracker, TimeProvider time, ILogger<CourierOptions> logger, CancellationToken ct)
+        HttpRequest request,
+        IOptions<CourierOptions> options,
+        ShipmentTracker tracker,
+        TimeProvider time,
+        ILogger<CourierOptions> logger,
+        CancellationToken ct
+    )
     {
         var courierId = request.Headers["X-Courier-Id"].ToString();
         var timestamp = request.Headers["X-Timestamp"].ToString();
@@ -49,9 +66,12 @@ internal static partial class CourierEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        if (!options.Value.Couriers.TryGetValue(courierId, out var courier) || string.IsNullOrEmpty(courier.Secret)
+        if (
+            !options.Value.Couriers.TryGetValue(courierId, out var courier)
+            || string.IsNullOrEmpty(courier.Secret)
             || !CourierSignature.Fresh(timestamp, time.GetUtcNow())
-            || !CourierSignature.Matches(request.Headers["X-Signature"], courier.Secret, timestamp, body))
+            || !CourierSignature.Matches(request.Headers["X-Signature"], courier.Secret, timestamp, body)
+        )
         {
             Rejected(logger, courierId.Length > 32 ? courierId[..32] : courierId);
             return Results.Unauthorized();
@@ -66,7 +86,14 @@ internal static partial class CourierEndpoints
         Applied(logger, courierId, courierEvent.EventId, outcome);
         return outcome == CourierEventOutcome.UnknownTrackingNumber
             ? Results.NotFound()
-            : Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant(), orderId = order!.OrderId, status = order.Shipment!.Status });
+            : Results.Ok(
+                new
+                {
+                    outcome = outcome.ToString().ToLowerInvariant(),
+                    orderId = order!.OrderId,
+                    status = order.Shipment!.Status,
+                }
+            );
     }
 
     private static CourierEvent? Parse(byte[] body, string courierId, out (string Field, string Message) problem)
@@ -86,16 +113,33 @@ internal static partial class CourierEndpoints
         problem = parsed switch
         {
             null => ("body", "a JSON object is required."),
-            { EventId: null or "" } or { EventId.Length: > 128 } => ("eventId", "eventId is required (at most 128 characters)."),
+            { EventId: null or "" } or { EventId.Length: > 128 } => (
+                "eventId",
+                "eventId is required (at most 128 characters)."
+            ),
             { TrackingNumber: null } => ("trackingNumber", "trackingNumber is required."),
-            { TrackingNumber: var t } when !OrderIds.IsValid(t) => ("trackingNumber", "trackingNumber: letters, digits, '-' or '_'."),
-            { Status: null } => ("status", "status is one of picked_up, in_transit, out_for_delivery, arrived, delivered, exception."),
+            { TrackingNumber: var t } when !OrderIds.IsValid(t) => (
+                "trackingNumber",
+                "trackingNumber: letters, digits, '-' or '_'."
+            ),
+            { Status: null } => (
+                "status",
+                "status is one of picked_up, in_transit, out_for_delivery, arrived, delivered, exception."
+            ),
             { OccurredAt: null } => ("occurredAt", "occurredAt is required (ISO 8601)."),
             _ => ("", ""),
         };
         return problem.Field.Length > 0
             ? null
-            : new CourierEvent(courierId, parsed!.EventId!, parsed.Carrier ?? "", parsed.TrackingNumber!, parsed.Status!.Value, parsed.OccurredAt!.Value, parsed.Location);
+            : new CourierEvent(
+                courierId,
+                parsed!.EventId!,
+                parsed.Carrier ?? "",
+                parsed.TrackingNumber!,
+                parsed.Status!.Value,
+                parsed.OccurredAt!.Value,
+                parsed.Location
+            );
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
@@ -116,7 +160,11 @@ internal static partial class CourierEndpoints
         return buffer.ToArray();
     }
 
-    [LoggerMessage(3001, LogLevel.Warning, "Courier webhook rejected for courier '{CourierId}': unknown, stale timestamp or bad signature")]
+    [LoggerMessage(
+        3001,
+        LogLevel.Warning,
+        "Courier webhook rejected for courier '{CourierId}': unknown, stale timestamp or bad signature"
+    )]
     private static partial void Rejected(ILogger logger, string courierId);
 
     [LoggerMessage(3002, LogLevel.Information, "Courier {CourierId} event {EventId}: {Outcome}")]

@@ -1,6 +1,8 @@
 namespace ServiceBot.Bot.Couriers;
 
-/// <summary><c>Couriers:&lt;id&gt;:Secret</c>: the shared HMAC secret of each courier that may call the webhook.</summary>
+/// <summary>
+/// <c>Couriers:&lt;id&gt;:Secret</c>: the shared HMAC secret of each courier that may call the webhook.
+/// </summary>
 internal sealed class CourierOptions
 {
     public const string SectionName = "Couriers";

@@ -22,7 +22,8 @@ internal static class CourierSignature
         presented is { Length: 64 }
         && CryptographicOperations.FixedTimeEquals(
             Encoding.ASCII.GetBytes(Compute(secret, timestamp, body)),
-            Encoding.ASCII.GetBytes(presented.ToLowerInvariant()));
+            Encoding.ASCII.GetBytes(presented.ToLowerInvariant())
+        );
 
     public static bool Fresh(string? timestamp, DateTimeOffset now) =>
         long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

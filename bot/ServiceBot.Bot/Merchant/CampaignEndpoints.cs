@@ -4,15 +4,26 @@ using ServiceBot.Services.Campaigns;
 namespace ServiceBot.Bot.Merchant;
 
 /// <summary>The campaign as the merchant posts it; every field optional here so a missing one is named.</summary>
-internal sealed record CampaignBody(string? CampaignId, string? Title, string? Body, string? Url, DateTimeOffset? SendAt, CampaignAudienceBody? Audience);
+internal sealed record CampaignBody(
+    string? CampaignId,
+    string? Title,
+    string? Body,
+    string? Url,
+    DateTimeOffset? SendAt,
+    CampaignAudienceBody? Audience
+);
 
 internal sealed record CampaignAudienceBody(IReadOnlyList<string?>? Skus, int? OrderedWithinDays);
 
 /// <summary>A campaign and where its fan-out stands.</summary>
 internal sealed record CampaignStatus(Campaign Campaign, string Status, CampaignProgress? Progress);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip
+)]
 [JsonSerializable(typeof(CampaignBody))]
 [JsonSerializable(typeof(CampaignStatus))]
 internal sealed partial class CampaignApiJsonContext : JsonSerializerContext;
@@ -30,20 +41,38 @@ internal static class CampaignEndpoints
     public static RouteGroupBuilder MapCampaigns(this RouteGroupBuilder merchant)
     {
         merchant.MapPost("/campaigns", CreateAsync);
-        merchant.MapPost("/campaigns/{campaignId}/preview", async (string campaignId, CampaignStore campaigns, CampaignRunner runner, CancellationToken ct) =>
-            IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
-                ? Results.Json(await runner.PreviewAsync(campaign, ct), CampaignJsonContext.Default.CampaignPreview)
-                : Results.NotFound());
-        merchant.MapGet("/campaigns/{campaignId}", async (string campaignId, CampaignStore campaigns, CancellationToken ct) =>
-            IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
-                ? Results.Json(await StatusAsync(campaign, campaigns, ct), CampaignApiJsonContext.Default.CampaignStatus)
-                : Results.NotFound());
+        merchant.MapPost(
+            "/campaigns/{campaignId}/preview",
+            async (string campaignId, CampaignStore campaigns, CampaignRunner runner, CancellationToken ct) =>
+                IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
+                    ? Results.Json(await runner.PreviewAsync(campaign, ct), CampaignJsonContext.Default.CampaignPreview)
+                    : Results.NotFound()
+        );
+        merchant.MapGet(
+            "/campaigns/{campaignId}",
+            async (string campaignId, CampaignStore campaigns, CancellationToken ct) =>
+                IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
+                    ? Results.Json(
+                        await StatusAsync(campaign, campaigns, ct),
+                        CampaignApiJsonContext.Default.CampaignStatus
+                    )
+                    : Results.NotFound()
+        );
         return merchant;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, CampaignStore campaigns, CampaignScheduler scheduler, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request,
+        CampaignStore campaigns,
+        CampaignScheduler scheduler,
+        CancellationToken ct
+    )
     {
-        var (body, problem) = await MerchantProblems.ReadAsync(request, CampaignApiJsonContext.Default.CampaignBody, ct);
+        var (body, problem) = await MerchantProblems.ReadAsync(
+            request,
+            CampaignApiJsonContext.Default.CampaignBody,
+            ct
+        );
         if (body is null)
         {
             return problem!;
@@ -57,16 +86,28 @@ internal static class CampaignEndpoints
         var result = await campaigns.CreateAsync(campaign, ct);
         if (result == CampaignStore.CreateResult.Conflict)
         {
-            return Results.Problem($"Campaign '{campaign.CampaignId}' exists with different content; use a new campaignId.", statusCode: StatusCodes.Status409Conflict);
+            return Results.Problem(
+                $"Campaign '{campaign.CampaignId}' exists with different content; use a new campaignId.",
+                statusCode: StatusCodes.Status409Conflict
+            );
         }
 
         // Also on an identical repost: if the first post stored it but died before scheduling, this schedules it.
         await scheduler.ScheduleAsync(campaign, ct);
-        return Results.Json(await StatusAsync(campaign, campaigns, ct), CampaignApiJsonContext.Default.CampaignStatus,
-            statusCode: result == CampaignStore.CreateResult.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return Results.Json(
+            await StatusAsync(campaign, campaigns, ct),
+            CampaignApiJsonContext.Default.CampaignStatus,
+            statusCode: result == CampaignStore.CreateResult.Created
+                ? StatusCodes.Status201Created
+                : StatusCodes.Status200OK
+        );
     }
 
-    private static async Task<CampaignStatus> StatusAsync(Campaign campaign, CampaignStore campaigns, CancellationToken ct)
+    private static async Task<CampaignStatus> StatusAsync(
+        Campaign campaign,
+        CampaignStore campaigns,
+        CancellationToken ct
+    )
     {
         var progress = await campaigns.GetProgressAsync(campaign.CampaignId, ct);
         var status = progress switch
@@ -89,19 +130,39 @@ internal static class CampaignEndpoints
             { Title.Length: > MaxTitle } => ("title", $"must be at most {MaxTitle} characters."),
             { Body: null or { Length: 0 } } => ("body", "is required."),
             { Body.Length: > MaxBody } => ("body", $"must be at most {MaxBody} characters."),
-            { Url: { } url } when !Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http") => ("url", "must be an absolute http(s) URL."),
+            { Url: { } url }
+                when !Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http") => (
+                "url",
+                "must be an absolute http(s) URL."
+            ),
             { SendAt: null } => ("sendAt", "is required (ISO 8601 with offset)."),
             { Audience: null } => ("audience", "is required."),
             { Audience.Skus: null } => ("audience.skus", "is required (an empty list means every buyer)."),
-            { Audience.Skus: var skus } when skus.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 64) => ("audience.skus", "must hold SKUs of 1-64 characters."),
-            { Audience.OrderedWithinDays: < 1 or > 3650 } => ("audience.orderedWithinDays", "must be between 1 and 3650."),
+            { Audience.Skus: var skus } when skus.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 64) => (
+                "audience.skus",
+                "must hold SKUs of 1-64 characters."
+            ),
+            { Audience.OrderedWithinDays: < 1 or > 3650 } => (
+                "audience.orderedWithinDays",
+                "must be between 1 and 3650."
+            ),
             _ => ("", ""),
         };
         return field.Length > 0
             ? null
-            : new Campaign(body.CampaignId!, body.Title!, body.Body!, body.Url is { } link ? new Uri(link) : null, body.SendAt!.Value,
-                new CampaignAudience([.. body.Audience!.Skus!.Select(s => s!.Trim()).Distinct(StringComparer.Ordinal)], body.Audience.OrderedWithinDays));
+            : new Campaign(
+                body.CampaignId!,
+                body.Title!,
+                body.Body!,
+                body.Url is { } link ? new Uri(link) : null,
+                body.SendAt!.Value,
+                new CampaignAudience(
+                    [.. body.Audience!.Skus!.Select(s => s!.Trim()).Distinct(StringComparer.Ordinal)],
+                    body.Audience.OrderedWithinDays
+                )
+            );
     }
 
-    private static bool IsId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    private static bool IsId(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

@@ -14,7 +14,10 @@ internal static class HelpEndpoints
     {
         merchant.MapPut("/help/{sku}", PutAsync);
         merchant.MapGet("/help/{sku}", async (string sku, HelpStore help, CancellationToken ct) =>
-            await help.GetAsync(sku, ct) is { } product ? Results.Json(product.Articles, HelpJsonContext.Default.ListHelpArticle) : Results.NotFound());
+            await help.GetAsync(sku, ct) is { } product
+                ? Results.Json(product.Articles, HelpJsonContext.Default.ListHelpArticle)
+                : Results.NotFound()
+        );
         return merchant;
     }
 
@@ -32,7 +35,10 @@ internal static class HelpEndpoints
         }
         catch (JsonException e)
         {
-            return Invalid(string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$'), "is not valid: an array of {\"title\",\"body\",\"keywords\"} is expected.");
+            return Invalid(
+                string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$'),
+                "is not valid: an array of {\"title\",\"body\",\"keywords\"} is expected."
+            );
         }
 
         if (articles is null || articles.Count > MaxArticles)
@@ -54,7 +60,10 @@ internal static class HelpEndpoints
             }
         }
 
-        await help.PutAsync(new ProductHelp(sku, [.. articles.Select(a => a with { Keywords = a.Keywords ?? [] })]), ct);
+        await help.PutAsync(
+            new ProductHelp(sku, [.. articles.Select(a => a with { Keywords = a.Keywords ?? [] })]),
+            ct
+        );
         return Results.Ok();
     }
 

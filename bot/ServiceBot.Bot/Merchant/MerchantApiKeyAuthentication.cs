@@ -11,7 +11,9 @@ internal sealed class MerchantOptions
 {
     public const string SectionName = "Merchant";
 
-    /// <summary>The key merchant systems send as <c>X-Api-Key</c>; with none set, the merchant APIs answer 401.</summary>
+    /// <summary>
+    /// The key merchant systems send as <c>X-Api-Key</c>; with none set, the merchant APIs answer 401.
+    /// </summary>
     public string? ApiKey { get; set; }
 }
 
@@ -20,8 +22,8 @@ internal sealed class MerchantApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggers,
     UrlEncoder encoder,
-    IOptions<MerchantOptions> merchant)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggers, encoder)
+    IOptions<MerchantOptions> merchant
+) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggers, encoder)
 {
     public const string SchemeName = "MerchantApiKey";
     public const string Header = "X-Api-Key";
@@ -34,13 +36,20 @@ internal sealed class MerchantApiKeyAuthentication(
         }
 
         var expected = merchant.Value.ApiKey;
-        if (string.IsNullOrEmpty(expected)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented.ToString()), Encoding.UTF8.GetBytes(expected)))
+        if (
+            string.IsNullOrEmpty(expected)
+            || !CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(presented.ToString()),
+                Encoding.UTF8.GetBytes(expected)
+            )
+        )
         {
             return Task.FromResult(AuthenticateResult.Fail("Invalid merchant API key."));
         }
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, "merchant")], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(
+            AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName))
+        );
     }
 }

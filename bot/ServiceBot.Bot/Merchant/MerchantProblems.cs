@@ -10,7 +10,11 @@ internal static class MerchantProblems
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field} {problem}"] });
 
     /// <summary>Reads the body; a malformed one or a wrong type answers the 400 naming where it went wrong.</summary>
-    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(
+        HttpRequest request,
+        JsonTypeInfo<T> type,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
         try
@@ -21,7 +25,10 @@ internal static class MerchantProblems
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return (null, Invalid(field, "is not valid here: " + (e.InnerException?.Message ?? "wrong type or malformed JSON.")));
+            return (
+                null,
+                Invalid(field, "is not valid here: " + (e.InnerException?.Message ?? "wrong type or malformed JSON."))
+            );
         }
     }
 }

@@ -9,17 +9,30 @@ internal static class MerchantRegistration
     public static IServiceCollection AddMerchantApi(this IServiceCollection services)
     {
         services.AddOptions<MerchantOptions>().BindConfiguration(MerchantOptions.SectionName);
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, MerchantApiKeyAuthentication>(MerchantApiKeyAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
-            .AddAuthenticationSchemes(MerchantApiKeyAuthentication.SchemeName)
-            .RequireRole("merchant"));
+        services
+            .AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, MerchantApiKeyAuthentication>(
+                MerchantApiKeyAuthentication.SchemeName,
+                null
+            );
+        services
+            .AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy =>
+                policy.AddAuthenticationSchemes(MerchantApiKeyAuthentication.SchemeName).RequireRole("merchant")
+            );
         return services;
     }
 
     public static IEndpointRouteBuilder MapMerchantApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api").RequireAuthorization(Policy).MapOrders().MapHelp().MapReturns().MapNoticeAudit().MapCampaigns();
+        endpoints
+            .MapGroup("/api")
+            .RequireAuthorization(Policy)
+            .MapOrders()
+            .MapHelp()
+            .MapReturns()
+            .MapNoticeAudit()
+            .MapCampaigns();
         return endpoints;
     }
 }

@@ -2,7 +2,9 @@ using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Bot.Merchant;
 
-/// <summary><c>PUT/GET /api/orders/{orderId}</c>: the merchant feeds orders; a bad one is refused whole, naming the field.</summary>
+/// <summary>
+/// <c>PUT/GET /api/orders/{orderId}</c>: the merchant feeds orders; a bad one is refused whole, naming the field.
+/// </summary>
 internal static class OrderEndpoints
 {
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder merchant)
@@ -11,11 +13,17 @@ internal static class OrderEndpoints
         merchant.MapGet("/orders/{orderId}", async (string orderId, OrderStore orders, CancellationToken ct) =>
             OrderIds.IsValid(orderId) && await orders.GetAsync(orderId, ct) is { } order
                 ? Results.Json(order, OrderJsonContext.Default.Order)
-                : Results.NotFound());
+                : Results.NotFound()
+        );
         return merchant;
     }
 
-    private static async Task<IResult> PutAsync(string orderId, HttpRequest request, OrderStore orders, CancellationToken ct)
+    private static async Task<IResult> PutAsync(
+        string orderId,
+        HttpRequest request,
+        OrderStore orders,
+        CancellationToken ct
+    )
     {
         var (body, problem) = await MerchantProblems.ReadAsync(request, MerchantJsonContext.Default.OrderBody, ct);
         if (body is null)

@@ -17,15 +17,27 @@ internal static class ReturnEndpoints
     {
         merchant.MapGet("/returns", async (string? status, ReturnStore returns, CancellationToken ct) =>
             TryParseStatus(status, out var filter)
-                ? Results.Json((await returns.ListAsync(filter, ct)).ToList(), ReturnsJsonContext.Default.ListReturnRequest)
-                : Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be requested, approved or rejected."] }));
+                ? Results.Json(
+                    (await returns.ListAsync(filter, ct)).ToList(),
+                    ReturnsJsonContext.Default.ListReturnRequest
+                )
+                : Results.ValidationProblem(
+                    new Dictionary<string, string[]>
+                    {
+                        ["status"] = ["status must be requested, approved or rejected."],
+                    }
+                )
+        );
 
-        merchant.MapGet("/returns/{rmaId}/photos/{photoId}", async (string rmaId, string photoId, ReturnStore returns, CustomerPhotos photos, CancellationToken ct) =>
-            await returns.GetAsync(rmaId, ct) is { } found
-            && found.Request.Photos.FirstOrDefault(p => p.Id == photoId) is { } photo
-            && await photos.GetAsync(photo.Id, ct) is { } kept
-                ? Results.Bytes(kept.Content, photo.ContentType)
-                : Results.NotFound());
+        merchant.MapGet(
+            "/returns/{rmaId}/photos/{photoId}",
+            async (string rmaId, string photoId, ReturnStore returns, CustomerPhotos photos, CancellationToken ct) =>
+                await returns.GetAsync(rmaId, ct) is { } found
+                && found.Request.Photos.FirstOrDefault(p => p.Id == photoId) is { } photo
+                && await photos.GetAsync(photo.Id, ct) is { } kept
+                    ? Results.Bytes(kept.Content, photo.ContentType)
+                    : Results.NotFound()
+        );
 
         merchant.MapPost("/returns/{rmaId}/decision", DecideAsync);
         return merchant;
@@ -43,7 +55,12 @@ internal static class ReturnEndpoints
         return filter is not null || string.IsNullOrEmpty(status);
     }
 
-    private static async Task<IResult> DecideAsync(string rmaId, HttpRequest request, ReturnDecisions decisions, CancellationToken ct)
+    private static async Task<IResult> DecideAsync(
+        string rmaId,
+        HttpRequest request,
+        ReturnDecisions decisions,
+        CancellationToken ct
+    )
     {
         DecisionBody? body;
         try
@@ -57,19 +74,25 @@ internal static class ReturnEndpoints
 
         if (body?.Approve is not { } approve)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["approve"] = ["approve: true or false is required."] });
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["approve"] = ["approve: true or false is required."] }
+            );
         }
 
         if (body.Note is { Length: > 500 })
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["note"] = ["note: at most 500 characters."] });
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["note"] = ["note: at most 500 characters."] }
+            );
         }
 
         var (outcome, decided, _) = await decisions.DecideAsync(rmaId, approve, body.Note, ct);
         return outcome switch
         {
             DecisionOutcome.NotFound => Results.NotFound(),
-            DecisionOutcome.AlreadyDecided => Results.Conflict(new { error = $"Return {rmaId} was already decided ({decided?.Status})." }),
+            DecisionOutcome.AlreadyDecided => Results.Conflict(
+                new { error = $"Return {rmaId} was already decided ({decided?.Status})." }
+            ),
             _ => Results.Json(decided, ReturnsJsonContext.Default.ReturnRequest),
         };
     }

@@ -8,7 +8,10 @@ internal static class OperationsRegistration
     {
         // Liveness: the process answers. Readiness: every check tagged "ready" (storage, scheduler).
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        endpoints.MapHealthChecks(
+            "/readyz",
+            new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }
+        );
         return endpoints;
     }
 }

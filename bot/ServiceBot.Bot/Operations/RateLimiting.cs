@@ -33,7 +33,8 @@ internal static class RateLimiting
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>()
+            ?? new RateLimitOptions();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -41,7 +42,9 @@ internal static class RateLimiting
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    context.HttpContext.Response.Headers.RetryAfter = (
+                        (int)Math.Ceiling(retryAfter.TotalSeconds)
+                    ).ToString(CultureInfo.InvariantCulture);
                 }
 
                 return ValueTask.CompletedTask;
@@ -54,10 +57,13 @@ internal static class RateLimiting
     }
 
     private static RateLimitPartition<string> PerSource(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, perMinute),
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+        RateLimitPartition.GetFixedWindowLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = Math.Max(1, perMinute),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            }
+        );
 }

@@ -10,8 +10,10 @@ internal static class StartupErrors
         var message = exception switch
         {
             OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),
-            // The configuration binder names the key: "Failed to convert configuration value at 'WeChat:ReplyBudget' ...".
-            InvalidOperationException e when e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) => e.Message,
+            // The configuration binder names the key: "Failed to convert configuration value at 'WeChat:ReplyBudget'
+            // ...".
+            InvalidOperationException e when e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) =>
+                e.Message,
             _ => null,
         };
         if (message is null)

@@ -9,17 +9,29 @@ namespace ServiceBot.Bot.Operations;
 
 /// <summary>
 /// OpenTelemetry metrics, scraped in Prometheus text format at <c>GET /metrics</c>: ServiceBot's
-/// own meters (turns, replies, storage requests, notice decisions, handoff queue wait, WeChat API errors) and ASP.NET Core's request duration.
+/// own meters (turns, replies, storage requests, notice decisions, handoff queue wait, WeChat API errors) and ASP.NET
+/// Core's request duration.
 /// </summary>
 internal static class TelemetryRegistration
 {
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TurnMetrics.MeterName, StorageMetrics.MeterName, NoticeMetrics.MeterName, HandoffMetrics.MeterName, WeChatApiMetrics.MeterName,
-                "Microsoft.AspNetCore.Hosting", "System.Runtime")
-            // No cached scrape: Prometheus asks every 15 s or so, and a cached answer hid the last turns.
-            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        services
+            .AddOpenTelemetry()
+            .WithMetrics(metrics =>
+                metrics
+                    .AddMeter(
+                        TurnMetrics.MeterName,
+                        StorageMetrics.MeterName,
+                        NoticeMetrics.MeterName,
+                        HandoffMetrics.MeterName,
+                        WeChatApiMetrics.MeterName,
+                        "Microsoft.AspNetCore.Hosting",
+                        "System.Runtime"
+                    )
+                    // No cached scrape: Prometheus asks every 15 s or so, and a cached answer hid the last turns.
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0)
+            );
         return services;
     }
 

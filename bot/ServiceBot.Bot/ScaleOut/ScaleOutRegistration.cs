@@ -9,20 +9,26 @@ namespace ServiceBot.Bot.ScaleOut;
 /// <summary>
 /// What lets several instances behind a load balancer act as one: a shared data-protection key ring
 /// (in the store); when <c>ScaleOut:Redis</c> is set, a Redis backplane for the agent console's
-/// SignalR hub; when <c>ScaleOut:TrustedProxies</c> is set, the client address the balancer forwards. Storage (Azure Blob) and the scheduler (PostgreSQL, clustered) are shared by their own settings.
+/// SignalR hub; when <c>ScaleOut:TrustedProxies</c> is set, the client address the balancer forwards. Storage (Azure
+/// Blob) and the scheduler (PostgreSQL, clustered) are shared by their own settings.
 /// </summary>
 internal static class ScaleOutRegistration
 {
     public static IServiceCollection AddScaleOut(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDataProtection().SetApplicationName("ServiceBot");
-        services.AddOptions<KeyManagementOptions>().Configure<IDocumentStore>((options, store) => options.XmlRepository = new StoredKeyRing(store));
+        services
+            .AddOptions<KeyManagementOptions>()
+            .Configure<IDocumentStore>((options, store) => options.XmlRepository = new StoredKeyRing(store));
 
         // Read while services are registered: the backplane is wired into SignalR here or not at all.
         if (configuration["ScaleOut:Redis"] is { Length: > 0 } redis)
         {
-            services.AddSignalR().AddStackExchangeRedis(redis, options =>
-                options.Configuration.ChannelPrefix = RedisChannel.Literal("servicebot"));
+            services
+                .AddSignalR()
+                .AddStackExchangeRedis(redis, options =>
+                    options.Configuration.ChannelPrefix = RedisChannel.Literal("servicebot")
+                );
         }
 
         // Behind a load balancer every request comes from the balancer: trust X-Forwarded-For (and
@@ -34,9 +40,20 @@ internal static class ScaleOutRegistration
                 options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
                 options.KnownIPNetworks.Clear();
                 options.KnownProxies.Clear();
-                foreach (var proxy in proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                foreach (
+                    var proxy in proxies.Split(
+                        ',',
+                        StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
+                    )
+                )
                 {
-                    options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy.Contains('/', StringComparison.Ordinal) ? proxy : proxy + (proxy.Contains(':', StringComparison.Ordinal) ? "/128" : "/32")));
+                    options.KnownIPNetworks.Add(
+                        System.Net.IPNetwork.Parse(
+                            proxy.Contains('/', StringComparison.Ordinal)
+                                ? proxy
+                                : proxy + (proxy.Contains(':', StringComparison.Ordinal) ? "/128" : "/32")
+                        )
+                    );
                 }
             });
         }
@@ -44,7 +61,9 @@ internal static class ScaleOutRegistration
         return services;
     }
 
-    /// <summary>Reads forwarded client addresses when <c>ScaleOut:TrustedProxies</c> is set; first in the pipeline.</summary>
+    /// <summary>
+    /// Reads forwarded client addresses when <c>ScaleOut:TrustedProxies</c> is set; first in the pipeline.
+    /// </summary>
     public static IApplicationBuilder UseScaleOut(this IApplicationBuilder app, IConfiguration configuration) =>
         configuration["ScaleOut:TrustedProxies"] is { Length: > 0 } ? app.UseForwardedHeaders() : app;
 }

@@ -17,7 +17,8 @@ internal sealed partial class AudienceIndexBackfill(
     OrderStore orders,
     ConsentIndex consents,
     ConversationStateStore conversations,
-    ILogger<AudienceIndexBackfill> logger) : IHostedService
+    ILogger<AudienceIndexBackfill> logger
+) : IHostedService
 {
     private const string MarkerKey = "audience/built";
 
@@ -46,7 +47,10 @@ internal sealed partial class AudienceIndexBackfill(
 
             var customer = new ConversationReference(parts[1], parts[2]);
             var record = Consents.Of((await conversations.LoadAsync(customer, cancellationToken)).Record);
-            foreach (var topic in Enum.GetValues<NoticeTopic>().Where(t => record.IsOptedIn(t) || record.OneTimeAvailable(t) > 0))
+            foreach (
+                var topic in Enum.GetValues<NoticeTopic>()
+                    .Where(t => record.IsOptedIn(t) || record.OneTimeAvailable(t) > 0)
+            )
             {
                 await consents.AddAsync(customer.UserId, topic, cancellationToken);
                 consenting++;
@@ -62,6 +66,9 @@ internal sealed partial class AudienceIndexBackfill(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audience indexes built for {Orders} existing orders and {Consents} existing consents.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Audience indexes built for {Orders} existing orders and {Consents} existing consents."
+    )]
     private static partial void Built(ILogger logger, int orders, int consents);
 }

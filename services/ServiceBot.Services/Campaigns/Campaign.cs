@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace ServiceBot.Services.Campaigns;
 
-/// <summary>Who a campaign is for: buyers of any of these SKUs (all buyers when empty), with an order within the last days.</summary>
+/// <summary>
+/// Who a campaign is for: buyers of any of these SKUs (all buyers when empty), with an order within the last days.
+/// </summary>
 internal sealed record CampaignAudience(IReadOnlyList<string> Skus, int? OrderedWithinDays);
 
 /// <summary>A promotion notice as the merchant posted it.</summary>
@@ -12,19 +14,32 @@ internal sealed record Campaign(
     string Body,
     Uri? Url,
     DateTimeOffset SendAt,
-    CampaignAudience Audience)
+    CampaignAudience Audience
+)
 {
     /// <summary>The once-only notice key per recipient: one campaign reaches a customer at most once.</summary>
     public string NoticeKey => $"campaign:{CampaignId}";
 
-    /// <summary>A promotion held back (quiet hours, caps) is worth sending for this long after its time; then it is dropped.</summary>
+    /// <summary>
+    /// A promotion held back (quiet hours, caps) is worth sending for this long after its time; then it is dropped.
+    /// </summary>
     public static readonly TimeSpan DeferralLimit = TimeSpan.FromDays(3);
 }
 
 /// <summary>Where a campaign's fan-out stands.</summary>
-internal sealed record CampaignProgress(int Pages, int NextPage, int Recipients, int Sent, int Deferred, int Dropped, DateTimeOffset? NextDeferredAt, bool Finished)
+internal sealed record CampaignProgress(
+    int Pages,
+    int NextPage,
+    int Recipients,
+    int Sent,
+    int Deferred,
+    int Dropped,
+    DateTimeOffset? NextDeferredAt,
+    bool Finished
+)
 {
-    public static CampaignProgress Start(int pages, int recipients) => new(pages, 0, recipients, 0, 0, 0, null, pages == 0);
+    public static CampaignProgress Start(int pages, int recipients) =>
+        new(pages, 0, recipients, 0, 0, 0, null, pages == 0);
 }
 
 /// <summary>One page of a campaign's audience, with the recipients held back and when they may go.</summary>
@@ -33,10 +48,19 @@ internal sealed record AudiencePage(IReadOnlyList<string> Recipients, IReadOnlyL
 internal sealed record DeferredRecipient(string OpenId, DateTimeOffset NotBefore);
 
 /// <summary>What a preview answers: how many would get it now, and how many each rule holds back.</summary>
-internal sealed record CampaignPreview(string CampaignId, int Audience, int WouldSend, IReadOnlyDictionary<string, int> HeldBack, DateTimeOffset EvaluatedAt);
+internal sealed record CampaignPreview(
+    string CampaignId,
+    int Audience,
+    int WouldSend,
+    IReadOnlyDictionary<string, int> HeldBack,
+    DateTimeOffset EvaluatedAt
+);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(Campaign))]
 [JsonSerializable(typeof(CampaignProgress))]
 [JsonSerializable(typeof(AudiencePage))]

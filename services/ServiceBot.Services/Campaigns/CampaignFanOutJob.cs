@@ -22,7 +22,11 @@ internal sealed partial class CampaignFanOutJob(CampaignRunner runner, ILogger<C
         var next = await runner.RunStepAsync(campaignId, cancellationToken);
         if (next is { } at)
         {
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, OneShotJobs.At(context.JobDetail.Key, at), cancellationToken);
+            await context.Scheduler.RescheduleJob(
+                context.Trigger.Key,
+                OneShotJobs.At(context.JobDetail.Key, at),
+                cancellationToken
+            );
         }
         else
         {
@@ -30,7 +34,11 @@ internal sealed partial class CampaignFanOutJob(CampaignRunner runner, ILogger<C
         }
     }
 
-    [LoggerMessage(3101, LogLevel.Information, "Campaign {CampaignId}: fan-out step starting (recovering from a stopped instance: {Recovering})")]
+    [LoggerMessage(
+        3101,
+        LogLevel.Information,
+        "Campaign {CampaignId}: fan-out step starting (recovering from a stopped instance: {Recovering})"
+    )]
     private static partial void StepStarting(ILogger logger, string campaignId, bool recovering);
 
     [LoggerMessage(3102, LogLevel.Information, "Campaign {CampaignId}: fan-out finished")]
@@ -43,8 +51,16 @@ internal sealed class CampaignScheduler(ISchedulerFactory schedulers, TimeProvid
     public async Task ScheduleAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         // Posted twice (at once, or on two instances): one fan-out.
-        var job = OneShotJobs.Job<CampaignFanOutJob>(new JobKey(campaign.CampaignId, CampaignFanOutJob.Group), "campaignId", campaign.CampaignId);
+        var job = OneShotJobs.Job<CampaignFanOutJob>(
+            new JobKey(campaign.CampaignId, CampaignFanOutJob.Group),
+            "campaignId",
+            campaign.CampaignId
+        );
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.ScheduleOnceAsync(job, campaign.SendAt > time.GetUtcNow() ? campaign.SendAt : time.GetUtcNow(), cancellationToken);
+        await scheduler.ScheduleOnceAsync(
+            job,
+            campaign.SendAt > time.GetUtcNow() ? campaign.SendAt : time.GetUtcNow(),
+            cancellationToken
+        );
     }
 }

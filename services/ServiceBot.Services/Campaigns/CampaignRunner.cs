@@ -16,14 +16,17 @@ internal sealed class CampaignRunner(
     NoticeSender sender,
     NoticeLedger ledger,
     ConsentIndex consents,
-    TimeProvider time)
+    TimeProvider time
+)
 {
     /// <summary>Recipients per page: one page is one run of the fan-out job.</summary>
     public const int PageSize = 500;
 
     private const int Parallelism = 8;
 
-    /// <summary>How many would get it (at its send time, or now if that has passed) and how many each rule holds back.</summary>
+    /// <summary>
+    /// How many would get it (at its send time, or now if that has passed) and how many each rule holds back.
+    /// </summary>
     public async Task<CampaignPreview> PreviewAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         var at = campaign.SendAt > time.GetUtcNow() ? campaign.SendAt : time.GetUtcNow();
@@ -42,25 +45,38 @@ internal sealed class CampaignRunner(
             heldBack[nameof(PolicyRule.Consent)] = recipients.Count - candidates.Length;
         }
 
-        await Parallel.ForEachAsync(candidates.Chunk(PageSize), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (page, ct) =>
-        {
-            foreach (var decision in await sender.DecideManyAsync([.. page.Select(Customers.Of)], candidate, at, ct))
+        await Parallel.ForEachAsync(
+            candidates.Chunk(PageSize),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (page, ct) =>
             {
-                if (decision.Verdict == Verdict.Send)
+                foreach (
+                    var decision in await sender.DecideManyAsync([.. page.Select(Customers.Of)], candidate, at, ct)
+                )
                 {
-                    Interlocked.Increment(ref wouldSend);
-                }
-                else
-                {
-                    heldBack.AddOrUpdate(decision.Rule.ToString(), 1, (_, n) => n + 1);
+                    if (decision.Verdict == Verdict.Send)
+                    {
+                        Interlocked.Increment(ref wouldSend);
+                    }
+                    else
+                    {
+                        heldBack.AddOrUpdate(decision.Rule.ToString(), 1, (_, n) => n + 1);
+                    }
                 }
             }
-        });
-        return new CampaignPreview(campaign.CampaignId, recipients.Count, wouldSend,
-            heldBack.OrderBy(h => h.Key, StringComparer.Ordinal).ToDictionary(h => h.Key, h => h.Value), at);
+        );
+        return new CampaignPreview(
+            campaign.CampaignId,
+            recipients.Count,
+            wouldSend,
+            heldBack.OrderBy(h => h.Key, StringComparer.Ordinal).ToDictionary(h => h.Key, h => h.Value),
+            at
+        );
     }
 
-    /// <summary>Does the next step of the fan-out; returns when the next step is due, or null when the campaign is done.</summary>
+    /// <summary>
+    /// Does the next step of the fan-out; returns when the next step is due, or null when the campaign is done.
+    /// </summary>
     public async Task<DateTimeOffset?> RunStepAsync(string campaignId, CancellationToken cancellationToken)
     {
         if (await campaigns.GetAsync(campaignId, cancellationToken) is not { } campaign)
@@ -94,7 +110,15 @@ internal sealed class CampaignRunner(
         {
             var page = await campaigns.GetPageAsync(campaignId, progress.NextPage, cancellationToken);
             var (sent, dropped, deferred) = await SendAsync(campaign, page.Recipients, cancellationToken);
-            await campaigns.SavePageAsync(campaignId, progress.NextPage, page with { Deferred = deferred }, cancellationToken);
+            await campaigns.SavePageAsync(
+                campaignId,
+                progress.NextPage,
+                page with
+                {
+                    Deferred = deferred,
+                },
+                cancellationToken
+            );
             progress = progress with
             {
                 NextPage = progress.NextPage + 1,
@@ -119,7 +143,12 @@ internal sealed class CampaignRunner(
         return progress.NextDeferredAt;
     }
 
-    private async Task<CampaignProgress> RetryDeferredAsync(Campaign campaign, CampaignProgress progress, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<CampaignProgress> RetryDeferredAsync(
+        Campaign campaign,
+        CampaignProgress progress,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var expired = now > campaign.SendAt + Campaign.DeferralLimit;
         DateTimeOffset? next = null;
@@ -138,56 +167,100 @@ internal sealed class CampaignRunner(
             {
                 foreach (var recipient in due)
                 {
-                    await ledger.RecordAsync(Customers.Of(recipient.OpenId), new NoticeRecord(campaign.NoticeKey, NoticeTopic.Promotion, Verdict.Drop,
-                        PolicyRule.QuietHours, null, now, null, $"held back until the campaign expired ({Campaign.DeferralLimit.TotalDays:0} days after its time)"), cancellationToken);
+                    await ledger.RecordAsync(
+                        Customers.Of(recipient.OpenId),
+                        new NoticeRecord(
+                            campaign.NoticeKey,
+                            NoticeTopic.Promotion,
+                            Verdict.Drop,
+                            PolicyRule.QuietHours,
+                            null,
+                            now,
+                            null,
+                            $"held back until the campaign expired ({Campaign.DeferralLimit.TotalDays:0} "
+                                + $"days after its time)"
+                        ),
+                        cancellationToken
+                    );
                 }
 
                 droppedTotal += due.Length;
             }
             else if (due.Length > 0)
             {
-                var (sent, dropped, deferred) = await SendAsync(campaign, [.. due.Select(d => d.OpenId)], cancellationToken);
+                var (sent, dropped, deferred) = await SendAsync(
+                    campaign,
+                    [.. due.Select(d => d.OpenId)],
+                    cancellationToken
+                );
                 (sentTotal, droppedTotal) = (sentTotal + sent, droppedTotal + dropped);
                 waiting.AddRange(deferred);
             }
 
-            await campaigns.SavePageAsync(campaign.CampaignId, index, page with { Deferred = waiting }, cancellationToken);
+            await campaigns.SavePageAsync(
+                campaign.CampaignId,
+                index,
+                page with
+                {
+                    Deferred = waiting,
+                },
+                cancellationToken
+            );
             deferredTotal += waiting.Count;
             next = Earliest(next, waiting);
         }
 
-        return progress with { Sent = sentTotal, Dropped = droppedTotal, Deferred = deferredTotal, NextDeferredAt = next };
+        return progress with
+        {
+            Sent = sentTotal,
+            Dropped = droppedTotal,
+            Deferred = deferredTotal,
+            NextDeferredAt = next,
+        };
     }
 
-    private async Task<(int Sent, int Dropped, List<DeferredRecipient> Deferred)> SendAsync(Campaign campaign, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    private async Task<(int Sent, int Dropped, List<DeferredRecipient> Deferred)> SendAsync(
+        Campaign campaign,
+        IReadOnlyList<string> recipients,
+        CancellationToken cancellationToken
+    )
     {
         var deferred = new ConcurrentBag<DeferredRecipient>();
         var (sent, dropped) = (0, 0);
         var message = Message(campaign);
         var values = new Dictionary<string, string> { ["title"] = campaign.Title, ["body"] = campaign.Body };
-        await Parallel.ForEachAsync(recipients, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (openId, ct) =>
-        {
-            var notice = new OutgoingNotice(Customers.Of(openId), new NoticeCandidate(NoticeTopic.Promotion, campaign.NoticeKey), message, values, campaign.Url);
-            var outcome = await sender.DecideAndSendAsync(notice, 1, ct);
-            switch (outcome)
+        await Parallel.ForEachAsync(
+            recipients,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (openId, ct) =>
             {
-                case { Verdict: Verdict.Send }:
-                    Interlocked.Increment(ref sent);
-                    break;
-                case { Verdict: Verdict.Defer, RetryAt: { } at }:
-                    deferred.Add(new DeferredRecipient(openId, at));
-                    break;
-                default:
-                    Interlocked.Increment(ref dropped);
-                    break;
+                var notice = new OutgoingNotice(
+                    Customers.Of(openId),
+                    new NoticeCandidate(NoticeTopic.Promotion, campaign.NoticeKey),
+                    message,
+                    values,
+                    campaign.Url
+                );
+                var outcome = await sender.DecideAndSendAsync(notice, 1, ct);
+                switch (outcome)
+                {
+                    case { Verdict: Verdict.Send }:
+                        Interlocked.Increment(ref sent);
+                        break;
+                    case { Verdict: Verdict.Defer, RetryAt: { } at }:
+                        deferred.Add(new DeferredRecipient(openId, at));
+                        break;
+                    default:
+                        Interlocked.Increment(ref dropped);
+                        break;
+                }
             }
-        });
+        );
         return (sent, dropped, [.. deferred.OrderBy(d => d.OpenId, StringComparer.Ordinal)]);
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? current, IEnumerable<DeferredRecipient> deferred) =>
         deferred.Select(d => (DateTimeOffset?)d.NotBefore).Append(current).Where(d => d is not null).Min();
 
-    private static IReadOnlyList<Reply> Message(Campaign campaign) =>
-        [Reply.FromText(CampaignText.Message(campaign))];
+    private static IReadOnlyList<Reply> Message(Campaign campaign) => [Reply.FromText(CampaignText.Message(campaign))];
 }

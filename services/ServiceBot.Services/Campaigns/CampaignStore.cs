@@ -24,13 +24,21 @@ internal sealed class CampaignStore(IDocumentStore store)
     public async Task<CreateResult> CreateAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(campaign, CampaignJsonContext.Default.Campaign);
-        if (await store.TryWriteAsync(Key(campaign.CampaignId), bytes, WriteCondition.IfAbsent, cancellationToken) is not null)
+        if (
+            await store.TryWriteAsync(Key(campaign.CampaignId), bytes, WriteCondition.IfAbsent, cancellationToken)
+            is not null
+        )
         {
             return CreateResult.Created;
         }
 
         var existing = await GetAsync(campaign.CampaignId, cancellationToken);
-        return existing is not null && JsonSerializer.SerializeToUtf8Bytes(existing, CampaignJsonContext.Default.Campaign).AsSpan().SequenceEqual(bytes)
+        return
+            existing is not null
+            && JsonSerializer
+                .SerializeToUtf8Bytes(existing, CampaignJsonContext.Default.Campaign)
+                .AsSpan()
+                .SequenceEqual(bytes)
             ? CreateResult.Unchanged
             : CreateResult.Conflict;
     }
@@ -46,8 +54,12 @@ internal sealed class CampaignStore(IDocumentStore store)
             : null;
 
     public Task SaveProgressAsync(string campaignId, CampaignProgress progress, CancellationToken cancellationToken) =>
-        store.TryWriteAsync(ProgressKey(campaignId), JsonSerializer.SerializeToUtf8Bytes(progress, CampaignJsonContext.Default.CampaignProgress),
-            WriteCondition.None, cancellationToken);
+        store.TryWriteAsync(
+            ProgressKey(campaignId),
+            JsonSerializer.SerializeToUtf8Bytes(progress, CampaignJsonContext.Default.CampaignProgress),
+            WriteCondition.None,
+            cancellationToken
+        );
 
     public async Task<AudiencePage> GetPageAsync(string campaignId, int page, CancellationToken cancellationToken) =>
         await store.ReadAsync(PageKey(campaignId, page), cancellationToken) is { } document
@@ -55,8 +67,12 @@ internal sealed class CampaignStore(IDocumentStore store)
             : new AudiencePage([], []);
 
     public Task SavePageAsync(string campaignId, int page, AudiencePage content, CancellationToken cancellationToken) =>
-        store.TryWriteAsync(PageKey(campaignId, page), JsonSerializer.SerializeToUtf8Bytes(content, CampaignJsonContext.Default.AudiencePage),
-            WriteCondition.None, cancellationToken);
+        store.TryWriteAsync(
+            PageKey(campaignId, page),
+            JsonSerializer.SerializeToUtf8Bytes(content, CampaignJsonContext.Default.AudiencePage),
+            WriteCondition.None,
+            cancellationToken
+        );
 
     private static string Key(string campaignId) => StorageKey.Join("campaigns", campaignId);
 

@@ -5,7 +5,9 @@ namespace ServiceBot.Services.Campaigns;
 
 internal static class CampaignsRegistration
 {
-    /// <summary>Promotions: stored campaigns, audience by purchase, preview, and a paged fan-out through the notice policy.</summary>
+    /// <summary>
+    /// Promotions: stored campaigns, audience by purchase, preview, and a paged fan-out through the notice policy.
+    /// </summary>
     public static IServiceCollection AddCampaigns(this IServiceCollection services)
     {
         services.TryAddSingleton<CampaignStore>();

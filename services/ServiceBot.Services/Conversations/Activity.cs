@@ -59,7 +59,8 @@ internal sealed record Activity
 
     public bool IsMessage => Type == ActivityType.Message;
 
-    public bool IsEvent(string name) => Type == ActivityType.Event && string.Equals(EventName, name, StringComparison.OrdinalIgnoreCase);
+    public bool IsEvent(string name) =>
+        Type == ActivityType.Event && string.Equals(EventName, name, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A photo, voice note or video the user sent; <see cref="MediaId"/> fetches it from the channel.</summary>
@@ -69,7 +70,8 @@ internal sealed record MediaAttachment(string? MediaId, Uri? Url, string? Format
 
     public static MediaAttachment Voice(string? mediaId, string? format) => new(mediaId, null, format, null);
 
-    public static MediaAttachment Video(string? mediaId, string? thumbMediaId) => new(mediaId, null, null, thumbMediaId);
+    public static MediaAttachment Video(string? mediaId, string? thumbMediaId) =>
+        new(mediaId, null, null, thumbMediaId);
 }
 
 internal sealed record GeoLocation(double Latitude, double Longitude, int Scale, string? Label);

@@ -8,7 +8,8 @@ namespace ServiceBot.Services.Conversations;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(ConversationRecord))]
 [JsonSerializable(typeof(Activity))]
 internal sealed partial class ConversationJsonContext : JsonSerializerContext
@@ -25,14 +26,19 @@ internal sealed partial class ConversationJsonContext : JsonSerializerContext
     /// rare parts it hands on (a news reply's cards). The transcript, which every turn reads and
     /// writes, is read typed straight from the document (see <see cref="StateProperties"/>).
     /// </remarks>
-    public static JsonTypeInfo<ConversationRecord> Stored { get; } = (JsonTypeInfo<ConversationRecord>)new JsonSerializerOptions
-    {
-        // The naming policy and the left-out nulls are for what the generated metadata still writes
-        // (a card); the converter writes the rest in the same shape, enums by name included.
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new ConversationRecordJsonConverter(new StatePropertiesJsonConverter(Transcript.Property)) },
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new ConversationJsonContext(),
-    }.GetTypeInfo(typeof(ConversationRecord));
+    public static JsonTypeInfo<ConversationRecord> Stored { get; } =
+        (JsonTypeInfo<ConversationRecord>)
+            new JsonSerializerOptions
+            {
+                // The naming policy and the left-out nulls are for what the generated metadata still writes
+                // (a card); the converter writes the rest in the same shape, enums by name included.
+                PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+                DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+                Converters =
+                {
+                    new ConversationRecordJsonConverter(new StatePropertiesJsonConverter(Transcript.Property)),
+                },
+                Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                TypeInfoResolver = new ConversationJsonContext(),
+            }.GetTypeInfo(typeof(ConversationRecord));
 }

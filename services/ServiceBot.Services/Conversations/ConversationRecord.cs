@@ -68,7 +68,8 @@ internal sealed record HandledActivity(
     string Id,
     [property: JsonConverter(typeof(UnixSecondsJsonConverter))] DateTimeOffset At,
     IReadOnlyList<Reply>? Replies = null,
-    bool? Deferred = null);
+    bool? Deferred = null
+);
 
 internal sealed record RecordedReply(string ActivityId, IReadOnlyList<Reply> Replies, ReplyDelivery Delivery);
 

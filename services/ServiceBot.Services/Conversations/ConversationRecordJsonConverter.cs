@@ -12,9 +12,14 @@ namespace ServiceBot.Services.Conversations;
 /// (bench/results.md). A property this build does not know is skipped; a value of the wrong kind is
 /// refused with a <see cref="JsonException"/>.
 /// </summary>
-internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConverter properties) : JsonConverter<ConversationRecord>
+internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConverter properties)
+    : JsonConverter<ConversationRecord>
 {
-    public override ConversationRecord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override ConversationRecord Read(
+        ref Utf8JsonReader reader,
+        Type typeToConvert,
+        JsonSerializerOptions options
+    )
     {
         StoredJson.Expect(ref reader, JsonTokenType.StartObject, "A conversation");
         var record = new ConversationRecord();
@@ -55,7 +60,8 @@ internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConvert
             }
             else if (StoredJson.IsProperty(ref reader, "lastReply"u8))
             {
-                record.LastReply = reader.TokenType == JsonTokenType.Null ? null : ReadRecordedReply(ref reader, options);
+                record.LastReply =
+                    reader.TokenType == JsonTokenType.Null ? null : ReadRecordedReply(ref reader, options);
             }
             else
             {
@@ -189,7 +195,8 @@ internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConvert
                 }
                 else if (StoredJson.IsProperty(ref reader, "deferred"u8))
                 {
-                    deferred = reader.TokenType == JsonTokenType.Null ? null : StoredJson.ReadBoolean(ref reader, "deferred");
+                    deferred =
+                        reader.TokenType == JsonTokenType.Null ? null : StoredJson.ReadBoolean(ref reader, "deferred");
                 }
                 else
                 {
@@ -197,11 +204,14 @@ internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConvert
                 }
             }
 
-            handled.Add(new HandledActivity(
-                id ?? throw new JsonException("A handled activity has no id."),
-                at ?? throw new JsonException($"The handled activity {id} has no time."),
-                replies,
-                deferred));
+            handled.Add(
+                new HandledActivity(
+                    id ?? throw new JsonException("A handled activity has no id."),
+                    at ?? throw new JsonException($"The handled activity {id} has no time."),
+                    replies,
+                    deferred
+                )
+            );
         }
 
         return handled;
@@ -236,7 +246,8 @@ internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConvert
         return new RecordedReply(
             activityId ?? throw new JsonException("lastReply has no activityId."),
             replies ?? throw new JsonException($"lastReply of {activityId} has no replies."),
-            delivery);
+            delivery
+        );
     }
 
     private static List<Reply> ReadReplies(ref Utf8JsonReader reader, JsonSerializerOptions options)
@@ -267,7 +278,10 @@ internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConvert
                 else if (StoredJson.IsProperty(ref reader, "cards"u8))
                 {
                     // Rare (news replies): read by the generated metadata.
-                    cards = reader.TokenType == JsonTokenType.Null ? null : JsonSerializer.Deserialize(ref reader, CardsOf(options));
+                    cards =
+                        reader.TokenType == JsonTokenType.Null
+                            ? null
+                            : JsonSerializer.Deserialize(ref reader, CardsOf(options));
                 }
                 else
                 {
@@ -275,13 +289,15 @@ internal sealed class ConversationRecordJsonConverter(StatePropertiesJsonConvert
                 }
             }
 
-            replies.Add(new Reply
-            {
-                Kind = kind ?? throw new JsonException("A reply has no kind."),
-                Text = text,
-                MediaId = mediaId,
-                Cards = cards ?? [],
-            });
+            replies.Add(
+                new Reply
+                {
+                    Kind = kind ?? throw new JsonException("A reply has no kind."),
+                    Text = text,
+                    MediaId = mediaId,
+                    Cards = cards ?? [],
+                }
+            );
         }
 
         return replies;

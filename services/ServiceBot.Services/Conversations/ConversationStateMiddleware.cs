@@ -15,7 +15,8 @@ internal sealed class ConversationStateMiddleware(
     ConversationStateStore store,
     IPublisher publisher,
     TimeProvider time,
-    ILogger<ConversationStateMiddleware> logger) : ITurnMiddleware
+    ILogger<ConversationStateMiddleware> logger
+) : ITurnMiddleware
 {
     internal const int MaxAttempts = 5;
 
@@ -48,10 +49,17 @@ internal sealed class ConversationStateMiddleware(
                 return;
             }
 
-            ConversationsLog.SaveConflict(logger, turn.Conversation.Channel, LogIds.Of(turn.Conversation.UserId), attempt);
+            ConversationsLog.SaveConflict(
+                logger,
+                turn.Conversation.Channel,
+                LogIds.Of(turn.Conversation.UserId),
+                attempt
+            );
         }
 
-        throw new StorageConflictException($"Conversation {turn.Conversation} kept changing; gave up after {MaxAttempts} attempts.");
+        throw new StorageConflictException(
+            $"Conversation {turn.Conversation} kept changing; gave up after {MaxAttempts} attempts."
+        );
     }
 
     // A save whose answer never came may have been stored: the turn's replies are noted for the channel.

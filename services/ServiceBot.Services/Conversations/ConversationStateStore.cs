@@ -6,7 +6,10 @@ namespace ServiceBot.Services.Conversations;
 /// <summary>Loads and saves <see cref="ConversationRecord"/>s, one document per conversation.</summary>
 internal sealed class ConversationStateStore(IDocumentStore store)
 {
-    public async Task<LoadedConversation> LoadAsync(ConversationReference conversation, CancellationToken cancellationToken)
+    public async Task<LoadedConversation> LoadAsync(
+        ConversationReference conversation,
+        CancellationToken cancellationToken
+    )
     {
         var document = await store.ReadAsync(KeyOf(conversation), cancellationToken);
         if (document is null)
@@ -18,7 +21,10 @@ internal sealed class ConversationStateStore(IDocumentStore store)
     }
 
     /// <summary>Loads many conversations at once (bulk work such as a campaign preview), in the order given.</summary>
-    public async Task<IReadOnlyList<LoadedConversation>> LoadManyAsync(IReadOnlyList<ConversationReference> conversations, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LoadedConversation>> LoadManyAsync(
+        IReadOnlyList<ConversationReference> conversations,
+        CancellationToken cancellationToken
+    )
     {
         var documents = await store.ReadManyAsync([.. conversations.Select(KeyOf)], cancellationToken);
         return [.. conversations.Select((conversation, i) => Parse(conversation, documents[i]))];
@@ -36,14 +42,23 @@ internal sealed class ConversationStateStore(IDocumentStore store)
         if (record.SchemaVersion > ConversationRecord.CurrentSchemaVersion)
         {
             throw new InvalidDataException(
-                $"Conversation {conversation} has schema version {record.SchemaVersion}; this build reads up to {ConversationRecord.CurrentSchemaVersion}.");
+                $"Conversation {conversation} has schema version {record.SchemaVersion}; this build reads "
+                    + $"up to {ConversationRecord.CurrentSchemaVersion}."
+            );
         }
 
         return new LoadedConversation(record, document.ETag);
     }
 
-    /// <summary>Saves if nobody saved since <paramref name="etag"/>; returns the new ETag or null on conflict.</summary>
-    public Task<string?> TrySaveAsync(ConversationReference conversation, ConversationRecord record, string? etag, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves if nobody saved since <paramref name="etag"/>; returns the new ETag or null on conflict.
+    /// </summary>
+    public Task<string?> TrySaveAsync(
+        ConversationReference conversation,
+        ConversationRecord record,
+        string? etag,
+        CancellationToken cancellationToken
+    )
     {
         record.SchemaVersion = ConversationRecord.CurrentSchemaVersion;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ConversationJsonContext.Stored);
@@ -55,7 +70,11 @@ internal sealed class ConversationStateStore(IDocumentStore store)
     /// save if nobody saved in between, else again. A turn that lost the race re-runs on the result.
     /// Returns false, writing nothing, when <paramref name="change"/> does.
     /// </summary>
-    public async Task<bool> UpdateAsync(ConversationReference conversation, Func<ConversationRecord, bool> change, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(
+        ConversationReference conversation,
+        Func<ConversationRecord, bool> change,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 0; attempt < DocumentStoreExtensions.MaxUpdateAttempts; attempt++)
         {

@@ -8,7 +8,9 @@ namespace ServiceBot.Services.Conversations;
 
 internal static class ConversationsRegistration
 {
-    /// <summary>The bot kernel: turn pipeline, conversation state, dialogs, domain events and the shop's settings.</summary>
+    /// <summary>
+    /// The bot kernel: turn pipeline, conversation state, dialogs, domain events and the shop's settings.
+    /// </summary>
     public static IServiceCollection AddConversations(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);

@@ -25,9 +25,10 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
         {
             // Replies that go out by push are not the retry's to answer: it gets nothing more, and the
             // channel that answered the first handling "success" is told what it owes.
-            var (replies, deferred) = record.LastReply is { } last && last.ActivityId == id
-                ? (last.Replies, last.Delivery == ReplyDelivery.Deferred)
-                : (handled.Replies ?? [], handled.Deferred == true);
+            var (replies, deferred) =
+                record.LastReply is { } last && last.ActivityId == id
+                    ? (last.Replies, last.Delivery == ReplyDelivery.Deferred)
+                    : (handled.Replies ?? [], handled.Deferred == true);
             turn.Replay(deferred ? [] : replies, deferred ? replies : []);
             return;
         }
@@ -54,7 +55,11 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
             var entry = record.Handled[i];
             if (entry.Id == previous?.ActivityId && entry.Id != id && (owed || now - entry.At <= Window))
             {
-                record.Handled[i] = entry with { Replies = previous.Replies.Count > 0 ? previous.Replies : null, Deferred = owed ? true : null };
+                record.Handled[i] = entry with
+                {
+                    Replies = previous.Replies.Count > 0 ? previous.Replies : null,
+                    Deferred = owed ? true : null,
+                };
             }
             else if (entry is { Replies: not null, Deferred: not true })
             {
@@ -63,6 +68,9 @@ internal sealed class DuplicateActivityFilter(TimeProvider time) : ITurnMiddlewa
         }
 
         record.LastReply = new RecordedReply(
-            id, turn.Replies.ToArray(), turn.Delivery.IsDeferred ? ReplyDelivery.Deferred : ReplyDelivery.Passive);
+            id,
+            turn.Replies.ToArray(),
+            turn.Delivery.IsDeferred ? ReplyDelivery.Deferred : ReplyDelivery.Passive
+        );
     }
 }

@@ -18,10 +18,14 @@ internal sealed class HandoffRouting(IHandoffInbox inbox) : ITurnMiddleware
     }
 }
 
-/// <summary>The way to people: how a turn asks for one, and where the customer's turns go while people own the chat.</summary>
+/// <summary>
+/// The way to people: how a turn asks for one, and where the customer's turns go while people own the chat.
+/// </summary>
 internal interface IHandoffInbox
 {
-    /// <summary>Queues the conversation for a person (a dialog asked for one); the customer is told where they stand.</summary>
+    /// <summary>
+    /// Queues the conversation for a person (a dialog asked for one); the customer is told where they stand.
+    /// </summary>
     Task RequestAsync(TurnContext turn, string reason, CancellationToken cancellationToken);
 
     /// <summary>

@@ -17,7 +17,11 @@ internal static class Locales
             return null;
         }
 
-        if (text.Any(c => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or >= '\uf900' and <= '\ufaff'))
+        if (
+            text.Any(c =>
+                c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or >= '\uf900' and <= '\ufaff'
+            )
+        )
         {
             return Chinese;
         }

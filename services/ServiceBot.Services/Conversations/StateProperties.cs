@@ -9,7 +9,8 @@ namespace ServiceBot.Services.Conversations;
 /// <see cref="StateProperty{T}"/>. A value stays the JSON it was stored as until a property reads
 /// or sets it; from then on it is held typed, so a turn deserializes a value once however often it
 /// reads it, and the save writes typed values straight into the document (a round trip through
-/// <see cref="JsonElement"/> on every read and set is costly on the turn's path). Values are shared with whoever read them: keep them immutable (records) and
+/// <see cref="JsonElement"/> on every read and set is costly on the turn's path). Values are shared with whoever read
+/// them: keep them immutable (records) and
 /// set a new one to change it. A value that was only read, or that no property of this build reads
 /// (a newer build's), is written back as it was stored. The transcript is read typed straight from
 /// the document and written from what it holds: a saved turn sets it anyway, and a save outside a
@@ -48,7 +49,8 @@ internal sealed class StateProperties
         return value;
     }
 
-    internal void Set<T>(string name, T? value, JsonTypeInfo<T> typeInfo) => _entries[name] = new Typed<T>(value, typeInfo, null);
+    internal void Set<T>(string name, T? value, JsonTypeInfo<T> typeInfo) =>
+        _entries[name] = new Typed<T>(value, typeInfo, null);
 
     internal bool Remove(string name) => _entries.Remove(name);
 
@@ -109,12 +111,11 @@ internal sealed class StateProperties
 /// the properties given, which are read typed at once (the transcript, which every turn reads:
 /// parsing it into a <see cref="JsonElement"/> first cost as much again); writes each as it is held.
 /// </summary>
-internal sealed class StatePropertiesJsonConverter(params IStatePropertyReader[] readTyped) : JsonConverter<StateProperties>
+internal sealed class StatePropertiesJsonConverter(params IStatePropertyReader[] readTyped)
+    : JsonConverter<StateProperties>
 {
     public StatePropertiesJsonConverter()
-        : this([])
-    {
-    }
+        : this([]) { }
 
     public override StateProperties Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -155,7 +156,8 @@ internal sealed class StatePropertiesJsonConverter(params IStatePropertyReader[]
         return null;
     }
 
-    public override void Write(Utf8JsonWriter writer, StateProperties value, JsonSerializerOptions options) => value.Write(writer);
+    public override void Write(Utf8JsonWriter writer, StateProperties value, JsonSerializerOptions options) =>
+        value.Write(writer);
 }
 
 /// <summary>A property that can read its stored value typed, straight from the document.</summary>

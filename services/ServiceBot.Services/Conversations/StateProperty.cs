@@ -29,7 +29,15 @@ internal sealed class StateProperty<T>(string name, JsonTypeInfo<T> typeInfo) : 
     // A hand-written converter reads in place: the serializer's entry first scans to the end of the
     // value to bound its reader, which for the transcript was a second pass over it every turn.
     void IStatePropertyReader.Read(ref Utf8JsonReader reader, StateProperties properties) =>
-        properties.Set(Name, typeInfo.Converter is HandWrittenJsonConverter<T> converter
-            ? (reader.TokenType == JsonTokenType.Null ? default : converter.Read(ref reader, typeof(T), typeInfo.Options))
-            : JsonSerializer.Deserialize(ref reader, typeInfo), typeInfo);
+        properties.Set(
+            Name,
+            typeInfo.Converter is HandWrittenJsonConverter<T> converter
+                ? (
+                    reader.TokenType == JsonTokenType.Null
+                        ? default
+                        : converter.Read(ref reader, typeof(T), typeInfo.Options)
+                )
+                : JsonSerializer.Deserialize(ref reader, typeInfo),
+            typeInfo
+        );
 }

@@ -66,12 +66,13 @@ internal static class StoredJson
     public static string? ReadOptionalString(ref Utf8JsonReader reader, string what) =>
         reader.TokenType == JsonTokenType.Null ? null : ReadString(ref reader, what);
 
-    public static bool ReadBoolean(ref Utf8JsonReader reader, string what) => reader.TokenType switch
-    {
-        JsonTokenType.True => true,
-        JsonTokenType.False => false,
-        _ => throw new JsonException($"{what} must be true or false, not {reader.TokenType}."),
-    };
+    public static bool ReadBoolean(ref Utf8JsonReader reader, string what) =>
+        reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => throw new JsonException($"{what} must be true or false, not {reader.TokenType}."),
+        };
 
     public static DateTimeOffset? ReadOptionalTime(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Null ? null : UnixSecondsJsonConverter.ReadTime(ref reader);
@@ -89,7 +90,11 @@ internal static class StoredJson
                 return named;
             }
         }
-        else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number) && Enum.IsDefined(typeof(T), number))
+        else if (
+            reader.TokenType == JsonTokenType.Number
+            && reader.TryGetInt32(out var number)
+            && Enum.IsDefined(typeof(T), number)
+        )
         {
             return (T)Enum.ToObject(typeof(T), number);
         }
@@ -97,14 +102,15 @@ internal static class StoredJson
         throw new JsonException($"{what} must be one of {string.Join(", ", Enum.GetNames<T>())}.");
     }
 
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        _ => token.ToString(),
-    };
+    private static string Describe(JsonTokenType token) =>
+        token switch
+        {
+            JsonTokenType.StartObject => "an object",
+            JsonTokenType.StartArray => "an array",
+            JsonTokenType.String => "a string",
+            JsonTokenType.Number => "a number",
+            _ => token.ToString(),
+        };
 }
 
 /// <summary>

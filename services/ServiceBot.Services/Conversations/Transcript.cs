@@ -14,7 +14,8 @@ internal sealed record TranscriptLine(
     [property: JsonConverter(typeof(UnixSecondsJsonConverter))] DateTimeOffset At,
     bool FromUser,
     string Text,
-    string? ActivityId = null);
+    string? ActivityId = null
+);
 
 /// <summary>
 /// The last few lines between the customer and the bot, kept in the conversation document (no
@@ -31,22 +32,28 @@ internal static class Transcript
     public const int MaxBotChars = 60;
     public const int MaxTextBytes = 600;
 
-    public static StateProperty<List<TranscriptLine>> Property { get; } = new("transcript", TranscriptLinesJsonConverter.TypeInfo);
+    public static StateProperty<List<TranscriptLine>> Property { get; } =
+        new("transcript", TranscriptLinesJsonConverter.TypeInfo);
 
     public static IReadOnlyList<TranscriptLine> Of(ConversationRecord record) => Property.Get(record) ?? [];
 
     /// <summary>What the customer did, as a line of text: the words, or what kind of thing they sent.</summary>
-    public static string Describe(Activity activity) => activity switch
-    {
-        { Text: { Length: > 0 } text } => text,
-        { Kind: MessageKind.Image } => "[照片 / photo]",
-        { Kind: MessageKind.Video } => "[视频 / video]",
-        { Kind: MessageKind.Voice } => "[语音 / voice]",
-        { Kind: MessageKind.Location, Location: var where } => $"[位置 / location] {where?.Label}",
-        { Kind: MessageKind.Link, Link: var link } => $"[链接 / link] {link?.Title}",
-        { Type: ActivityType.Event } => $"[{activity.EventName} {activity.EventKey}]".Replace(" ]", "]", StringComparison.Ordinal),
-        _ => "[message]",
-    };
+    public static string Describe(Activity activity) =>
+        activity switch
+        {
+            { Text: { Length: > 0 } text } => text,
+            { Kind: MessageKind.Image } => "[照片 / photo]",
+            { Kind: MessageKind.Video } => "[视频 / video]",
+            { Kind: MessageKind.Voice } => "[语音 / voice]",
+            { Kind: MessageKind.Location, Location: var where } => $"[位置 / location] {where?.Label}",
+            { Kind: MessageKind.Link, Link: var link } => $"[链接 / link] {link?.Title}",
+            { Type: ActivityType.Event } => $"[{activity.EventName} {activity.EventKey}]".Replace(
+                " ]",
+                "]",
+                StringComparison.Ordinal
+            ),
+            _ => "[message]",
+        };
 
     internal static void Append(ConversationRecord record, IEnumerable<TranscriptLine> lines)
     {
@@ -92,8 +99,22 @@ internal sealed class TranscriptMiddleware(TimeProvider time) : ITurnMiddleware
         }
 
         var now = time.GetUtcNow();
-        var lines = new List<TranscriptLine> { new(turn.Activity.Timestamp, true, Transcript.Describe(turn.Activity), turn.Activity is { Type: ActivityType.Message, Kind: not MessageKind.Text } ? turn.Activity.Id : null) };
-        lines.AddRange(turn.Replies.Select(r => new TranscriptLine(now, false, r.Text ?? (r.Kind == ReplyKind.News ? string.Join(" / ", r.Cards.Select(c => c.Title)) : "[image]"))));
+        var lines = new List<TranscriptLine>
+        {
+            new(
+                turn.Activity.Timestamp,
+                true,
+                Transcript.Describe(turn.Activity),
+                turn.Activity is { Type: ActivityType.Message, Kind: not MessageKind.Text } ? turn.Activity.Id : null
+            ),
+        };
+        lines.AddRange(
+            turn.Replies.Select(r => new TranscriptLine(
+                now,
+                false,
+                r.Text ?? (r.Kind == ReplyKind.News ? string.Join(" / ", r.Cards.Select(c => c.Title)) : "[image]")
+            ))
+        );
         Transcript.Append(turn.State, lines);
     }
 }
@@ -105,13 +126,19 @@ internal sealed class TranscriptMiddleware(TimeProvider time) : ITurnMiddleware
 /// </summary>
 internal sealed class TranscriptLinesJsonConverter : HandWrittenJsonConverter<List<TranscriptLine>>
 {
-    public static JsonTypeInfo<List<TranscriptLine>> TypeInfo { get; } = (JsonTypeInfo<List<TranscriptLine>>)new JsonSerializerOptions
-    {
-        Converters = { new TranscriptLinesJsonConverter() },
-        TypeInfoResolver = TranscriptJsonContext.Default,
-    }.GetTypeInfo(typeof(List<TranscriptLine>));
+    public static JsonTypeInfo<List<TranscriptLine>> TypeInfo { get; } =
+        (JsonTypeInfo<List<TranscriptLine>>)
+            new JsonSerializerOptions
+            {
+                Converters = { new TranscriptLinesJsonConverter() },
+                TypeInfoResolver = TranscriptJsonContext.Default,
+            }.GetTypeInfo(typeof(List<TranscriptLine>));
 
-    public override List<TranscriptLine> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override List<TranscriptLine> Read(
+        ref Utf8JsonReader reader,
+        Type typeToConvert,
+        JsonSerializerOptions options
+    )
     {
         StoredJson.Expect(ref reader, JsonTokenType.StartArray, "The transcript");
         var lines = new List<TranscriptLine>();
@@ -146,11 +173,14 @@ internal sealed class TranscriptLinesJsonConverter : HandWrittenJsonConverter<Li
                 }
             }
 
-            lines.Add(new TranscriptLine(
-                at ?? throw new JsonException("A line of the transcript has no time."),
-                fromUser ?? throw new JsonException("A line of the transcript does not say who wrote it."),
-                text ?? throw new JsonException("A line of the transcript has no text."),
-                activityId));
+            lines.Add(
+                new TranscriptLine(
+                    at ?? throw new JsonException("A line of the transcript has no time."),
+                    fromUser ?? throw new JsonException("A line of the transcript does not say who wrote it."),
+                    text ?? throw new JsonException("A line of the transcript has no text."),
+                    activityId
+                )
+            );
         }
 
         return lines;
@@ -177,6 +207,8 @@ internal sealed class TranscriptLinesJsonConverter : HandWrittenJsonConverter<Li
     }
 }
 
-/// <summary>Metadata for the list type itself; its items are read and written by <see cref="TranscriptLinesJsonConverter"/>.</summary>
+/// <summary>
+/// Metadata for the list type itself; its items are read and written by <see cref="TranscriptLinesJsonConverter"/>.
+/// </summary>
 [JsonSerializable(typeof(List<TranscriptLine>))]
 internal sealed partial class TranscriptJsonContext : JsonSerializerContext;

@@ -14,15 +14,32 @@ internal static class TurnMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
-        "servicebot.turn.duration", "s", "Time from receiving an activity to its replies, state saved.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 4.5, 10] });
+        "servicebot.turn.duration",
+        "s",
+        "Time from receiving an activity to its replies, state saved.",
+        advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 4.5, 10],
+        }
+    );
 
     private static readonly Counter<long> Replies = Meter.CreateCounter<long>(
-        "servicebot.replies", "{reply}", "Replies delivered, passive (in the webhook's answer) or pushed later.");
+        "servicebot.replies",
+        "{reply}",
+        "Replies delivered, passive (in the webhook's answer) or pushed later."
+    );
 
     internal static void TurnEnded(string channel, bool replay, TimeSpan elapsed) =>
-        Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("replay", replay));
+        Duration.Record(
+            elapsed.TotalSeconds,
+            new KeyValuePair<string, object?>("channel", channel),
+            new KeyValuePair<string, object?>("replay", replay)
+        );
 
     public static void Delivered(string channel, string delivery, int count) =>
-        Replies.Add(count, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("delivery", delivery));
+        Replies.Add(
+            count,
+            new KeyValuePair<string, object?>("channel", channel),
+            new KeyValuePair<string, object?>("delivery", delivery)
+        );
 }

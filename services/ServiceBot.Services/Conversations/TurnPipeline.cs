@@ -6,8 +6,14 @@ internal interface ITurnProcessor
     Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken);
 }
 
-/// <summary>A turn's replies; on a replay, also those it recorded for pushing (see <see cref="TurnContext.OwedReplies"/>).</summary>
-internal sealed record TurnResult(IReadOnlyList<Reply> Replies, bool IsReplay, IReadOnlyList<Reply>? OwedReplies = null);
+/// <summary>
+/// A turn's replies; on a replay, also those it recorded for pushing (see <see cref="TurnContext.OwedReplies"/>).
+/// </summary>
+internal sealed record TurnResult(
+    IReadOnlyList<Reply> Replies,
+    bool IsReplay,
+    IReadOnlyList<Reply>? OwedReplies = null
+);
 
 /// <summary>
 /// The turn: gate (one turn per conversation at a time here) → state (load, and after the rest,
@@ -30,12 +36,20 @@ internal sealed class TurnPipeline : ITurnProcessor
         _entry = next;
     }
 
-    public async Task<TurnResult> ProcessAsync(Activity activity, TurnDelivery delivery, CancellationToken cancellationToken)
+    public async Task<TurnResult> ProcessAsync(
+        Activity activity,
+        TurnDelivery delivery,
+        CancellationToken cancellationToken
+    )
     {
         var started = TimeProvider.System.GetTimestamp();
         var turn = new TurnContext(activity, delivery);
         await _entry(turn, cancellationToken);
-        TurnMetrics.TurnEnded(activity.Conversation.Channel, turn.IsReplay, TimeProvider.System.GetElapsedTime(started));
+        TurnMetrics.TurnEnded(
+            activity.Conversation.Channel,
+            turn.IsReplay,
+            TimeProvider.System.GetElapsedTime(started)
+        );
         return new TurnResult(turn.Replies.ToArray(), turn.IsReplay, turn.OwedReplies);
     }
 }

@@ -5,7 +5,9 @@ using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Services.Handoff;
 
-/// <summary>How much room WeChat leaves for replies: when the 48-hour window closes, and how many messages are left in it.</summary>
+/// <summary>
+/// How much room WeChat leaves for replies: when the 48-hour window closes, and how many messages are left in it.
+/// </summary>
 internal sealed record ReplyWindow(DateTimeOffset? ClosesAt, int RepliesLeft, bool Open)
 {
     /// <summary>The customer never wrote, so WeChat allows no reply at all.</summary>
@@ -25,13 +27,16 @@ internal sealed class AgentDesk(
     IPublisher publisher,
     IOptions<ShopOptions> shop,
     IOptions<HandoffOptions> idle,
-    TimeProvider time)
+    TimeProvider time
+)
 {
     public const int MaxText = 2000;
 
-    public Task<IReadOnlyList<HandoffCase>> QueueAsync(CancellationToken cancellationToken) => cases.ListOpenAsync(cancellationToken);
+    public Task<IReadOnlyList<HandoffCase>> QueueAsync(CancellationToken cancellationToken) =>
+        cases.ListOpenAsync(cancellationToken);
 
-    public Task<HandoffCase?> GetAsync(string caseId, CancellationToken cancellationToken) => cases.GetAsync(caseId, cancellationToken);
+    public Task<HandoffCase?> GetAsync(string caseId, CancellationToken cancellationToken) =>
+        cases.GetAsync(caseId, cancellationToken);
 
     public async Task<DeskResult> ClaimAsync(string caseId, string agent, CancellationToken cancellationToken)
     {
@@ -40,33 +45,58 @@ internal sealed class AgentDesk(
             return DeskResult.Refused(DeskRefusal.NotFound, "No such case.");
         }
 
-        var claimed = await conversations.UpdateAsync(found.Customer, record =>
-        {
-            if (record.Owner != ConversationOwner.Queued || CustomerHandoff.Link.Get(record)?.CaseId != caseId)
+        var claimed = await conversations.UpdateAsync(
+            found.Customer,
+            record =>
             {
-                return false;
-            }
+                if (record.Owner != ConversationOwner.Queued || CustomerHandoff.Link.Get(record)?.CaseId != caseId)
+                {
+                    return false;
+                }
 
-            record.Owner = ConversationOwner.Agent;
-            CustomerHandoff.Link.Set(record, new HandoffLink(caseId, agent));
-            return true;
-        }, cancellationToken);
+                record.Owner = ConversationOwner.Agent;
+                CustomerHandoff.Link.Set(record, new HandoffLink(caseId, agent));
+                return true;
+            },
+            cancellationToken
+        );
         if (!claimed)
         {
             var now = await cases.GetAsync(caseId, cancellationToken);
-            return DeskResult.Refused(DeskRefusal.Conflict, now is { State: CaseState.Agent, AgentId: { } other } ? $"{other} has already claimed this chat." : "This chat is no longer waiting.");
+            return DeskResult.Refused(
+                DeskRefusal.Conflict,
+                now is { State: CaseState.Agent, AgentId: { } other }
+                    ? $"{other} has already claimed this chat."
+                    : "This chat is no longer waiting."
+            );
         }
 
         var at = time.GetUtcNow();
         HandoffMetrics.Claimed(at - found.QueuedAt);
         var greeting = await SendAsync(found.Customer, HandoffText.AgentJoined(agent), cancellationToken);
-        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, $"{agent} 接入 / joined", agent, SentToCustomer: greeting))
-            with
-        { State = CaseState.Agent, AgentId = agent, ClaimedAt = at, LastAgentAt = at }, cancellationToken);
+        var after = await cases.UpdateAsync(
+            caseId,
+            c =>
+                c.With(
+                    new CaseEntry(CaseEntryKind.System, at, $"{agent} 接入 / joined", agent, SentToCustomer: greeting)
+                ) with
+                {
+                    State = CaseState.Agent,
+                    AgentId = agent,
+                    ClaimedAt = at,
+                    LastAgentAt = at,
+                },
+            cancellationToken
+        );
         return await DoneAsync(after!, CaseChange.Claimed, cancellationToken);
     }
 
-    public async Task<DeskResult> ReplyAsync(string caseId, string agent, string text, CancellationToken cancellationToken)
+    public async Task<DeskResult> ReplyAsync(
+        string caseId,
+        string agent,
+        string text,
+        CancellationToken cancellationToken
+    )
     {
         if (Validate(text) is { } bad)
         {
@@ -81,34 +111,63 @@ internal sealed class AgentDesk(
         var window = Window(found, record);
         if (!window.Open)
         {
-            return DeskResult.Refused(DeskRefusal.Conflict, window.ClosesAt is { } closed
-                ? $"WeChat's 48-hour window closed at {closed:yyyy-MM-dd HH:mm} UTC: it would refuse the message (45015). Wait for the customer to write."
-                : "The customer has not written a message yet, so WeChat would refuse a customer-service message (45015).");
+            return DeskResult.Refused(
+                DeskRefusal.Conflict,
+                window.ClosesAt is { } closed
+                    ? $"WeChat's 48-hour window closed at {closed:yyyy-MM-dd HH:mm} UTC: it would refuse "
+                        + $"the message (45015). Wait for the customer to write."
+                    : "The customer has not written a message yet, so WeChat would refuse a "
+                        + "customer-service message (45015)."
+            );
         }
 
         if (window.RepliesLeft == 0)
         {
-            return DeskResult.Refused(DeskRefusal.Conflict, $"{shop.Value.ServiceMessagesPerWindow} messages already went out since the customer last wrote: WeChat allows no more until they write again.");
+            return DeskResult.Refused(
+                DeskRefusal.Conflict,
+                $"{shop.Value.ServiceMessagesPerWindow} messages already went out since the customer last "
+                    + $"wrote: WeChat allows no more until they write again."
+            );
         }
 
         var outcome = await messenger.SendAsync(found.Customer, [Reply.FromText(text.Trim())], cancellationToken);
         if (outcome.Status == SendStatus.Unanswered)
         {
-            return DeskResult.Refused(DeskRefusal.ChannelFailed, "WeChat did not answer, so the customer may or may not have the message. It is not kept in the chat; ask the customer before sending it again.");
+            return DeskResult.Refused(
+                DeskRefusal.ChannelFailed,
+                "WeChat did not answer, so the customer may or may not have the message. It is not kept in "
+                    + "the chat; ask the customer before sending it again."
+            );
         }
 
         if (!outcome.IsSent)
         {
-            return DeskResult.Refused(DeskRefusal.ChannelFailed, $"WeChat did not take the message: {outcome.Status} ({outcome.Detail}).");
+            return DeskResult.Refused(
+                DeskRefusal.ChannelFailed,
+                $"WeChat did not take the message: {outcome.Status} ({outcome.Detail})."
+            );
         }
 
         var at = time.GetUtcNow();
-        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.Agent, at, text.Trim(), agent, SentToCustomer: true)) with { LastAgentAt = at }, cancellationToken);
+        var after = await cases.UpdateAsync(
+            caseId,
+            c =>
+                c.With(new CaseEntry(CaseEntryKind.Agent, at, text.Trim(), agent, SentToCustomer: true)) with
+                {
+                    LastAgentAt = at,
+                },
+            cancellationToken
+        );
         return await DoneAsync(after!, CaseChange.AgentReplied, cancellationToken);
     }
 
     /// <summary>An internal note: kept with the case, never sent to the customer.</summary>
-    public async Task<DeskResult> NoteAsync(string caseId, string agent, string text, CancellationToken cancellationToken)
+    public async Task<DeskResult> NoteAsync(
+        string caseId,
+        string agent,
+        string text,
+        CancellationToken cancellationToken
+    )
     {
         if (Validate(text) is { } bad)
         {
@@ -116,71 +175,120 @@ internal sealed class AgentDesk(
         }
 
         var at = time.GetUtcNow();
-        var after = await cases.UpdateAsync(caseId, c => c.State == CaseState.Closed ? null : c.With(new CaseEntry(CaseEntryKind.Note, at, text.Trim(), agent)), cancellationToken);
-        return after is { State: not CaseState.Closed } ? await DoneAsync(after, CaseChange.Noted, cancellationToken) : DeskResult.Refused(DeskRefusal.Conflict, "This case is closed.");
+        var after = await cases.UpdateAsync(
+            caseId,
+            c => c.State == CaseState.Closed ? null : c.With(new CaseEntry(CaseEntryKind.Note, at, text.Trim(), agent)),
+            cancellationToken
+        );
+        return after is { State: not CaseState.Closed }
+            ? await DoneAsync(after, CaseChange.Noted, cancellationToken)
+            : DeskResult.Refused(DeskRefusal.Conflict, "This case is closed.");
     }
 
-    public async Task<DeskResult> TransferAsync(string caseId, string agent, string toAgent, CancellationToken cancellationToken)
+    public async Task<DeskResult> TransferAsync(
+        string caseId,
+        string agent,
+        string toAgent,
+        CancellationToken cancellationToken
+    )
     {
         if (await OwnedAsync(caseId, agent, cancellationToken) is not ({ } found, _))
         {
             return await NotOwnedAsync(caseId, cancellationToken);
         }
 
-        var moved = await conversations.UpdateAsync(found.Customer, record =>
-        {
-            if (record.Owner != ConversationOwner.Agent || CustomerHandoff.Link.Get(record) is not { } link || link.CaseId != caseId || link.AgentId != agent)
+        var moved = await conversations.UpdateAsync(
+            found.Customer,
+            record =>
             {
-                return false;
-            }
+                if (
+                    record.Owner != ConversationOwner.Agent
+                    || CustomerHandoff.Link.Get(record) is not { } link
+                    || link.CaseId != caseId
+                    || link.AgentId != agent
+                )
+                {
+                    return false;
+                }
 
-            CustomerHandoff.Link.Set(record, link with { AgentId = toAgent });
-            return true;
-        }, cancellationToken);
+                CustomerHandoff.Link.Set(record, link with { AgentId = toAgent });
+                return true;
+            },
+            cancellationToken
+        );
         if (!moved)
         {
             return await NotOwnedAsync(caseId, cancellationToken);
         }
 
         var at = time.GetUtcNow();
-        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, $"{agent} 转给 {toAgent} / transferred to {toAgent}", agent))
-            with
-        { AgentId = toAgent, LastAgentAt = at }, cancellationToken);
+        var after = await cases.UpdateAsync(
+            caseId,
+            c =>
+                c.With(
+                    new CaseEntry(CaseEntryKind.System, at, $"{agent} 转给 {toAgent} / transferred to {toAgent}", agent)
+                ) with
+                {
+                    AgentId = toAgent,
+                    LastAgentAt = at,
+                },
+            cancellationToken
+        );
         return await DoneAsync(after!, CaseChange.Transferred, cancellationToken);
     }
 
     /// <summary>Hands the chat back to the bot, or resolves it; the customer is told either way.</summary>
-    public async Task<DeskResult> ReleaseAsync(string caseId, string agent, bool resolved, CancellationToken cancellationToken)
+    public async Task<DeskResult> ReleaseAsync(
+        string caseId,
+        string agent,
+        bool resolved,
+        CancellationToken cancellationToken
+    )
     {
         if (await OwnedAsync(caseId, agent, cancellationToken) is not ({ } found, _))
         {
             return await NotOwnedAsync(caseId, cancellationToken);
         }
 
-        var released = await conversations.UpdateAsync(found.Customer, record =>
-        {
-            if (record.Owner != ConversationOwner.Agent || CustomerHandoff.Link.Get(record) is not { } link || link.CaseId != caseId || link.AgentId != agent)
+        var released = await conversations.UpdateAsync(
+            found.Customer,
+            record =>
             {
-                return false;
-            }
+                if (
+                    record.Owner != ConversationOwner.Agent
+                    || CustomerHandoff.Link.Get(record) is not { } link
+                    || link.CaseId != caseId
+                    || link.AgentId != agent
+                )
+                {
+                    return false;
+                }
 
-            CustomerHandoff.Release(record);
-            return true;
-        }, cancellationToken);
+                CustomerHandoff.Release(record);
+                return true;
+            },
+            cancellationToken
+        );
         if (!released)
         {
             return await NotOwnedAsync(caseId, cancellationToken);
         }
 
-        var goodbye = resolved
-            ? HandoffText.ChatResolved
-            : HandoffText.BackToTheBot;
+        var goodbye = resolved ? HandoffText.ChatResolved : HandoffText.BackToTheBot;
         var told = await SendAsync(found.Customer, goodbye, cancellationToken);
         var at = time.GetUtcNow();
         var outcome = resolved ? $"resolved by {agent}" : $"handed back to the bot by {agent}";
-        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, outcome, agent, SentToCustomer: told))
-            with
-        { State = CaseState.Closed, ClosedAt = at, Outcome = outcome }, cancellationToken);
+        var after = await cases.UpdateAsync(
+            caseId,
+            c =>
+                c.With(new CaseEntry(CaseEntryKind.System, at, outcome, agent, SentToCustomer: told)) with
+                {
+                    State = CaseState.Closed,
+                    ClosedAt = at,
+                    Outcome = outcome,
+                },
+            cancellationToken
+        );
         return await DoneAsync(after!, resolved ? CaseChange.Resolved : CaseChange.HandedBack, cancellationToken);
     }
 
@@ -195,16 +303,20 @@ internal sealed class AgentDesk(
             return DeskResult.Refused(DeskRefusal.Conflict, "The case is no longer waiting.");
         }
 
-        var released = await conversations.UpdateAsync(found.Customer, record =>
-        {
-            if (record.Owner != ConversationOwner.Queued || CustomerHandoff.Link.Get(record)?.CaseId != caseId)
+        var released = await conversations.UpdateAsync(
+            found.Customer,
+            record =>
             {
-                return false;
-            }
+                if (record.Owner != ConversationOwner.Queued || CustomerHandoff.Link.Get(record)?.CaseId != caseId)
+                {
+                    return false;
+                }
 
-            CustomerHandoff.Release(record);
-            return true;
-        }, cancellationToken);
+                CustomerHandoff.Release(record);
+                return true;
+            },
+            cancellationToken
+        );
         if (!released)
         {
             return DeskResult.Refused(DeskRefusal.Conflict, "The case is no longer waiting.");
@@ -212,42 +324,83 @@ internal sealed class AgentDesk(
 
         var told = await SendAsync(found.Customer, HandoffText.AllAgentsBusy, cancellationToken);
         var at = time.GetUtcNow();
-        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, at, "无人接入，已超时 / nobody claimed it in time", SentToCustomer: told))
-            with
-        { State = CaseState.Closed, ClosedAt = at, Outcome = "nobody claimed it in time" }, cancellationToken);
+        var after = await cases.UpdateAsync(
+            caseId,
+            c =>
+                c.With(
+                    new CaseEntry(
+                        CaseEntryKind.System,
+                        at,
+                        "无人接入，已超时 / nobody claimed it in time",
+                        SentToCustomer: told
+                    )
+                ) with
+                {
+                    State = CaseState.Closed,
+                    ClosedAt = at,
+                    Outcome = "nobody claimed it in time",
+                },
+            cancellationToken
+        );
         return await DoneAsync(after!, CaseChange.QueueTimedOut, cancellationToken);
     }
 
-    /// <summary>The agent fell silent: the chat goes back to the queue for someone else (unless they wrote since).</summary>
+    /// <summary>
+    /// The agent fell silent: the chat goes back to the queue for someone else (unless they wrote since).
+    /// </summary>
     public async Task<DeskResult> IdleTimedOutAsync(string caseId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (await cases.GetAsync(caseId, cancellationToken) is not { State: CaseState.Agent, AgentId: { } agent } found
-            || found.LastAgentAt + idle.Value.IdleTimeout > now)
+        if (
+            await cases.GetAsync(caseId, cancellationToken) is not { State: CaseState.Agent, AgentId: { } agent } found
+            || found.LastAgentAt + idle.Value.IdleTimeout > now
+        )
         {
             return DeskResult.Refused(DeskRefusal.Conflict, "The agent is still working on it.");
         }
 
-        var requeued = await conversations.UpdateAsync(found.Customer, record =>
-        {
-            if (record.Owner != ConversationOwner.Agent || CustomerHandoff.Link.Get(record) is not { } link || link.CaseId != caseId)
+        var requeued = await conversations.UpdateAsync(
+            found.Customer,
+            record =>
             {
-                return false;
-            }
+                if (
+                    record.Owner != ConversationOwner.Agent
+                    || CustomerHandoff.Link.Get(record) is not { } link
+                    || link.CaseId != caseId
+                )
+                {
+                    return false;
+                }
 
-            record.Owner = ConversationOwner.Queued;
-            CustomerHandoff.Link.Set(record, link with { AgentId = null });
-            return true;
-        }, cancellationToken);
+                record.Owner = ConversationOwner.Queued;
+                CustomerHandoff.Link.Set(record, link with { AgentId = null });
+                return true;
+            },
+            cancellationToken
+        );
         if (!requeued)
         {
             return DeskResult.Refused(DeskRefusal.Conflict, "The case moved on.");
         }
 
         var told = await SendAsync(found.Customer, HandoffText.AgentWentQuiet, cancellationToken);
-        var after = await cases.UpdateAsync(caseId, c => c.With(new CaseEntry(CaseEntryKind.System, now, $"{agent} 无响应，重新排队 / {agent} went quiet; back in the queue", SentToCustomer: told))
-            with
-        { State = CaseState.Queued, AgentId = null }, cancellationToken);
+        var after = await cases.UpdateAsync(
+            caseId,
+            c =>
+                c.With(
+                    new CaseEntry(
+                        CaseEntryKind.System,
+                        now,
+                        $"{agent} 无响应，重新排队 / {agent} went quiet; back in the queue",
+                        SentToCustomer: told
+                    )
+                ) with
+                {
+                    State = CaseState.Queued,
+                    AgentId = null,
+                },
+            cancellationToken
+        );
         return await DoneAsync(after!, CaseChange.Requeued, cancellationToken);
     }
 
@@ -268,7 +421,11 @@ internal sealed class AgentDesk(
         return new ReplyWindow(closes, left, time.GetUtcNow() < closes);
     }
 
-    private async Task<(HandoffCase? Case, ConversationRecord? Record)> OwnedAsync(string caseId, string agent, CancellationToken cancellationToken)
+    private async Task<(HandoffCase? Case, ConversationRecord? Record)> OwnedAsync(
+        string caseId,
+        string agent,
+        CancellationToken cancellationToken
+    )
     {
         if (await cases.GetAsync(caseId, cancellationToken) is not { } found)
         {
@@ -276,7 +433,11 @@ internal sealed class AgentDesk(
         }
 
         var record = (await conversations.LoadAsync(found.Customer, cancellationToken)).Record;
-        return record.Owner == ConversationOwner.Agent && CustomerHandoff.Link.Get(record) is { } link && link.CaseId == caseId && link.AgentId == agent
+        return
+            record.Owner == ConversationOwner.Agent
+            && CustomerHandoff.Link.Get(record) is { } link
+            && link.CaseId == caseId
+            && link.AgentId == agent
             ? (found, record)
             : (null, null);
     }
@@ -295,8 +456,11 @@ internal sealed class AgentDesk(
         : text.Length > MaxText ? DeskResult.Refused(DeskRefusal.Invalid, $"text must be at most {MaxText} characters.")
         : null;
 
-    private async Task<bool> SendAsync(ConversationReference customer, string text, CancellationToken cancellationToken) =>
-        (await messenger.SendAsync(customer, [Reply.FromText(text)], cancellationToken)).IsSent;
+    private async Task<bool> SendAsync(
+        ConversationReference customer,
+        string text,
+        CancellationToken cancellationToken
+    ) => (await messenger.SendAsync(customer, [Reply.FromText(text)], cancellationToken)).IsSent;
 
     private async Task<DeskResult> DoneAsync(HandoffCase after, CaseChange change, CancellationToken cancellationToken)
     {

@@ -17,7 +17,8 @@ internal sealed class CustomerHandoff(
     CustomerPhotos photos,
     IOptions<HandoffOptions> options,
     IOptions<ShopOptions> shop,
-    TimeProvider time) : IHandoffInbox
+    TimeProvider time
+) : IHandoffInbox
 {
     private const long MaxPhotoBytes = 10 * 1024 * 1024;
 
@@ -34,8 +35,14 @@ internal sealed class CustomerHandoff(
         // Named by the asking activity's time, so a re-run of this turn opens the same case.
         var caseId = HandoffCaseStore.NewCaseId(turn.Conversation, turn.Activity.Timestamp);
         var queuedAt = time.GetUtcNow();
-        var entries = Transcript.Of(turn.State)
-            .Select(l => new CaseEntry(l.FromUser ? CaseEntryKind.Customer : CaseEntryKind.Bot, l.At, l.Text, ActivityId: l.ActivityId))
+        var entries = Transcript
+            .Of(turn.State)
+            .Select(l => new CaseEntry(
+                l.FromUser ? CaseEntryKind.Customer : CaseEntryKind.Bot,
+                l.At,
+                l.Text,
+                ActivityId: l.ActivityId
+            ))
             .ToList();
         entries.Add(await CustomerEntryAsync(turn.Activity, cancellationToken));
         var opened = HandoffCase.Queued(caseId, turn.Conversation, reason, queuedAt, entries);
@@ -43,7 +50,9 @@ internal sealed class CustomerHandoff(
 
         turn.State.Owner = ConversationOwner.Queued;
         Link.Set(turn, HandoffLink.Waiting(caseId));
-        var ahead = (await cases.ListOpenAsync(cancellationToken)).Count(c => c.State == CaseState.Queued && string.CompareOrdinal(c.CaseId, caseId) < 0);
+        var ahead = (await cases.ListOpenAsync(cancellationToken)).Count(c =>
+            c.State == CaseState.Queued && string.CompareOrdinal(c.CaseId, caseId) < 0
+        );
         if (IsBusinessHours(time.GetUtcNow()))
         {
             turn.SendText(HandoffText.Queued(ahead, turn.IsEnglish));
@@ -65,12 +74,28 @@ internal sealed class CustomerHandoff(
             return;
         }
 
-        if (turn.State.Owner == ConversationOwner.Queued && turn.Activity.IsMessage && MenuWords.IsCancel(turn.Activity.Text))
+        if (
+            turn.State.Owner == ConversationOwner.Queued
+            && turn.Activity.IsMessage
+            && MenuWords.IsCancel(turn.Activity.Text)
+        )
         {
             var now = time.GetUtcNow();
-            var left = await cases.UpdateAsync(link.CaseId, c => c.State == CaseState.Queued
-                ? c.With(new CaseEntry(CaseEntryKind.System, now, "客户退出了排队 / the customer left the queue")) with { State = CaseState.Closed, ClosedAt = now, Outcome = "left the queue" }
-                : null, cancellationToken);
+            var left = await cases.UpdateAsync(
+                link.CaseId,
+                c =>
+                    c.State == CaseState.Queued
+                        ? c.With(
+                            new CaseEntry(CaseEntryKind.System, now, "客户退出了排队 / the customer left the queue")
+                        ) with
+                        {
+                            State = CaseState.Closed,
+                            ClosedAt = now,
+                            Outcome = "left the queue",
+                        }
+                        : null,
+                cancellationToken
+            );
             Release(turn.State);
             turn.SendText(HandoffText.LeftQueue(turn.IsEnglish));
             if (left is not null)
@@ -82,8 +107,11 @@ internal sealed class CustomerHandoff(
         }
 
         var entry = await CustomerEntryAsync(turn.Activity, cancellationToken);
-        var updated = await cases.UpdateAsync(link.CaseId,
-            c => c.Entries.Any(e => e.ActivityId == turn.Activity.Id) ? null : c.With(entry), cancellationToken);
+        var updated = await cases.UpdateAsync(
+            link.CaseId,
+            c => c.Entries.Any(e => e.ActivityId == turn.Activity.Id) ? null : c.With(entry),
+            cancellationToken
+        );
         if (updated is not null)
         {
             turn.Raise(new CaseChanged(updated, CaseChange.CustomerWrote));
@@ -106,8 +134,20 @@ internal sealed class CustomerHandoff(
 
     private async Task<CaseEntry> CustomerEntryAsync(Activity activity, CancellationToken cancellationToken)
     {
-        var photo = activity.Kind == MessageKind.Image ? await photos.KeepAsync(activity, MaxPhotoBytes, cancellationToken) : null;
-        var text = activity.Kind == MessageKind.Image && photo is null ? "[照片未能取回 / the photo could not be fetched]" : Transcript.Describe(activity);
-        return new CaseEntry(CaseEntryKind.Customer, time.GetUtcNow(), text, PhotoId: photo?.Id, ActivityId: activity.Id);
+        var photo =
+            activity.Kind == MessageKind.Image
+                ? await photos.KeepAsync(activity, MaxPhotoBytes, cancellationToken)
+                : null;
+        var text =
+            activity.Kind == MessageKind.Image && photo is null
+                ? "[照片未能取回 / the photo could not be fetched]"
+                : Transcript.Describe(activity);
+        return new CaseEntry(
+            CaseEntryKind.Customer,
+            time.GetUtcNow(),
+            text,
+            PhotoId: photo?.Id,
+            ActivityId: activity.Id
+        );
     }
 }

@@ -1,6 +1,8 @@
 namespace ServiceBot.Services.Handoff;
 
-/// <summary>What an agent's action came to: done (with the case after it), or refused with why and a message for the agent.</summary>
+/// <summary>
+/// What an agent's action came to: done (with the case after it), or refused with why and a message for the agent.
+/// </summary>
 internal sealed record DeskResult(HandoffCase? Case, string? Problem, DeskRefusal Refusal)
 {
     public bool Ok => Problem is null;
@@ -20,7 +22,9 @@ internal enum DeskRefusal
 
     NotFound,
 
-    /// <summary>The case is not in a state that allows it (claimed by someone else, closed, WeChat's window shut).</summary>
+    /// <summary>
+    /// The case is not in a state that allows it (claimed by someone else, closed, WeChat's window shut).
+    /// </summary>
     Conflict,
 
     /// <summary>The channel did not take the message, or may have it without saying so.</summary>

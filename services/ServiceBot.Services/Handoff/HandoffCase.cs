@@ -16,7 +16,9 @@ internal enum CaseState
     Closed,
 }
 
-/// <summary>Who a transcript entry is from: the bot, the customer, an agent, an agent's internal note, or the desk itself.</summary>
+/// <summary>
+/// Who a transcript entry is from: the bot, the customer, an agent, an agent's internal note, or the desk itself.
+/// </summary>
 internal enum CaseEntryKind
 {
     [JsonStringEnumMemberName("bot")]
@@ -35,7 +37,9 @@ internal enum CaseEntryKind
     System,
 }
 
-/// <summary>One line of a case's transcript. <see cref="SentToCustomer"/> marks what went out through the channel.</summary>
+/// <summary>
+/// One line of a case's transcript. <see cref="SentToCustomer"/> marks what went out through the channel.
+/// </summary>
 internal sealed record CaseEntry(
     CaseEntryKind Kind,
     DateTimeOffset At,
@@ -43,7 +47,8 @@ internal sealed record CaseEntry(
     string? Author = null,
     string? PhotoId = null,
     string? ActivityId = null,
-    bool SentToCustomer = false);
+    bool SentToCustomer = false
+);
 
 /// <summary>
 /// A customer's request for a person, from the moment the bot queued it until an agent hands the
@@ -60,14 +65,19 @@ internal sealed record HandoffCase(
     DateTimeOffset? LastAgentAt,
     DateTimeOffset? ClosedAt,
     string? Outcome,
-    IReadOnlyList<CaseEntry> Entries)
+    IReadOnlyList<CaseEntry> Entries
+)
 {
     public const int MaxEntries = 500;
 
     /// <summary>A case just queued: nobody has it yet.</summary>
     public static HandoffCase Queued(
-        string caseId, ConversationReference customer, string reason, DateTimeOffset at, IReadOnlyList<CaseEntry> entries) =>
-        new(caseId, customer, reason, CaseState.Queued, at, null, null, null, null, null, entries);
+        string caseId,
+        ConversationReference customer,
+        string reason,
+        DateTimeOffset at,
+        IReadOnlyList<CaseEntry> entries
+    ) => new(caseId, customer, reason, CaseState.Queued, at, null, null, null, null, null, entries);
 
     public HandoffCase With(CaseEntry entry) => this with { Entries = [.. Entries.TakeLast(MaxEntries - 1), entry] };
 }
@@ -79,8 +89,11 @@ internal sealed record HandoffLink(string CaseId, string? AgentId)
     public static HandoffLink Waiting(string caseId) => new(caseId, null);
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(HandoffCase))]
 [JsonSerializable(typeof(HandoffLink))]
 [JsonSerializable(typeof(List<HandoffCase>))]

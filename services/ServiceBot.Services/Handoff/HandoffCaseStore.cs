@@ -13,8 +13,12 @@ namespace ServiceBot.Services.Handoff;
 /// </summary>
 internal sealed class HandoffCaseStore(IDocumentStore store)
 {
-    public static string NewCaseId(ConversationReference customer, DateTimeOffset queuedAt) =>
-        $"{queuedAt.ToUnixTimeMilliseconds().ToString("D15", CultureInfo.InvariantCulture)}.{customer.Channel}.{customer.UserId}";
+    /// <summary>Sorts by time first: the millisecond, then who.</summary>
+    public static string NewCaseId(ConversationReference customer, DateTimeOffset at)
+    {
+        var milliseconds = at.ToUnixTimeMilliseconds().ToString("D15", CultureInfo.InvariantCulture);
+        return $"{milliseconds}.{customer.Channel}.{customer.UserId}";
+    }
 
     public static bool IsValidId(string caseId) =>
         caseId.Length is > 16 and <= 200 && caseId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
@@ -22,9 +26,18 @@ internal sealed class HandoffCaseStore(IDocumentStore store)
     /// <summary>Opens a case (once: a retry of the turn that opened it finds it there).</summary>
     public async Task OpenAsync(HandoffCase handoffCase, CancellationToken cancellationToken)
     {
-        await store.TryWriteAsync(OpenKey(handoffCase.CaseId), ReadOnlyMemory<byte>.Empty, WriteCondition.IfAbsent, cancellationToken);
-        await store.TryWriteAsync(Key(handoffCase.CaseId), JsonSerializer.SerializeToUtf8Bytes(handoffCase, HandoffJsonContext.Default.HandoffCase),
-            WriteCondition.IfAbsent, cancellationToken);
+        await store.TryWriteAsync(
+            OpenKey(handoffCase.CaseId),
+            ReadOnlyMemory<byte>.Empty,
+            WriteCondition.IfAbsent,
+            cancellationToken
+        );
+        await store.TryWriteAsync(
+            Key(handoffCase.CaseId),
+            JsonSerializer.SerializeToUtf8Bytes(handoffCase, HandoffJsonContext.Default.HandoffCase),
+            WriteCondition.IfAbsent,
+            cancellationToken
+        );
     }
 
     public async Task<HandoffCase?> GetAsync(string caseId, CancellationToken cancellationToken) =>
@@ -32,11 +45,22 @@ internal sealed class HandoffCaseStore(IDocumentStore store)
             ? JsonSerializer.Deserialize(document.Content.Span, HandoffJsonContext.Default.HandoffCase)
             : null;
 
-    /// <summary>Changes a case under optimistic concurrency; null from <paramref name="change"/> writes nothing. Returns the case after.</summary>
-    public async Task<HandoffCase?> UpdateAsync(string caseId, Func<HandoffCase, HandoffCase?> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes a case under optimistic concurrency; null from <paramref name="change"/> writes nothing. Returns the
+    /// case after.
+    /// </summary>
+    public async Task<HandoffCase?> UpdateAsync(
+        string caseId,
+        Func<HandoffCase, HandoffCase?> change,
+        CancellationToken cancellationToken
+    )
     {
-        var (_, after) = await store.UpdateAsync(Key(caseId), HandoffJsonContext.Default.HandoffCase,
-            current => current is null ? null : change(current), cancellationToken);
+        var (_, after) = await store.UpdateAsync(
+            Key(caseId),
+            HandoffJsonContext.Default.HandoffCase,
+            current => current is null ? null : change(current),
+            cancellationToken
+        );
         if (after is { State: CaseState.Closed })
         {
             await store.DeleteAsync(OpenKey(caseId), cancellationToken);

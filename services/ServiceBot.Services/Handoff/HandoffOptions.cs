@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Options;
-
 using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Handoff;
 
-/// <summary><c>Handoff:</c> how long a customer waits for an agent, how long an agent may stay silent, and when agents work.</summary>
+/// <summary>
+/// <c>Handoff:</c> how long a customer waits for an agent, how long an agent may stay silent, and when agents work.
+/// </summary>
 internal sealed class HandoffOptions
 {
     public const string SectionName = "Handoff";
 
-    /// <summary>No agent claims within this: the customer is told, offered a call back, and the bot takes over again.</summary>
+    /// <summary>
+    /// No agent claims within this: the customer is told, offered a call back, and the bot takes over again.
+    /// </summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>An agent silent this long: the chat goes back to the queue.</summary>

@@ -10,7 +10,8 @@ namespace ServiceBot.Services.Handoff;
 /// a claimed case goes back to the queue when its agent is silent for <c>Handoff:IdleTimeout</c>
 /// (every reply, claim or transfer restarts that clock); a closed case has neither.
 /// </summary>
-internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<HandoffOptions> options, TimeProvider time) : INotificationHandler<CaseChanged>
+internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<HandoffOptions> options, TimeProvider time)
+    : INotificationHandler<CaseChanged>
 {
     public async ValueTask Handle(CaseChanged changed, CancellationToken cancellationToken)
     {
@@ -22,11 +23,19 @@ internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<Han
         {
             case CaseChange.Queued or CaseChange.Requeued:
                 await scheduler.DeleteJob(idle, cancellationToken);
-                await scheduler.ScheduleOrMoveAsync(OneShotJobs.Job<HandoffTimeoutJob>(queue, "caseId", handoffCase.CaseId), time.GetUtcNow() + options.Value.QueueTimeout, cancellationToken);
+                await scheduler.ScheduleOrMoveAsync(
+                    OneShotJobs.Job<HandoffTimeoutJob>(queue, "caseId", handoffCase.CaseId),
+                    time.GetUtcNow() + options.Value.QueueTimeout,
+                    cancellationToken
+                );
                 break;
             case CaseChange.Claimed or CaseChange.AgentReplied or CaseChange.Transferred:
                 await scheduler.DeleteJob(queue, cancellationToken);
-                await scheduler.ScheduleOrMoveAsync(OneShotJobs.Job<HandoffTimeoutJob>(idle, "caseId", handoffCase.CaseId), time.GetUtcNow() + options.Value.IdleTimeout, cancellationToken);
+                await scheduler.ScheduleOrMoveAsync(
+                    OneShotJobs.Job<HandoffTimeoutJob>(idle, "caseId", handoffCase.CaseId),
+                    time.GetUtcNow() + options.Value.IdleTimeout,
+                    cancellationToken
+                );
                 break;
             case CaseChange.HandedBack or CaseChange.Resolved or CaseChange.LeftQueue or CaseChange.QueueTimedOut:
                 await scheduler.DeleteJob(queue, cancellationToken);

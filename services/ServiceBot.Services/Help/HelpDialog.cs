@@ -18,7 +18,10 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
 
     public override string Id => DialogId;
 
-    protected override async Task<DialogStep<HelpState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    protected override async Task<DialogStep<HelpState>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    )
     {
         if (context.Activity.Kind == MessageKind.Image)
         {
@@ -35,7 +38,11 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
         return await AnswerAsync(context, question, new HelpState(0), cancellationToken);
     }
 
-    protected override async Task<DialogStep<HelpState>> OnContinueAsync(DialogContext context, HelpState state, CancellationToken cancellationToken)
+    protected override async Task<DialogStep<HelpState>> OnContinueAsync(
+        DialogContext context,
+        HelpState state,
+        CancellationToken cancellationToken
+    )
     {
         if (context.Activity.Kind == MessageKind.Image)
         {
@@ -45,10 +52,18 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
         return await AnswerAsync(context, HelpTopic.StripTrigger(context.Text ?? ""), state, cancellationToken);
     }
 
-    private async Task<DialogStep<HelpState>> AnswerAsync(DialogContext context, string question, HelpState state, CancellationToken cancellationToken)
+    private async Task<DialogStep<HelpState>> AnswerAsync(
+        DialogContext context,
+        string question,
+        HelpState state,
+        CancellationToken cancellationToken
+    )
     {
         var customer = context.Activity.Conversation.UserId;
-        var bought = (await orders.ListForCustomerAsync(customer, 20, cancellationToken)).SelectMany(o => o.Items).Select(i => i.Sku).ToHashSet();
+        var bought = (await orders.ListForCustomerAsync(customer, 20, cancellationToken))
+            .SelectMany(o => o.Items)
+            .Select(i => i.Sku)
+            .ToHashSet();
         var match = await search.FindAsync(question, bought.Count > 0 ? bought : null, cancellationToken);
         if (match is { Coverage: >= ConfidentCoverage })
         {
@@ -65,7 +80,11 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
         return DialogStep.Wait(state with { Misses = state.Misses + 1 });
     }
 
-    private async Task<DialogStep<HelpState>> EscalateAsync(DialogContext context, string reason, CancellationToken cancellationToken)
+    private async Task<DialogStep<HelpState>> EscalateAsync(
+        DialogContext context,
+        string reason,
+        CancellationToken cancellationToken
+    )
     {
         context.SendText(HelpText.NeedsAPerson(context.IsEnglish));
         await handoff.RequestAsync(context.Turn, reason, cancellationToken);

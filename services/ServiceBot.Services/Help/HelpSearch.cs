@@ -24,8 +24,14 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
     private readonly Analyzer _analyzer = new CJKAnalyzer(Version);
     private Index? _index;
 
-    /// <summary>The best article for <paramref name="question"/> among <paramref name="skus"/> (null: every product).</summary>
-    public async Task<HelpMatch?> FindAsync(string question, IReadOnlyCollection<string>? skus, CancellationToken cancellationToken)
+    /// <summary>
+    /// The best article for <paramref name="question"/> among <paramref name="skus"/> (null: every product).
+    /// </summary>
+    public async Task<HelpMatch?> FindAsync(
+        string question,
+        IReadOnlyCollection<string>? skus,
+        CancellationToken cancellationToken
+    )
     {
         var terms = Terms(WithoutQuestionWords(question));
         if (terms.Count == 0 || skus is { Count: 0 })
@@ -46,7 +52,12 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
             return null;
         }
 
-        var (sku, article) = index.Articles[int.Parse(index.Searcher.Doc(top[0].Doc).Get("id", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)];
+        var (sku, article) = index.Articles[
+            int.Parse(
+                index.Searcher.Doc(top[0].Doc).Get("id", System.Globalization.CultureInfo.InvariantCulture),
+                System.Globalization.CultureInfo.InvariantCulture
+            )
+        ];
         var found = Terms($"{article.Title} {string.Join(' ', article.Keywords)} {article.Body}");
         return new HelpMatch(sku, article, terms.Count(found.Contains) / (double)terms.Count);
     }
@@ -96,15 +107,24 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
                 foreach (var article in product.Articles)
                 {
                     var title = new TextField("title", article.Title, Field.Store.NO) { Boost = 2f };
-                    var keywords = new TextField("keywords", string.Join(' ', article.Keywords), Field.Store.NO) { Boost = 3f };
-                    writer.AddDocument(new Document
+                    var keywords = new TextField("keywords", string.Join(' ', article.Keywords), Field.Store.NO)
                     {
-                        new StringField("id", articles.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES),
-                        new StringField("sku", product.Sku, Field.Store.NO),
-                        title,
-                        keywords,
-                        new TextField("body", article.Body, Field.Store.NO),
-                    });
+                        Boost = 3f,
+                    };
+                    writer.AddDocument(
+                        new Document
+                        {
+                            new StringField(
+                                "id",
+                                articles.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                Field.Store.YES
+                            ),
+                            new StringField("sku", product.Sku, Field.Store.NO),
+                            title,
+                            keywords,
+                            new TextField("body", article.Body, Field.Store.NO),
+                        }
+                    );
                     articles.Add((product.Sku, article));
                 }
             }
@@ -144,8 +164,35 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
     // match every "怎么…" title and dilute the share of real terms found.
     private static readonly string[] QuestionWords =
     [
-        "为什么", "怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "请问", "可以", "能不能", "一下", "我的", "吗", "呢", "吧", "啊",
-        "how", "what", "why", "can", "could", "do", "does", "i", "my", "me", "please", "should", "would",
+        "为什么",
+        "怎么办",
+        "怎么样",
+        "怎么",
+        "怎样",
+        "如何",
+        "什么",
+        "请问",
+        "可以",
+        "能不能",
+        "一下",
+        "我的",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "how",
+        "what",
+        "why",
+        "can",
+        "could",
+        "do",
+        "does",
+        "i",
+        "my",
+        "me",
+        "please",
+        "should",
+        "would",
     ];
 
     private static string WithoutQuestionWords(string question)
@@ -176,7 +223,11 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
         return terms;
     }
 
-    private sealed class Index(string? version, RAMDirectory directory, IReadOnlyList<(string Sku, HelpArticle Article)> articles) : IDisposable
+    private sealed class Index(
+        string? version,
+        RAMDirectory directory,
+        IReadOnlyList<(string Sku, HelpArticle Article)> articles
+    ) : IDisposable
     {
         private readonly DirectoryReader _reader = DirectoryReader.Open(directory);
 

@@ -31,7 +31,9 @@ internal sealed class HelpStore(IDocumentStore store)
     public async Task<IReadOnlyList<ProductHelp>> AllAsync(CancellationToken cancellationToken)
     {
         var all = new List<ProductHelp>();
-        await foreach (var (_, product) in store.ReadAllAsync(Prefix, HelpJsonContext.Default.ProductHelp, cancellationToken))
+        await foreach (
+            var (_, product) in store.ReadAllAsync(Prefix, HelpJsonContext.Default.ProductHelp, cancellationToken)
+        )
         {
             all.Add(product);
         }

@@ -5,7 +5,19 @@ namespace ServiceBot.Services.Help;
 internal sealed class HelpTopic : ITopic
 {
     private static readonly string[] Triggers =
-        ["怎么用", "如何使用", "使用方法", "说明书", "怎么", "如何", "how do i", "how to", "help with", "instructions for", "instructions"];
+    [
+        "怎么用",
+        "如何使用",
+        "使用方法",
+        "说明书",
+        "怎么",
+        "如何",
+        "how do i",
+        "how to",
+        "help with",
+        "instructions for",
+        "instructions",
+    ];
 
     public string MenuKey => "HELP";
 

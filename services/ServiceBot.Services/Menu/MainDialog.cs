@@ -16,7 +16,8 @@ internal sealed partial class MenuJsonContext : JsonSerializerContext;
 /// It never completes, so it stays at the bottom of the stack.
 /// </summary>
 internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox handoff)
-    : Dialog<MainState>(MenuJsonContext.Default.MainState), IInterruptionHandler
+    : Dialog<MainState>(MenuJsonContext.Default.MainState),
+        IInterruptionHandler
 {
     public const string DialogId = "main";
 
@@ -24,14 +25,23 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
 
     public override string Id => DialogId;
 
-    protected override Task<DialogStep<MainState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken) =>
-        HandleAsync(context, new MainState(0), cancellationToken);
+    protected override Task<DialogStep<MainState>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    ) => HandleAsync(context, new MainState(0), cancellationToken);
 
-    protected override Task<DialogStep<MainState>> OnContinueAsync(DialogContext context, MainState state, CancellationToken cancellationToken) =>
-        HandleAsync(context, state, cancellationToken);
+    protected override Task<DialogStep<MainState>> OnContinueAsync(
+        DialogContext context,
+        MainState state,
+        CancellationToken cancellationToken
+    ) => HandleAsync(context, state, cancellationToken);
 
-    protected override Task<DialogStep<MainState>> OnResumeAsync(DialogContext context, MainState state, DialogTurnResult child, CancellationToken cancellationToken) =>
-        Task.FromResult(DialogStep.Wait(new MainState(0)));
+    protected override Task<DialogStep<MainState>> OnResumeAsync(
+        DialogContext context,
+        MainState state,
+        DialogTurnResult child,
+        CancellationToken cancellationToken
+    ) => Task.FromResult(DialogStep.Wait(new MainState(0)));
 
     public async Task<bool> TryInterruptAsync(DialogContext context, CancellationToken cancellationToken)
     {
@@ -62,7 +72,11 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
         await handoff.RequestAsync(context.Turn, reason, cancellationToken);
     }
 
-    private async Task<DialogStep<MainState>> HandleAsync(DialogContext context, MainState state, CancellationToken cancellationToken)
+    private async Task<DialogStep<MainState>> HandleAsync(
+        DialogContext context,
+        MainState state,
+        CancellationToken cancellationToken
+    )
     {
         var activity = context.Activity;
         if (MenuWords.IsAgent(context.Text) || activity.IsEvent("CLICK") && activity.EventKey == "AGENT")

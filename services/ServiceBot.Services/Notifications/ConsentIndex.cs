@@ -11,7 +11,8 @@ namespace ServiceBot.Services.Notifications;
 /// after a withdrawal is saved, and the policy still decides on the conversation itself.
 /// </summary>
 internal sealed class ConsentIndex(IDocumentStore store, ConversationStateStore conversations)
-    : INotificationHandler<ConsentGranted>, INotificationHandler<ConsentWithdrawn>
+    : INotificationHandler<ConsentGranted>,
+        INotificationHandler<ConsentWithdrawn>
 {
     private const string Root = "audience";
 
@@ -54,7 +55,8 @@ internal sealed class ConsentIndex(IDocumentStore store, ConversationStateStore 
         return customers;
     }
 
-    private static string KeyOf(NoticeTopic topic, string openId) => StorageKey.Join(Root, ByConsent, Segment(topic), openId);
+    private static string KeyOf(NoticeTopic topic, string openId) =>
+        StorageKey.Join(Root, ByConsent, Segment(topic), openId);
 
     private static string Segment(NoticeTopic topic) => topic.ToString().ToLowerInvariant();
 }

@@ -34,7 +34,13 @@ internal enum ConsentSource
 }
 
 /// <summary>One change: opted in or out, when, from where, and the text the customer was shown.</summary>
-internal sealed record ConsentChange(NoticeTopic Topic, bool OptedIn, DateTimeOffset At, ConsentSource Source, string Text);
+internal sealed record ConsentChange(
+    NoticeTopic Topic,
+    bool OptedIn,
+    DateTimeOffset At,
+    ConsentSource Source,
+    string Text
+);
 
 /// <summary>
 /// One subscribe-message consent the customer granted in WeChat's popup: one notice of the topic
@@ -58,15 +64,24 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
 
     public bool IsOptedIn(NoticeTopic topic) => Latest(topic)?.OptedIn == true;
 
-    /// <summary>Unspent one-time consents for the topic, counting one already spent on <paramref name="noticeKey"/> (its send is being retried).</summary>
+    /// <summary>
+    /// Unspent one-time consents for the topic, counting one already spent on <paramref name="noticeKey"/> (its send is
+    /// being retried).
+    /// </summary>
     public int OneTimeAvailable(NoticeTopic topic, string? noticeKey = null) =>
         OneTime.Count(c => c.Topic == topic && (c.SpentOn is null || c.SpentOn == noticeKey));
 
-    /// <summary>Adds a change; the oldest beyond <see cref="MaxHistory"/> fall off. Withdrawing a topic also voids its unspent one-time consents.</summary>
-    public Consents With(ConsentChange change) => new([.. History.TakeLast(MaxHistory - 1), change])
-    {
-        OneTime = change.OptedIn ? OneTime : [.. OneTime.Where(c => c.Topic != change.Topic || c.SpentOn is not null)],
-    };
+    /// <summary>
+    /// Adds a change; the oldest beyond <see cref="MaxHistory"/> fall off. Withdrawing a topic also voids its unspent
+    /// one-time consents.
+    /// </summary>
+    public Consents With(ConsentChange change) =>
+        new([.. History.TakeLast(MaxHistory - 1), change])
+        {
+            OneTime = change.OptedIn
+                ? OneTime
+                : [.. OneTime.Where(c => c.Topic != change.Topic || c.SpentOn is not null)],
+        };
 
     /// <summary>Adds a one-time consent; spent ones fall off first beyond the limit.</summary>
     public Consents Grant(OneTimeConsent consent)
@@ -77,10 +92,16 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
             all.RemoveAt(spent);
         }
 
-        return this with { OneTime = [.. all.TakeLast(MaxOneTime)] };
+        return this with
+        {
+            OneTime = [.. all.TakeLast(MaxOneTime)],
+        };
     }
 
-    /// <summary>Spends the oldest unspent one-time consent on <paramref name="noticeKey"/>; idempotent per key; null when none is left.</summary>
+    /// <summary>
+    /// Spends the oldest unspent one-time consent on <paramref name="noticeKey"/>; idempotent per key; null when none
+    /// is left.
+    /// </summary>
     public Consents? Spend(NoticeTopic topic, string noticeKey)
     {
         if (OneTime.Any(c => c.Topic == topic && c.SpentOn == noticeKey))
@@ -89,12 +110,20 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
         }
 
         var index = OneTime.ToList().FindIndex(c => c.Topic == topic && c.SpentOn is null);
-        return index < 0 ? null : this with { OneTime = [.. OneTime.Select((c, i) => i == index ? c with { SpentOn = noticeKey } : c)] };
+        return index < 0
+            ? null
+            : this with
+            {
+                OneTime = [.. OneTime.Select((c, i) => i == index ? c with { SpentOn = noticeKey } : c)],
+            };
     }
 
     /// <summary>Gives back the consent spent on <paramref name="noticeKey"/> when its send did not go out.</summary>
     public Consents Refund(string noticeKey) =>
-        this with { OneTime = [.. OneTime.Select(c => c.SpentOn == noticeKey ? c with { SpentOn = null } : c)] };
+        this with
+        {
+            OneTime = [.. OneTime.Select(c => c.SpentOn == noticeKey ? c with { SpentOn = null } : c)],
+        };
 
     public const int MaxHistory = 40;
 
@@ -102,7 +131,8 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
     /// Kept with the conversation, so a change is saved atomically with the turn that made it and
     /// costs no extra storage request.
     /// </summary>
-    public static StateProperty<Consents> Property { get; } = new("consents", NotificationsJsonContext.Default.Consents);
+    public static StateProperty<Consents> Property { get; } =
+        new("consents", NotificationsJsonContext.Default.Consents);
 
     public static Consents Of(ConversationRecord record) => Property.Get(record) ?? None;
 
@@ -135,11 +165,20 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
     }
 }
 
-/// <summary>A customer is about to be saved as consenting to some topics, standing or one-time (domain event, prepared before the save).</summary>
-internal sealed record ConsentGranted(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics) : INotification;
+/// <summary>
+/// A customer is about to be saved as consenting to some topics, standing or one-time (domain event, prepared before
+/// the save).
+/// </summary>
+internal sealed record ConsentGranted(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics)
+    : INotification;
 
 /// <summary>A customer withdrew consent for some topics (domain event): cancel what is scheduled for them.</summary>
-internal sealed record ConsentWithdrawn(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics, ConsentSource Source, DateTimeOffset At) : INotification;
+internal sealed record ConsentWithdrawn(
+    ConversationReference Customer,
+    IReadOnlyList<NoticeTopic> Topics,
+    ConsentSource Source,
+    DateTimeOffset At
+) : INotification;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(Consents))]

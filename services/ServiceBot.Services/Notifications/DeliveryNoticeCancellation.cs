@@ -13,7 +13,8 @@ internal sealed class DeliveryNoticeCancellation(
     ISchedulerFactory schedulers,
     OrderStore orders,
     NoticeLedger ledger,
-    TimeProvider time) : INotificationHandler<ConsentWithdrawn>
+    TimeProvider time
+) : INotificationHandler<ConsentWithdrawn>
 {
     private const int RecentOrders = 50;
 
@@ -25,7 +26,9 @@ internal sealed class DeliveryNoticeCancellation(
         }
 
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        foreach (var order in await orders.ListForCustomerAsync(withdrawn.Customer.UserId, RecentOrders, cancellationToken))
+        foreach (
+            var order in await orders.ListForCustomerAsync(withdrawn.Customer.UserId, RecentOrders, cancellationToken)
+        )
         {
             foreach (var status in DeliveryNotices.Announced)
             {
@@ -33,9 +36,11 @@ internal sealed class DeliveryNoticeCancellation(
                 if (await scheduler.DeleteJob(new JobKey(key, DeliveryNoticeJob.Group), cancellationToken))
                 {
                     var detail = $"cancelled: consent withdrawn ({withdrawn.Source.ToString().ToLowerInvariant()})";
-                    await ledger.RecordAsync(DeliveryNotices.CustomerOf(order),
+                    await ledger.RecordAsync(
+                        DeliveryNotices.CustomerOf(order),
                         NoticeRecord.Dropped(key, NoticeTopic.Delivery, PolicyRule.Consent, time.GetUtcNow(), detail),
-                        cancellationToken);
+                        cancellationToken
+                    );
                 }
             }
         }

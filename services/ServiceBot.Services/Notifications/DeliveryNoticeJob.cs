@@ -27,7 +27,11 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
         if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
         {
             var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, OneShotJobs.At(context.JobDetail.Key, at, AttemptKey, next.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+            await context.Scheduler.RescheduleJob(
+                context.Trigger.Key,
+                OneShotJobs.At(context.JobDetail.Key, at, AttemptKey, next.ToString(CultureInfo.InvariantCulture)),
+                cancellationToken
+            );
         }
     }
 
@@ -35,7 +39,8 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
 }
 
 /// <summary>Schedules a delivery notice when a parcel reaches a status customers are told about.</summary>
-internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, SendOnceOutbox outbox, TimeProvider time) : INotificationHandler<ShipmentStatusChanged>
+internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, SendOnceOutbox outbox, TimeProvider time)
+    : INotificationHandler<ShipmentStatusChanged>
 {
     public async ValueTask Handle(ShipmentStatusChanged change, CancellationToken cancellationToken)
     {
@@ -45,12 +50,16 @@ internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, Send
         }
 
         var key = new JobKey(DeliveryNotices.KeyOf(change.Order.OrderId, change.To), DeliveryNoticeJob.Group);
-        if (await outbox.GetAsync(DeliveryNotices.CustomerOf(change.Order), key.Name, cancellationToken) is { State: OutboxState.Sent })
+        if (
+            await outbox.GetAsync(DeliveryNotices.CustomerOf(change.Order), key.Name, cancellationToken) is
+            { State: OutboxState.Sent }
+        )
         {
             return; // a replayed courier event after the notice went out
         }
 
-        var job = JobBuilder.Create<DeliveryNoticeJob>()
+        var job = JobBuilder
+            .Create<DeliveryNoticeJob>()
             .WithIdentity(key)
             .UsingJobData("orderId", change.Order.OrderId)
             .UsingJobData("status", change.To.ToString())
@@ -58,6 +67,10 @@ internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, Send
             .Build();
 
         // The same status announced again (a replayed event, another instance) finds the job there: one notice.
-        await (await schedulers.GetScheduler(cancellationToken)).ScheduleOnceAsync(job, time.GetUtcNow(), cancellationToken);
+        await (await schedulers.GetScheduler(cancellationToken)).ScheduleOnceAsync(
+            job,
+            time.GetUtcNow(),
+            cancellationToken
+        );
     }
 }

@@ -1,7 +1,8 @@
-
 namespace ServiceBot.Services.Notifications;
 
-/// <summary>A notice we might send: its topic and its once-only key ("order:A1:out_for_delivery", "campaign:C1").</summary>
+/// <summary>
+/// A notice we might send: its topic and its once-only key ("order:A1:out_for_delivery", "campaign:C1").
+/// </summary>
 internal sealed record NoticeCandidate(NoticeTopic Topic, string Key);
 
 // Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
@@ -22,7 +23,8 @@ internal sealed record CustomerHistory(
     Consents Consents,
     DateTimeOffset? LastUserMessageAt,
     DateTimeOffset? LastEngagementAt,
-    IReadOnlyList<SentNotice> Sent)
+    IReadOnlyList<SentNotice> Sent
+)
 {
     public static CustomerHistory Empty { get; } = new(Consents.None, null, null, []);
 }
@@ -49,15 +51,23 @@ internal enum PolicyRule
     /// <summary>Not a policy rule: a newer shipment status arrived while this notice waited.</summary>
     Superseded,
 
-    /// <summary>Not a policy rule: the channel was busy or down (45009/45047/5xx after retries); tried again later.</summary>
+    /// <summary>
+    /// Not a policy rule: the channel was busy or down (45009/45047/5xx after retries); tried again later.
+    /// </summary>
     Retry,
 }
 
-internal sealed record NoticeDecision(Verdict Verdict, PolicyRule Rule, NoticeChannel? Channel = null, DateTimeOffset? NotBefore = null)
+internal sealed record NoticeDecision(
+    Verdict Verdict,
+    PolicyRule Rule,
+    NoticeChannel? Channel = null,
+    DateTimeOffset? NotBefore = null
+)
 {
     public static NoticeDecision Drop(PolicyRule rule) => new(Verdict.Drop, rule);
 
-    public static NoticeDecision Defer(PolicyRule rule, DateTimeOffset until) => new(Verdict.Defer, rule, NotBefore: until);
+    public static NoticeDecision Defer(PolicyRule rule, DateTimeOffset until) =>
+        new(Verdict.Defer, rule, NotBefore: until);
 
     public static NoticeDecision Send(NoticeChannel channel) => new(Verdict.Send, PolicyRule.Allowed, channel);
 }

@@ -14,15 +14,24 @@ internal sealed record NoticeRecord(
     NoticeChannel? Channel,
     DateTimeOffset At,
     DateTimeOffset? NotBefore,
-    string? Detail)
+    string? Detail
+)
 {
     /// <summary>A notice dropped before any channel was chosen.</summary>
-    public static NoticeRecord Dropped(string key, NoticeTopic topic, PolicyRule rule, DateTimeOffset at, string detail) =>
-        new(key, topic, Verdict.Drop, rule, null, at, null, detail);
+    public static NoticeRecord Dropped(
+        string key,
+        NoticeTopic topic,
+        PolicyRule rule,
+        DateTimeOffset at,
+        string detail
+    ) => new(key, topic, Verdict.Drop, rule, null, at, null, detail);
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(List<NoticeRecord>))]
 internal sealed partial class NoticeJsonContext : JsonSerializerContext;
 
@@ -34,29 +43,54 @@ internal sealed class NoticeLedger(IDocumentStore store)
 {
     private const int MaxRecords = 200;
 
-    public async Task<IReadOnlyList<NoticeRecord>> ListAsync(ConversationReference customer, CancellationToken cancellationToken) =>
-        Parse(await store.ReadAsync(Key(customer), cancellationToken));
+    public async Task<IReadOnlyList<NoticeRecord>> ListAsync(
+        ConversationReference customer,
+        CancellationToken cancellationToken
+    ) => Parse(await store.ReadAsync(Key(customer), cancellationToken));
 
     /// <summary>Many customers' records at once, in the order given.</summary>
-    public async Task<IReadOnlyList<IReadOnlyList<NoticeRecord>>> ListManyAsync(IReadOnlyList<ConversationReference> customers, CancellationToken cancellationToken) =>
-        [.. (await store.ReadManyAsync([.. customers.Select(Key)], cancellationToken)).Select(Parse)];
+    public async Task<IReadOnlyList<IReadOnlyList<NoticeRecord>>> ListManyAsync(
+        IReadOnlyList<ConversationReference> customers,
+        CancellationToken cancellationToken
+    ) => [.. (await store.ReadManyAsync([.. customers.Select(Key)], cancellationToken)).Select(Parse)];
 
-    private static IReadOnlyList<NoticeRecord> Parse(StoredDocument? document) => document is null
-        ? []
-        : JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? [];
+    private static IReadOnlyList<NoticeRecord> Parse(StoredDocument? document) =>
+        document is null
+            ? []
+            : JsonSerializer.Deserialize(document.Content.Span, NoticeJsonContext.Default.ListNoticeRecord) ?? [];
 
-    public async Task RecordAsync(ConversationReference customer, NoticeRecord record, CancellationToken cancellationToken)
+    public async Task RecordAsync(
+        ConversationReference customer,
+        NoticeRecord record,
+        CancellationToken cancellationToken
+    )
     {
-        await store.UpdateAsync(Key(customer), NoticeJsonContext.Default.ListNoticeRecord,
-            records => [.. (records ?? []).TakeLast(MaxRecords - 1), record], cancellationToken);
+        await store.UpdateAsync(
+            Key(customer),
+            NoticeJsonContext.Default.ListNoticeRecord,
+            records => [.. (records ?? []).TakeLast(MaxRecords - 1), record],
+            cancellationToken
+        );
         NoticeMetrics.Recorded(record);
     }
 
-    /// <summary>How many decisions since <paramref name="since"/>, by verdict and rule ("Send", "Drop: Consent", ...), across every customer.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> CountAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many decisions since <paramref name="since"/>, by verdict and rule ("Send", "Drop: Consent", ...), across
+    /// every customer.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountAsync(
+        DateTimeOffset since,
+        CancellationToken cancellationToken
+    )
     {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (_, records) in store.ReadAllAsync("notices/", NoticeJsonContext.Default.ListNoticeRecord, cancellationToken))
+        await foreach (
+            var (_, records) in store.ReadAllAsync(
+                "notices/",
+                NoticeJsonContext.Default.ListNoticeRecord,
+                cancellationToken
+            )
+        )
         {
             foreach (var record in records.Where(r => r.At >= since))
             {
@@ -68,5 +102,6 @@ internal sealed class NoticeLedger(IDocumentStore store)
         return counts;
     }
 
-    private static string Key(ConversationReference customer) => StorageKey.Join("notices", customer.Channel, customer.UserId);
+    private static string Key(ConversationReference customer) =>
+        StorageKey.Join("notices", customer.Channel, customer.UserId);
 }

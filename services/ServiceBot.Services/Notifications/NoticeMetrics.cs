@@ -13,10 +13,16 @@ internal static class NoticeMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
-        "servicebot.notices", "{notice}", "Notice decisions recorded, by topic, verdict and rule.");
+        "servicebot.notices",
+        "{notice}",
+        "Notice decisions recorded, by topic, verdict and rule."
+    );
 
-    internal static void Recorded(NoticeRecord record) => Decisions.Add(1,
-        new KeyValuePair<string, object?>("topic", record.Topic.ToString()),
-        new KeyValuePair<string, object?>("verdict", record.Verdict.ToString()),
-        new KeyValuePair<string, object?>("rule", record.Verdict == Verdict.Send ? "none" : record.Rule.ToString()));
+    internal static void Recorded(NoticeRecord record) =>
+        Decisions.Add(
+            1,
+            new KeyValuePair<string, object?>("topic", record.Topic.ToString()),
+            new KeyValuePair<string, object?>("verdict", record.Verdict.ToString()),
+            new KeyValuePair<string, object?>("rule", record.Verdict == Verdict.Send ? "none" : record.Rule.ToString())
+        );
 }

@@ -16,9 +16,7 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
 
     /// <summary>With the shop's default time zone and WeChat window.</summary>
     public NoticePolicy(PolicyOptions options)
-        : this(options, new ShopOptions())
-    {
-    }
+        : this(options, new ShopOptions()) { }
 
     public NoticeDecision Decide(NoticeCandidate candidate, CustomerHistory history, DateTimeOffset now)
     {
@@ -41,7 +39,8 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
         var hours = promotion ? options.PromotionHours : options.DeliveryHours;
         var sentOfTopic = history.Sent.Where(s => s.Topic == candidate.Topic).Select(s => s.At).Order().ToArray();
         var capped = promotion
-            ? CapUntil(sentOfTopic, now, Day, options.PromotionsPerDay, PolicyRule.DailyCap) ?? CapUntil(sentOfTopic, now, Week, options.PromotionsPerWeek, PolicyRule.WeeklyCap)
+            ? CapUntil(sentOfTopic, now, Day, options.PromotionsPerDay, PolicyRule.DailyCap)
+                ?? CapUntil(sentOfTopic, now, Week, options.PromotionsPerWeek, PolicyRule.WeeklyCap)
             : CapUntil(sentOfTopic, now, Day, options.DeliveryNoticesPerDay, PolicyRule.DailyCap);
         if (capped is { } cap)
         {
@@ -54,28 +53,43 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
         }
 
         // A customer-service message needs the standing opt-in; a one-time consent is spent on a subscribe message.
-        if (history.Consents.IsOptedIn(candidate.Topic)
-            && history.LastUserMessageAt is { } last && now - last < shop.ServiceWindow
-            && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last) < shop.ServiceMessagesPerWindow)
+        if (
+            history.Consents.IsOptedIn(candidate.Topic)
+            && history.LastUserMessageAt is { } last
+            && now - last < shop.ServiceWindow
+            && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last)
+                < shop.ServiceMessagesPerWindow
+        )
         {
             return NoticeDecision.Send(NoticeChannel.CustomerService);
         }
 
-        return HasOneTime(history, candidate) ? NoticeDecision.Send(NoticeChannel.SubscribeMessage) : NoticeDecision.Drop(PolicyRule.Channel);
+        return HasOneTime(history, candidate)
+            ? NoticeDecision.Send(NoticeChannel.SubscribeMessage)
+            : NoticeDecision.Drop(PolicyRule.Channel);
     }
 
     // Counted only where it decides: most customers have the standing opt-in and a reply window.
     private static bool HasOneTime(CustomerHistory history, NoticeCandidate candidate) =>
         history.Consents.OneTime.Count > 0 && history.Consents.OneTimeAvailable(candidate.Topic, candidate.Key) > 0;
 
-    // Promotions pause after a streak of them each left unanswered for the fatigue window, until the user engages again.
+    // Promotions pause after a streak of them each left unanswered for the fatigue window, until the user engages
+    // again.
     private bool Fatigued(CustomerHistory history, DateTimeOffset now) =>
-        history.Sent.Count(s => s.Topic == NoticeTopic.Promotion
+        history.Sent.Count(s =>
+            s.Topic == NoticeTopic.Promotion
             && (history.LastEngagementAt is not { } engaged || s.At > engaged)
-            && now - s.At >= options.FatigueWindow) >= options.FatigueStreak;
+            && now - s.At >= options.FatigueWindow
+        ) >= options.FatigueStreak;
 
     // Rolling window: with `max` sent in the last `window`, the next may go when the oldest of them leaves it.
-    private static (PolicyRule Rule, DateTimeOffset Until)? CapUntil(DateTimeOffset[] sent, DateTimeOffset now, TimeSpan window, int max, PolicyRule rule)
+    private static (PolicyRule Rule, DateTimeOffset Until)? CapUntil(
+        DateTimeOffset[] sent,
+        DateTimeOffset now,
+        TimeSpan window,
+        int max,
+        PolicyRule rule
+    )
     {
         var inWindow = sent.Where(at => now - at < window).ToArray();
         return inWindow.Length >= max ? (rule, inWindow.Length == 0 ? now : inWindow[^max] + window) : null;

@@ -4,13 +4,17 @@ using ServiceBot.Services.Conversations.Delivery;
 
 namespace ServiceBot.Services.Notifications;
 
-/// <summary>A notice ready to go: to whom, what (the policy's candidate), the message, and the values a subscribe template is filled from.</summary>
+/// <summary>
+/// A notice ready to go: to whom, what (the policy's candidate), the message, and the values a subscribe template is
+/// filled from.
+/// </summary>
 internal sealed record OutgoingNotice(
     ConversationReference Customer,
     NoticeCandidate Candidate,
     IReadOnlyList<Reply> Message,
     IReadOnlyDictionary<string, string> TemplateValues,
-    Uri? Page = null);
+    Uri? Page = null
+);
 
 /// <summary>
 /// The one road every notice takes, delivery or promotion: the customer's history is read, the
@@ -28,22 +32,35 @@ internal sealed class NoticeSender(
     ProactiveMessenger messenger,
     ISubscribeMessageSender subscribeMessages,
     IOptions<SubscribeTemplateOptions> templates,
-    TimeProvider time)
+    TimeProvider time
+)
 {
-    /// <summary>Tries while the channel is busy or down: after 1, 2, 4, 8 and 16 minutes, then the notice is dropped.</summary>
+    /// <summary>
+    /// Tries while the channel is busy or down: after 1, 2, 4, 8 and 16 minutes, then the notice is dropped.
+    /// </summary>
     public const int MaxAttempts = 6;
 
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
 
-    /// <summary>What the policy would decide at <paramref name="at"/> (default now), and the history it decided from.</summary>
+    /// <summary>
+    /// What the policy would decide at <paramref name="at"/> (default now), and the history it decided from.
+    /// </summary>
     public async Task<(NoticeDecision Decision, CustomerHistory History)> DecideAsync(
-        ConversationReference customer, NoticeCandidate candidate, CancellationToken cancellationToken, DateTimeOffset? at = null)
+        ConversationReference customer,
+        NoticeCandidate candidate,
+        CancellationToken cancellationToken,
+        DateTimeOffset? at = null
+    )
     {
         var history = await HistoryAsync(customer, cancellationToken);
         return (policy.Decide(candidate, history, at ?? time.GetUtcNow()), history);
     }
 
-    public async Task<NoticeOutcome> DecideAndSendAsync(OutgoingNotice notice, int attempt, CancellationToken cancellationToken)
+    public async Task<NoticeOutcome> DecideAndSendAsync(
+        OutgoingNotice notice,
+        int attempt,
+        CancellationToken cancellationToken
+    )
     {
         var (customer, candidate) = (notice.Customer, notice.Candidate);
         var (decision, _) = await DecideAsync(customer, candidate, cancellationToken);
@@ -59,21 +76,41 @@ internal sealed class NoticeSender(
             template = templates.Value.TemplateFor(candidate.Topic);
             if (template is null || !await SpendOneTimeConsentAsync(notice, cancellationToken))
             {
-                return await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Channel), "no one-time consent left for the template", cancellationToken);
+                return await RecordAsync(
+                    notice,
+                    NoticeDecision.Drop(PolicyRule.Channel),
+                    "no one-time consent left for the template",
+                    cancellationToken
+                );
             }
         }
 
-        var result = await outbox.SendOnceAsync(customer, candidate.Key, (delivered, ct) => channel == NoticeChannel.CustomerService
-            ? messenger.TryOnceAsync(customer, [.. notice.Message.Skip(delivered)], ct)
-            : subscribeMessages.SendAsync(customer, template!, templates.Value.Fill(candidate.Topic, notice.TemplateValues), notice.Page, ct),
-            cancellationToken);
+        var result = await outbox.SendOnceAsync(
+            customer,
+            candidate.Key,
+            (delivered, ct) =>
+                channel == NoticeChannel.CustomerService
+                    ? messenger.TryOnceAsync(customer, [.. notice.Message.Skip(delivered)], ct)
+                    : subscribeMessages.SendAsync(
+                        customer,
+                        template!,
+                        templates.Value.Fill(candidate.Topic, notice.TemplateValues),
+                        notice.Page,
+                        ct
+                    ),
+            cancellationToken
+        );
         switch (result.Verdict)
         {
             case OutboxVerdict.Sent:
                 return await RecordAsync(notice, decision, null, cancellationToken, result.SentAt);
             case OutboxVerdict.AlreadySent:
                 // The process died after the channel took it, before the ledger heard: complete the ledger now.
-                if (!(await ledger.ListAsync(customer, cancellationToken)).Any(r => r.Key == candidate.Key && r.Verdict == Verdict.Send))
+                if (
+                    !(await ledger.ListAsync(customer, cancellationToken)).Any(r =>
+                        r.Key == candidate.Key && r.Verdict == Verdict.Send
+                    )
+                )
                 {
                     await RecordAsync(notice, decision, "recorded after a restart", cancellationToken, result.SentAt);
                 }
@@ -82,34 +119,71 @@ internal sealed class NoticeSender(
             case OutboxVerdict.InFlight:
                 return new NoticeOutcome(Verdict.Defer, PolicyRule.Once, result.RetryAt);
             case OutboxVerdict.CutOff:
-                return await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Once),
-                    $"an earlier attempt was cut off mid-send at {result.SentAt:O} (its process stopped); WeChat may have it, so it is not sent again", cancellationToken);
+                return await RecordAsync(
+                    notice,
+                    NoticeDecision.Drop(PolicyRule.Once),
+                    $"an earlier attempt was cut off mid-send at {result.SentAt:O} (its process stopped); "
+                        + $"WeChat may have it, so it is not sent again",
+                    cancellationToken
+                );
             case OutboxVerdict.Unanswered:
                 // Recorded once, by the attempt that met the silence; a later attempt only finds the key settled.
                 return result.Send is { } silent
-                    ? await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Once),
-                        $"WeChat did not answer the send ({silent.Detail}); it may have it, so it is not sent again", cancellationToken)
+                    ? await RecordAsync(
+                        notice,
+                        NoticeDecision.Drop(PolicyRule.Once),
+                        $"WeChat did not answer the send ({silent.Detail}); it may have it, so it is not sent again",
+                        cancellationToken
+                    )
                     : NoticeOutcome.Dropped(PolicyRule.Once);
             default:
                 if (channel == NoticeChannel.SubscribeMessage)
                 {
-                    await conversations.UpdateAsync(customer, record => Change(record, c => c.Refund(candidate.Key)) is true, cancellationToken);
+                    await conversations.UpdateAsync(
+                        customer,
+                        record => Change(record, c => c.Refund(candidate.Key)) is true,
+                        cancellationToken
+                    );
                 }
 
                 var send = result.Send!;
-                var detail = send.Delivered == 0
-                    ? $"{send.Status}: {send.Detail}"
-                    : $"{send.Status}: {send.Detail} ({send.Delivered} of {notice.Message.Count} messages went before it)";
+                var detail =
+                    send.Delivered == 0
+                        ? $"{send.Status}: {send.Detail}"
+                        : $"{send.Status}: {send.Detail} ({send.Delivered} of {notice.Message.Count} "
+                            + $"messages went before it)";
                 return send.IsTransient && attempt < MaxAttempts
-                    ? await RecordAsync(notice, NoticeDecision.Defer(PolicyRule.Retry, time.GetUtcNow() + FirstRetry * Math.Pow(2, attempt - 1)), detail, cancellationToken)
+                    ? await RecordAsync(
+                        notice,
+                        NoticeDecision.Defer(
+                            PolicyRule.Retry,
+                            time.GetUtcNow() + FirstRetry * Math.Pow(2, attempt - 1)
+                        ),
+                        detail,
+                        cancellationToken
+                    )
                     : await RecordAsync(notice, NoticeDecision.Drop(PolicyRule.Channel), detail, cancellationToken);
         }
     }
 
-    private async Task<NoticeOutcome> RecordAsync(OutgoingNotice notice, NoticeDecision decision, string? detail, CancellationToken cancellationToken, DateTimeOffset? at = null)
+    private async Task<NoticeOutcome> RecordAsync(
+        OutgoingNotice notice,
+        NoticeDecision decision,
+        string? detail,
+        CancellationToken cancellationToken,
+        DateTimeOffset? at = null
+    )
     {
-        var record = new NoticeRecord(notice.Candidate.Key, notice.Candidate.Topic, decision.Verdict, decision.Rule, decision.Channel,
-            at ?? time.GetUtcNow(), decision.NotBefore, detail);
+        var record = new NoticeRecord(
+            notice.Candidate.Key,
+            notice.Candidate.Topic,
+            decision.Verdict,
+            decision.Rule,
+            decision.Channel,
+            at ?? time.GetUtcNow(),
+            decision.NotBefore,
+            detail
+        );
         await ledger.RecordAsync(notice.Customer, record, cancellationToken);
         return new NoticeOutcome(decision.Verdict, decision.Rule, decision.NotBefore);
     }
@@ -118,16 +192,23 @@ internal sealed class NoticeSender(
     private async Task<bool> SpendOneTimeConsentAsync(OutgoingNotice notice, CancellationToken cancellationToken)
     {
         var spent = false;
-        await conversations.UpdateAsync(notice.Customer, record =>
-        {
-            var after = Change(record, c => c.Spend(notice.Candidate.Topic, notice.Candidate.Key));
-            spent = after is not null;
-            return after is true;
-        }, cancellationToken);
+        await conversations.UpdateAsync(
+            notice.Customer,
+            record =>
+            {
+                var after = Change(record, c => c.Spend(notice.Candidate.Topic, notice.Candidate.Key));
+                spent = after is not null;
+                return after is true;
+            },
+            cancellationToken
+        );
         return spent;
     }
 
-    /// <summary>Applies a consent change to the record: null when it cannot be made, false when nothing changed, true when written.</summary>
+    /// <summary>
+    /// Applies a consent change to the record: null when it cannot be made, false when nothing changed, true when
+    /// written.
+    /// </summary>
     private static bool? Change(ConversationRecord record, Func<Consents, Consents?> change)
     {
         var before = Consents.Of(record);
@@ -145,21 +226,39 @@ internal sealed class NoticeSender(
         return true;
     }
 
-    /// <summary>What the policy would decide at <paramref name="at"/> for each customer, reading their histories in bulk.</summary>
+    /// <summary>
+    /// What the policy would decide at <paramref name="at"/> for each customer, reading their histories in bulk.
+    /// </summary>
     public async Task<IReadOnlyList<NoticeDecision>> DecideManyAsync(
-        IReadOnlyList<ConversationReference> customers, NoticeCandidate candidate, DateTimeOffset at, CancellationToken cancellationToken)
+        IReadOnlyList<ConversationReference> customers,
+        NoticeCandidate candidate,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
+    )
     {
         var records = await conversations.LoadManyAsync(customers, cancellationToken);
         var ledgers = await ledger.ListManyAsync(customers, cancellationToken);
         return [.. customers.Select((_, i) => policy.Decide(candidate, History(records[i].Record, ledgers[i]), at))];
     }
 
-    private async Task<CustomerHistory> HistoryAsync(ConversationReference customer, CancellationToken cancellationToken) =>
-        History((await conversations.LoadAsync(customer, cancellationToken)).Record, await ledger.ListAsync(customer, cancellationToken));
+    private async Task<CustomerHistory> HistoryAsync(
+        ConversationReference customer,
+        CancellationToken cancellationToken
+    ) =>
+        History(
+            (await conversations.LoadAsync(customer, cancellationToken)).Record,
+            await ledger.ListAsync(customer, cancellationToken)
+        );
 
-    private static CustomerHistory History(ConversationRecord record, IReadOnlyList<NoticeRecord> ledger) => new(
-        Consents.Of(record),
-        record.LastUserMessageAt,
-        record.LastUserActivityAt,
-        [.. ledger.Where(r => r.Verdict == Verdict.Send && r.Channel is not null).Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value))]);
+    private static CustomerHistory History(ConversationRecord record, IReadOnlyList<NoticeRecord> ledger) =>
+        new(
+            Consents.Of(record),
+            record.LastUserMessageAt,
+            record.LastUserActivityAt,
+            [
+                .. ledger
+                    .Where(r => r.Verdict == Verdict.Send && r.Channel is not null)
+                    .Select(r => new SentNotice(r.Topic, r.Key, r.At, r.Channel!.Value)),
+            ]
+        );
 }

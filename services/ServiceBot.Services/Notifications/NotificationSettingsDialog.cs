@@ -5,7 +5,9 @@ using ServiceBot.Services.Understanding;
 
 namespace ServiceBot.Services.Notifications;
 
-/// <summary>While the settings are shown: whether they were opened from the menu, and how many answers missed.</summary>
+/// <summary>
+/// While the settings are shown: whether they were opened from the menu, and how many answers missed.
+/// </summary>
 internal sealed record NotificationSettingsState(bool FromMenu, int Misses);
 
 /// <summary>
@@ -19,13 +21,20 @@ internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<Sho
 
     public override string Id => DialogId;
 
-    protected override Task<DialogStep<NotificationSettingsState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    protected override Task<DialogStep<NotificationSettingsState>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    )
     {
         context.SendText(Prompt(context));
         return Task.FromResult(DialogStep.Wait(new NotificationSettingsState(context.Activity.IsEvent("CLICK"), 0)));
     }
 
-    protected override Task<DialogStep<NotificationSettingsState>> OnContinueAsync(DialogContext context, NotificationSettingsState state, CancellationToken cancellationToken)
+    protected override Task<DialogStep<NotificationSettingsState>> OnContinueAsync(
+        DialogContext context,
+        NotificationSettingsState state,
+        CancellationToken cancellationToken
+    )
     {
         var shown = Prompt(context);
         var consents = Consents.Of(context.Turn.State);
@@ -42,9 +51,11 @@ internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<Sho
                 context.SendText(NotificationText.Switched(topic, optIn, context.IsEnglish));
                 return Task.FromResult(DialogStep.Complete<NotificationSettingsState>());
             case 3:
-                Consents.Record(context.Turn,
+                Consents.Record(
+                    context.Turn,
                     new ConsentChange(NoticeTopic.Delivery, false, now, source, shown),
-                    new ConsentChange(NoticeTopic.Promotion, false, now, source, shown));
+                    new ConsentChange(NoticeTopic.Promotion, false, now, source, shown)
+                );
                 context.SendText(NotificationText.AllOff(context.IsEnglish));
                 return Task.FromResult(DialogStep.Complete<NotificationSettingsState>());
             default:

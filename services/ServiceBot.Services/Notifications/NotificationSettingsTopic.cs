@@ -13,5 +13,6 @@ internal sealed class NotificationSettingsTopic : ITopic
     public string Title(bool english) => NotificationText.SettingsTitle(english);
 
     public bool Matches(string text) =>
-        text.Contains("通知", StringComparison.Ordinal) || text.Contains("notification", StringComparison.OrdinalIgnoreCase);
+        text.Contains("通知", StringComparison.Ordinal)
+        || text.Contains("notification", StringComparison.OrdinalIgnoreCase);
 }

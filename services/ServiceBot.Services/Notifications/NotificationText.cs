@@ -19,42 +19,46 @@ internal static class NotificationText
         var promotionOn = consents.IsOptedIn(NoticeTopic.Promotion);
         return english
             ? $"Your notices:\nDelivery updates: {delivery}\nOffers and promotions: {promotion}\n\n"
-              + $"Reply 1 to turn delivery updates {(deliveryOn ? "off" : "on")}, "
-              + $"2 to turn offers {(promotionOn ? "off" : "on")}, 3 to turn everything off."
+                + $"Reply 1 to turn delivery updates {(deliveryOn ? "off" : "on")}, "
+                + $"2 to turn offers {(promotionOn ? "off" : "on")}, 3 to turn everything off."
             : $"您的通知设置：\n物流通知：{delivery}\n优惠活动通知：{promotion}\n\n"
-              + $"回复 1 {(deliveryOn ? "关闭" : "开启")}物流通知，"
-              + $"2 {(promotionOn ? "关闭" : "开启")}优惠活动通知，3 全部关闭。";
+                + $"回复 1 {(deliveryOn ? "关闭" : "开启")}物流通知，"
+                + $"2 {(promotionOn ? "关闭" : "开启")}优惠活动通知，3 全部关闭。";
     }
 
-    public static string Switched(NoticeTopic topic, bool optedIn, bool english) => (topic, optedIn, english) switch
-    {
-        (NoticeTopic.Delivery, true, false) => "已开启物流通知：包裹发出、派送和签收时会通知您，每个状态最多一条，晚上不打扰。",
-        (NoticeTopic.Delivery, true, true) =>
-            "Delivery updates are on: you'll hear when your parcel ships, is out for delivery and arrives — "
-            + "at most one message per step, never at night.",
-        (NoticeTopic.Delivery, false, false) => "已关闭物流通知。",
-        (NoticeTopic.Delivery, false, true) => "Delivery updates are off.",
-        (_, true, false) => "已开启优惠活动通知：每天最多一条，每周最多两条，晚上不打扰。随时回复 TD 退订。",
-        (_, true, true) =>
-            "Offers are on: at most one a day and two a week, never at night. Reply TD to stop any time.",
-        (_, false, false) => "已关闭优惠活动通知。",
-        _ => "Offers are off.",
-    };
+    public static string Switched(NoticeTopic topic, bool optedIn, bool english) =>
+        (topic, optedIn, english) switch
+        {
+            (NoticeTopic.Delivery, true, false) =>
+                "已开启物流通知：包裹发出、派送和签收时会通知您，每个状态最多一条，晚上不打扰。",
+            (NoticeTopic.Delivery, true, true) =>
+                "Delivery updates are on: you'll hear when your parcel ships, is out for delivery and arrives — "
+                    + "at most one message per step, never at night.",
+            (NoticeTopic.Delivery, false, false) => "已关闭物流通知。",
+            (NoticeTopic.Delivery, false, true) => "Delivery updates are off.",
+            (_, true, false) => "已开启优惠活动通知：每天最多一条，每周最多两条，晚上不打扰。随时回复 TD 退订。",
+            (_, true, true) =>
+                "Offers are on: at most one a day and two a week, never at night. Reply TD to stop any time.",
+            (_, false, false) => "已关闭优惠活动通知。",
+            _ => "Offers are off.",
+        };
 
-    public static string AllOff(bool english) => english ? "Done: both kinds of notice are off." : "好的，两类通知都已关闭。";
+    public static string AllOff(bool english) =>
+        english ? "Done: both kinds of notice are off." : "好的，两类通知都已关闭。";
 
-    public static string PickOneTwoOrThree(bool english) => english
-        ? "Please reply 1, 2 or 3, or \"cancel\" to keep things as they are."
-        : "请回复 1、2 或 3，回复“取消”保持不变。";
+    public static string PickOneTwoOrThree(bool english) =>
+        english
+            ? "Please reply 1, 2 or 3, or \"cancel\" to keep things as they are."
+            : "请回复 1、2 或 3，回复“取消”保持不变。";
 
-    public static string NothingChanged(bool english) => english
-        ? "Nothing changed. Reply \"notifications\" any time."
-        : "设置没有改变。需要时回复“通知”再来。";
+    public static string NothingChanged(bool english) =>
+        english ? "Nothing changed. Reply \"notifications\" any time." : "设置没有改变。需要时回复“通知”再来。";
 
-    public static string Unsubscribed(bool english) => english
-        ? "Unsubscribed: you will get no more delivery or promotion notices. "
-          + "Reply \"notifications\" to turn them back on."
-        : "已退订：物流通知和优惠活动通知都不会再发给您。需要时回复“通知”可以重新开启。";
+    public static string Unsubscribed(bool english) =>
+        english
+            ? "Unsubscribed: you will get no more delivery or promotion notices. "
+                + "Reply \"notifications\" to turn them back on."
+            : "已退订：物流通知和优惠活动通知都不会再发给您。需要时回复“通知”可以重新开启。";
 
     public static string DeliveryNotice(Order order, ShipmentStatus status)
     {
@@ -72,13 +76,14 @@ internal static class NotificationText
     }
 
     /// <summary>The status as the delivery template message shows it.</summary>
-    public static string DeliveryStatusField(ShipmentStatus status) => status switch
-    {
-        ShipmentStatus.OutForDelivery => "派送中",
-        ShipmentStatus.Arrived => "待取件",
-        ShipmentStatus.Delivered => "已签收",
-        _ => "派送异常",
-    };
+    public static string DeliveryStatusField(ShipmentStatus status) =>
+        status switch
+        {
+            ShipmentStatus.OutForDelivery => "派送中",
+            ShipmentStatus.Arrived => "待取件",
+            ShipmentStatus.Delivered => "已签收",
+            _ => "派送异常",
+        };
 
     private static string Since(ConsentChange? change, bool english, TimeZoneInfo zone)
     {

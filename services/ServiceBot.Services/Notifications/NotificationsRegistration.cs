@@ -15,9 +15,13 @@ internal static class NotificationsRegistration
     public static IServiceCollection AddNotices(this IServiceCollection services)
     {
         services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>()
+        );
         services.TryAddSingleton(provider => new NoticePolicy(
-            provider.GetRequiredService<IOptions<PolicyOptions>>().Value, provider.GetRequiredService<IOptions<ShopOptions>>().Value));
+            provider.GetRequiredService<IOptions<PolicyOptions>>().Value,
+            provider.GetRequiredService<IOptions<ShopOptions>>().Value
+        ));
         services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
         services.TryAddSingleton<NoticeLedger>();
         services.TryAddSingleton<ConsentIndex>();

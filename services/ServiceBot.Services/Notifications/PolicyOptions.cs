@@ -21,7 +21,9 @@ internal sealed class PolicyOptions
 
     public int DeliveryNoticesPerDay { get; set; } = 5;
 
-    /// <summary>Promotions in a row left without a reply or click for <see cref="FatigueWindow"/> before promotions pause.</summary>
+    /// <summary>
+    /// Promotions in a row left without a reply or click for <see cref="FatigueWindow"/> before promotions pause.
+    /// </summary>
     public int FatigueStreak { get; set; } = 3;
 
     public TimeSpan FatigueWindow { get; set; } = TimeSpan.FromHours(48);
@@ -42,9 +44,16 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             failures.Add("Policy:PromotionHours:Start must be before Policy:PromotionHours:End.");
         }
 
-        if (options.PromotionsPerDay < 1 || options.PromotionsPerWeek < options.PromotionsPerDay || options.DeliveryNoticesPerDay < 1)
+        if (
+            options.PromotionsPerDay < 1
+            || options.PromotionsPerWeek < options.PromotionsPerDay
+            || options.DeliveryNoticesPerDay < 1
+        )
         {
-            failures.Add("Policy caps: PromotionsPerDay >= 1 (withdraw consent to stop promotions), PromotionsPerWeek >= PromotionsPerDay, DeliveryNoticesPerDay >= 1.");
+            failures.Add(
+                "Policy caps: PromotionsPerDay >= 1 (withdraw consent to stop promotions), "
+                    + "PromotionsPerWeek >= PromotionsPerDay, DeliveryNoticesPerDay >= 1."
+            );
         }
 
         if (options.FatigueStreak < 1 || options.FatigueWindow <= TimeSpan.Zero)

@@ -7,7 +7,8 @@ namespace ServiceBot.Services.Notifications;
 /// WeChat's subscribe-message popup: each accepted template that is configured for a topic is one
 /// one-time consent for one notice of that topic, saved with the turn (so a retried event counts once).
 /// </summary>
-internal sealed class SubscribePopupCommand(IOptions<SubscribeTemplateOptions> templates, TimeProvider time) : IGlobalCommand
+internal sealed class SubscribePopupCommand(IOptions<SubscribeTemplateOptions> templates, TimeProvider time)
+    : IGlobalCommand
 {
     public const string PopupEvent = "subscribe_msg_popup_event";
 

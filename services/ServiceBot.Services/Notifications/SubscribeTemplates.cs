@@ -1,4 +1,3 @@
-
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>
@@ -17,30 +16,45 @@ internal sealed class SubscribeTemplateOptions
     /// <summary>Template id for promotions; empty: no one-time consents for promotions.</summary>
     public string? Promotion { get; set; }
 
-    public Dictionary<string, string> DeliveryFields { get; set; } = new()
-    {
-        ["character_string1"] = "{orderId}",
-        ["phrase2"] = "{status}",
-        ["thing3"] = "{carrier} {trackingNumber}",
-        ["thing4"] = "{location}",
-    };
+    public Dictionary<string, string> DeliveryFields { get; set; } =
+        new()
+        {
+            ["character_string1"] = "{orderId}",
+            ["phrase2"] = "{status}",
+            ["thing3"] = "{carrier} {trackingNumber}",
+            ["thing4"] = "{location}",
+        };
 
-    public Dictionary<string, string> PromotionFields { get; set; } = new()
-    {
-        ["thing1"] = "{title}",
-        ["thing2"] = "{body}",
-    };
+    public Dictionary<string, string> PromotionFields { get; set; } =
+        new() { ["thing1"] = "{title}", ["thing2"] = "{body}" };
 
-    public string? TemplateFor(NoticeTopic topic) => (topic == NoticeTopic.Delivery ? Delivery : Promotion) is { Length: > 0 } id ? id : null;
+    public string? TemplateFor(NoticeTopic topic) =>
+        (topic == NoticeTopic.Delivery ? Delivery : Promotion) is { Length: > 0 } id ? id : null;
 
     public NoticeTopic? TopicOf(string templateId) =>
-        templateId == Delivery ? NoticeTopic.Delivery : templateId == Promotion ? NoticeTopic.Promotion : null;
+        templateId == Delivery ? NoticeTopic.Delivery
+        : templateId == Promotion ? NoticeTopic.Promotion
+        : null;
 
-    /// <summary>The template's data for a notice: each configured field with its placeholders filled in and cut to WeChat's limit.</summary>
+    /// <summary>
+    /// The template's data for a notice: each configured field with its placeholders filled in and cut to WeChat's
+    /// limit.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Fill(NoticeTopic topic, IReadOnlyDictionary<string, string> values)
     {
         var fields = topic == NoticeTopic.Delivery ? DeliveryFields : PromotionFields;
-        return fields.ToDictionary(f => f.Key, f => Cut(f.Key, values.Aggregate(f.Value, (text, v) => text.Replace("{" + v.Key + "}", v.Value, StringComparison.Ordinal)).Trim()));
+        return fields.ToDictionary(
+            f => f.Key,
+            f =>
+                Cut(
+                    f.Key,
+                    values
+                        .Aggregate(f.Value, (text, v) =>
+                            text.Replace("{" + v.Key + "}", v.Value, StringComparison.Ordinal)
+                        )
+                        .Trim()
+                )
+        );
     }
 
     private static string Cut(string field, string value)

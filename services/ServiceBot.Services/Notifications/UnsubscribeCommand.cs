@@ -33,6 +33,9 @@ internal sealed class UnsubscribeCommand(TimeProvider time) : IGlobalCommand
     private void RevokeAll(TurnContext turn, ConsentSource source, string text)
     {
         var now = time.GetUtcNow();
-        Consents.Record(turn, [.. Enum.GetValues<NoticeTopic>().Select(topic => new ConsentChange(topic, false, now, source, text))]);
+        Consents.Record(
+            turn,
+            [.. Enum.GetValues<NoticeTopic>().Select(topic => new ConsentChange(topic, false, now, source, text))]
+        );
     }
 }

@@ -9,7 +9,8 @@ internal sealed record Order(
     DateTimeOffset PlacedAt,
     OrderStatus Status,
     IReadOnlyList<OrderItem> Items,
-    Shipment? Shipment);
+    Shipment? Shipment
+);
 
 internal sealed record OrderItem(string Sku, string Name, int Quantity, decimal Price);
 
@@ -20,7 +21,8 @@ internal sealed record Shipment(
     ShipmentStatus Status,
     DateTimeOffset? DeliveredAt,
     CourierScan? LatestScan = null,
-    IReadOnlyList<string>? RecentEventIds = null);
+    IReadOnlyList<string>? RecentEventIds = null
+);
 
 /// <summary>What a courier last reported: where and when.</summary>
 internal sealed record CourierScan(ShipmentStatus Status, string? Location, DateTimeOffset At);
@@ -66,7 +68,8 @@ public enum ShipmentStatus
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(CustomerOrderEntry))]
 internal sealed partial class OrderJsonContext : JsonSerializerContext;

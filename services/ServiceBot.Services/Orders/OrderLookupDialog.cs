@@ -28,7 +28,10 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
 
     private TimeZoneInfo Zone => shop.Value.Zone;
 
-    protected override async Task<DialogStep<OrderLookupState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    protected override async Task<DialogStep<OrderLookupState>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    )
     {
         var customer = context.Activity.Conversation.UserId;
         if (OrderIds.FindIn(context.Text) is [var first, ..])
@@ -51,7 +54,11 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
         }
     }
 
-    protected override async Task<DialogStep<OrderLookupState>> OnContinueAsync(DialogContext context, OrderLookupState state, CancellationToken cancellationToken)
+    protected override async Task<DialogStep<OrderLookupState>> OnContinueAsync(
+        DialogContext context,
+        OrderLookupState state,
+        CancellationToken cancellationToken
+    )
     {
         var customer = context.Activity.Conversation.UserId;
         if (OrderIds.FindIn(context.Text) is [var id, ..] && !IsPickNumber(context.Text, state))
@@ -74,7 +81,12 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
         return DialogStep.Wait(state with { Misses = state.Misses + 1 });
     }
 
-    private async Task<DialogStep<OrderLookupState>> ShowByIdAsync(DialogContext context, string orderId, string customer, CancellationToken cancellationToken)
+    private async Task<DialogStep<OrderLookupState>> ShowByIdAsync(
+        DialogContext context,
+        string orderId,
+        string customer,
+        CancellationToken cancellationToken
+    )
     {
         if (await orders.GetForCustomerAsync(orderId, customer, cancellationToken) is { } order)
         {
@@ -89,5 +101,6 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
     }
 
     // "2" is a pick from the list, not an order id, when the list has a second entry.
-    private static bool IsPickNumber(string? text, OrderLookupState state) => ChoiceParser.Pick(text, state.Choices.Count) is not null;
+    private static bool IsPickNumber(string? text, OrderLookupState state) =>
+        ChoiceParser.Pick(text, state.Choices.Count) is not null;
 }

@@ -28,7 +28,9 @@ internal sealed class OrderSkuIndex(IDocumentStore store)
         }
     }
 
-    /// <summary>Removes the entries <paramref name="previous"/> had that <paramref name="current"/> no longer has.</summary>
+    /// <summary>
+    /// Removes the entries <paramref name="previous"/> had that <paramref name="current"/> no longer has.
+    /// </summary>
     public async Task RemoveStaleAsync(Order? previous, Order current, CancellationToken cancellationToken)
     {
         if (previous is null)
@@ -43,11 +45,21 @@ internal sealed class OrderSkuIndex(IDocumentStore store)
         }
     }
 
-    /// <summary>Customers with a (non-cancelled) order of one of <paramref name="skus"/> (any, when empty) placed in [from, to].</summary>
-    public async Task<HashSet<string>> CustomersAsync(IReadOnlyCollection<string> skus, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Customers with a (non-cancelled) order of one of <paramref name="skus"/> (any, when empty) placed in [from, to].
+    /// </summary>
+    public async Task<HashSet<string>> CustomersAsync(
+        IReadOnlyCollection<string> skus,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    )
     {
         var customers = new HashSet<string>(StringComparer.Ordinal);
-        var prefixes = skus.Count == 0 ? [StorageKey.Join(Root, BySku) + "/"] : skus.Select(sku => StorageKey.Join(Root, BySku, Segment(sku)) + "/");
+        var prefixes =
+            skus.Count == 0
+                ? [StorageKey.Join(Root, BySku) + "/"]
+                : skus.Select(sku => StorageKey.Join(Root, BySku, Segment(sku)) + "/");
         foreach (var prefix in prefixes)
         {
             await foreach (var key in store.ListKeysAsync(prefix, cancellationToken))
@@ -56,7 +68,9 @@ internal sealed class OrderSkuIndex(IDocumentStore store)
                 var entry = key.AsSpan(key.LastIndexOf('/') + 1);
                 var customer = key.AsSpan(0, key.LastIndexOf('/'));
                 customer = customer[(customer.LastIndexOf('/') + 1)..];
-                var placed = DateTimeOffset.FromUnixTimeSeconds(long.Parse(entry[(entry.LastIndexOf('@') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture));
+                var placed = DateTimeOffset.FromUnixTimeSeconds(
+                    long.Parse(entry[(entry.LastIndexOf('@') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture)
+                );
                 if (placed >= from && placed <= to)
                 {
                     customers.Add(customer.ToString());
@@ -67,10 +81,21 @@ internal sealed class OrderSkuIndex(IDocumentStore store)
         return customers;
     }
 
-    private static IEnumerable<string> KeysOf(Order order) => order.Status == OrderStatus.Cancelled
-        ? []
-        : order.Items.Select(item => item.Sku).Distinct(StringComparer.Ordinal).Select(sku => StorageKey.Join(
-            Root, BySku, Segment(sku), order.OpenId, $"{order.OrderId}@{order.PlacedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}"));
+    private static IEnumerable<string> KeysOf(Order order) =>
+        order.Status == OrderStatus.Cancelled
+            ? []
+            : order
+                .Items.Select(item => item.Sku)
+                .Distinct(StringComparer.Ordinal)
+                .Select(sku =>
+                    StorageKey.Join(
+                        Root,
+                        BySku,
+                        Segment(sku),
+                        order.OpenId,
+                        $"{order.OrderId}@{order.PlacedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}"
+                    )
+                );
 
     // A SKU is the merchant's text: Base64url of its UTF-8 keeps any character out of the key's syntax.
     private static string Segment(string sku) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(sku));

@@ -19,30 +19,51 @@ internal sealed class OrderStore(IDocumentStore store)
     public async Task<Order?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         var document = await store.ReadAsync(OrderKey(orderId), cancellationToken);
-        return document is null ? null : JsonSerializer.Deserialize(document.Content.Span, OrderJsonContext.Default.Order);
+        return document is null
+            ? null
+            : JsonSerializer.Deserialize(document.Content.Span, OrderJsonContext.Default.Order);
     }
 
-    /// <summary>The order, only when it belongs to <paramref name="openId"/>: anyone else's order is as if absent.</summary>
+    /// <summary>
+    /// The order, only when it belongs to <paramref name="openId"/>: anyone else's order is as if absent.
+    /// </summary>
     public async Task<Order?> GetForCustomerAsync(string orderId, string openId, CancellationToken cancellationToken) =>
-        OrderIds.IsValid(orderId) && await GetAsync(orderId, cancellationToken) is { } order && order.OpenId == openId ? order : null;
+        OrderIds.IsValid(orderId) && await GetAsync(orderId, cancellationToken) is { } order && order.OpenId == openId
+            ? order
+            : null;
 
-    /// <summary>Creates or replaces an order; keeps the courier's latest scan when the parcel is the same. True when created.</summary>
+    /// <summary>
+    /// Creates or replaces an order; keeps the courier's latest scan when the parcel is the same. True when created.
+    /// </summary>
     public async Task<bool> PutAsync(Order order, CancellationToken cancellationToken)
     {
         if (order.Shipment is { } shipment)
         {
-            await store.TryWriteAsync(TrackingKey(shipment.TrackingNumber), System.Text.Encoding.UTF8.GetBytes(order.OrderId), WriteCondition.None, cancellationToken);
+            await store.TryWriteAsync(
+                TrackingKey(shipment.TrackingNumber),
+                System.Text.Encoding.UTF8.GetBytes(order.OrderId),
+                WriteCondition.None,
+                cancellationToken
+            );
         }
 
         await store.TryWriteAsync(
             IndexKey(order.OpenId, order.OrderId),
-            JsonSerializer.SerializeToUtf8Bytes(new CustomerOrderEntry(order.OrderId, order.PlacedAt), OrderJsonContext.Default.CustomerOrderEntry),
+            JsonSerializer.SerializeToUtf8Bytes(
+                new CustomerOrderEntry(order.OrderId, order.PlacedAt),
+                OrderJsonContext.Default.CustomerOrderEntry
+            ),
             WriteCondition.None,
-            cancellationToken);
+            cancellationToken
+        );
 
         await _skus.AddAsync(order, cancellationToken);
-        var (previous, _) = await store.UpdateAsync(OrderKey(order.OrderId), OrderJsonContext.Default.Order,
-            previous => KeepCourierScan(order, previous), cancellationToken);
+        var (previous, _) = await store.UpdateAsync(
+            OrderKey(order.OrderId),
+            OrderJsonContext.Default.Order,
+            previous => KeepCourierScan(order, previous),
+            cancellationToken
+        );
         if (previous is not null && previous.OpenId != order.OpenId)
         {
             await store.DeleteAsync(IndexKey(previous.OpenId, order.OrderId), cancellationToken);
@@ -53,11 +74,17 @@ internal sealed class OrderStore(IDocumentStore store)
     }
 
     /// <summary>The customer's orders, most recent first.</summary>
-    public async Task<IReadOnlyList<Order>> ListForCustomerAsync(string openId, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Order>> ListForCustomerAsync(
+        string openId,
+        int max,
+        CancellationToken cancellationToken
+    )
     {
         var entries = new List<CustomerOrderEntry>();
         var prefix = StorageKey.Join("customers", openId, "orders") + "/";
-        await foreach (var (_, entry) in store.ReadAllAsync(prefix, OrderJsonContext.Default.CustomerOrderEntry, cancellationToken))
+        await foreach (
+            var (_, entry) in store.ReadAllAsync(prefix, OrderJsonContext.Default.CustomerOrderEntry, cancellationToken)
+        )
         {
             entries.Add(entry);
         }
@@ -82,14 +109,21 @@ internal sealed class OrderStore(IDocumentStore store)
     private static Order KeepCourierScan(Order order, Order? previous) =>
         order.Shipment is { LatestScan: null } shipment
         && previous?.Shipment is { LatestScan: { } scan } old
-        && old.Carrier == shipment.Carrier && old.TrackingNumber == shipment.TrackingNumber
-            ? order with { Shipment = shipment with { LatestScan = scan, RecentEventIds = old.RecentEventIds } }
+        && old.Carrier == shipment.Carrier
+        && old.TrackingNumber == shipment.TrackingNumber
+            ? order with
+            {
+                Shipment = shipment with { LatestScan = scan, RecentEventIds = old.RecentEventIds },
+            }
             : order;
 
     /// <summary>The order shipped under <paramref name="trackingNumber"/>, if any.</summary>
     public async Task<Order?> FindByTrackingAsync(string trackingNumber, CancellationToken cancellationToken)
     {
-        if (!IsTrackingNumber(trackingNumber) || await store.ReadAsync(TrackingKey(trackingNumber), cancellationToken) is not { } index)
+        if (
+            !IsTrackingNumber(trackingNumber)
+            || await store.ReadAsync(TrackingKey(trackingNumber), cancellationToken) is not { } index
+        )
         {
             return null;
         }
@@ -102,10 +136,18 @@ internal sealed class OrderStore(IDocumentStore store)
     /// Applies <paramref name="change"/> to the stored order with optimistic concurrency, retrying
     /// on a concurrent write. A change that returns null leaves the order as it is.
     /// </summary>
-    public async Task<(Order Before, Order After)?> UpdateAsync(string orderId, Func<Order, Order?> change, CancellationToken cancellationToken)
+    public async Task<(Order Before, Order After)?> UpdateAsync(
+        string orderId,
+        Func<Order, Order?> change,
+        CancellationToken cancellationToken
+    )
     {
-        var (before, after) = await store.UpdateAsync(OrderKey(orderId), OrderJsonContext.Default.Order,
-            current => current is null ? null : change(current), cancellationToken);
+        var (before, after) = await store.UpdateAsync(
+            OrderKey(orderId),
+            OrderJsonContext.Default.Order,
+            current => current is null ? null : change(current),
+            cancellationToken
+        );
         if (before is null)
         {
             return null;
@@ -115,17 +157,31 @@ internal sealed class OrderStore(IDocumentStore store)
         return (before, after!);
     }
 
-    /// <summary>Customers with a non-cancelled order of one of <paramref name="skus"/> (any order, when none) placed in [from, to].</summary>
-    public Task<HashSet<string>> CustomersWhoOrderedAsync(IReadOnlyCollection<string> skus, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        _skus.CustomersAsync(skus, from, to, cancellationToken);
+    /// <summary>
+    /// Customers with a non-cancelled order of one of <paramref name="skus"/> (any order, when none) placed in [from,
+    /// to].
+    /// </summary>
+    public Task<HashSet<string>> CustomersWhoOrderedAsync(
+        IReadOnlyCollection<string> skus,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    ) => _skus.CustomersAsync(skus, from, to, cancellationToken);
 
-    /// <summary>Adds an order that is already stored to the index by SKU (building the index for older orders).</summary>
-    internal Task IndexAsync(Order order, CancellationToken cancellationToken) => _skus.AddAsync(order, cancellationToken);
+    /// <summary>
+    /// Adds an order that is already stored to the index by SKU (building the index for older orders).
+    /// </summary>
+    internal Task IndexAsync(Order order, CancellationToken cancellationToken) =>
+        _skus.AddAsync(order, cancellationToken);
 
     /// <summary>Every order, in id order.</summary>
-    public async IAsyncEnumerable<Order> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Order> AllAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
-        await foreach (var (_, order) in store.ReadAllAsync("orders/", OrderJsonContext.Default.Order, cancellationToken))
+        await foreach (
+            var (_, order) in store.ReadAllAsync("orders/", OrderJsonContext.Default.Order, cancellationToken)
+        )
         {
             yield return order;
         }
@@ -137,5 +193,6 @@ internal sealed class OrderStore(IDocumentStore store)
 
     private static string OrderKey(string orderId) => StorageKey.Join("orders", orderId);
 
-    private static string IndexKey(string openId, string orderId) => StorageKey.Join("customers", openId, "orders", orderId);
+    private static string IndexKey(string openId, string orderId) =>
+        StorageKey.Join("customers", openId, "orders", orderId);
 }

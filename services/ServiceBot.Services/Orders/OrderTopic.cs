@@ -6,7 +6,16 @@ namespace ServiceBot.Services.Orders;
 internal sealed class OrderTopic : ITopic
 {
     private static readonly string[] Chinese = ["订单", "快递", "物流", "包裹", "到哪", "发货", "单号"];
-    private static readonly string[] English = ["order", "parcel", "package", "tracking", "shipping", "delivery", "shipment"];
+    private static readonly string[] English =
+    [
+        "order",
+        "parcel",
+        "package",
+        "tracking",
+        "shipping",
+        "delivery",
+        "shipment",
+    ];
 
     public string MenuKey => "ORDER_STATUS";
 

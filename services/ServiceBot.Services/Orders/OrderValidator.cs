@@ -11,7 +11,11 @@ internal static class OrderValidator
             errors["orderId"] = $"1-{OrderIds.MaxLength} letters, digits, '-' or '_'.";
         }
 
-        if (string.IsNullOrEmpty(order.OpenId) || order.OpenId.Length > 64 || !order.OpenId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (
+            string.IsNullOrEmpty(order.OpenId)
+            || order.OpenId.Length > 64
+            || !order.OpenId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+        )
         {
             errors["openId"] = "required: the customer's OpenID (letters, digits, '-' or '_').";
         }
@@ -25,7 +29,11 @@ internal static class OrderValidator
             for (var i = 0; i < order.Items.Count; i++)
             {
                 var item = order.Items[i];
-                if (string.IsNullOrWhiteSpace(item.Sku) || item.Sku.Length > 64 || item.Sku.Contains('/', StringComparison.Ordinal))
+                if (
+                    string.IsNullOrWhiteSpace(item.Sku)
+                    || item.Sku.Length > 64
+                    || item.Sku.Contains('/', StringComparison.Ordinal)
+                )
                 {
                     errors[$"items[{i}].sku"] = "required, at most 64 characters, no '/'.";
                 }
@@ -54,8 +62,11 @@ internal static class OrderValidator
                 errors["shipment.carrier"] = "required with a shipment, at most 64 characters.";
             }
 
-            if (string.IsNullOrWhiteSpace(shipment.TrackingNumber) || shipment.TrackingNumber.Length > 64
-                || !shipment.TrackingNumber.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            if (
+                string.IsNullOrWhiteSpace(shipment.TrackingNumber)
+                || shipment.TrackingNumber.Length > 64
+                || !shipment.TrackingNumber.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            )
             {
                 errors["shipment.trackingNumber"] = "required with a shipment: letters, digits, '-' or '_'.";
             }

@@ -7,7 +7,9 @@ namespace ServiceBot.Services.Orders;
 
 internal static class OrdersRegistration
 {
-    /// <summary>The shop's orders (the one registration of <see cref="OrderStore"/>) and the order lookup in the menu.</summary>
+    /// <summary>
+    /// The shop's orders (the one registration of <see cref="OrderStore"/>) and the order lookup in the menu.
+    /// </summary>
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
         services.TryAddSingleton<OrderStore>();

@@ -13,11 +13,15 @@ internal sealed record KeptPhoto(string Id, string ContentType, int Length);
 /// </summary>
 internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader media)
 {
-    public static string IdOf(Activity activity) => $"{activity.Conversation.Channel}_{activity.Conversation.UserId}_{activity.Id}";
+    public static string IdOf(Activity activity) =>
+        $"{activity.Conversation.Channel}_{activity.Conversation.UserId}_{activity.Id}";
 
-    public static bool IsValidId(string id) => id.Length is > 0 and <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '.');
+    public static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '.');
 
-    /// <summary>Downloads and keeps the photo of an image message; null when it cannot be had, is too large or is not an image.</summary>
+    /// <summary>
+    /// Downloads and keeps the photo of an image message; null when it cannot be had, is too large or is not an image.
+    /// </summary>
     public async Task<KeptPhoto?> KeepAsync(Activity activity, long maxBytes, CancellationToken cancellationToken)
     {
         if (activity is not { Kind: MessageKind.Image, Media: { } photo })

@@ -2,11 +2,18 @@ using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Photos;
 
-/// <summary>Fetches a photo the customer sent, from the channel that holds it (WeChat deletes media after 3 days).</summary>
+/// <summary>
+/// Fetches a photo the customer sent, from the channel that holds it (WeChat deletes media after 3 days).
+/// </summary>
 internal interface IMediaDownloader
 {
     /// <summary>The bytes and content type, or null with the reason when it cannot be had or is too large.</summary>
-    Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken);
+    Task<DownloadedMedia> DownloadAsync(
+        ConversationReference conversation,
+        MediaAttachment media,
+        long maxBytes,
+        CancellationToken cancellationToken
+    );
 }
 
 internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, string? Failure)
@@ -19,12 +26,13 @@ internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, str
 /// <summary>Recognises real images by their first bytes, whatever the channel claims.</summary>
 internal static class ImageSniffer
 {
-    public static string? ContentTypeOf(ReadOnlySpan<byte> bytes) => bytes switch
-    {
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
-        [0x47, 0x49, 0x46, 0x38, ..] => "image/gif",
-        [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
-        _ => null,
-    };
+    public static string? ContentTypeOf(ReadOnlySpan<byte> bytes) =>
+        bytes switch
+        {
+            [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
+            [0x47, 0x49, 0x46, 0x38, ..] => "image/gif",
+            [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
+            _ => null,
+        };
 }

@@ -5,7 +5,9 @@ namespace ServiceBot.Services.Photos;
 
 internal static class PhotosRegistration
 {
-    /// <summary>Customers' photos (returns, handoff), downloaded through the host's <see cref="IMediaDownloader"/>.</summary>
+    /// <summary>
+    /// Customers' photos (returns, handoff), downloaded through the host's <see cref="IMediaDownloader"/>.
+    /// </summary>
     public static IServiceCollection AddCustomerPhotos(this IServiceCollection services)
     {
         services.TryAddSingleton<CustomerPhotos>();

@@ -17,7 +17,11 @@ internal enum DecisionOutcome
 internal sealed class ReturnDecisions(ReturnStore returns, ProactiveMessenger messenger, TimeProvider time)
 {
     public async Task<(DecisionOutcome Outcome, ReturnRequest? Request, SendOutcome? Notice)> DecideAsync(
-        string rmaId, bool approve, string? note, CancellationToken cancellationToken)
+        string rmaId,
+        bool approve,
+        string? note,
+        CancellationToken cancellationToken
+    )
     {
         if (await returns.GetAsync(rmaId, cancellationToken) is not { } found)
         {

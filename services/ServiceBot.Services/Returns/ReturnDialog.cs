@@ -15,21 +15,42 @@ namespace ServiceBot.Services.Returns;
 /// retried confirmation never opens a second return.
 /// </summary>
 internal sealed class ReturnDialog(
-    OrderStore orders, ReturnStore returns, CustomerPhotos photos, TimeProvider time, IOptions<ReturnsOptions> options)
-    : Dialog<ReturnDraft>(ReturnsJsonContext.Default.ReturnDraft)
+    OrderStore orders,
+    ReturnStore returns,
+    CustomerPhotos photos,
+    TimeProvider time,
+    IOptions<ReturnsOptions> options
+) : Dialog<ReturnDraft>(ReturnsJsonContext.Default.ReturnDraft)
 {
     public const string DialogId = "returns.open";
-    private static readonly string[] DoneWords = ["好了", "发完了", "完成", "没有了", "就这些", "done", "finished", "that's all", "no more"];
+    private static readonly string[] DoneWords =
+    [
+        "好了",
+        "发完了",
+        "完成",
+        "没有了",
+        "就这些",
+        "done",
+        "finished",
+        "that's all",
+        "no more",
+    ];
 
     public override string Id => DialogId;
 
     private ReturnsOptions Options => options.Value;
 
-    protected override async Task<DialogStep<ReturnDraft>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    protected override async Task<DialogStep<ReturnDraft>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    )
     {
         var customer = context.Activity.Conversation.UserId;
         var recent = await orders.ListForCustomerAsync(customer, 5, cancellationToken);
-        if (OrderIds.FindIn(context.Text) is [var id, ..] && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } named)
+        if (
+            OrderIds.FindIn(context.Text) is [var id, ..]
+            && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } named
+        )
         {
             return await OrderChosenAsync(context, named, cancellationToken);
         }
@@ -47,7 +68,11 @@ internal sealed class ReturnDialog(
         }
     }
 
-    protected override async Task<DialogStep<ReturnDraft>> OnContinueAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken) =>
+    protected override async Task<DialogStep<ReturnDraft>> OnContinueAsync(
+        DialogContext context,
+        ReturnDraft draft,
+        CancellationToken cancellationToken
+    ) =>
         draft.Step switch
         {
             ReturnStep.PickOrder => await PickOrderAsync(context, draft, cancellationToken),
@@ -57,16 +82,27 @@ internal sealed class ReturnDialog(
             _ => await ConfirmAsync(context, draft, cancellationToken),
         };
 
-    private async Task<DialogStep<ReturnDraft>> PickOrderAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    private async Task<DialogStep<ReturnDraft>> PickOrderAsync(
+        DialogContext context,
+        ReturnDraft draft,
+        CancellationToken cancellationToken
+    )
     {
         var customer = context.Activity.Conversation.UserId;
-        var id = ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick ? draft.Choices[pick - 1] : OrderIds.FindIn(context.Text) is [var typed, ..] ? typed : null;
+        var id =
+            ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick ? draft.Choices[pick - 1]
+            : OrderIds.FindIn(context.Text) is [var typed, ..] ? typed
+            : null;
         return id is not null && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } order
             ? await OrderChosenAsync(context, order, cancellationToken)
             : Miss(context, draft, ReturnText.PickOrderByNumber(draft.Choices.Count, context.IsEnglish));
     }
 
-    private async Task<DialogStep<ReturnDraft>> OrderChosenAsync(DialogContext context, Order order, CancellationToken cancellationToken)
+    private async Task<DialogStep<ReturnDraft>> OrderChosenAsync(
+        DialogContext context,
+        Order order,
+        CancellationToken cancellationToken
+    )
     {
         var existing = await returns.ListForCustomerAsync(order.OpenId, cancellationToken);
         if (ReturnEligibility.Check(order, null, existing, time.GetUtcNow(), Options.WindowDays) is { } why)
@@ -84,15 +120,29 @@ internal sealed class ReturnDialog(
         return DialogStep.Wait(draft);
     }
 
-    private async Task<DialogStep<ReturnDraft>> PickItemAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    private async Task<DialogStep<ReturnDraft>> PickItemAsync(
+        DialogContext context,
+        ReturnDraft draft,
+        CancellationToken cancellationToken
+    )
     {
-        var order = await orders.GetForCustomerAsync(draft.OrderId!, context.Activity.Conversation.UserId, cancellationToken);
+        var order = await orders.GetForCustomerAsync(
+            draft.OrderId!,
+            context.Activity.Conversation.UserId,
+            cancellationToken
+        );
         return order is not null && ChoiceParser.Pick(context.Text, draft.Choices.Count) is { } pick
             ? await ItemChosenAsync(context, order, draft.Choices[pick - 1], draft, cancellationToken)
             : Miss(context, draft, ReturnText.PickItemByNumber(draft.Choices.Count, context.IsEnglish));
     }
 
-    private async Task<DialogStep<ReturnDraft>> ItemChosenAsync(DialogContext context, Order order, string sku, ReturnDraft draft, CancellationToken cancellationToken)
+    private async Task<DialogStep<ReturnDraft>> ItemChosenAsync(
+        DialogContext context,
+        Order order,
+        string sku,
+        ReturnDraft draft,
+        CancellationToken cancellationToken
+    )
     {
         var existing = await returns.ListForCustomerAsync(order.OpenId, cancellationToken);
         if (ReturnEligibility.Check(order, sku, existing, time.GetUtcNow(), Options.WindowDays) is { } why)
@@ -106,9 +156,11 @@ internal sealed class ReturnDialog(
 
     private DialogStep<ReturnDraft> PickReason(DialogContext context, ReturnDraft draft)
     {
-        var reason = ChoiceParser.Pick(context.Text, ReturnText.Reasons.Length) is { } pick
-            ? ReturnText.Reasons[pick - 1].English
-            : context.Text is { Length: >= 2 } free && context.Activity.Kind == MessageKind.Text ? free : null;
+        var reason =
+            ChoiceParser.Pick(context.Text, ReturnText.Reasons.Length) is { } pick
+                ? ReturnText.Reasons[pick - 1].English
+            : context.Text is { Length: >= 2 } free && context.Activity.Kind == MessageKind.Text ? free
+            : null;
         if (reason is null)
         {
             return Miss(context, draft, ReturnText.PickReasonByNumber(context.IsEnglish));
@@ -118,7 +170,11 @@ internal sealed class ReturnDialog(
         return DialogStep.Wait(draft with { Step = ReturnStep.Photos, Reason = reason, Misses = 0 });
     }
 
-    private async Task<DialogStep<ReturnDraft>> PhotoAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    private async Task<DialogStep<ReturnDraft>> PhotoAsync(
+        DialogContext context,
+        ReturnDraft draft,
+        CancellationToken cancellationToken
+    )
     {
         var activity = context.Activity;
         if (activity.Kind == MessageKind.Image)
@@ -160,14 +216,29 @@ internal sealed class ReturnDialog(
         return DialogStep.Wait(draft with { Step = ReturnStep.Confirm, Misses = 0 });
     }
 
-    private async Task<DialogStep<ReturnDraft>> ConfirmAsync(DialogContext context, ReturnDraft draft, CancellationToken cancellationToken)
+    private async Task<DialogStep<ReturnDraft>> ConfirmAsync(
+        DialogContext context,
+        ReturnDraft draft,
+        CancellationToken cancellationToken
+    )
     {
         switch (YesNo.Parse(context.Text))
         {
             case true:
                 var now = time.GetUtcNow();
-                var request = new ReturnRequest(RmaIdFor(context.Activity, now), draft.OrderId!, context.Activity.Conversation.UserId, draft.Sku!,
-                    draft.Reason!, ReturnStatus.Requested, draft.Photos, now, null, null, context.Activity.Conversation);
+                var request = new ReturnRequest(
+                    RmaIdFor(context.Activity, now),
+                    draft.OrderId!,
+                    context.Activity.Conversation.UserId,
+                    draft.Sku!,
+                    draft.Reason!,
+                    ReturnStatus.Requested,
+                    draft.Photos,
+                    now,
+                    null,
+                    null,
+                    context.Activity.Conversation
+                );
                 await returns.CreateAsync(request, cancellationToken);
                 context.SendText(ReturnText.Submitted(request.RmaId, context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>(request.RmaId);

@@ -14,7 +14,12 @@ internal enum IneligibleReason
 internal static class ReturnEligibility
 {
     public static IneligibleReason? Check(
-        Order order, string? sku, IReadOnlyList<ReturnRequest> existing, DateTimeOffset now, int windowDays)
+        Order order,
+        string? sku,
+        IReadOnlyList<ReturnRequest> existing,
+        DateTimeOffset now,
+        int windowDays
+    )
     {
         var delivered = order.Status == OrderStatus.Delivered || order.Shipment?.Status == ShipmentStatus.Delivered;
         if (!delivered)
@@ -28,7 +33,10 @@ internal static class ReturnEligibility
             return IneligibleReason.PastWindow;
         }
 
-        if (sku is not null && existing.Any(r => r.OrderId == order.OrderId && r.Sku == sku && r.Status != ReturnStatus.Rejected))
+        if (
+            sku is not null
+            && existing.Any(r => r.OrderId == order.OrderId && r.Sku == sku && r.Status != ReturnStatus.Rejected)
+        )
         {
             return IneligibleReason.AlreadyReturned;
         }

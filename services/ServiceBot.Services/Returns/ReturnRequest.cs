@@ -30,7 +30,8 @@ internal sealed record ReturnRequest(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DecidedAt,
     string? Note,
-    ConversationReference? Conversation);
+    ConversationReference? Conversation
+);
 
 internal sealed class ReturnsOptions
 {
@@ -52,10 +53,12 @@ internal sealed record ReturnDraft(
     string? Reason,
     IReadOnlyList<ReturnPhoto> Photos,
     IReadOnlyList<string> Choices,
-    int Misses)
+    int Misses
+)
 {
     /// <summary>The customer is to pick one of their recent orders.</summary>
-    public static ReturnDraft PickingOrder(IReadOnlyList<string> orderIds) => new(ReturnStep.PickOrder, null, null, null, [], orderIds, 0);
+    public static ReturnDraft PickingOrder(IReadOnlyList<string> orderIds) =>
+        new(ReturnStep.PickOrder, null, null, null, [], orderIds, 0);
 
     /// <summary>The customer is to pick an item of the order.</summary>
     public static ReturnDraft PickingItem(string orderId, IReadOnlyList<string> skus) =>
@@ -74,7 +77,8 @@ internal enum ReturnStep
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(ReturnRequest))]
 [JsonSerializable(typeof(ReturnDraft))]
 [JsonSerializable(typeof(List<ReturnRequest>))]

@@ -14,7 +14,10 @@ internal sealed class ReturnStatusDialog(ReturnStore returns, IOptions<ShopOptio
 
     public override string Id => DialogId;
 
-    protected override async Task<DialogStep<NoState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    protected override async Task<DialogStep<NoState>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    )
     {
         var mine = await returns.ListForCustomerAsync(context.Activity.Conversation.UserId, cancellationToken);
         if (mine.Count == 0)
@@ -27,8 +30,11 @@ internal sealed class ReturnStatusDialog(ReturnStore returns, IOptions<ShopOptio
         return DialogStep.Complete<NoState>();
     }
 
-    protected override Task<DialogStep<NoState>> OnContinueAsync(DialogContext context, NoState state, CancellationToken cancellationToken) =>
-        Task.FromResult(DialogStep.Complete<NoState>());
+    protected override Task<DialogStep<NoState>> OnContinueAsync(
+        DialogContext context,
+        NoState state,
+        CancellationToken cancellationToken
+    ) => Task.FromResult(DialogStep.Complete<NoState>());
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(NoState))]

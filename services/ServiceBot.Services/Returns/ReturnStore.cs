@@ -8,12 +8,20 @@ namespace ServiceBot.Services.Returns;
 /// </summary>
 internal sealed class ReturnStore(IDocumentStore store)
 {
-    /// <summary>Creates the return if its RMA id is new; false when it already exists (a retried confirmation).</summary>
+    /// <summary>
+    /// Creates the return if its RMA id is new; false when it already exists (a retried confirmation).
+    /// </summary>
     public async Task<bool> CreateAsync(ReturnRequest request, CancellationToken cancellationToken)
     {
-        await store.TryWriteAsync(IndexKey(request.OpenId, request.RmaId), ReadOnlyMemory<byte>.Empty, WriteCondition.None, cancellationToken);
+        await store.TryWriteAsync(
+            IndexKey(request.OpenId, request.RmaId),
+            ReadOnlyMemory<byte>.Empty,
+            WriteCondition.None,
+            cancellationToken
+        );
         var bytes = JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest);
-        return await store.TryWriteAsync(Key(request.RmaId), bytes, WriteCondition.IfAbsent, cancellationToken) is not null;
+        return await store.TryWriteAsync(Key(request.RmaId), bytes, WriteCondition.IfAbsent, cancellationToken)
+            is not null;
     }
 
     public async Task<(ReturnRequest Request, string ETag)?> GetAsync(string rmaId, CancellationToken cancellationToken)
@@ -23,18 +31,32 @@ internal sealed class ReturnStore(IDocumentStore store)
             return null;
         }
 
-        return (JsonSerializer.Deserialize(document.Content.Span, ReturnsJsonContext.Default.ReturnRequest)!, document.ETag);
+        return (
+            JsonSerializer.Deserialize(document.Content.Span, ReturnsJsonContext.Default.ReturnRequest)!,
+            document.ETag
+        );
     }
 
     /// <summary>Saves a change if nobody changed the return since it was read.</summary>
     public async Task<bool> TryUpdateAsync(ReturnRequest request, string etag, CancellationToken cancellationToken) =>
-        await store.TryWriteAsync(Key(request.RmaId), JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest),
-            WriteCondition.IfMatch(etag), cancellationToken) is not null;
+        await store.TryWriteAsync(
+            Key(request.RmaId),
+            JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest),
+            WriteCondition.IfMatch(etag),
+            cancellationToken
+        )
+            is not null;
 
     public async Task<IReadOnlyList<ReturnRequest>> ListAsync(ReturnStatus? status, CancellationToken cancellationToken)
     {
         var all = new List<ReturnRequest>();
-        await foreach (var (_, request) in store.ReadAllAsync("returns/", ReturnsJsonContext.Default.ReturnRequest, cancellationToken))
+        await foreach (
+            var (_, request) in store.ReadAllAsync(
+                "returns/",
+                ReturnsJsonContext.Default.ReturnRequest,
+                cancellationToken
+            )
+        )
         {
             if (status is null || request.Status == status)
             {
@@ -45,10 +67,15 @@ internal sealed class ReturnStore(IDocumentStore store)
         return [.. all.OrderBy(r => r.CreatedAt)];
     }
 
-    public async Task<IReadOnlyList<ReturnRequest>> ListForCustomerAsync(string openId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReturnRequest>> ListForCustomerAsync(
+        string openId,
+        CancellationToken cancellationToken
+    )
     {
         var mine = new List<ReturnRequest>();
-        await foreach (var key in store.ListKeysAsync(StorageKey.Join("customers", openId, "returns") + "/", cancellationToken))
+        await foreach (
+            var key in store.ListKeysAsync(StorageKey.Join("customers", openId, "returns") + "/", cancellationToken)
+        )
         {
             if (await GetAsync(key.Split('/')[^1], cancellationToken) is { } found && found.Request.OpenId == openId)
             {
@@ -59,9 +86,11 @@ internal sealed class ReturnStore(IDocumentStore store)
         return [.. mine.OrderByDescending(r => r.CreatedAt)];
     }
 
-    public static bool IsValidId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    public static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static string Key(string rmaId) => StorageKey.Join("returns", rmaId);
 
-    private static string IndexKey(string openId, string rmaId) => StorageKey.Join("customers", openId, "returns", rmaId);
+    private static string IndexKey(string openId, string rmaId) =>
+        StorageKey.Join("customers", openId, "returns", rmaId);
 }

@@ -8,15 +8,21 @@ namespace ServiceBot.Services.Returns;
 internal static class ReturnText
 {
     public static readonly (string Chinese, string English)[] Reasons =
-        [("商品破损", "Arrived damaged"), ("质量问题", "Defective"), ("发错货", "Wrong item"), ("不想要了", "Changed my mind")];
+    [
+        ("商品破损", "Arrived damaged"),
+        ("质量问题", "Defective"),
+        ("发错货", "Wrong item"),
+        ("不想要了", "Changed my mind"),
+    ];
 
     public static string ReturnTitle(bool english) => english ? "Return an item (with photos)" : "申请退货（拍照）";
 
     public static string MyReturnsTitle(bool english) => english ? "My returns" : "我的退货";
 
-    public static string NoOrdersToReturn(bool english) => english
-        ? "I found no orders of yours to return. Reply \"agent\" if you need help."
-        : "没有找到您名下的订单，所以无法申请退货。需要帮忙请回复“人工”。";
+    public static string NoOrdersToReturn(bool english) =>
+        english
+            ? "I found no orders of yours to return. Reply \"agent\" if you need help."
+            : "没有找到您名下的订单，所以无法申请退货。需要帮忙请回复“人工”。";
 
     public static string OrderList(IReadOnlyList<Order> orders, bool english)
     {
@@ -30,13 +36,13 @@ internal static class ReturnText
         return text.Append(english ? "Reply with a number." : "请回复序号。").ToString();
     }
 
-    public static string PickOrderByNumber(int count, bool english) => english
-        ? $"Please reply with a number from 1 to {count}."
-        : $"请回复 1 到 {count} 之间的序号。";
+    public static string PickOrderByNumber(int count, bool english) =>
+        english ? $"Please reply with a number from 1 to {count}." : $"请回复 1 到 {count} 之间的序号。";
 
-    public static string Ineligible(IneligibleReason why, int windowDays, bool english) => english
-        ? IneligibleEnglish(why, windowDays) + "\nWould you like a person to look at it? Reply \"agent\"."
-        : IneligibleChinese(why, windowDays) + "\n需要人工帮忙吗？回复“人工”即可。";
+    public static string Ineligible(IneligibleReason why, int windowDays, bool english) =>
+        english
+            ? IneligibleEnglish(why, windowDays) + "\nWould you like a person to look at it? Reply \"agent\"."
+            : IneligibleChinese(why, windowDays) + "\n需要人工帮忙吗？回复“人工”即可。";
 
     public static string ItemList(Order order, bool english)
     {
@@ -49,44 +55,48 @@ internal static class ReturnText
         return text.Append(english ? "Reply with a number." : "请回复序号。").ToString();
     }
 
-    public static string PickItemByNumber(int count, bool english) => english
-        ? $"Please reply with a number from 1 to {count} for the item."
-        : $"请回复 1 到 {count} 之间的序号，选择要退的商品。";
+    public static string PickItemByNumber(int count, bool english) =>
+        english
+            ? $"Please reply with a number from 1 to {count} for the item."
+            : $"请回复 1 到 {count} 之间的序号，选择要退的商品。";
 
     public static string ReasonPrompt(bool english)
     {
         var text = new StringBuilder(english ? "What's wrong with it?\n" : "请选择退货原因：\n");
         for (var i = 0; i < Reasons.Length; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{i + 1}. {(english ? Reasons[i].English : Reasons[i].Chinese)}\n");
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"{i + 1}. {(english ? Reasons[i].English : Reasons[i].Chinese)}\n"
+            );
         }
 
         return text.Append(english ? "Or just tell me in a few words." : "也可以直接写下原因。").ToString();
     }
 
-    public static string PickReasonByNumber(bool english) => english
-        ? "Please reply 1 to 4, or write the reason."
-        : "请回复 1 到 4 选择退货原因，或直接写下原因。";
+    public static string PickReasonByNumber(bool english) =>
+        english ? "Please reply 1 to 4, or write the reason." : "请回复 1 到 4 选择退货原因，或直接写下原因。";
 
-    public static string AskForPhotos(int maxPhotos, bool english) => english
-        ? $"Please send photos of the item (1 to {maxPhotos}, showing the problem), then reply \"done\"."
-        : $"请拍下商品照片发给我（1 到 {maxPhotos} 张，能看清问题最好），发完回复“好了”。";
+    public static string AskForPhotos(int maxPhotos, bool english) =>
+        english
+            ? $"Please send photos of the item (1 to {maxPhotos}, showing the problem), then reply \"done\"."
+            : $"请拍下商品照片发给我（1 到 {maxPhotos} 张，能看清问题最好），发完回复“好了”。";
 
-    public static string PhotoNotReceived(long limitMegabytes, bool english) => english
-        ? $"I couldn't get that photo (or it isn't an image, or is over {limitMegabytes} MB). Please send it again."
-        : $"这张照片没有收到（或不是图片，或超过 {limitMegabytes} MB），请再发一次。";
+    public static string PhotoNotReceived(long limitMegabytes, bool english) =>
+        english
+            ? $"I couldn't get that photo (or it isn't an image, or is over {limitMegabytes} MB). Please send it again."
+            : $"这张照片没有收到（或不是图片，或超过 {limitMegabytes} MB），请再发一次。";
 
-    public static string PhotoReceived(int count, bool english) => english
-        ? $"Got photo {count}. Send more, or reply \"done\"."
-        : $"收到第 {count} 张。还有的话继续发，发完回复“好了”。";
+    public static string PhotoReceived(int count, bool english) =>
+        english
+            ? $"Got photo {count}. Send more, or reply \"done\"."
+            : $"收到第 {count} 张。还有的话继续发，发完回复“好了”。";
 
-    public static string NeedAtLeastOnePhoto(bool english) => english
-        ? "The merchant needs at least one photo to review the return."
-        : "还需要至少一张照片，商家才能审核。";
+    public static string NeedAtLeastOnePhoto(bool english) =>
+        english ? "The merchant needs at least one photo to review the return." : "还需要至少一张照片，商家才能审核。";
 
-    public static string SendPhotosThenDone(bool english) => english
-        ? "Please send photos of the item, then reply \"done\"."
-        : "请发送商品照片，发完回复“好了”。";
+    public static string SendPhotosThenDone(bool english) =>
+        english ? "Please send photos of the item, then reply \"done\"." : "请发送商品照片，发完回复“好了”。";
 
     public static string Summary(ReturnDraft draft, bool english)
     {
@@ -94,24 +104,27 @@ internal static class ReturnText
             ? (english ? known.English : known.Chinese)
             : draft.Reason;
         return english
-            ? $"Please check:\nOrder {draft.OrderId}, item {draft.Sku}\nReason: {reason}\nPhotos: {draft.Photos.Count}\nReply \"yes\" to submit, \"cancel\" to drop it."
+            ? $"Please check:\nOrder {draft.OrderId}, item {draft.Sku}\nReason: {reason}\nPhotos: "
+                + $"{draft.Photos.Count}\nReply \"yes\" to submit, \"cancel\" to drop it."
             : $"请确认：\n订单 {draft.OrderId}，商品 {draft.Sku}\n原因：{reason}\n照片：{draft.Photos.Count} 张\n回复“确认”提交，回复“取消”放弃。";
     }
 
-    public static string ConfirmOrCancel(bool english) => english
-        ? "Please reply \"yes\" to submit or \"cancel\" to drop it."
-        : "请回复“确认”提交，或“取消”放弃。";
+    public static string ConfirmOrCancel(bool english) =>
+        english ? "Please reply \"yes\" to submit or \"cancel\" to drop it." : "请回复“确认”提交，或“取消”放弃。";
 
-    public static string Submitted(string rmaId, bool english) => english
-        ? $"Your return is in: {rmaId}. The merchant reviews it within 1-2 working days "
-          + "and I'll tell you the outcome here. Reply \"my returns\" any time."
-        : $"退货申请已提交，编号 {rmaId}。商家会在 1-2 个工作日内审核，结果会在这里通知您。回复“我的退货”可随时查看进度。";
+    public static string Submitted(string rmaId, bool english) =>
+        english
+            ? $"Your return is in: {rmaId}. The merchant reviews it within 1-2 working days "
+                + "and I'll tell you the outcome here. Reply \"my returns\" any time."
+            : $"退货申请已提交，编号 {rmaId}。商家会在 1-2 个工作日内审核，结果会在这里通知您。回复“我的退货”可随时查看进度。";
 
-    public static string NotSubmitted(bool english) => english ? "OK, the return was not submitted." : "好的，退货申请没有提交。";
+    public static string NotSubmitted(bool english) =>
+        english ? "OK, the return was not submitted." : "好的，退货申请没有提交。";
 
-    public static string StillNotUnderstood(bool english) => english
-        ? "Sorry, I still didn't get that. Reply \"return\" to start again, or \"agent\" for a person."
-        : "抱歉，我还是没看明白。回复“退货”重新开始，或回复“人工”找客服。";
+    public static string StillNotUnderstood(bool english) =>
+        english
+            ? "Sorry, I still didn't get that. Reply \"return\" to start again, or \"agent\" for a person."
+            : "抱歉，我还是没看明白。回复“退货”重新开始，或回复“人工”找客服。";
 
     /// <summary>Sent outside any turn, so it carries both languages: Chinese first, then English.</summary>
     public static string Decision(ReturnRequest request)
@@ -119,14 +132,13 @@ internal static class ReturnText
         var note = request.Note is null ? "" : $"\n商家留言 / Note: {request.Note}";
         return request.Status == ReturnStatus.Approved
             ? $"您的退货申请 {request.RmaId} 已通过，请按商家说明寄回商品。\n"
-              + $"Your return {request.RmaId} is approved; please send the item back as the merchant describes.{note}"
+                + $"Your return {request.RmaId} is approved; please send the item back as the merchant describes.{note}"
             : $"很抱歉，您的退货申请 {request.RmaId} 未通过。有疑问请回复“人工”。\n"
-              + $"Sorry, your return {request.RmaId} was declined. Reply \"agent\" with any questions.{note}";
+                + $"Sorry, your return {request.RmaId} was declined. Reply \"agent\" with any questions.{note}";
     }
 
-    public static string NoReturnsYet(bool english) => english
-        ? "You have no returns. Reply \"return\" to open one."
-        : "您还没有退货申请。回复“退货”可以申请。";
+    public static string NoReturnsYet(bool english) =>
+        english ? "You have no returns. Reply \"return\" to open one." : "您还没有退货申请。回复“退货”可以申请。";
 
     public static string MyReturns(IEnumerable<ReturnRequest> mine, bool english, TimeZoneInfo zone)
     {
@@ -136,35 +148,40 @@ internal static class ReturnText
             var local = TimeZoneInfo.ConvertTime(request.CreatedAt, zone);
             var date = local.ToString(english ? "d MMM" : "M月d日", CultureInfo.InvariantCulture);
             var note = string.IsNullOrEmpty(request.Note) ? "" : $" · {request.Note}";
-            text.Append(CultureInfo.InvariantCulture,
-                $"{request.RmaId} · {request.OrderId} · {date} · {Status(request.Status, english)}{note}\n");
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"{request.RmaId} · {request.OrderId} · {date} · {Status(request.Status, english)}{note}\n"
+            );
         }
 
         return text.ToString().TrimEnd();
     }
 
-    private static string Status(ReturnStatus status, bool english) => (status, english) switch
-    {
-        (ReturnStatus.Requested, false) => "审核中",
-        (ReturnStatus.Requested, true) => "being reviewed",
-        (ReturnStatus.Approved, false) => "已同意",
-        (ReturnStatus.Approved, true) => "approved",
-        (_, false) => "未通过",
-        _ => "declined",
-    };
+    private static string Status(ReturnStatus status, bool english) =>
+        (status, english) switch
+        {
+            (ReturnStatus.Requested, false) => "审核中",
+            (ReturnStatus.Requested, true) => "being reviewed",
+            (ReturnStatus.Approved, false) => "已同意",
+            (ReturnStatus.Approved, true) => "approved",
+            (_, false) => "未通过",
+            _ => "declined",
+        };
 
-    private static string IneligibleChinese(IneligibleReason why, int windowDays) => why switch
-    {
-        IneligibleReason.NotDelivered => "这个订单还没有签收，签收后才能申请退货。",
-        IneligibleReason.PastWindow => $"这个订单签收已超过 {windowDays} 天，超出了退货期限。",
-        _ => "这件商品已经申请过退货了，回复“我的退货”查看进度。",
-    };
+    private static string IneligibleChinese(IneligibleReason why, int windowDays) =>
+        why switch
+        {
+            IneligibleReason.NotDelivered => "这个订单还没有签收，签收后才能申请退货。",
+            IneligibleReason.PastWindow => $"这个订单签收已超过 {windowDays} 天，超出了退货期限。",
+            _ => "这件商品已经申请过退货了，回复“我的退货”查看进度。",
+        };
 
-    private static string IneligibleEnglish(IneligibleReason why, int windowDays) => why switch
-    {
-        IneligibleReason.NotDelivered => "This order hasn't been delivered yet; returns open once it arrives.",
-        IneligibleReason.PastWindow =>
-            $"This order was delivered more than {windowDays} days ago, past the return window.",
-        _ => "This item already has a return; reply \"my returns\" to see it.",
-    };
+    private static string IneligibleEnglish(IneligibleReason why, int windowDays) =>
+        why switch
+        {
+            IneligibleReason.NotDelivered => "This order hasn't been delivered yet; returns open once it arrives.",
+            IneligibleReason.PastWindow =>
+                $"This order was delivered more than {windowDays} days ago, past the return window.",
+            _ => "This item already has a return; reply \"my returns\" to see it.",
+        };
 }

@@ -4,7 +4,18 @@ namespace ServiceBot.Services.Returns;
 
 internal sealed class ReturnTopic : ITopic
 {
-    private static readonly string[] Words = ["退货", "退换", "退款", "破损", "坏了", "return", "refund", "broken", "damaged"];
+    private static readonly string[] Words =
+    [
+        "退货",
+        "退换",
+        "退款",
+        "破损",
+        "坏了",
+        "return",
+        "refund",
+        "broken",
+        "damaged",
+    ];
 
     public string MenuKey => "RETURN";
 
@@ -17,7 +28,9 @@ internal sealed class ReturnTopic : ITopic
     public bool Matches(string text) => Words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>"我的退货": the customer's returns and where each stands. Listed before <see cref="ReturnTopic"/> so it wins.</summary>
+/// <summary>
+/// "我的退货": the customer's returns and where each stands. Listed before <see cref="ReturnTopic"/> so it wins.
+/// </summary>
 internal sealed class ReturnStatusTopic : ITopic
 {
     private static readonly string[] Words = ["我的退货", "退货进度", "退货状态", "my returns", "return status"];

@@ -13,7 +13,9 @@ internal static class ReturnsRegistration
     public static IServiceCollection AddReturns(this IServiceCollection services)
     {
         services.AddOptions<ReturnsOptions>().BindConfiguration(ReturnsOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReturnsOptions>, ReturnsOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<ReturnsOptions>, ReturnsOptionsValidator>()
+        );
         services.TryAddSingleton<ReturnStore>();
         services.TryAddSingleton<ReturnDecisions>();
         services.AddDialog<ReturnDialog>();

@@ -10,7 +10,8 @@ internal static class OneShotJobs
 {
     public static ITrigger At(JobKey job, DateTimeOffset at, string? dataKey = null, string? dataValue = null)
     {
-        var trigger = TriggerBuilder.Create()
+        var trigger = TriggerBuilder
+            .Create()
             .WithIdentity(job.Name, job.Group)
             .ForJob(job)
             .StartAt(at)
@@ -18,13 +19,22 @@ internal static class OneShotJobs
         return (dataKey is null ? trigger : trigger.UsingJobData(dataKey, dataValue!)).Build();
     }
 
-    /// <summary>A durable-until-done job that a restarted (or, clustered, another) instance runs again if it was cut off.</summary>
+    /// <summary>
+    /// A durable-until-done job that a restarted (or, clustered, another) instance runs again if it was cut off.
+    /// </summary>
     public static IJobDetail Job<TJob>(JobKey key, string dataKey, string dataValue)
         where TJob : IJob =>
         JobBuilder.Create<TJob>().WithIdentity(key).UsingJobData(dataKey, dataValue).RequestRecovery().Build();
 
-    /// <summary>Schedules the job unless one with its key exists (here or, clustered, on another instance); false when it did.</summary>
-    public static async Task<bool> ScheduleOnceAsync(this IScheduler scheduler, IJobDetail job, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Schedules the job unless one with its key exists (here or, clustered, on another instance); false when it did.
+    /// </summary>
+    public static async Task<bool> ScheduleOnceAsync(
+        this IScheduler scheduler,
+        IJobDetail job,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
+    )
     {
         if (await scheduler.Exists(job.Key, cancellationToken))
         {
@@ -43,6 +53,10 @@ internal static class OneShotJobs
     }
 
     /// <summary>Schedules the job at a new time, replacing it if it exists.</summary>
-    public static ValueTask ScheduleOrMoveAsync(this IScheduler scheduler, IJobDetail job, DateTimeOffset at, CancellationToken cancellationToken) =>
-        scheduler.ScheduleJob(job, [At(job.Key, at)], new ScheduleJobOptions { Replace = true }, cancellationToken);
+    public static ValueTask ScheduleOrMoveAsync(
+        this IScheduler scheduler,
+        IJobDetail job,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
+    ) => scheduler.ScheduleJob(job, [At(job.Key, at)], new ScheduleJobOptions { Replace = true }, cancellationToken);
 }

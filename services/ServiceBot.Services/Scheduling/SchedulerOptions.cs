@@ -13,7 +13,9 @@ internal sealed class SchedulerOptions
 {
     public const string SectionName = "Scheduler";
 
-    /// <summary><c>Sqlite</c>: one instance, file under <c>Storage:Path</c>. <c>PostgreSql</c>: clustered, several instances.</summary>
+    /// <summary>
+    /// <c>Sqlite</c>: one instance, file under <c>Storage:Path</c>. <c>PostgreSql</c>: clustered, several instances.
+    /// </summary>
     public SchedulerProvider Provider { get; set; } = SchedulerProvider.Sqlite;
 
     /// <summary>Npgsql connection string for <see cref="SchedulerProvider.PostgreSql"/>.</summary>
@@ -26,7 +28,9 @@ internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOpti
         options.Provider switch
         {
             SchedulerProvider.PostgreSql when string.IsNullOrWhiteSpace(options.ConnectionString) =>
-                ValidateOptionsResult.Fail("Scheduler:ConnectionString is required when Scheduler:Provider is PostgreSql."),
+                ValidateOptionsResult.Fail(
+                    "Scheduler:ConnectionString is required when Scheduler:Provider is PostgreSql."
+                ),
             SchedulerProvider.Sqlite or SchedulerProvider.PostgreSql => ValidateOptionsResult.Success,
             _ => ValidateOptionsResult.Fail("Scheduler:Provider must be Sqlite or PostgreSql."),
         };

@@ -19,11 +19,14 @@ internal static class SchedulingRegistration
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>()
+        );
 
         // Quartz is configured while services are registered, so it reads the two raw settings it
         // needs; a malformed value is left to the options validators, which name the key at start-up.
-        var postgres = Enum.TryParse<SchedulerProvider>(configuration["Scheduler:Provider"], ignoreCase: true, out var provider)
+        var postgres =
+            Enum.TryParse<SchedulerProvider>(configuration["Scheduler:Provider"], ignoreCase: true, out var provider)
             && provider == SchedulerProvider.PostgreSql;
         var connectionString = configuration["Scheduler:ConnectionString"];
         var storagePath = configuration["Storage:Path"] is { Length: > 0 } path ? path : new StorageOptions().Path;
@@ -65,7 +68,10 @@ internal static class SchedulingRegistration
 /// <summary>Ready when the scheduler has started and its job store answers.</summary>
 internal sealed class SchedulerHealthCheck(ISchedulerFactory factory) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {

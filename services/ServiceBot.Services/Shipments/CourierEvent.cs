@@ -11,7 +11,8 @@ internal sealed record CourierEvent(
     string TrackingNumber,
     ShipmentStatus Status,
     DateTimeOffset OccurredAt,
-    string? Location);
+    string? Location
+);
 
 // Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum CourierEventOutcome
@@ -34,4 +35,5 @@ public enum CourierEventOutcome
 /// courier event is replayed while the shipment is still at that status, so a crash between saving
 /// the order and announcing the change loses nothing; consumers are idempotent.
 /// </summary>
-internal sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event) : INotification;
+internal sealed record ShipmentStatusChanged(Order Order, ShipmentStatus From, ShipmentStatus To, CourierEvent Event)
+    : INotification;

@@ -12,7 +12,10 @@ internal sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
 {
     internal const int RememberedEvents = 32;
 
-    public async Task<(CourierEventOutcome Outcome, Order? Order)> ApplyAsync(CourierEvent courierEvent, CancellationToken cancellationToken)
+    public async Task<(CourierEventOutcome Outcome, Order? Order)> ApplyAsync(
+        CourierEvent courierEvent,
+        CancellationToken cancellationToken
+    )
     {
         if (await orders.FindByTrackingAsync(courierEvent.TrackingNumber, cancellationToken) is not { } order)
         {
@@ -20,12 +23,16 @@ internal sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
         }
 
         var outcome = CourierEventOutcome.Stale;
-        var updated = await orders.UpdateAsync(order.OrderId, current =>
-        {
-            var (result, next) = Apply(current, courierEvent);
-            outcome = result;
-            return next;
-        }, cancellationToken);
+        var updated = await orders.UpdateAsync(
+            order.OrderId,
+            current =>
+            {
+                var (result, next) = Apply(current, courierEvent);
+                outcome = result;
+                return next;
+            },
+            cancellationToken
+        );
         if (updated is not { } change)
         {
             return (CourierEventOutcome.UnknownTrackingNumber, null);
@@ -37,7 +44,10 @@ internal sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
         var replayedAtThisStatus = outcome == CourierEventOutcome.Duplicate && after == courierEvent.Status;
         if (changed || replayedAtThisStatus)
         {
-            await publisher.Publish(new ShipmentStatusChanged(change.After, before, after, courierEvent), cancellationToken);
+            await publisher.Publish(
+                new ShipmentStatusChanged(change.After, before, after, courierEvent),
+                cancellationToken
+            );
         }
 
         return (outcome, change.After);
@@ -64,7 +74,10 @@ internal sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
         var delivered = courierEvent.Status == ShipmentStatus.Delivered;
         var next = order with
         {
-            Status = delivered ? OrderStatus.Delivered : order.Status == OrderStatus.Paid ? OrderStatus.Shipped : order.Status,
+            Status =
+                delivered ? OrderStatus.Delivered
+                : order.Status == OrderStatus.Paid ? OrderStatus.Shipped
+                : order.Status,
             Shipment = shipment with
             {
                 Status = courierEvent.Status,

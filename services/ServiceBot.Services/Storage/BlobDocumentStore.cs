@@ -32,15 +32,26 @@ internal sealed class BlobDocumentStore(BlobContainerClient container) : IDocume
     }
 
     /// <summary>Sixteen reads in flight: a blob read is a round trip, so bulk reads overlap them.</summary>
-    public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(
+        IReadOnlyList<string> keys,
+        CancellationToken cancellationToken
+    )
     {
         var documents = new StoredDocument?[keys.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (i, ct) => documents[i] = await ReadAsync(keys[i], ct));
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, keys.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) => documents[i] = await ReadAsync(keys[i], ct)
+        );
         return documents;
     }
 
-    public async Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    )
     {
         StorageKey.Validate(key);
         var options = new BlobUploadOptions
@@ -54,7 +65,9 @@ internal sealed class BlobDocumentStore(BlobContainerClient container) : IDocume
         };
         try
         {
-            var response = await container.GetBlobClient(key).UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
+            var response = await container
+                .GetBlobClient(key)
+                .UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
             return response.Value.ETag.ToString();
         }
         catch (RequestFailedException e) when (IsConditionFailure(e, condition))
@@ -81,7 +94,10 @@ internal sealed class BlobDocumentStore(BlobContainerClient container) : IDocume
         }
     }
 
-    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListKeysAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken);
         await foreach (var blob in pages.WithCancellation(cancellationToken))
@@ -118,27 +134,32 @@ internal sealed class BlobDocumentStore(BlobContainerClient container) : IDocume
     }
 
     // If-Match on a blob that is gone answers 404, which for the caller is the same stale read.
-    private static bool IsConditionFailure(RequestFailedException e, WriteCondition condition) => condition.Kind switch
-    {
-        WriteConditionKind.IfAbsent => e.Status == (int)HttpStatusCode.Conflict,
-        WriteConditionKind.IfMatch => e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound,
-        _ => false,
-    };
+    private static bool IsConditionFailure(RequestFailedException e, WriteCondition condition) =>
+        condition.Kind switch
+        {
+            WriteConditionKind.IfAbsent => e.Status == (int)HttpStatusCode.Conflict,
+            WriteConditionKind.IfMatch => e.Status
+                is (int)HttpStatusCode.PreconditionFailed
+                    or (int)HttpStatusCode.NotFound,
+            _ => false,
+        };
 
     // Azure.Core surfaces exhausted transport retries as an AggregateException.
-    private static bool IsTransportFailure(Exception e) => e is RequestFailedException or AggregateException or HttpRequestException;
+    private static bool IsTransportFailure(Exception e) =>
+        e is RequestFailedException or AggregateException or HttpRequestException;
 
     private static StorageUnavailableException Unavailable(string action, string key, Exception e) =>
         new($"{action} '{key}' in the blob store failed: {Describe(e)}.", e);
 
     // What an operator needs from a failure: the storage error code, the HTTP status, or why no answer
     // came (the last of the SDK's tries).
-    private static string Describe(Exception e) => e switch
-    {
-        RequestFailedException { ErrorCode: { Length: > 0 } code } => code,
-        RequestFailedException { Status: > 0 } r => $"HTTP {r.Status}",
-        RequestFailedException { InnerException: { } inner } => inner.Message,
-        AggregateException { InnerExceptions: [.., var last] } => Describe(last),
-        _ => e.Message,
-    };
+    private static string Describe(Exception e) =>
+        e switch
+        {
+            RequestFailedException { ErrorCode: { Length: > 0 } code } => code,
+            RequestFailedException { Status: > 0 } r => $"HTTP {r.Status}",
+            RequestFailedException { InnerException: { } inner } => inner.Message,
+            AggregateException { InnerExceptions: [.., var last] } => Describe(last),
+            _ => e.Message,
+        };
 }

@@ -15,7 +15,12 @@ internal static class DocumentStoreExtensions
     /// Returns the document before and after.
     /// </summary>
     public static async Task<(T? Before, T? After)> UpdateAsync<T>(
-        this IDocumentStore store, string key, JsonTypeInfo<T> type, Func<T?, T?> change, CancellationToken cancellationToken)
+        this IDocumentStore store,
+        string key,
+        JsonTypeInfo<T> type,
+        Func<T?, T?> change,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
@@ -28,7 +33,10 @@ internal static class DocumentStoreExtensions
             }
 
             var bytes = JsonSerializer.SerializeToUtf8Bytes(after, type);
-            if (await store.TryWriteAsync(key, bytes, WriteCondition.Expect(document?.ETag), cancellationToken) is not null)
+            if (
+                await store.TryWriteAsync(key, bytes, WriteCondition.Expect(document?.ETag), cancellationToken)
+                is not null
+            )
             {
                 return (before, after);
             }
@@ -42,12 +50,18 @@ internal static class DocumentStoreExtensions
     /// vanished between listing and reading.
     /// </summary>
     public static async IAsyncEnumerable<(string Key, T Value)> ReadAllAsync<T>(
-        this IDocumentStore store, string prefix, JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancellationToken)
+        this IDocumentStore store,
+        string prefix,
+        JsonTypeInfo<T> type,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await foreach (var key in store.ListKeysAsync(prefix, cancellationToken))
         {
-            if (await store.ReadAsync(key, cancellationToken) is { } document
-                && JsonSerializer.Deserialize(document.Content.Span, type) is { } value)
+            if (
+                await store.ReadAsync(key, cancellationToken) is { } document
+                && JsonSerializer.Deserialize(document.Content.Span, type) is { } value
+            )
             {
                 yield return (key, value);
             }

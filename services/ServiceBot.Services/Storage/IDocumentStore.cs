@@ -15,7 +15,10 @@ public interface IDocumentStore
     /// Reads many documents, each as <see cref="ReadAsync"/> would, in the order of the keys: for
     /// bulk work (a campaign preview) a store can do it at a lower cost a document.
     /// </summary>
-    async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(
+        IReadOnlyList<string> keys,
+        CancellationToken cancellationToken
+    )
     {
         var documents = new StoredDocument?[keys.Count];
         for (var i = 0; i < keys.Count; i++)
@@ -32,7 +35,12 @@ public interface IDocumentStore
     /// existed (<see cref="WriteCondition.IfAbsent"/>) or changed since it was read
     /// (<see cref="WriteCondition.IfMatch"/>).
     /// </summary>
-    Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken);
+    Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Deletes a document; <c>false</c> when there was none.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);

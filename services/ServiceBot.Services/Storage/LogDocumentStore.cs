@@ -69,7 +69,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     /// <param name="compactAbove">
     /// Closed segments are compacted once their bytes pass this and twice the live bytes.
     /// </param>
-    public LogDocumentStore(string folder, long segmentLimit = 64L * 1024 * 1024, long compactAbove = 128L * 1024 * 1024)
+    public LogDocumentStore(
+        string folder,
+        long segmentLimit = 64L * 1024 * 1024,
+        long compactAbove = 128L * 1024 * 1024
+    )
     {
         _folder = folder;
         _segmentLimit = segmentLimit;
@@ -77,7 +81,12 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         Directory.CreateDirectory(folder);
         try
         {
-            _lock = new FileStream(Path.Combine(folder, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _lock = new FileStream(
+                Path.Combine(folder, "LOCK"),
+                FileMode.OpenOrCreate,
+                FileAccess.ReadWrite,
+                FileShare.None
+            );
         }
         catch (IOException e)
         {
@@ -130,7 +139,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return Task.FromResult(Read(key));
     }
 
-    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(
+        IReadOnlyList<string> keys,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var key in keys)
         {
@@ -148,7 +160,12 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return Task.FromResult<IReadOnlyList<StoredDocument?>>(documents);
     }
 
-    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+    public Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    )
     {
         Prepare(key, "write", cancellationToken);
         return Task.FromResult(TryWrite(key, content, condition));
@@ -211,7 +228,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return Task.FromResult(true);
     }
 
-    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListKeysAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         StorageMetrics.Count(Store, "list");
         var keys = new List<string>();
@@ -267,7 +287,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
 
     // 64 random bits in hex: a version token, not a secret, so from the shared generator, which needs
     // no system call (the cryptographic one asks the OS for each write's bytes).
-    private static string NewETag() => Random.Shared.NextInt64(long.MinValue, long.MaxValue).ToString("x16", CultureInfo.InvariantCulture);
+    private static string NewETag() =>
+        Random.Shared.NextInt64(long.MinValue, long.MaxValue).ToString("x16", CultureInfo.InvariantCulture);
 
     private static void Prepare(string key, string operation, CancellationToken cancellationToken)
     {
@@ -312,7 +333,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 throw new StorageUnavailableException($"The local store failed to read '{key}'.", e);
             }
 
-            throw new StorageUnavailableException($"The local store's record of '{key}' is shorter than its index says.");
+            throw new StorageUnavailableException(
+                $"The local store's record of '{key}' is shorter than its index says."
+            );
         }
     }
 
@@ -402,13 +425,20 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     {
         var lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> name = stackalloc char[StorageKey.MaxLength];
-        for (var at = 0; at < slab.Used && slab.Live > 0;)
+        for (var at = 0; at < slab.Used && slab.Live > 0; )
         {
-            var record = slab.Bytes.AsSpan(at, RecordHeader + (int)BinaryPrimitives.ReadUInt32LittleEndian(slab.Bytes.AsSpan(at)));
+            var record = slab.Bytes.AsSpan(
+                at,
+                RecordHeader + (int)BinaryPrimitives.ReadUInt32LittleEndian(slab.Bytes.AsSpan(at))
+            );
             var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(record[(RecordHeader + 1)..]);
             var key = name[..Encoding.ASCII.GetChars(record.Slice(RecordHeader + 3, keyLength), name)];
             var start = ContentStart(keyLength);
-            if (lookup.TryGetValue(key, out var actualKey, out var entry) && entry.Slab == slab && entry.HeldAt == at + start)
+            if (
+                lookup.TryGetValue(key, out var actualKey, out var entry)
+                && entry.Slab == slab
+                && entry.HeldAt == at + start
+            )
             {
                 var (to, movedAt) = _held.Hold(record);
                 _held.Release(slab, record.Length);
@@ -430,7 +460,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             var moving = _index.Where(p => sealedSet.Contains(p.Value.Segment)).ToList();
             _held.StartCopying();
             // A thread of its own: it writes and syncs the live bytes, which would hold a pool thread for seconds.
-            _compactor = new Thread(() => CompactOrLeave(closed, moving)) { IsBackground = true, Name = "servicebot-compaction" };
+            _compactor = new Thread(() => CompactOrLeave(closed, moving))
+            {
+                IsBackground = true,
+                Name = "servicebot-compaction",
+            };
             _compactor.Start();
         }
     }
@@ -444,9 +478,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         {
             Compact(closed, moving);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         finally
         {
             lock (_write)
@@ -465,7 +497,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         var moved = new List<(string Key, Entry Was, long Offset)>(moving.Count);
         try
         {
-            using (var output = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            using (
+                var output = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20)
+            )
             {
                 var pace = Stopwatch.StartNew();
                 long synced = 0;
@@ -547,7 +581,8 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             return slab.Bytes.AsMemory(entry.HeldAt - PutSize(key, 0), PutSize(key, entry.Length));
         }
 
-        return ReadRecord(key, entry) ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
+        return ReadRecord(key, entry)
+            ?? throw new IOException($"The record of '{key}' is shorter than the index says.");
     }
 
     // The record of a document that is not held in memory, from its segment; null when the file is
@@ -555,7 +590,9 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private static byte[]? ReadRecord(string key, Entry entry)
     {
         var record = new byte[PutSize(key, entry.Length)];
-        return RandomAccess.Read(entry.Segment.Handle, record, entry.Offset - PutSize(key, 0)) == record.Length ? record : null;
+        return RandomAccess.Read(entry.Segment.Handle, record, entry.Offset - PutSize(key, 0)) == record.Length
+            ? record
+            : null;
     }
 
     // The record, into the front of buffer.
@@ -586,17 +623,33 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             File.Delete(leftover);
         }
 
-        var files = Directory.EnumerateFiles(_folder)
+        var files = Directory
+            .EnumerateFiles(_folder)
             .Select(path => (Path: path, Name: Path.GetFileName(path)))
-            .Where(f => (f.Name.Length == 12 && f.Name.EndsWith(".log", StringComparison.Ordinal) || f.Name.Length == 13 && f.Name.EndsWith(".base", StringComparison.Ordinal))
-                && f.Name.AsSpan(0, 8).ContainsAnyExceptInRange('0', '9') is false)
-            .Select(f => (f.Path, Number: long.Parse(f.Name.AsSpan(0, 8), CultureInfo.InvariantCulture), IsBase: f.Name.EndsWith(".base", StringComparison.Ordinal)))
-            .OrderBy(f => f.Number).ThenBy(f => f.IsBase ? 1 : 0)
+            .Where(f =>
+                (
+                    f.Name.Length == 12 && f.Name.EndsWith(".log", StringComparison.Ordinal)
+                    || f.Name.Length == 13 && f.Name.EndsWith(".base", StringComparison.Ordinal)
+                ) && f.Name.AsSpan(0, 8).ContainsAnyExceptInRange('0', '9') is false
+            )
+            .Select(f =>
+                (
+                    f.Path,
+                    Number: long.Parse(f.Name.AsSpan(0, 8), CultureInfo.InvariantCulture),
+                    IsBase: f.Name.EndsWith(".base", StringComparison.Ordinal)
+                )
+            )
+            .OrderBy(f => f.Number)
+            .ThenBy(f => f.IsBase ? 1 : 0)
             .ToList();
         var baseFile = files.LastOrDefault(f => f.IsBase);
         if (baseFile.Path is not null)
         {
-            foreach (var superseded in files.Where(f => f.Number < baseFile.Number || f.Number == baseFile.Number && !f.IsBase))
+            foreach (
+                var superseded in files.Where(f =>
+                    f.Number < baseFile.Number || f.Number == baseFile.Number && !f.IsBase
+                )
+            )
             {
                 File.Delete(superseded.Path);
             }
@@ -629,8 +682,10 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         while (offset < segment.Length)
         {
             var left = segment.Length - offset - RecordHeader;
-            var length = left >= 0 && input.ReadAtLeast(header, RecordHeader, throwOnEndOfStream: false) == RecordHeader
-                ? BinaryPrimitives.ReadUInt32LittleEndian(header) : (long?)null;
+            var length =
+                left >= 0 && input.ReadAtLeast(header, RecordHeader, throwOnEndOfStream: false) == RecordHeader
+                    ? BinaryPrimitives.ReadUInt32LittleEndian(header)
+                    : (long?)null;
             if (newest && (length is null || length > left || IsZeroFrom(offset)))
             {
                 // The write the process died in (its length runs past the end), or blocks a power cut
@@ -648,12 +703,20 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
             }
 
             var record = whole ? buffer.AsSpan(0, RecordHeader + (int)length!.Value) : default;
-            if (!whole || !header.TryCopyTo(record) || input.ReadAtLeast(record[RecordHeader..], record.Length - RecordHeader, throwOnEndOfStream: false) != record.Length - RecordHeader
-                || Crc32.HashToUInt32(record[RecordHeader..]) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) || !Apply(segment, offset, record))
+            if (
+                !whole
+                || !header.TryCopyTo(record)
+                || input.ReadAtLeast(record[RecordHeader..], record.Length - RecordHeader, throwOnEndOfStream: false)
+                    != record.Length - RecordHeader
+                || Crc32.HashToUInt32(record[RecordHeader..]) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])
+                || !Apply(segment, offset, record)
+            )
             {
                 // A whole record that is wrong is damage, not a write cut short: what follows it was
                 // acknowledged, so nothing is dropped and the store does not open.
-                throw new StorageUnavailableException($"The local store's file '{segment.Path}' is damaged at byte {offset}.");
+                throw new StorageUnavailableException(
+                    $"The local store's file '{segment.Path}' is damaged at byte {offset}."
+                );
             }
 
             offset += record.Length;
@@ -662,7 +725,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         bool IsZeroFrom(long from)
         {
             var rest = new byte[64 * 1024];
-            for (var at = from; at < segment.Length;)
+            for (var at = from; at < segment.Length; )
             {
                 var read = RandomAccess.Read(segment.Handle, rest, at);
                 if (read == 0 || rest.AsSpan(0, read).ContainsAnyExcept((byte)0))
@@ -683,7 +746,11 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         var body = record[RecordHeader..];
         var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body[1..]);
         var contentStart = ContentStart(keyLength);
-        if (body[0] is not (Put or Delete) || 3 + keyLength > body.Length || body[0] == Put && contentStart > record.Length)
+        if (
+            body[0] is not (Put or Delete)
+            || 3 + keyLength > body.Length
+            || body[0] == Put && contentStart > record.Length
+        )
         {
             return false;
         }
@@ -705,11 +772,19 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         return new Segment(path, number, handle) { Length = RandomAccess.GetLength(handle) };
     }
 
-    private static string SegmentName(long number, string extension) => $"{number.ToString("D8", CultureInfo.InvariantCulture)}.{extension}";
+    private static string SegmentName(long number, string extension) =>
+        $"{number.ToString("D8", CultureInfo.InvariantCulture)}.{extension}";
 
     /// <summary>Where a document's latest record is (Offset: its content's first byte); for a small
     /// document, also where its record is held in memory (HeldAt: its content's first byte in Slab).</summary>
-    private sealed record Entry(string ETag, RecordSlabs.Slab? Slab, int HeldAt, Segment Segment, long Offset, int Length);
+    private sealed record Entry(
+        string ETag,
+        RecordSlabs.Slab? Slab,
+        int HeldAt,
+        Segment Segment,
+        long Offset,
+        int Length
+    );
 
     // The bytes of a put's record: header, kind, key length, key, ETag, content.
     private static int PutSize(string key, int contentLength) => ContentStart(key.Length) + contentLength;

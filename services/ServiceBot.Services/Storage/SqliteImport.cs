@@ -22,7 +22,9 @@ internal static class SqliteImport
         try
         {
             // Not pooled: the file must be closed (and its WAL folded in) before it is renamed.
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+            using var connection = new SqliteConnection(
+                new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString()
+            );
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT key, content FROM documents";
@@ -35,7 +37,11 @@ internal static class SqliteImport
         }
         catch (SqliteException e)
         {
-            throw new StorageUnavailableException($"The documents of '{databasePath}' (an older build's store) could not be imported; move the file away to start without them.", e);
+            throw new StorageUnavailableException(
+                $"The documents of '{databasePath}' (an older build's store) could not be imported; move "
+                    + $"the file away to start without them.",
+                e
+            );
         }
 
         foreach (var suffix in new[] { "-wal", "-shm", "" })

@@ -8,8 +8,13 @@ internal static class StorageKey
     public static void Validate(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (key.Length > MaxLength || key[0] == '/' || key[^1] == '/' || key.Contains("//", StringComparison.Ordinal)
-            || key.Contains("..", StringComparison.Ordinal))
+        if (
+            key.Length > MaxLength
+            || key[0] == '/'
+            || key[^1] == '/'
+            || key.Contains("//", StringComparison.Ordinal)
+            || key.Contains("..", StringComparison.Ordinal)
+        )
         {
             throw new ArgumentException($"Storage key is not a valid path: '{key}'.", nameof(key));
         }
@@ -30,7 +35,10 @@ internal static class StorageKey
         {
             if (string.IsNullOrEmpty(segment) || segment.Contains('/', StringComparison.Ordinal))
             {
-                throw new ArgumentException($"Storage key segment is empty or contains '/': '{segment}'.", nameof(segments));
+                throw new ArgumentException(
+                    $"Storage key segment is empty or contains '/': '{segment}'.",
+                    nameof(segments)
+                );
             }
         }
 
@@ -44,7 +52,9 @@ internal static class StorageKey
     /// allowed characters).
     /// </summary>
     public static bool IsSafeSegment(string segment) =>
-        segment.Length is > 0 and <= 200 && !segment.Contains("..", StringComparison.Ordinal) && segment.All(c => c != '/' && IsAllowed(c));
+        segment.Length is > 0 and <= 200
+        && !segment.Contains("..", StringComparison.Ordinal)
+        && segment.All(c => c != '/' && IsAllowed(c));
 
     private static bool IsAllowed(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or '=' or '@' or ':';

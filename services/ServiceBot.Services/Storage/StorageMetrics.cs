@@ -16,10 +16,17 @@ internal static class StorageMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Requests = Meter.CreateCounter<long>(
-        "servicebot.storage.requests", "{request}", "Requests made to the document store.");
+        "servicebot.storage.requests",
+        "{request}",
+        "Requests made to the document store."
+    );
 
     internal static void Count(string store, string operation, int requests = 1) =>
-        Requests.Add(requests, new KeyValuePair<string, object?>("store", store), new KeyValuePair<string, object?>("operation", operation));
+        Requests.Add(
+            requests,
+            new KeyValuePair<string, object?>("store", store),
+            new KeyValuePair<string, object?>("operation", operation)
+        );
 
     /// <summary>Counts each HTTP request the Blob client sends, retries included.</summary>
     internal sealed class BlobRequestCounter : HttpPipelineSynchronousPolicy

@@ -52,8 +52,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add("Storage:ConnectionString is required when Storage:Provider is AzureBlob.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Container) || options.Container.Length is < 3 or > 63
-            || !options.Container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        if (
+            string.IsNullOrWhiteSpace(options.Container)
+            || options.Container.Length is < 3 or > 63
+            || !options.Container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+        )
         {
             failures.Add("Storage:Container must be 3-63 lowercase letters, digits or '-'.");
         }

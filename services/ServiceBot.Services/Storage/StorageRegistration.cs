@@ -12,7 +12,9 @@ internal static class StorageRegistration
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>()
+        );
         services.TryAddSingleton<IDocumentStore>(CreateStore);
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
@@ -41,7 +43,9 @@ internal static class StorageRegistration
         // BlobClientOptions from DI when registered (retries, diagnostics); every attempt is counted.
         var blobOptions = provider.GetService<BlobClientOptions>() ?? WebhookFriendly();
         blobOptions.AddPolicy(new StorageMetrics.BlobRequestCounter(), Azure.Core.HttpPipelinePosition.PerRetry);
-        return new BlobDocumentStore(new BlobServiceClient(options.ConnectionString, blobOptions).GetBlobContainerClient(options.Container));
+        return new BlobDocumentStore(
+            new BlobServiceClient(options.ConnectionString, blobOptions).GetBlobContainerClient(options.Container)
+        );
     }
 
     /// <summary>
@@ -72,7 +76,10 @@ internal sealed class StorageInitializer(IDocumentStore store) : IHostedService
 
 internal sealed class StorageHealthCheck(IDocumentStore store) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {

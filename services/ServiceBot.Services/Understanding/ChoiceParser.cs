@@ -12,9 +12,35 @@ internal static partial class ChoiceParser
 {
     private static readonly string[] ChineseDigits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
-    private static readonly string[] EnglishNumbers = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    private static readonly string[] EnglishNumbers =
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+    ];
 
-    private static readonly string[] EnglishOrdinals = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+    private static readonly string[] EnglishOrdinals =
+    [
+        "zeroth",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+    ];
 
     /// <summary>The 1-based pick within <c>1..count</c>, or null when the text is not a pick.</summary>
     public static int? Pick(string? text, int count)
@@ -56,7 +82,9 @@ internal static partial class ChoiceParser
             }
 
             var index = Array.IndexOf(EnglishNumbers, word);
-            return index > 0 ? index : Array.IndexOf(EnglishOrdinals, word) is > 0 and var ordinal ? ordinal : null;
+            return index > 0 ? index
+                : Array.IndexOf(EnglishOrdinals, word) is > 0 and var ordinal ? ordinal
+                : null;
         }
 
         return null;
@@ -73,7 +101,9 @@ internal static partial class ChoiceParser
         if (value.Length == 1)
         {
             var index = Array.IndexOf(ChineseDigits, value);
-            return value == "两" ? 2 : index >= 0 ? index : null;
+            return value == "两" ? 2
+                : index >= 0 ? index
+                : null;
         }
 
         if (value.Length == 2 && value[0] == '十')
@@ -92,6 +122,11 @@ internal static partial class ChoiceParser
     [GeneratedRegex(@"^第?(?<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,2})(个|条|项|单|笔|号)?(订单)?[。.!！]?$")]
     private static partial Regex ChineseChoice();
 
-    [GeneratedRegex(@"^(the |number |no\.? ?|#)?(?<n>[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(st|nd|rd|th)?( one| order)?[.!]?$")]
+    [GeneratedRegex(
+        @"^(the |number |no\.? ?|#)?"
+            + @"(?<n>[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+            + @"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+            + @"(st|nd|rd|th)?( one| order)?[.!]?$"
+    )]
     private static partial Regex EnglishChoice();
 }

@@ -6,7 +6,9 @@ using ServiceBot.IntegrationTests.Support;
 
 namespace ServiceBot.IntegrationTests.Agents;
 
-/// <summary>Agents sign in through the company's OpenID Connect provider; the provider's role decides who gets in.</summary>
+/// <summary>
+/// Agents sign in through the company's OpenID Connect provider; the provider's role decides who gets in.
+/// </summary>
 public sealed class AgentSsoTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -40,7 +42,10 @@ public sealed class AgentSsoTests
         Assert.Contains("/agent/login/sso", await bot.GetStringAsync("/agent/login", Ct), StringComparison.Ordinal);
         using var signedIn = await SignInThroughTheProviderAsync(bot, browser);
 
-        Assert.Equal((HttpStatusCode.Redirect, "/agent"), (signedIn.StatusCode, signedIn.Headers.Location!.OriginalString));
+        Assert.Equal(
+            (HttpStatusCode.Redirect, "/agent"),
+            (signedIn.StatusCode, signedIn.Headers.Location!.OriginalString)
+        );
         var me = await bot.GetFromJsonAsync<JsonElement>("/agent/api/me", Ct);
         Assert.Equal(("carol", role), (me.GetProperty("name").GetString(), me.GetProperty("role").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await bot.GetAsync("/agent", Ct)).StatusCode);
@@ -70,6 +75,10 @@ public sealed class AgentSsoTests
         using var bot = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         Assert.Equal(HttpStatusCode.NotFound, (await bot.GetAsync("/agent/login/sso", Ct)).StatusCode);
-        Assert.DoesNotContain("/agent/login/sso", await bot.GetStringAsync("/agent/login", Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "/agent/login/sso",
+            await bot.GetStringAsync("/agent/login", Ct),
+            StringComparison.Ordinal
+        );
     }
 }

@@ -5,7 +5,9 @@ using ServiceBot.Services.Handoff;
 
 namespace ServiceBot.IntegrationTests.Agents;
 
-/// <summary>The queue timeout runs on the host's scheduler: nobody claims within ten minutes, the customer hears it once.</summary>
+/// <summary>
+/// The queue timeout runs on the host's scheduler: nobody claims within ten minutes, the customer hears it once.
+/// </summary>
 public sealed class HandoffTimeoutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -20,8 +22,15 @@ public sealed class HandoffTimeoutTests
         using var wechat = bot.CreateClient();
         var openId = WeChatWire.OpenId();
 
-        using var asked = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "转人工"), openId), Ct);
-        Assert.Contains("转接人工客服", WeChatWire.OpenReply(await asked.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        using var asked = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "转人工"), openId),
+            Ct
+        );
+        Assert.Contains(
+            "转接人工客服",
+            WeChatWire.OpenReply(await asked.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
         var desk = bot.Services.GetRequiredService<AgentDesk>();
         Assert.Single(await desk.QueueAsync(Ct));
 
@@ -30,11 +39,22 @@ public sealed class HandoffTimeoutTests
         clock.Advance(TimeSpan.FromMinutes(1));
 
         Assert.True(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
-        Assert.Contains("回电", Assert.Single(api.CustomerMessages).GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "回电",
+            Assert.Single(api.CustomerMessages).GetProperty("text").GetProperty("content").GetString(),
+            StringComparison.Ordinal
+        );
         // The job closes the case right after telling the customer.
-        await Eventually.HoldsAsync(async () => (await desk.QueueAsync(Ct)).Count == 0, "the timed-out case stayed in the queue");
+        await Eventually.HoldsAsync(
+            async () => (await desk.QueueAsync(Ct)).Count == 0,
+            "the timed-out case stayed in the queue"
+        );
 
         using var after = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 2, "回电"), openId), Ct);
-        Assert.Contains("请回复您的手机号", WeChatWire.OpenReply(await after.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        Assert.Contains(
+            "请回复您的手机号",
+            WeChatWire.OpenReply(await after.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
     }
 }

@@ -75,10 +75,20 @@ public sealed class CampaignTests : IAsyncLifetime
     }
 
     private async Task OrderAsync(string orderId, string openId, string sku, DateTimeOffset placedAt) =>
-        (await _merchant.PutAsync($"/api/orders/{orderId}", new StringContent($$"""
-            {"openId":"{{openId}}","placedAt":"{{placedAt:O}}","status":"delivered",
-             "items":[{"sku":"{{sku}}","name":"杯子","quantity":1,"price":59}]}
-            """, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+        (
+            await _merchant.PutAsync(
+                $"/api/orders/{orderId}",
+                new StringContent(
+                    $$"""
+                    {"openId":"{{openId}}","placedAt":"{{placedAt:O}}","status":"delivered",
+                     "items":[{"sku":"{{sku}}","name":"杯子","quantity":1,"price":59}]}
+                    """,
+                    Encoding.UTF8,
+                    "application/json"
+                ),
+                Ct
+            )
+        ).EnsureSuccessStatusCode();
 
     private async Task OptInToPromotionsAsync(string openId)
     {
@@ -88,31 +98,49 @@ public sealed class CampaignTests : IAsyncLifetime
 
     private async Task<string> SayAsync(string openId, string text)
     {
-        using var response = await _wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), text), openId), Ct);
+        using var response = await _wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), text), openId),
+            Ct
+        );
         return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static string CampaignJson(string id, DateTimeOffset sendAt, string title = "冬季保温杯 8 折") => $$$"""
-        {"campaignId":"{{{id}}}","title":"{{{title}}}","body":"本周下单立减 20%","url":"https://shop.example/winter",
-         "sendAt":"{{{sendAt:O}}}","audience":{"skus":["MUG-1"],"orderedWithinDays":30}}
-        """;
+    private static string CampaignJson(string id, DateTimeOffset sendAt, string title = "冬季保温杯 8 折") =>
+        $$$"""
+            {"campaignId":"{{{id}}}","title":"{{{title}}}","body":"本周下单立减 20%","url":"https://shop.example/winter",
+             "sendAt":"{{{sendAt:O}}}","audience":{"skus":["MUG-1"],"orderedWithinDays":30}}
+            """;
 
-    private async Task<JsonElement> StatusAsync(string id) => await _merchant.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}", Ct);
+    private async Task<JsonElement> StatusAsync(string id) =>
+        await _merchant.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}", Ct);
 
     private Task StatusIsAsync(string id, string status) =>
-        Eventually.HoldsAsync(async () => (await StatusAsync(id)).GetProperty("status").GetString() == status, $"campaign {id} never became '{status}'");
+        Eventually.HoldsAsync(
+            async () => (await StatusAsync(id)).GetProperty("status").GetString() == status,
+            $"campaign {id} never became '{status}'"
+        );
 
     private Task FinishedAsync(string id) => StatusIsAsync(id, "finished");
 
     private async Task<List<NoticeRecord>> AuditAsync(string openId) =>
-        (await _merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{openId}/notices", new JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct))!;
+        (
+            await _merchant.GetFromJsonAsync<List<NoticeRecord>>(
+                $"/api/customers/{openId}/notices",
+                new JsonSerializerOptions(NoticeJsonContext.Default.Options),
+                Ct
+            )
+        )!;
 
     [Fact]
     public async Task Preview_CountsTheAudience_AndWhatHoldsEachOneBack_SendingNothing()
     {
-        using var created = await _merchant.PostAsync("/api/campaigns", Json(CampaignJson("winter", Now.AddDays(1))), Ct);
+        using var created = await _merchant.PostAsync(
+            "/api/campaigns",
+            Json(CampaignJson("winter", Now.AddDays(1))),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         using var response = await _merchant.PostAsync("/api/campaigns/winter/preview", null, Ct);
@@ -134,18 +162,39 @@ public sealed class CampaignTests : IAsyncLifetime
 
         var message = Assert.Single(_api.CustomerMessages);
         Assert.Equal(A, message.GetProperty("touser").GetString());
-        Assert.Contains("冬季保温杯 8 折", message.GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "冬季保温杯 8 折",
+            message.GetProperty("text").GetProperty("content").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal([("campaign:now", "Send")], (await AuditAsync(A)).Select(r => (r.Key, r.Verdict.ToString())));
-        Assert.Equal([("Drop", "Consent")], (await AuditAsync(B)).Select(r => (r.Verdict.ToString(), r.Rule.ToString())));
-        Assert.Equal([("Drop", "Channel")], (await AuditAsync(E)).Select(r => (r.Verdict.ToString(), r.Rule.ToString())));
+        Assert.Equal(
+            [("Drop", "Consent")],
+            (await AuditAsync(B)).Select(r => (r.Verdict.ToString(), r.Rule.ToString()))
+        );
+        Assert.Equal(
+            [("Drop", "Channel")],
+            (await AuditAsync(E)).Select(r => (r.Verdict.ToString(), r.Rule.ToString()))
+        );
         Assert.Empty(await AuditAsync(C));
         Assert.Empty(await AuditAsync(D));
         var progress = (await StatusAsync("now")).GetProperty("progress");
-        Assert.Equal((3, 1, 2), (progress.GetProperty("recipients").GetInt32(), progress.GetProperty("sent").GetInt32(), progress.GetProperty("dropped").GetInt32()));
+        Assert.Equal(
+            (3, 1, 2),
+            (
+                progress.GetProperty("recipients").GetInt32(),
+                progress.GetProperty("sent").GetInt32(),
+                progress.GetProperty("dropped").GetInt32()
+            )
+        );
 
         // The same post again changes nothing; the same id with other content is a conflict.
         using var again = await _merchant.PostAsync("/api/campaigns", Json(CampaignJson("now", Now)), Ct);
-        using var other = await _merchant.PostAsync("/api/campaigns", Json(CampaignJson("now", Now, title: "别的活动")), Ct);
+        using var other = await _merchant.PostAsync(
+            "/api/campaigns",
+            Json(CampaignJson("now", Now, title: "别的活动")),
+            Ct
+        );
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict), (again.StatusCode, other.StatusCode));
         Assert.Single(_api.CustomerMessages);
     }
@@ -154,14 +203,21 @@ public sealed class CampaignTests : IAsyncLifetime
     public async Task PostedInQuietHours_IsHeldBackUntilTen_AndThenSentOnce()
     {
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 13, 30, 0, TimeSpan.Zero)); // 21:30 in Shanghai
-        using var created = await _merchant.PostAsync("/api/campaigns", Json(CampaignJson("late", _clock.GetUtcNow())), Ct);
+        using var created = await _merchant.PostAsync(
+            "/api/campaigns",
+            Json(CampaignJson("late", _clock.GetUtcNow())),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         // The first pass ends with A held back: the campaign then waits for ten o'clock.
         await StatusIsAsync("late", "waiting for held-back recipients");
 
         var held = Assert.Single(await AuditAsync(A));
-        Assert.Equal(("Defer", "QuietHours", new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(8))), (held.Verdict.ToString(), held.Rule.ToString(), held.NotBefore));
+        Assert.Equal(
+            ("Defer", "QuietHours", new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(8))),
+            (held.Verdict.ToString(), held.Rule.ToString(), held.NotBefore)
+        );
         Assert.Empty(_api.CustomerMessages);
 
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero)); // 10:00 the next morning
@@ -172,13 +228,36 @@ public sealed class CampaignTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[]}}""", "campaignId")]
-    [InlineData("""{"campaignId":"bad id!","title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[]}}""", "campaignId")]
-    [InlineData("""{"campaignId":"c1","title":"t","body":"b","url":"ftp://x","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[]}}""", "url")]
+    [InlineData(
+        """{"title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[]}}""",
+        "campaignId"
+    )]
+    [InlineData(
+        """
+            {"campaignId":"bad id!","title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[]}}
+            """,
+        "campaignId"
+    )]
+    [InlineData(
+        """
+            {"campaignId":"c1","title":"t","body":"b","url":"ftp://x","sendAt":"2026-11-23T11:00:00+08:00",
+            "audience":{"skus":[]}}
+            """,
+        "url"
+    )]
     [InlineData("""{"campaignId":"c1","title":"t","body":"b","audience":{"skus":[]}}""", "sendAt")]
     [InlineData("""{"campaignId":"c1","title":"t","body":"b","sendAt":"tomorrow","audience":{"skus":[]}}""", "sendAt")]
-    [InlineData("""{"campaignId":"c1","title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[""]}}""", "audience.skus")]
-    [InlineData("""{"campaignId":"c1","title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[],"orderedWithinDays":0}}""", "audience.orderedWithinDays")]
+    [InlineData(
+        """{"campaignId":"c1","title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[""]}}""",
+        "audience.skus"
+    )]
+    [InlineData(
+        """
+            {"campaignId":"c1","title":"t","body":"b","sendAt":"2026-11-23T11:00:00+08:00","audience":{"skus":[],
+            "orderedWithinDays":0}}
+            """,
+        "audience.orderedWithinDays"
+    )]
     public async Task ABadCampaign_Is400NamingTheField_AndNothingIsStoredOrSent(string json, string field)
     {
         using var response = await _merchant.PostAsync("/api/campaigns", Json(json), Ct);

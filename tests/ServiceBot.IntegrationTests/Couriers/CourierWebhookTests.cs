@@ -25,20 +25,35 @@ public sealed class CourierWebhookTests : IDisposable
     private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 
     private static string EventJson(string id, string status, DateTimeOffset at, string tracking = "SF100") =>
-        $$"""{"eventId":"{{id}}","carrier":"SF","trackingNumber":"{{tracking}}","status":"{{status}}","occurredAt":"{{at:O}}","location":"上海浦东"}""";
+        $$"""
+            {"eventId":"{{id}}","carrier":"SF","trackingNumber":"{{tracking}}","status":"{{status}}",
+            "occurredAt":"{{at:O}}","location":"上海浦东"}
+            """;
 
-    private static HttpRequestMessage Signed(string body, string courier = "sf", string secret = Secret, DateTimeOffset? at = null) =>
-        CourierWire.Signed(Encoding.UTF8.GetBytes(body), secret, at ?? Now, courier);
+    private static HttpRequestMessage Signed(
+        string body,
+        string courier = "sf",
+        string secret = Secret,
+        DateTimeOffset? at = null
+    ) => CourierWire.Signed(Encoding.UTF8.GetBytes(body), secret, at ?? Now, courier);
 
     private async Task<HttpClient> WithOrderAsync()
     {
         var merchant = _bot.CreateClient();
         merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        using var put = await merchant.PutAsync("/api/orders/A1001", new StringContent($$$"""
-            {"openId":"{{{_openId}}}","placedAt":"{{{Now.AddDays(-1):O}}}","status":"shipped",
-             "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
-             "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
-            """, Encoding.UTF8, "application/json"), Ct);
+        using var put = await merchant.PutAsync(
+            "/api/orders/A1001",
+            new StringContent(
+                $$$"""
+                {"openId":"{{{_openId}}}","placedAt":"{{{Now.AddDays(-1):O}}}","status":"shipped",
+                 "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
+                 "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
+                """,
+                Encoding.UTF8,
+                "application/json"
+            ),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         return merchant;
     }
@@ -56,14 +71,27 @@ public sealed class CourierWebhookTests : IDisposable
         var replay = await http.SendAsync(Signed(EventJson("ev-1", "out_for_delivery", Now)), Ct);
         var older = await http.SendAsync(Signed(EventJson("ev-0", "picked_up", Now.AddHours(-5))), Ct);
 
-        Assert.Equal(["applied", "duplicate", "stale"], new[] { await OutcomeOf(applied), await OutcomeOf(replay), await OutcomeOf(older) });
+        Assert.Equal(
+            ["applied", "duplicate", "stale"],
+            new[] { await OutcomeOf(applied), await OutcomeOf(replay), await OutcomeOf(older) }
+        );
         var order = await merchant.GetFromJsonAsync<JsonElement>("/api/orders/A1001", Ct);
         Assert.Equal("out_for_delivery", order.GetProperty("shipment").GetProperty("status").GetString());
-        Assert.Equal("上海浦东", order.GetProperty("shipment").GetProperty("latestScan").GetProperty("location").GetString());
+        Assert.Equal(
+            "上海浦东",
+            order.GetProperty("shipment").GetProperty("latestScan").GetProperty("location").GetString()
+        );
 
         using var wechat = _bot.CreateClient();
-        using var lookup = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), "查订单"), _openId), Ct);
-        Assert.Contains("物流：派送中 · 上海浦东", WeChatWire.OpenReply(await lookup.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        using var lookup = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), "查订单"), _openId),
+            Ct
+        );
+        Assert.Contains(
+            "物流：派送中 · 上海浦东",
+            WeChatWire.OpenReply(await lookup.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -79,7 +107,8 @@ public sealed class CourierWebhookTests : IDisposable
         Assert.True(order.GetProperty("shipment").TryGetProperty("deliveredAt", out _));
     }
 
-    public static TheoryData<string> Forgeries() => ["unknown courier", "wrong secret", "305 s old", "305 s ahead", "no signature", "tampered body"];
+    public static TheoryData<string> Forgeries() =>
+        ["unknown courier", "wrong secret", "305 s old", "305 s ahead", "no signature", "tampered body"];
 
     [Theory]
     [MemberData(nameof(Forgeries))]
@@ -93,7 +122,8 @@ public sealed class CourierWebhookTests : IDisposable
             "unknown courier" => Signed(body, courier: "nobody"),
             "wrong secret" => Signed(body, secret: "guess"),
             "305 s old" => Signed(body, at: Now.AddSeconds(-305)),
-            "305 s ahead" => Signed(body, at: Now.AddSeconds(305)), // not 301: the header has whole seconds and the request takes time under load, so 301 could arrive as 300
+            // not 301: the header has whole seconds and the request takes time under load, so 301 could arrive as 300
+            "305 s ahead" => Signed(body, at: Now.AddSeconds(305)),
             _ => Signed(body),
         };
         if (forgery == "no signature")
@@ -103,7 +133,11 @@ public sealed class CourierWebhookTests : IDisposable
 
         if (forgery == "tampered body")
         {
-            request.Content = new StringContent(body.Replace("delivered", "exception", StringComparison.Ordinal), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(
+                body.Replace("delivered", "exception", StringComparison.Ordinal),
+                Encoding.UTF8,
+                "application/json"
+            );
         }
 
         using var response = await http.SendAsync(request, Ct);
@@ -124,8 +158,14 @@ public sealed class CourierWebhookTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"carrier":"SF","trackingNumber":"SF100","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""", "eventId")]
-    [InlineData("""{"eventId":"e","trackingNumber":"SF100","status":"teleported","occurredAt":"2026-11-23T10:00:00Z"}""", "status")]
+    [InlineData(
+        """{"carrier":"SF","trackingNumber":"SF100","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""",
+        "eventId"
+    )]
+    [InlineData(
+        """{"eventId":"e","trackingNumber":"SF100","status":"teleported","occurredAt":"2026-11-23T10:00:00Z"}""",
+        "status"
+    )]
     [InlineData("""{"eventId":"e","trackingNumber":"SF100","status":"delivered","occurredAt":"soon"}""", "occurredAt")]
     [InlineData("""{"eventId":"e","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""", "trackingNumber")]
     public async Task InvalidBody_Is400NamingTheField(string body, string field)
@@ -135,6 +175,10 @@ public sealed class CourierWebhookTests : IDisposable
         using var response = await http.SendAsync(Signed(body), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty(field, out _));
+        Assert.True(
+            (await response.Content.ReadFromJsonAsync<JsonElement>(Ct))
+                .GetProperty("errors")
+                .TryGetProperty(field, out _)
+        );
     }
 }

@@ -21,16 +21,29 @@ public sealed class HelpApiTests : IDisposable
     {
         using var merchant = _bot.CreateClient();
         merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        using var put = await merchant.PutAsync("/api/help/KETTLE-1", Json("""
-            [{"title":"电热水壶除水垢","body":"加入半壶水和两勺柠檬酸，烧开后静置三十分钟。","keywords":["水垢","除垢"]}]
-            """), Ct);
+        using var put = await merchant.PutAsync(
+            "/api/help/KETTLE-1",
+            Json(
+                """
+                [{"title":"电热水壶除水垢","body":"加入半壶水和两勺柠檬酸，烧开后静置三十分钟。","keywords":["水垢","除垢"]}]
+                """
+            ),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
         using var wechat = _bot.CreateClient();
         var openId = WeChatWire.OpenId();
-        using var answer = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "水壶怎么除水垢"), openId), Ct);
+        using var answer = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "水壶怎么除水垢"), openId),
+            Ct
+        );
 
-        Assert.Contains("【电热水壶除水垢】", WeChatWire.OpenReply(await answer.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        Assert.Contains(
+            "【电热水壶除水垢】",
+            WeChatWire.OpenReply(await answer.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
     }
 
     [Theory]

@@ -30,11 +30,12 @@ public sealed class OrderApiTests : IDisposable
         return http;
     }
 
-    private static string OrderJson(string openId, string status = "shipped", string extra = "") => $$"""
-        {"orderId":"A1001","openId":"{{openId}}","placedAt":"2026-11-20T08:30:00Z","status":"{{status}}",
-         "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99.0}],
-         "shipment":{"carrier":"顺丰","trackingNumber":"SF1234567890","status":"out_for_delivery"}{{extra}}}
-        """;
+    private static string OrderJson(string openId, string status = "shipped", string extra = "") =>
+        $$"""
+            {"orderId":"A1001","openId":"{{openId}}","placedAt":"2026-11-20T08:30:00Z","status":"{{status}}",
+             "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99.0}],
+             "shipment":{"carrier":"顺丰","trackingNumber":"SF1234567890","status":"out_for_delivery"}{{extra}}}
+            """;
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -87,10 +88,35 @@ public sealed class OrderApiTests : IDisposable
     [InlineData("""{"openId":"oC","placedAt":"yesterday","status":"paid","items":[]}""", "placedAt")]
     [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"lost","items":[]}""", "status")]
     [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[]}""", "items")]
-    [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[{"sku":"S","name":"N","quantity":0,"price":1}]}""", "items[0].quantity")]
-    [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[{"sku":"S","name":"N","price":1}]}""", "items[0].quantity")]
-    [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[{"sku":"S","name":"N","quantity":1,"price":1}],"shipment":{"carrier":"SF","trackingNumber":"1","status":"teleported"}}""", "shipment.status")]
-    [InlineData("""{"orderId":"B2","openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[{"sku":"S","name":"N","quantity":1,"price":1}]}""", "orderId")]
+    [InlineData(
+        """
+            {"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid",
+             "items":[{"sku":"S","name":"N","quantity":0,"price":1}]}
+            """,
+        "items[0].quantity"
+    )]
+    [InlineData(
+        """
+            {"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid",
+             "items":[{"sku":"S","name":"N","price":1}]}
+            """,
+        "items[0].quantity"
+    )]
+    [InlineData(
+        """
+            {"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid",
+             "items":[{"sku":"S","name":"N","quantity":1,"price":1}],
+             "shipment":{"carrier":"SF","trackingNumber":"1","status":"teleported"}}
+            """,
+        "shipment.status"
+    )]
+    [InlineData(
+        """
+            {"orderId":"B2","openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[{"sku":"S",
+            "name":"N","quantity":1,"price":1}]}
+            """,
+        "orderId"
+    )]
     [InlineData("""not json""", "body")]
     public async Task InvalidOrder_Is400NamingTheField_AndStoresNothing(string body, string field)
     {
@@ -101,7 +127,10 @@ public sealed class OrderApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync(Ct));
+        Assert.True(
+            problem.GetProperty("errors").TryGetProperty(field, out _),
+            await response.Content.ReadAsStringAsync(Ct)
+        );
         Assert.Equal(before, await KeysAsync());
     }
 
@@ -114,14 +143,24 @@ public sealed class OrderApiTests : IDisposable
         using var put = await merchant.PutAsync("/api/orders/A1001", Json(OrderJson(customer)), Ct);
         using var wechat = _bot.CreateClient();
 
-        using var mine = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(customer, WeChatWire.NewMsgId(), "查订单"), customer), Ct);
-        using var theirs = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(stranger, WeChatWire.NewMsgId(), "查订单 A1001"), stranger), Ct);
+        using var mine = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(customer, WeChatWire.NewMsgId(), "查订单"), customer),
+            Ct
+        );
+        using var theirs = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(stranger, WeChatWire.NewMsgId(), "查订单 A1001"), stranger),
+            Ct
+        );
 
         var answer = WeChatWire.OpenReply(await mine.Content.ReadAsStringAsync(Ct))["Content"]!;
         Assert.Contains("订单 A1001", answer, StringComparison.Ordinal);
         Assert.Contains("顺丰 SF1234567890", answer, StringComparison.Ordinal);
         Assert.Contains("派送中", answer, StringComparison.Ordinal);
-        Assert.Contains("没有找到订单 A1001", WeChatWire.OpenReply(await theirs.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        Assert.Contains(
+            "没有找到订单 A1001",
+            WeChatWire.OpenReply(await theirs.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
     }
 
     private async Task<List<string>> KeysAsync()

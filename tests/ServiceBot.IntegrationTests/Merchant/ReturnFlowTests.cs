@@ -37,11 +37,20 @@ public sealed class ReturnFlowTests : IAsyncLifetime
         using var merchant = _bot.CreateClient();
         merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
         var delivered = TimeProvider.System.GetUtcNow().AddDays(-2).ToString("O");
-        using var put = await merchant.PutAsync("/api/orders/K1001", new StringContent($$$"""
-            {"openId":"{{{openId}}}","placedAt":"{{{delivered}}}","status":"delivered",
-             "items":[{"sku":"KETTLE-1","name":"电热水壶","quantity":1,"price":159}],
-             "shipment":{"carrier":"中通","trackingNumber":"ZT1","status":"delivered","deliveredAt":"{{{delivered}}}"}}
-            """, Encoding.UTF8, "application/json"), Ct);
+        using var put = await merchant.PutAsync(
+            "/api/orders/K1001",
+            new StringContent(
+                $$$"""
+                {"openId":"{{{openId}}}","placedAt":"{{{delivered}}}","status":"delivered",
+                 "items":[{"sku":"KETTLE-1","name":"电热水壶","quantity":1,"price":159}],
+                 "shipment":{"carrier":"中通","trackingNumber":"ZT1","status":"delivered",
+                             "deliveredAt":"{{{delivered}}}"}}
+                """,
+                Encoding.UTF8,
+                "application/json"
+            ),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         using var wechat = _bot.CreateClient();
         var msgId = WeChatWire.NewMsgId();
@@ -52,12 +61,24 @@ public sealed class ReturnFlowTests : IAsyncLifetime
             return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
         }
 
-        Assert.Contains("请选择退货原因", await SayAsync(WeChatWire.Text(openId, msgId++, "退货")), StringComparison.Ordinal);
-        Assert.Contains("请拍下商品照片", await SayAsync(WeChatWire.Text(openId, msgId++, "1")), StringComparison.Ordinal);
+        Assert.Contains(
+            "请选择退货原因",
+            await SayAsync(WeChatWire.Text(openId, msgId++, "退货")),
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "请拍下商品照片",
+            await SayAsync(WeChatWire.Text(openId, msgId++, "1")),
+            StringComparison.Ordinal
+        );
         var photo = WeChatWire.Image(openId, msgId++, "media-1");
         Assert.Contains("收到第 1 张", await SayAsync(photo), StringComparison.Ordinal);
         Assert.Contains("收到第 1 张", await SayAsync(photo), StringComparison.Ordinal); // WeChat retry
-        Assert.Contains("照片：1 张", await SayAsync(WeChatWire.Text(openId, msgId++, "好了")), StringComparison.Ordinal);
+        Assert.Contains(
+            "照片：1 张",
+            await SayAsync(WeChatWire.Text(openId, msgId++, "好了")),
+            StringComparison.Ordinal
+        );
         var submitted = await SayAsync(WeChatWire.Text(openId, msgId++, "确认"));
         var rma = submitted.Split("编号 ")[1].Split('。')[0];
 
@@ -67,9 +88,16 @@ public sealed class ReturnFlowTests : IAsyncLifetime
         Assert.Equal("K1001", request.GetProperty("orderId").GetString());
         Assert.Equal("requested", request.GetProperty("status").GetString());
         var photoId = Assert.Single(request.GetProperty("photos").EnumerateArray()).GetProperty("id").GetString();
-        Assert.Equal((byte[])[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], await merchant.GetByteArrayAsync($"/api/returns/{rma}/photos/{photoId}", Ct));
+        Assert.Equal(
+            (byte[])[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10],
+            await merchant.GetByteArrayAsync($"/api/returns/{rma}/photos/{photoId}", Ct)
+        );
 
-        using var decision = await merchant.PostAsJsonAsync($"/api/returns/{rma}/decision", new { approve = true, note = "请用原包装寄回" }, Ct);
+        using var decision = await merchant.PostAsJsonAsync(
+            $"/api/returns/{rma}/decision",
+            new { approve = true, note = "请用原包装寄回" },
+            Ct
+        );
         using var again = await merchant.PostAsJsonAsync($"/api/returns/{rma}/decision", new { approve = false }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
@@ -77,8 +105,14 @@ public sealed class ReturnFlowTests : IAsyncLifetime
         await _bot.Services.GetRequiredService<BackgroundTurns>().WhenIdleAsync();
         var notice = Assert.Single(_api.CustomerMessages);
         Assert.Equal(openId, notice.GetProperty("touser").GetString());
-        Assert.Contains($"{rma} 已通过", notice.GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
-        Assert.Empty((await merchant.GetFromJsonAsync<JsonElement>("/api/returns?status=requested", Ct)).EnumerateArray());
+        Assert.Contains(
+            $"{rma} 已通过",
+            notice.GetProperty("text").GetProperty("content").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Empty(
+            (await merchant.GetFromJsonAsync<JsonElement>("/api/returns?status=requested", Ct)).EnumerateArray()
+        );
     }
 
     [Fact]
@@ -89,9 +123,18 @@ public sealed class ReturnFlowTests : IAsyncLifetime
         using var anonymous = _bot.CreateClient();
 
         Assert.Equal(HttpStatusCode.BadRequest, (await merchant.GetAsync("/api/returns?status=lost", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await merchant.PostAsJsonAsync("/api/returns/R404/decision", new { approve = true }, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await merchant.PostAsJsonAsync("/api/returns/R404/decision", new { note = "x" }, Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await merchant.PostAsJsonAsync("/api/returns/R404/decision", new { approve = true }, Ct)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (await merchant.PostAsJsonAsync("/api/returns/R404/decision", new { note = "x" }, Ct)).StatusCode
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/returns", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/returns/R1/photos/p", Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await anonymous.GetAsync("/api/returns/R1/photos/p", Ct)).StatusCode
+        );
     }
 }

@@ -7,7 +7,9 @@ using ServiceBot.Services.Notifications;
 
 namespace ServiceBot.IntegrationTests.Notifications;
 
-/// <summary>A notice deferred overnight survives the bot restarting in between, and goes out once in the morning.</summary>
+/// <summary>
+/// A notice deferred overnight survives the bot restarting in between, and goes out once in the morning.
+/// </summary>
 public sealed class DeliveryNoticeRestartTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -19,16 +21,26 @@ public sealed class DeliveryNoticeRestartTests
         var folder = Directory.CreateTempSubdirectory("servicebot-restart-").FullName;
         var openId = WeChatWire.OpenId();
         var evening = new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero); // 22:30 in Shanghai
-        var morning = new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero);  // 07:00 in Shanghai
+        var morning = new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero); // 07:00 in Shanghai
 
         using (var before = Bot(folder, api, new FakeTimeProvider(evening)))
         {
             using var merchant = Merchant(before);
-            (await merchant.PutAsync("/api/orders/R1", new StringContent($$$"""
-                {"openId":"{{{openId}}}","placedAt":"{{{evening.AddDays(-1):O}}}","status":"shipped",
-                 "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
-                 "shipment":{"carrier":"顺丰","trackingNumber":"SFR1","status":"in_transit"}}
-                """, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+            (
+                await merchant.PutAsync(
+                    "/api/orders/R1",
+                    new StringContent(
+                        $$$"""
+                        {"openId":"{{{openId}}}","placedAt":"{{{evening.AddDays(-1):O}}}","status":"shipped",
+                         "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
+                         "shipment":{"carrier":"顺丰","trackingNumber":"SFR1","status":"in_transit"}}
+                        """,
+                        Encoding.UTF8,
+                        "application/json"
+                    ),
+                    Ct
+                )
+            ).EnsureSuccessStatusCode();
             using var wechat = before.CreateClient();
             await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "通知"), openId), Ct);
             await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 2, "1"), openId), Ct);
@@ -46,7 +58,11 @@ public sealed class DeliveryNoticeRestartTests
             Assert.True(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
             Assert.True(await DecidedAsync(merchant, openId, 2));
             Assert.Single(api.CustomerMessages);
-            Assert.Contains("R1", api.CustomerMessages.Single().GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
+            Assert.Contains(
+                "R1",
+                api.CustomerMessages.Single().GetProperty("text").GetProperty("content").GetString(),
+                StringComparison.Ordinal
+            );
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -71,13 +87,25 @@ public sealed class DeliveryNoticeRestartTests
 
     private static async Task<HttpResponseMessage> CourierAsync(HttpClient http, DateTimeOffset at)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"eventId":"r-1","carrier":"SF","trackingNumber":"SFR1","status":"out_for_delivery","occurredAt":"{{at:O}}"}""");
+        var body = Encoding.UTF8.GetBytes(
+            $$"""
+            {"eventId":"r-1","carrier":"SF","trackingNumber":"SFR1","status":"out_for_delivery",
+            "occurredAt":"{{at:O}}"}
+            """
+        );
         using var request = CourierWire.Signed(body, "s", at);
         return await http.SendAsync(request, Ct);
     }
 
     // Waits (with a deadline) for the audit trail to hold this many decisions.
-    private static Task<bool> DecidedAsync(HttpClient merchant, string openId, int count) => Eventually.HappensAsync(async () =>
-        (await merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{openId}/notices",
-            new System.Text.Json.JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct))!.Count >= count);
+    private static Task<bool> DecidedAsync(HttpClient merchant, string openId, int count) =>
+        Eventually.HappensAsync(async () =>
+            (
+                await merchant.GetFromJsonAsync<List<NoticeRecord>>(
+                    $"/api/customers/{openId}/notices",
+                    new System.Text.Json.JsonSerializerOptions(NoticeJsonContext.Default.Options),
+                    Ct
+                )
+            )!.Count >= count
+        );
 }

@@ -42,13 +42,25 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     }
 
     private async Task PutOrderAsync(HttpClient merchant) =>
-        (await merchant.PutAsync("/api/orders/A1001", new StringContent($$$"""
-            {"openId":"{{{_openId}}}","placedAt":"{{{Daytime.AddDays(-1):O}}}","status":"shipped",
-             "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
-             "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
-            """, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+        (
+            await merchant.PutAsync(
+                "/api/orders/A1001",
+                new StringContent(
+                    $$$"""
+                    {"openId":"{{{_openId}}}","placedAt":"{{{Daytime.AddDays(-1):O}}}","status":"shipped",
+                     "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
+                     "shipment":{"carrier":"顺丰","trackingNumber":"SF100","status":"in_transit"}}
+                    """,
+                    Encoding.UTF8,
+                    "application/json"
+                ),
+                Ct
+            )
+        ).EnsureSuccessStatusCode();
 
-    /// <summary>The merchant's client, with order A1001 stored and, when asked, the customer opted in to delivery notices.</summary>
+    /// <summary>
+    /// The merchant's client, with order A1001 stored and, when asked, the customer opted in to delivery notices.
+    /// </summary>
     private async Task<(HttpClient Merchant, HttpClient WeChat)> ShopAsync(bool optIn = true, DateTimeOffset? at = null)
     {
         var merchant = _bot.CreateClient();
@@ -72,13 +84,21 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
 
     private async Task<string> SayAsync(HttpClient wechat, string text)
     {
-        using var response = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), text), _openId), Ct);
+        using var response = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), text), _openId),
+            Ct
+        );
         return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
     }
 
     private async Task<HttpResponseMessage> CourierAsync(HttpClient http, string eventId, string status)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"eventId":"{{eventId}}","carrier":"SF","trackingNumber":"SF100","status":"{{status}}","occurredAt":"{{_clock.GetUtcNow():O}}","location":"上海浦东"}""");
+        var body = Encoding.UTF8.GetBytes(
+            $$"""
+            {"eventId":"{{eventId}}","carrier":"SF","trackingNumber":"SF100","status":"{{status}}",
+            "occurredAt":"{{_clock.GetUtcNow():O}}","location":"上海浦东"}
+            """
+        );
         using var request = CourierWire.Signed(body, "s", _clock.GetUtcNow());
         return await http.SendAsync(request, Ct);
     }
@@ -87,15 +107,24 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     private async Task NoticeSettledAsync(string status)
     {
         var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
-        var job = new JobKey(DeliveryNotices.KeyOf("A1001", Enum.Parse<ServiceBot.Services.Orders.ShipmentStatus>(status)), DeliveryNoticeJob.Group);
+        var job = new JobKey(
+            DeliveryNotices.KeyOf("A1001", Enum.Parse<ServiceBot.Services.Orders.ShipmentStatus>(status)),
+            DeliveryNoticeJob.Group
+        );
         await Eventually.HoldsAsync(async () => !await scheduler.Exists(job, Ct), "the notice job did not finish");
     }
 
-    private Task<bool> AuditEntryAsync(HttpClient merchant) => Eventually.HappensAsync(async () => (await AuditAsync(merchant)).Count > 0);
+    private Task<bool> AuditEntryAsync(HttpClient merchant) =>
+        Eventually.HappensAsync(async () => (await AuditAsync(merchant)).Count > 0);
 
     private async Task<List<NoticeRecord>> AuditAsync(HttpClient merchant) =>
-        (await merchant.GetFromJsonAsync<List<NoticeRecord>>($"/api/customers/{_openId}/notices",
-            new JsonSerializerOptions(NoticeJsonContext.Default.Options), Ct))!;
+        (
+            await merchant.GetFromJsonAsync<List<NoticeRecord>>(
+                $"/api/customers/{_openId}/notices",
+                new JsonSerializerOptions(NoticeJsonContext.Default.Options),
+                Ct
+            )
+        )!;
 
     [Fact]
     public async Task OutForDelivery_ForAnOptedInCustomer_IsOneMessage_EvenWhenTheEventIsReplayed()
@@ -114,7 +143,10 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         Assert.Contains("A1001", text, StringComparison.Ordinal);
         Assert.Contains("SF100", text, StringComparison.Ordinal);
         var sent = Assert.Single(await AuditAsync(merchant));
-        Assert.Equal(("order:A1001:OutForDelivery", "Send", "CustomerService"), (sent.Key, sent.Verdict.ToString(), sent.Channel.ToString()));
+        Assert.Equal(
+            ("order:A1001:OutForDelivery", "Send", "CustomerService"),
+            (sent.Key, sent.Verdict.ToString(), sent.Channel.ToString())
+        );
     }
 
     [Theory]
@@ -130,7 +162,10 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         }
         else if (who == "unfollowed")
         {
-            using var unfollow = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId), Ct);
+            using var unfollow = await wechat.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId),
+                Ct
+            );
             unfollow.EnsureSuccessStatusCode();
         }
 
@@ -151,8 +186,13 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         for (var copy = 0; copy < 2; copy++)
         {
             // WeChat retries the same event (same user, CreateTime and event): one consent, not two.
-            using var popup = await wechat.SendAsync(WeChatWire.Encrypted(
-                WeChatWire.SubscribePopup(_openId, 1_763_870_500, ("tpl-delivery", true), ("tpl-other", true)), _openId), Ct);
+            using var popup = await wechat.SendAsync(
+                WeChatWire.Encrypted(
+                    WeChatWire.SubscribePopup(_openId, 1_763_870_500, ("tpl-delivery", true), ("tpl-other", true)),
+                    _openId
+                ),
+                Ct
+            );
             popup.EnsureSuccessStatusCode();
         }
 
@@ -164,11 +204,18 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
 
         Assert.Empty(_api.CustomerMessages);
         var message = Assert.Single(_api.SubscribeMessages);
-        Assert.Equal((_openId, "tpl-delivery"), (message.GetProperty("touser").GetString(), message.GetProperty("template_id").GetString()));
-        Assert.Equal("A1001", message.GetProperty("data").GetProperty("character_string1").GetProperty("value").GetString());
+        Assert.Equal(
+            (_openId, "tpl-delivery"),
+            (message.GetProperty("touser").GetString(), message.GetProperty("template_id").GetString())
+        );
+        Assert.Equal(
+            "A1001",
+            message.GetProperty("data").GetProperty("character_string1").GetProperty("value").GetString()
+        );
         Assert.Equal(
             [("order:A1001:OutForDelivery", "Send", "Allowed"), ("order:A1001:Delivered", "Drop", "Consent")],
-            (await AuditAsync(merchant)).Select(r => (r.Key, r.Verdict.ToString(), r.Rule.ToString())));
+            (await AuditAsync(merchant)).Select(r => (r.Key, r.Verdict.ToString(), r.Rule.ToString()))
+        );
     }
 
     [Fact]
@@ -187,7 +234,8 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [Fact]
     public async Task DecidedInQuietHours_IsDeferredToSevenOClock_AndSentOnceThen()
     {
-        var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
+        // 22:30 in Shanghai
+        var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
 
         using var courier = await CourierAsync(wechat, "ev-4", "out_for_delivery");
         Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
@@ -199,7 +247,10 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
 
         // Morning: Quartz runs on the host's clock, so moving it to 07:00 fires the deferred trigger.
         var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
-        var job = new JobKey(DeliveryNotices.KeyOf("A1001", ServiceBot.Services.Orders.ShipmentStatus.OutForDelivery), DeliveryNoticeJob.Group);
+        var job = new JobKey(
+            DeliveryNotices.KeyOf("A1001", ServiceBot.Services.Orders.ShipmentStatus.OutForDelivery),
+            DeliveryNoticeJob.Group
+        );
         Assert.True(await scheduler.Exists(job, Ct));
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero)); // 07:00 in Shanghai
 
@@ -214,13 +265,17 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     [InlineData("unfollow")]
     public async Task WithdrawingAfterTheNoticeWasDeferred_CancelsItAtOnce_NothingGoesOutInTheMorning(string how)
     {
-        var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero)); // 22:30 in Shanghai
+        // 22:30 in Shanghai
+        var (merchant, wechat) = await ShopAsync(at: new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero));
         using var courier = await CourierAsync(wechat, "ev-5", "out_for_delivery");
         Assert.True(await AuditEntryAsync(merchant), "the notice was never decided");
 
         if (how == "unfollow")
         {
-            using var unfollow = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId), Ct);
+            using var unfollow = await wechat.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId),
+                Ct
+            );
             unfollow.EnsureSuccessStatusCode();
         }
         else
@@ -230,12 +285,26 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
 
         // Cancelled when the withdrawal is saved, not when the morning comes.
         var scheduler = await _bot.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
-        Assert.False(await scheduler.Exists(new JobKey(DeliveryNotices.KeyOf("A1001", ServiceBot.Services.Orders.ShipmentStatus.OutForDelivery), DeliveryNoticeJob.Group), Ct));
+        Assert.False(
+            await scheduler.Exists(
+                new JobKey(
+                    DeliveryNotices.KeyOf("A1001", ServiceBot.Services.Orders.ShipmentStatus.OutForDelivery),
+                    DeliveryNoticeJob.Group
+                ),
+                Ct
+            )
+        );
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero)); // 07:00 in Shanghai
 
         Assert.Empty(_api.CustomerMessages);
         var audit = await AuditAsync(merchant);
-        Assert.Equal([("Defer", "QuietHours"), ("Drop", "Consent")], audit.Select(r => (r.Verdict.ToString(), r.Rule.ToString())));
-        Assert.Equal(how == "unfollow" ? "cancelled: consent withdrawn (unfollow)" : "cancelled: consent withdrawn (keyword)", audit[^1].Detail);
+        Assert.Equal(
+            [("Defer", "QuietHours"), ("Drop", "Consent")],
+            audit.Select(r => (r.Verdict.ToString(), r.Rule.ToString()))
+        );
+        Assert.Equal(
+            how == "unfollow" ? "cancelled: consent withdrawn (unfollow)" : "cancelled: consent withdrawn (keyword)",
+            audit[^1].Detail
+        );
     }
 }

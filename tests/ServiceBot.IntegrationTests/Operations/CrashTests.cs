@@ -29,8 +29,15 @@ public sealed class CrashTests
             using var http = new HttpClient { BaseAddress = bot.BaseAddress };
             for (var i = 0; i < Messages; i++)
             {
-                using var response = await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 9_000_000 + i, "帮助"), openId), Ct);
-                Assert.Contains("取消", WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+                using var response = await http.SendAsync(
+                    WeChatWire.Encrypted(WeChatWire.Text(openId, 9_000_000 + i, "帮助"), openId),
+                    Ct
+                );
+                Assert.Contains(
+                    "取消",
+                    WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"],
+                    StringComparison.Ordinal
+                );
             }
 
             bot.Kill();
@@ -38,8 +45,13 @@ public sealed class CrashTests
 
         using (var store = new LogDocumentStore(Path.Combine(folder, "documents")))
         {
-            var record = (await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
-            Assert.Equal((9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), record.LastReply!.ActivityId);
+            var record = (
+                await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)
+            ).Record;
+            Assert.Equal(
+                (9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                record.LastReply!.ActivityId
+            );
             Assert.Equal(ServiceBot.Services.Conversations.DuplicateActivityFilter.MaxRemembered, record.Handled.Count);
         }
 
@@ -49,15 +61,23 @@ public sealed class CrashTests
             using var http = new HttpClient { BaseAddress = restarted.BaseAddress };
             var last = WeChatWire.Text(openId, 9_000_000 + Messages - 1, "帮助");
             using var retry = await http.SendAsync(WeChatWire.Encrypted(last, openId), Ct);
-            Assert.Contains("取消", WeChatWire.OpenReply(await retry.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+            Assert.Contains(
+                "取消",
+                WeChatWire.OpenReply(await retry.Content.ReadAsStringAsync(Ct))["Content"],
+                StringComparison.Ordinal
+            );
             restarted.Kill();
         }
 
         using (var store = new LogDocumentStore(Path.Combine(folder, "documents")))
         {
-            var record = (await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)).Record;
+            var record = (
+                await new ConversationStateStore(store).LoadAsync(new ConversationReference("wechat", openId), Ct)
+            ).Record;
             Assert.Equal(ServiceBot.Services.Conversations.DuplicateActivityFilter.MaxRemembered, record.Handled.Count);
-            Assert.Single(record.Handled, h => h.Id == (9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Single(record.Handled, h =>
+                h.Id == (9_000_000 + Messages - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            );
         }
 
         Directory.Delete(folder, recursive: true);

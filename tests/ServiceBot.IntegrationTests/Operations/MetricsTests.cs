@@ -18,15 +18,29 @@ public sealed class MetricsTests
         var before = await ScrapeAsync(http);
 
         var openId = WeChatWire.OpenId();
-        using (var response = await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId), Ct))
+        using (
+            var response = await http.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId),
+                Ct
+            )
+        )
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
         var after = await ScrapeAsync(http);
-        Assert.True(Sum(after, "servicebot_turn_duration_seconds_count", "channel=\"wechat\"") > Sum(before, "servicebot_turn_duration_seconds_count", "channel=\"wechat\""));
-        Assert.True(Sum(after, "servicebot_replies_total", "delivery=\"passive\"") > Sum(before, "servicebot_replies_total", "delivery=\"passive\""));
-        Assert.True(Sum(after, "servicebot_storage_requests_total", "store=\"local\"") >= Sum(before, "servicebot_storage_requests_total", "store=\"local\"") + 2);
+        Assert.True(
+            Sum(after, "servicebot_turn_duration_seconds_count", "channel=\"wechat\"")
+                > Sum(before, "servicebot_turn_duration_seconds_count", "channel=\"wechat\"")
+        );
+        Assert.True(
+            Sum(after, "servicebot_replies_total", "delivery=\"passive\"")
+                > Sum(before, "servicebot_replies_total", "delivery=\"passive\"")
+        );
+        Assert.True(
+            Sum(after, "servicebot_storage_requests_total", "store=\"local\"")
+                >= Sum(before, "servicebot_storage_requests_total", "store=\"local\"") + 2
+        );
     }
 
     [Fact]
@@ -35,7 +49,12 @@ public sealed class MetricsTests
         using var bot = new BotFactory();
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
-        (await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId), Ct)).Dispose();
+        (
+            await http.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId),
+                Ct
+            )
+        ).Dispose();
 
         var text = await ScrapeAsync(http);
         Assert.DoesNotContain(openId, text, StringComparison.Ordinal);
@@ -51,7 +70,14 @@ public sealed class MetricsTests
     }
 
     // The sum of a metric's samples whose labels contain the given one.
-    private static double Sum(string scrape, string metric, string label) => scrape.Split('\n')
-        .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) && line.Contains(label, StringComparison.Ordinal))
-        .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    private static double Sum(string scrape, string metric, string label) =>
+        scrape
+            .Split('\n')
+            .Where(line =>
+                line.StartsWith(metric + "{", StringComparison.Ordinal)
+                && line.Contains(label, StringComparison.Ordinal)
+            )
+            .Sum(line =>
+                double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)
+            );
 }

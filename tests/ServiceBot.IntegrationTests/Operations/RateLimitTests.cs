@@ -6,7 +6,10 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.IntegrationTests.Operations;
 
-/// <summary>Rate limits per source on the endpoints anyone can reach: 429 with Retry-After, and the refused request does nothing.</summary>
+/// <summary>
+/// Rate limits per source on the endpoints anyone can reach: 429 with Retry-After, and the refused request does
+/// nothing.
+/// </summary>
 public sealed class RateLimitTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -28,9 +31,13 @@ public sealed class RateLimitTests
         using var refused = await http.PostAsJsonAsync("/api/webchat/messages", new { text = marker }, Ct);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After tells the client when to come back");
+        Assert.True(
+            refused.Headers.RetryAfter?.Delta > TimeSpan.Zero,
+            "Retry-After tells the client when to come back"
+        );
         Assert.DoesNotContain(await StoredTextAsync(bot), text => text.Contains(marker, StringComparison.Ordinal));
-        Assert.Contains(await StoredTextAsync(bot), text => text.Contains("help", StringComparison.Ordinal)); // the allowed ones did run
+        // the allowed ones did run
+        Assert.Contains(await StoredTextAsync(bot), text => text.Contains("help", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -38,12 +45,20 @@ public sealed class RateLimitTests
     {
         using var bot = new BotFactory();
         bot.Settings["RateLimits:AgentSignInPerMinute"] = "2";
-        using var http = bot.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var http = bot.CreateClient(
+            new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }
+        );
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            using var attempt = await http.PostAsync("/agent/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "amy", ["password"] = $"guess-{i}" }), Ct);
+            using var attempt = await http.PostAsync(
+                "/agent/login",
+                new FormUrlEncodedContent(
+                    new Dictionary<string, string> { ["name"] = "amy", ["password"] = $"guess-{i}" }
+                ),
+                Ct
+            );
             statuses.Add(attempt.StatusCode);
         }
 

@@ -30,19 +30,25 @@ public sealed class StartupTests
     [InlineData("Scheduler__Provider", "PostgreSql", "Scheduler:ConnectionString")]
     [InlineData("Scheduler__Provider", "Cron", "Scheduler:Provider")]
     [InlineData("Policy__TimeZone", "Mars/Olympus", "Policy:TimeZone")]
-    public async Task BadSetting_StopsStartUp_WithOneClearMessageNamingTheKey(string variable, string value, string named)
+    public async Task BadSetting_StopsStartUp_WithOneClearMessageNamingTheKey(
+        string variable,
+        string value,
+        string named
+    )
     {
         var folder = Directory.CreateTempSubdirectory("servicebot-start-").FullName;
-        await using var bot = BotProcess.Start(new Dictionary<string, string>
-        {
-            ["Storage__Path"] = folder,
-            [variable] = value,
-        });
+        await using var bot = BotProcess.Start(
+            new Dictionary<string, string> { ["Storage__Path"] = folder, [variable] = value }
+        );
 
         await bot.WaitForExitAsync(Ct);
 
         Assert.Equal(1, bot.ExitCode);
-        Assert.StartsWith("ServiceBot cannot start: configuration error.", bot.Output.TrimStart(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "ServiceBot cannot start: configuration error.",
+            bot.Output.TrimStart(),
+            StringComparison.Ordinal
+        );
         Assert.Contains(named, bot.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", bot.Output, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);

@@ -14,8 +14,11 @@ namespace ServiceBot.IntegrationTests.ScaleOut;
 /// signed in through one is signed in on the other (one key ring, in the store), and the live queue
 /// on one shows a customer who asked for a person through the other (SignalR over Redis).
 /// </summary>
-public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, PostgresFixture postgres, RedisFixture redis)
-    : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public sealed partial class AgentConsoleScaleOutTests(
+    AzuriteFixture azurite,
+    PostgresFixture postgres,
+    RedisFixture redis
+) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private const string Password = "correct horse battery";
 
@@ -25,16 +28,23 @@ public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, Po
     public async Task AnAgentSignedInOnOneInstance_WorksOnTheOther_AndSeesLiveWhatHappensThere()
     {
         await using var api = await WeChatApiStandIn.StartAsync();
-        await using var cluster = await BotCluster.StartAsync(2, azurite.ConnectionString, await postgres.NewDatabaseAsync(), api, new Dictionary<string, string>
-        {
-            ["ScaleOut__Redis"] = redis.ConnectionString,
-            ["Agents__Users__amy__PasswordHash"] = AgentAccounts.Hash(Password),
-        });
+        await using var cluster = await BotCluster.StartAsync(
+            2,
+            azurite.ConnectionString,
+            await postgres.NewDatabaseAsync(),
+            api,
+            new Dictionary<string, string>
+            {
+                ["ScaleOut__Redis"] = redis.ConnectionString,
+                ["Agents__Users__amy__PasswordHash"] = AgentAccounts.Hash(Password),
+            }
+        );
         var cookies = new CookieContainer();
-        HttpClient Agent(int instance) => new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
-        {
-            BaseAddress = cluster.Instances[instance].BaseAddress,
-        };
+        HttpClient Agent(int instance) =>
+            new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+            {
+                BaseAddress = cluster.Instances[instance].BaseAddress,
+            };
 
         // Sign in through instance 0.
         using (var a = Agent(0))
@@ -42,12 +52,18 @@ public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, Po
             var form = await a.GetStringAsync("/agent/login", Ct);
             var token = AntiforgeryField().Match(form);
             Assert.True(token.Success, form);
-            using var signIn = await a.PostAsync("/agent/login", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                [token.Groups["name"].Value] = token.Groups["value"].Value,
-                ["name"] = "amy",
-                ["password"] = Password,
-            }), Ct);
+            using var signIn = await a.PostAsync(
+                "/agent/login",
+                new FormUrlEncodedContent(
+                    new Dictionary<string, string>
+                    {
+                        [token.Groups["name"].Value] = token.Groups["value"].Value,
+                        ["name"] = "amy",
+                        ["password"] = Password,
+                    }
+                ),
+                Ct
+            );
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
             Assert.Equal("/agent", signIn.Headers.Location?.OriginalString);
         }
@@ -83,7 +99,11 @@ public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, Po
         var openId = WeChatWire.OpenId();
         using (var customer = cluster.Client(1))
         {
-            Assert.Contains("转接人工客服", await BotCluster.SayAsync(customer, openId, WeChatWire.NewMsgId(), "转人工", Ct), StringComparison.Ordinal);
+            Assert.Contains(
+                "转接人工客服",
+                await BotCluster.SayAsync(customer, openId, WeChatWire.NewMsgId(), "转人工", Ct),
+                StringComparison.Ordinal
+            );
         }
 
         var change = await queued.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -97,11 +117,18 @@ public sealed partial class AgentConsoleScaleOutTests(AzuriteFixture azurite, Po
         };
         using var claimed = await a0.SendAsync(claim, Ct);
         Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
-        await Eventually.HoldsAsync(() => Task.FromResult(changes.Any(c => c.CaseId == change.CaseId && c.AgentId == "amy")), "the claim was not pushed to the hub");
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(changes.Any(c => c.CaseId == change.CaseId && c.AgentId == "amy")),
+            "the claim was not pushed to the hub"
+        );
         // The customer's wait, from handoff to claim, is on the claiming instance's /metrics.
         Assert.Equal(1, await BotCluster.MetricAsync(a0, "servicebot_handoff_queue_wait_seconds_count", Ct));
-        TestContext.Current.SendDiagnosticMessage("{0}: signed in on instance 0, served on 1; queued on 1 seen live on 0 through Redis; claimed on 0 with 1's token; {1} live updates",
-            nameof(AnAgentSignedInOnOneInstance_WorksOnTheOther_AndSeesLiveWhatHappensThere), changes.Count);
+        TestContext.Current.SendDiagnosticMessage(
+            "{0}: signed in on instance 0, served on 1; queued on 1 seen live on 0 through Redis; claimed "
+                + "on 0 with 1's token; {1} live updates",
+            nameof(AnAgentSignedInOnOneInstance_WorksOnTheOther_AndSeesLiveWhatHappensThere),
+            changes.Count
+        );
     }
 
     [GeneratedRegex("name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]

@@ -7,7 +7,8 @@ namespace ServiceBot.IntegrationTests.ScaleOut;
 /// Two real bot processes sharing Azure Blob storage (Azurite) and a clustered Quartz on PostgreSQL:
 /// a courier event delivered to both, and again after one restarts, gives the customer exactly one notice.
 /// </summary>
-public sealed class ClusteredNoticeTests(AzuriteFixture azurite, PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public sealed class ClusteredNoticeTests(AzuriteFixture azurite, PostgresFixture postgres)
+    : IClassFixture<PostgresFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,12 +25,17 @@ public sealed class ClusteredNoticeTests(AzuriteFixture azurite, PostgresFixture
         {
             await BotCluster.PutOrderAsync(a, "K1", openId, "CUP-1", "SFK1", Ct);
             await BotCluster.SayAsync(b, openId, 1, "通知", Ct);
-            Assert.Contains("已开启物流通知", await BotCluster.SayAsync(b, openId, 2, "1", Ct), StringComparison.Ordinal);
+            Assert.Contains(
+                "已开启物流通知",
+                await BotCluster.SayAsync(b, openId, 2, "1", Ct),
+                StringComparison.Ordinal
+            );
 
             // The courier's delivery lands on both instances at once (a retry through the load balancer).
             var deliveries = await Task.WhenAll(
                 BotCluster.CourierAsync(a, "k-1", "SFK1", "out_for_delivery", occurred, Ct),
-                BotCluster.CourierAsync(b, "k-1", "SFK1", "out_for_delivery", occurred, Ct));
+                BotCluster.CourierAsync(b, "k-1", "SFK1", "out_for_delivery", occurred, Ct)
+            );
             Assert.All(deliveries, d => Assert.True(d.IsSuccessStatusCode));
             Assert.True(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(60)), cluster.Output);
             await BotCluster.NoJobsLeftAsync(scheduler, "delivery-notices", Ct);
@@ -45,12 +51,17 @@ public sealed class ClusteredNoticeTests(AzuriteFixture azurite, PostgresFixture
 
         await BotCluster.NoJobsLeftAsync(scheduler, "delivery-notices", Ct);
         var message = Assert.Single(api.CustomerMessages);
-        Assert.Contains("SFK1", message.GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "SFK1",
+            message.GetProperty("text").GetProperty("content").GetString(),
+            StringComparison.Ordinal
+        );
         var audit = await BotCluster.NoticesAsync(c, openId, Ct);
         // One send; a copy of the event that was scheduled again while the first was being sent is
         // recorded as dropped by the once rule, which is the proof, not a problem.
         Assert.Single(audit, r => r.Verdict == Verdict.Send);
-        Assert.All(audit.Where(r => r.Verdict != Verdict.Send),
-            r => Assert.Equal(("order:K1:OutForDelivery", "Drop", "Once"), (r.Key, r.Verdict.ToString(), r.Rule.ToString())));
+        Assert.All(audit.Where(r => r.Verdict != Verdict.Send), r =>
+            Assert.Equal(("order:K1:OutForDelivery", "Drop", "Once"), (r.Key, r.Verdict.ToString(), r.Rule.ToString()))
+        );
     }
 }

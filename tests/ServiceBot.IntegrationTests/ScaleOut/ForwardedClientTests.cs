@@ -34,17 +34,26 @@ public sealed class ForwardedClientTests
 
         async Task<HttpStatusCode> ChatAsync(string client)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webchat/messages") { Content = JsonContent.Create(new { text = "help" }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webchat/messages")
+            {
+                Content = JsonContent.Create(new { text = "help" }),
+            };
             request.Headers.Add("X-Forwarded-For", client);
             using var response = await http.SendAsync(request, Ct);
             return response.StatusCode;
         }
 
-        var first = new[] { await ChatAsync("203.0.113.7"), await ChatAsync("203.0.113.7"), await ChatAsync("203.0.113.7") };
+        var first = new[]
+        {
+            await ChatAsync("203.0.113.7"),
+            await ChatAsync("203.0.113.7"),
+            await ChatAsync("203.0.113.7"),
+        };
         var other = await ChatAsync("198.51.100.9");
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], first);
-        // Trusted: another customer has a budget of their own. Not trusted: the header is ignored, everyone is "the balancer".
+        // Trusted: another customer has a budget of their own. Not trusted: the header is ignored, everyone is "the
+        // balancer".
         Assert.Equal(trusted ? HttpStatusCode.OK : HttpStatusCode.TooManyRequests, other);
         await bot.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -12,8 +12,33 @@ namespace ServiceBot.IntegrationTests.ScaleOut;
 public sealed class HostileJsonTests : IDisposable
 {
     private const int Inputs = 2_000;
-    private const string Order = """{"openId":"oFuzz","placedAt":"2026-11-20T10:00:00+08:00","status":"shipped","items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99.5}],"shipment":{"carrier":"顺丰","trackingNumber":"SFZ1","status":"in_transit","deliveredAt":null}}""";
-    private static readonly string[] Inserts = ["{", "}", "[", "]", "\"", ",", ":", "null", "true", "-1", "1e999", "\\u0000", "\\ud800", "\"\"", "[]", "{}", "9999999999999999999999", "NaN", "🙂"];
+    private const string Order = """
+        {"openId":"oFuzz","placedAt":"2026-11-20T10:00:00+08:00","status":"shipped","items":[{"sku":"CUP-1",
+        "name":"保温杯","quantity":1,"price":99.5}],"shipment":{"carrier":"顺丰","trackingNumber":"SFZ1",
+        "status":"in_transit","deliveredAt":null}}
+        """;
+    private static readonly string[] Inserts =
+    [
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        ",",
+        ":",
+        "null",
+        "true",
+        "-1",
+        "1e999",
+        "\\u0000",
+        "\\ud800",
+        "\"\"",
+        "[]",
+        "{}",
+        "9999999999999999999999",
+        "NaN",
+        "🙂",
+    ];
     private readonly BotFactory _bot = new();
 
     public HostileJsonTests()
@@ -27,8 +52,14 @@ public sealed class HostileJsonTests : IDisposable
     public void Dispose() => _bot.Dispose();
 
     private static IEnumerable<string> Mutations(string json) =>
-        Enumerable.Range(1, 100).SelectMany(size =>
-            (from seeds in FsCheck.Fluent.Gen.ArrayOf(FsCheck.Fluent.Gen.Choose(0, int.MaxValue), 6) select Mutate(json, seeds)).Sample(Inputs / 100, size));
+        Enumerable
+            .Range(1, 100)
+            .SelectMany(size =>
+                (
+                    from seeds in FsCheck.Fluent.Gen.ArrayOf(FsCheck.Fluent.Gen.Choose(0, int.MaxValue), 6)
+                    select Mutate(json, seeds)
+                ).Sample(Inputs / 100, size)
+            );
 
     private static string Mutate(string json, int[] seeds)
     {
@@ -58,15 +89,28 @@ public sealed class HostileJsonTests : IDisposable
         foreach (var body in Mutations(Order))
         {
             var id = $"F{n++}";
-            using var put = await merchant.PutAsync($"/api/orders/{id}", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
-            Assert.True(put.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.BadRequest, $"{(int)put.StatusCode} for {body}");
+            using var put = await merchant.PutAsync(
+                $"/api/orders/{id}",
+                new StringContent(body, Encoding.UTF8, "application/json"),
+                Ct
+            );
+            Assert.True(
+                put.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.BadRequest,
+                $"{(int)put.StatusCode} for {body}"
+            );
             using var get = await merchant.GetAsync($"/api/orders/{id}", Ct);
-            Assert.Equal(put.StatusCode == HttpStatusCode.BadRequest ? HttpStatusCode.NotFound : HttpStatusCode.OK, get.StatusCode);
+            Assert.Equal(
+                put.StatusCode == HttpStatusCode.BadRequest ? HttpStatusCode.NotFound : HttpStatusCode.OK,
+                get.StatusCode
+            );
             (stored, refused) = put.IsSuccessStatusCode ? (stored + 1, refused) : (stored, refused + 1);
         }
 
         Assert.Equal(Inputs, stored + refused);
-        Assert.True(refused > Inputs / 2, $"only {refused} of {Inputs} mutations were refused: the mutations are too tame");
+        Assert.True(
+            refused > Inputs / 2,
+            $"only {refused} of {Inputs} mutations were refused: the mutations are too tame"
+        );
     }
 
     [Fact]
@@ -74,10 +118,15 @@ public sealed class HostileJsonTests : IDisposable
     {
         using var merchant = _bot.CreateClient();
         merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        (await merchant.PutAsync("/api/orders/Z1", new StringContent(Order, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
+        (
+            await merchant.PutAsync("/api/orders/Z1", new StringContent(Order, Encoding.UTF8, "application/json"), Ct)
+        ).EnsureSuccessStatusCode();
         using var courier = _bot.CreateClient();
         var now = TimeProvider.System.GetUtcNow();
-        var valid = $$"""{"eventId":"z-1","carrier":"SF","trackingNumber":"SFZ1","status":"in_transit","occurredAt":"{{now.AddMinutes(-5):O}}","location":"上海"}""";
+        var valid = $$"""
+            {"eventId":"z-1","carrier":"SF","trackingNumber":"SFZ1","status":"in_transit",
+            "occurredAt":"{{now.AddMinutes(-5):O}}","location":"上海"}
+            """;
 
         foreach (var body in Mutations(valid))
         {
@@ -86,7 +135,10 @@ public sealed class HostileJsonTests : IDisposable
             using var request = CourierWire.Signed(bytes, "s", now);
             using var response = await courier.SendAsync(request, Ct);
 
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{(int)response.StatusCode} for {body}");
+            Assert.True(
+                response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.NotFound,
+                $"{(int)response.StatusCode} for {body}"
+            );
             if (!response.IsSuccessStatusCode)
             {
                 Assert.Equal(before, await merchant.GetStringAsync("/api/orders/Z1", Ct));

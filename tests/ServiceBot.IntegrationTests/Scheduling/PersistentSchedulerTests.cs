@@ -18,8 +18,17 @@ public sealed class PersistentSchedulerTests
         {
             first.CreateClient().Dispose();
             var scheduler = await first.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
-            var detail = JobBuilder.Create<ProbeJob>().WithIdentity(job).UsingJobData("marker", job.Name).StoreDurably().Build();
-            var trigger = TriggerBuilder.Create().ForJob(job).StartAt(TimeProvider.System.GetUtcNow().AddDays(1)).Build();
+            var detail = JobBuilder
+                .Create<ProbeJob>()
+                .WithIdentity(job)
+                .UsingJobData("marker", job.Name)
+                .StoreDurably()
+                .Build();
+            var trigger = TriggerBuilder
+                .Create()
+                .ForJob(job)
+                .StartAt(TimeProvider.System.GetUtcNow().AddDays(1))
+                .Build();
             await scheduler.ScheduleJob(detail, trigger, default, Ct);
         }
 
@@ -55,15 +64,26 @@ public sealed class PersistentSchedulerTests
     /// <summary>Completes the waiting test when it runs.</summary>
     public sealed class ProbeJob : IJob
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<string>> Waiting = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<
+            string,
+            TaskCompletionSource<string>
+        > Waiting = new();
 
         public static Task<string> Expect(string marker) =>
-            Waiting.GetOrAdd(marker, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            Waiting
+                .GetOrAdd(marker, _ => new TaskCompletionSource<string>(
+                    TaskCreationOptions.RunContinuationsAsynchronously
+                ))
+                .Task;
 
         public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {
             var marker = context.MergedJobDataMap.GetString("marker")!;
-            Waiting.GetOrAdd(marker, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(marker);
+            Waiting
+                .GetOrAdd(marker, _ => new TaskCompletionSource<string>(
+                    TaskCreationOptions.RunContinuationsAsynchronously
+                ))
+                .TrySetResult(marker);
             return ValueTask.CompletedTask;
         }
     }

@@ -18,17 +18,25 @@ public sealed class BlobDocumentStoreTests(AzuriteFixture azurite) : DocumentSto
     [Fact]
     public async Task MissingContainer_IsReportedUnreachable()
     {
-        var missing = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("nosuchcontainer");
+        var missing = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(
+            "nosuchcontainer"
+        );
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => new BlobDocumentStore(missing).CheckReachableAsync(Ct));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            new BlobDocumentStore(missing).CheckReachableAsync(Ct)
+        );
     }
 
     [Fact]
     public async Task AFailedRead_SaysWhy_TheStorageErrorCode()
     {
-        var missing = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("nosuchcontainer");
+        var missing = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(
+            "nosuchcontainer"
+        );
 
-        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => new BlobDocumentStore(missing).ReadAsync("conversations/wechat/o1", Ct));
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            new BlobDocumentStore(missing).ReadAsync("conversations/wechat/o1", Ct)
+        );
 
         Assert.Equal("Reading 'conversations/wechat/o1' in the blob store failed: ContainerNotFound.", failure.Message);
     }
@@ -38,11 +46,22 @@ public sealed class BlobDocumentStoreTests(AzuriteFixture azurite) : DocumentSto
     {
         // Nothing listens on the port: the SDK tries twice and gives up with both failures.
         var port = FreePort.Next();
-        var options = new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10) } };
-        var unreachable = new Azure.Storage.Blobs.BlobServiceClient(System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"127\.0\.0\.1:\d+", $"127.0.0.1:{port}"), options)
-            .GetBlobContainerClient("anything");
+        var options = new Azure.Storage.Blobs.BlobClientOptions
+        {
+            Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10) },
+        };
+        var unreachable = new Azure.Storage.Blobs.BlobServiceClient(
+            System.Text.RegularExpressions.Regex.Replace(
+                azurite.ConnectionString,
+                @"127\.0\.0\.1:\d+",
+                $"127.0.0.1:{port}"
+            ),
+            options
+        ).GetBlobContainerClient("anything");
 
-        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => new BlobDocumentStore(unreachable).ReadAsync("conversations/wechat/o1", Ct));
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            new BlobDocumentStore(unreachable).ReadAsync("conversations/wechat/o1", Ct)
+        );
 
         Assert.Contains($"Connection refused (127.0.0.1:{port})", failure.Message, StringComparison.Ordinal);
     }

@@ -42,15 +42,23 @@ public sealed class BlobProviderTurnTests(AzuriteFixture azurite) : IDisposable
         for (var i = 0; i < 3; i++)
         {
             var before = _requests.Count;
-            using var response = await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 7_000_000 + i, "help"), openId), Ct);
-            Assert.Contains("cancel", WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+            using var response = await http.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Text(openId, 7_000_000 + i, "help"), openId),
+                Ct
+            );
+            Assert.Contains(
+                "cancel",
+                WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"],
+                StringComparison.Ordinal
+            );
             counts.Add(_requests.Count - before);
         }
 
         // First turn: read (404) + create-if-absent; later turns: read + If-Match write.
         Assert.Equal([2, 2, 2], counts);
         var blob = new BlobServiceClient(azurite.ConnectionString)
-            .GetBlobContainerClient(_bot!.Settings["Storage:Container"]).GetBlobClient($"conversations/wechat/{openId}");
+            .GetBlobContainerClient(_bot!.Settings["Storage:Container"])
+            .GetBlobClient($"conversations/wechat/{openId}");
         Assert.True(await blob.ExistsAsync(Ct));
     }
 

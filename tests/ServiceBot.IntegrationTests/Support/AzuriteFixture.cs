@@ -19,7 +19,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>A new, empty container that belongs to one test class.</summary>
     public async Task<BlobContainerClient> NewContainerAsync()
     {
-        var container = new BlobServiceClient(ConnectionString).GetBlobContainerClient("t" + Guid.NewGuid().ToString("N")[..20]);
+        var container = new BlobServiceClient(ConnectionString).GetBlobContainerClient(
+            "t" + Guid.NewGuid().ToString("N")[..20]
+        );
         await container.CreateAsync();
         return container;
     }

@@ -9,7 +9,8 @@ namespace ServiceBot.IntegrationTests.Support;
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string? _folder;
     private readonly System.Text.StringBuilder _output = new();
     private Process? _process;
@@ -18,7 +19,9 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         Port = port;
         _folder = folder;
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
+            + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
 
     public int Port { get; }
@@ -30,17 +33,23 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             lock (_output)
             {
-                return $"azurite on {Port}: {(_process is { HasExited: false } ? "running" : "not running")}\n{_output}";
+                return $"azurite on {Port}: "
+                    + $"{(_process is { HasExited: false } ? "running" : "not running")}\n{_output}";
             }
         }
     }
 
     public string ConnectionString { get; }
 
-    /// <summary>Starts Azurite; with <paramref name="persistent"/>, its data lives in a temporary folder and survives a stop.</summary>
+    /// <summary>
+    /// Starts Azurite; with <paramref name="persistent"/>, its data lives in a temporary folder and survives a stop.
+    /// </summary>
     public static async Task<AzuriteServer> StartAsync(bool persistent = false)
     {
-        var server = new AzuriteServer(FreePort.Next(), persistent ? Directory.CreateTempSubdirectory("servicebot-azurite-").FullName : null);
+        var server = new AzuriteServer(
+            FreePort.Next(),
+            persistent ? Directory.CreateTempSubdirectory("servicebot-azurite-").FullName : null
+        );
         await server.StartAgainAsync();
         return server;
     }
@@ -52,13 +61,24 @@ public sealed class AzuriteServer : IAsyncDisposable
         if (!File.Exists(executable))
         {
             throw new InvalidOperationException(
-                $"Azurite is not installed at {executable}. Run 'npm ci --prefix infra' (the README's test command does).");
+                $"Azurite is not installed at {executable}. Run 'npm ci --prefix infra' (the README's test "
+                    + $"command does)."
+            );
         }
 
         var start = new ProcessStartInfo(executable)
         {
-            ArgumentList = { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(CultureInfo.InvariantCulture),
-                "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose" },
+            ArgumentList =
+            {
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                Port.ToString(CultureInfo.InvariantCulture),
+                "--skipApiVersionCheck",
+                "--disableTelemetry",
+                "--silent",
+                "--loose",
+            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -79,10 +99,17 @@ public sealed class AzuriteServer : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var process = _process;
-        await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(60), () => !process.HasExited, CancellationToken.None);
+        await FreePort.WaitUntilListeningAsync(
+            Port,
+            TimeSpan.FromSeconds(60),
+            () => !process.HasExited,
+            CancellationToken.None
+        );
     }
 
-    /// <summary>Stops the server as an operator would (SIGTERM: it saves its data and closes), and waits until it has.</summary>
+    /// <summary>
+    /// Stops the server as an operator would (SIGTERM: it saves its data and closes), and waits until it has.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is not { HasExited: false } process)
@@ -90,7 +117,14 @@ public sealed class AzuriteServer : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) } })!)
+        using (
+            var kill = Process.Start(
+                new ProcessStartInfo("kill")
+                {
+                    ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) },
+                }
+            )!
+        )
         {
             await kill.WaitForExitAsync();
         }

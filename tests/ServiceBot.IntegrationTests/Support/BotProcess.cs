@@ -42,10 +42,21 @@ public sealed class BotProcess : IAsyncDisposable
     {
         get
         {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            var configuration = AppContext.BaseDirectory.Contains(
+                $"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}",
+                StringComparison.Ordinal
+            )
                 ? "Release"
                 : "Debug";
-            return Path.Combine(RepositoryRoot.Path, "bot", "ServiceBot.Bot", "bin", configuration, "net10.0", "ServiceBot.Bot.dll");
+            return Path.Combine(
+                RepositoryRoot.Path,
+                "bot",
+                "ServiceBot.Bot",
+                "bin",
+                configuration,
+                "net10.0",
+                "ServiceBot.Bot.dll"
+            );
         }
     }
 

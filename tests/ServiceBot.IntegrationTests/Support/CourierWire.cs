@@ -12,7 +12,12 @@ internal static class CourierWire
         return new HttpRequestMessage(HttpMethod.Post, "/api/courier/events")
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
-            Headers = { { "X-Courier-Id", courierId }, { "X-Timestamp", timestamp }, { "X-Signature", CourierSignature.Compute(secret, timestamp, body) } },
+            Headers =
+            {
+                { "X-Courier-Id", courierId },
+                { "X-Timestamp", timestamp },
+                { "X-Signature", CourierSignature.Compute(secret, timestamp, body) },
+            },
         };
     }
 }

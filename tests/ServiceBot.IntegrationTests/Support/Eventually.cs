@@ -6,8 +6,11 @@ namespace ServiceBot.IntegrationTests.Support;
 /// </summary>
 internal static class Eventually
 {
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string whatNeverHappened, TimeSpan? deadline = null) =>
-        Assert.True(await HappensAsync(condition, deadline), whatNeverHappened);
+    public static async Task HoldsAsync(
+        Func<Task<bool>> condition,
+        string whatNeverHappened,
+        TimeSpan? deadline = null
+    ) => Assert.True(await HappensAsync(condition, deadline), whatNeverHappened);
 
     /// <summary>True as soon as the condition holds; false when the deadline (default 30 s) passes first.</summary>
     public static async Task<bool> HappensAsync(Func<Task<bool>> condition, TimeSpan? deadline = null)

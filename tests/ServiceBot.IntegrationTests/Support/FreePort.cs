@@ -13,7 +13,12 @@ internal static class FreePort
     }
 
     /// <summary>Waits until something accepts connections on the port, or the deadline passes.</summary>
-    public static async Task WaitUntilListeningAsync(int port, TimeSpan deadline, Func<bool> stillRunning, CancellationToken cancellationToken)
+    public static async Task WaitUntilListeningAsync(
+        int port,
+        TimeSpan deadline,
+        Func<bool> stillRunning,
+        CancellationToken cancellationToken
+    )
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < deadline && stillRunning())

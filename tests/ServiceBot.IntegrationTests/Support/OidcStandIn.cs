@@ -43,7 +43,12 @@ public sealed class OidcStandIn : IAsyncDisposable
         var standIn = new OidcStandIn(builder.Build());
         standIn.Map();
         await standIn._app.StartAsync();
-        standIn.Authority = new Uri(standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        standIn.Authority = new Uri(
+            standIn
+                ._app.Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!
+                .Addresses.First()
+        );
         return standIn;
     }
 
@@ -58,52 +63,90 @@ public sealed class OidcStandIn : IAsyncDisposable
 
     private void Map()
     {
-        _app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
-        {
-            ["issuer"] = Issuer,
-            ["authorization_endpoint"] = Issuer + "/authorize",
-            ["token_endpoint"] = Issuer + "/token",
-            ["jwks_uri"] = Issuer + "/jwks",
-            ["response_types_supported"] = Code,
-            ["subject_types_supported"] = Public,
-            ["id_token_signing_alg_values_supported"] = Rs256,
-            ["code_challenge_methods_supported"] = S256,
-        }));
+        _app.MapGet("/.well-known/openid-configuration", () => Results.Json(
+                new Dictionary<string, object>
+                {
+                    ["issuer"] = Issuer,
+                    ["authorization_endpoint"] = Issuer + "/authorize",
+                    ["token_endpoint"] = Issuer + "/token",
+                    ["jwks_uri"] = Issuer + "/jwks",
+                    ["response_types_supported"] = Code,
+                    ["subject_types_supported"] = Public,
+                    ["id_token_signing_alg_values_supported"] = Rs256,
+                    ["code_challenge_methods_supported"] = S256,
+                }
+            ));
         _app.MapGet("/jwks", () =>
         {
             var parameters = _key.ExportParameters(false);
-            return Results.Json(new
-            {
-                keys = new[] { new { kty = "RSA", use = "sig", kid = "k1", alg = "RS256",
-                n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) } }
-            });
+            return Results.Json(
+                new
+                {
+                    keys = new[]
+                    {
+                        new
+                        {
+                            kty = "RSA",
+                            use = "sig",
+                            kid = "k1",
+                            alg = "RS256",
+                            n = Base64UrlEncoder.Encode(parameters.Modulus),
+                            e = Base64UrlEncoder.Encode(parameters.Exponent),
+                        },
+                    },
+                }
+            );
         });
         _app.MapGet("/authorize", (HttpRequest request) =>
         {
             var code = Guid.NewGuid().ToString("N");
             _codes[code] = (request.Query["nonce"].ToString(), request.Query["client_id"].ToString());
-            return Results.Redirect($"{request.Query["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(request.Query["state"].ToString())}");
+            return Results.Redirect(
+                $"{request.Query["redirect_uri"]}?code={code}"
+                    + $"&state={Uri.EscapeDataString(request.Query["state"].ToString())}"
+            );
         });
         _app.MapPost("/token", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
-            if (!_codes.TryRemove(form["code"].ToString(), out var issued) || string.IsNullOrEmpty(form["code_verifier"]))
+            if (
+                !_codes.TryRemove(form["code"].ToString(), out var issued)
+                || string.IsNullOrEmpty(form["code_verifier"])
+            )
             {
                 return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
             }
 
-            var claims = new List<Claim> { new("sub", User.Name), new("preferred_username", User.Name), new("nonce", issued.Nonce) };
-            claims.AddRange(User.Roles.Select(r => new Claim("roles", r)));
-            var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            var claims = new List<Claim>
             {
-                Issuer = Issuer,
-                Audience = issued.ClientId,
-                Subject = new ClaimsIdentity(claims),
-                IssuedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
-                Expires = TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(5),
-                SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "k1" }, SecurityAlgorithms.RsaSha256),
-            });
-            return Results.Json(new { id_token = token, access_token = "at", token_type = "Bearer", expires_in = 300 });
+                new("sub", User.Name),
+                new("preferred_username", User.Name),
+                new("nonce", issued.Nonce),
+            };
+            claims.AddRange(User.Roles.Select(r => new Claim("roles", r)));
+            var token = new JsonWebTokenHandler().CreateToken(
+                new SecurityTokenDescriptor
+                {
+                    Issuer = Issuer,
+                    Audience = issued.ClientId,
+                    Subject = new ClaimsIdentity(claims),
+                    IssuedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
+                    Expires = TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(5),
+                    SigningCredentials = new SigningCredentials(
+                        new RsaSecurityKey(_key) { KeyId = "k1" },
+                        SecurityAlgorithms.RsaSha256
+                    ),
+                }
+            );
+            return Results.Json(
+                new
+                {
+                    id_token = token,
+                    access_token = "at",
+                    token_type = "Bearer",
+                    expires_in = 300,
+                }
+            );
         });
     }
 }

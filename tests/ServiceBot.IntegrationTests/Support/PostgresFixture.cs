@@ -22,11 +22,19 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
+            ? Directory
+                .GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .Order()
+                .LastOrDefault()
             : null;
         if (bin is null)
         {
-            throw new InvalidOperationException("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb). Run infra/scripts/test.sh, which installs Debian's postgresql.");
+            throw new InvalidOperationException(
+                "PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb). Run infra/scripts/test.sh, "
+                    + "which installs Debian's postgresql."
+            );
         }
 
         _folder = Directory.CreateTempSubdirectory("servicebot-pg-").FullName;
@@ -36,7 +44,9 @@ public sealed class PostgresFixture : IAsyncLifetime
             await RunAsync(new ProcessStartInfo("chown") { ArgumentList = { "postgres:postgres", _folder } });
         }
 
-        await RunAsync(Start(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"));
+        await RunAsync(
+            Start(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        );
         _postgres = Path.Combine(bin, "postgres");
         _data = data;
         _port = FreePort.Next();
@@ -47,9 +57,27 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>Starts the stopped server again: same port, same data.</summary>
     public async Task StartAgainAsync()
     {
-        _server = Process.Start(Start(_postgres,
-            "-D", _data, "-p", _port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", _folder,
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"))!;
+        _server = Process.Start(
+            Start(
+                _postgres,
+                "-D",
+                _data,
+                "-p",
+                _port.ToString(CultureInfo.InvariantCulture),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                _folder,
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200"
+            )
+        )!;
         _server.OutputDataReceived += (_, _) => { };
         _server.ErrorDataReceived += (_, _) => { };
         _server.BeginOutputReadLine();
@@ -57,7 +85,9 @@ public sealed class PostgresFixture : IAsyncLifetime
         await WaitUntilReadyAsync();
     }
 
-    /// <summary>Stops the server as an operator's restart would (fast shutdown: sessions are cut), and waits until it has.</summary>
+    /// <summary>
+    /// Stops the server as an operator's restart would (fast shutdown: sessions are cut), and waits until it has.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_server is not { HasExited: false } server)
@@ -162,7 +192,10 @@ public sealed class PostgresFixture : IAsyncLifetime
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {await error}{await output}");
+            throw new InvalidOperationException(
+                $"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): "
+                    + $"{await error}{await output}"
+            );
         }
     }
 }

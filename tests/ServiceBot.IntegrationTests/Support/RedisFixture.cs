@@ -18,21 +18,42 @@ public sealed class RedisFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var executable = Places.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("redis-server is not installed. Run infra/scripts/test.sh, which installs Debian's redis-server.");
+            ?? throw new InvalidOperationException(
+                "redis-server is not installed. Run infra/scripts/test.sh, which installs Debian's redis-server."
+            );
         var port = FreePort.Next();
-        _server = Process.Start(new ProcessStartInfo(executable)
-        {
-            ArgumentList = { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
+        _server = Process.Start(
+            new ProcessStartInfo(executable)
+            {
+                ArgumentList =
+                {
+                    "--port",
+                    port.ToString(CultureInfo.InvariantCulture),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--protected-mode",
+                    "yes",
+                },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            }
+        )!;
         _server.OutputDataReceived += (_, _) => { };
         _server.ErrorDataReceived += (_, _) => { };
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
         var server = _server;
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => !server.HasExited, CancellationToken.None);
+        await FreePort.WaitUntilListeningAsync(
+            port,
+            TimeSpan.FromSeconds(30),
+            () => !server.HasExited,
+            CancellationToken.None
+        );
         ConnectionString = $"127.0.0.1:{port}";
     }
 

@@ -32,10 +32,14 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     /// <summary>Faults the next sends meet, one a send, in order; then WeChat on a good day.</summary>
     public ConcurrentQueue<ApiFault> NextFaults { get; } = new();
 
-    /// <summary>When set, asked for every send that <see cref="NextFaults"/> leaves alone: a fault to answer with, or null.</summary>
+    /// <summary>
+    /// When set, asked for every send that <see cref="NextFaults"/> leaves alone: a fault to answer with, or null.
+    /// </summary>
     public Func<int, ApiFault?>? FaultEvery { get; set; }
 
-    /// <summary>How long each send takes to answer (WeChat is not instant; a fan-out then lasts long enough to be cut).</summary>
+    /// <summary>
+    /// How long each send takes to answer (WeChat is not instant; a fan-out then lasts long enough to be cut).
+    /// </summary>
     public TimeSpan SendDelay { get; set; }
 
     /// <summary>Every send request that arrived, answered with a fault or not.</summary>
@@ -61,7 +65,10 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         var standIn = new WeChatApiStandIn(app);
         standIn.Map(app);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         standIn.BaseUrl = new Uri(address);
         return standIn;
     }
@@ -92,9 +99,14 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.MapGet("/cgi-bin/token", () =>
-            Results.Json(new { access_token = $"standin-{Interlocked.Increment(ref _tokens)}", expires_in = 7200 }));
-        app.MapPost("/cgi-bin/message/custom/send", async (HttpRequest request) => await RecordAsync(request, CustomerMessages));
-        app.MapPost("/cgi-bin/message/subscribe/bizsend", async (HttpRequest request) => await RecordAsync(request, SubscribeMessages));
+            Results.Json(new { access_token = $"standin-{Interlocked.Increment(ref _tokens)}", expires_in = 7200 })
+        );
+        app.MapPost("/cgi-bin/message/custom/send", async (HttpRequest request) =>
+            await RecordAsync(request, CustomerMessages)
+        );
+        app.MapPost("/cgi-bin/message/subscribe/bizsend", async (HttpRequest request) =>
+            await RecordAsync(request, SubscribeMessages)
+        );
         app.MapGet("/cgi-bin/media/get", (string media_id) =>
         {
             var bytes = MediaFor?.Invoke(media_id) ?? Media;
@@ -113,7 +125,8 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
             FaultsServed.AddOrUpdate(nameof(ApiFault.TakenNoAnswer), 1, (_, n) => n + 1);
             into.Enqueue(body);
             _sent.Release();
-            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted)
+                .ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.Empty;
         }
 
@@ -130,7 +143,8 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         if (served == ApiFault.Hang)
         {
             // No answer until the caller gives up (its attempt timeout); the message is not taken.
-            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted)
+                .ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.Empty;
         }
 
@@ -140,9 +154,10 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
             : Results.Json(new { errcode = (int)served, errmsg = served.ToString() });
     }
 
-    private Task SlowAsync(HttpRequest request) => SendDelay > TimeSpan.Zero
-        ? Task.Delay(SendDelay, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default)
-        : Task.CompletedTask;
+    private Task SlowAsync(HttpRequest request) =>
+        SendDelay > TimeSpan.Zero
+            ? Task.Delay(SendDelay, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default)
+            : Task.CompletedTask;
 }
 
 /// <summary>What the stand-in can do to a send instead of taking it (errcodes as WeChat sends them).</summary>

@@ -10,51 +10,88 @@ internal static class WeChatWire
     public const string Bot = "gh_servicebot";
 
     public static string Text(string openId, long msgId, string content, long createTime = 1_763_870_400) =>
-        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
-        $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>" +
-        $"<MsgId>{msgId}</MsgId></xml>";
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
+        + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>"
+        + $"<![CDATA[{content}]]></Content>"
+        + $"<MsgId>{msgId}</MsgId></xml>";
 
     public static string Image(string openId, long msgId, string mediaId, long createTime = 1_763_870_400) =>
-        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
-        $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.example/{mediaId}.jpg]]></PicUrl>" +
-        $"<MediaId><![CDATA[{mediaId}]]></MediaId><MsgId>{msgId}</MsgId></xml>";
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
+        + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl>"
+        + $"<![CDATA[http://mmbiz.example/{mediaId}.jpg]]></PicUrl>"
+        + $"<MediaId><![CDATA[{mediaId}]]></MediaId><MsgId>{msgId}</MsgId></xml>";
 
     public static string Event(string openId, string name, string key = "", long createTime = 1_763_870_400) =>
-        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
-        $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>" +
-        $"<EventKey><![CDATA[{key}]]></EventKey></xml>";
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
+        + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>"
+        + $"<EventKey><![CDATA[{key}]]></EventKey></xml>";
 
     /// <summary>The subscribe-message popup's answer: each template accepted or rejected.</summary>
-    public static string SubscribePopup(string openId, long createTime, params (string TemplateId, bool Accepted)[] choices) =>
-        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
-        $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_popup_event]]></Event>" +
-        "<SubscribeMsgPopupEvent>" + string.Concat(choices.Select(c =>
-            $"<List><TemplateId><![CDATA[{c.TemplateId}]]></TemplateId><SubscribeStatusString><![CDATA[{(c.Accepted ? "accept" : "reject")}]]></SubscribeStatusString><PopupScene>2</PopupScene></List>")) +
-        "</SubscribeMsgPopupEvent></xml>";
+    public static string SubscribePopup(
+        string openId,
+        long createTime,
+        params (string TemplateId, bool Accepted)[] choices
+    ) =>
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
+        + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event>"
+        + $"<![CDATA[subscribe_msg_popup_event]]></Event>"
+        + "<SubscribeMsgPopupEvent>"
+        + string.Concat(
+            choices.Select(c =>
+                $"<List><TemplateId><![CDATA[{c.TemplateId}]]></TemplateId><SubscribeStatusString>"
+                + $"<![CDATA[{(c.Accepted ? "accept" : "reject")}]]></SubscribeStatusString>"
+                + $"<PopupScene>2</PopupScene></List>"
+            )
+        )
+        + "</SubscribeMsgPopupEvent></xml>";
 
-    public static HttpRequestMessage Plain(string xml, string openId, string token = BotFactory.Token, string timestamp = "1763870400", string nonce = "12345")
+    public static HttpRequestMessage Plain(
+        string xml,
+        string openId,
+        string token = BotFactory.Token,
+        string timestamp = "1763870400",
+        string nonce = "12345"
+    )
     {
         var signature = WeChatSignature.Compute(token, timestamp, nonce);
-        return new HttpRequestMessage(HttpMethod.Post, $"/api/wechat?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={openId}")
+        return new HttpRequestMessage(
+            HttpMethod.Post,
+            $"/api/wechat?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={openId}"
+        )
         {
             Content = new StringContent(xml, Encoding.UTF8, "text/xml"),
         };
     }
 
-    public static HttpRequestMessage Encrypted(string xml, string openId, string appId = BotFactory.AppId, string timestamp = "1763870400", string nonce = "67890")
+    public static HttpRequestMessage Encrypted(
+        string xml,
+        string openId,
+        string appId = BotFactory.AppId,
+        string timestamp = "1763870400",
+        string nonce = "67890"
+    )
     {
         var cipher = new WeChatCrypto(BotFactory.AesKey, appId).Encrypt(xml);
         return Envelope(cipher, openId, timestamp, nonce);
     }
 
     /// <summary>An encrypted request around any ciphertext, correctly signed unless told otherwise.</summary>
-    public static HttpRequestMessage Envelope(string cipher, string openId, string timestamp = "1763870400", string nonce = "67890", string? msgSignature = null)
+    public static HttpRequestMessage Envelope(
+        string cipher,
+        string openId,
+        string timestamp = "1763870400",
+        string nonce = "67890",
+        string? msgSignature = null
+    )
     {
         var signature = WeChatSignature.Compute(BotFactory.Token, timestamp, nonce);
         msgSignature ??= WeChatSignature.Compute(BotFactory.Token, timestamp, nonce, cipher);
         var body = $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><Encrypt><![CDATA[{cipher}]]></Encrypt></xml>";
-        return new HttpRequestMessage(HttpMethod.Post,
-            $"/api/wechat?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={openId}&encrypt_type=aes&msg_signature={msgSignature}")
+        return new HttpRequestMessage(
+            HttpMethod.Post,
+            $"/api/wechat?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={openId}"
+                + $"&encrypt_type=aes&msg_signature={msgSignature}"
+        )
         {
             Content = new StringContent(body, Encoding.UTF8, "text/xml"),
         };
@@ -66,9 +103,19 @@ internal static class WeChatWire
         var envelope = WeChatXml.Parse(envelopeXml);
         var cipher = envelope["Encrypt"]!;
         Assert.True(
-            WeChatSignature.Matches(envelope["MsgSignature"], BotFactory.Token, envelope["TimeStamp"]!, envelope["Nonce"]!, cipher),
-            "reply MsgSignature does not verify");
-        Assert.True(new WeChatCrypto(BotFactory.AesKey, BotFactory.AppId).TryDecrypt(cipher, out var inner, out var failure), failure);
+            WeChatSignature.Matches(
+                envelope["MsgSignature"],
+                BotFactory.Token,
+                envelope["TimeStamp"]!,
+                envelope["Nonce"]!,
+                cipher
+            ),
+            "reply MsgSignature does not verify"
+        );
+        Assert.True(
+            new WeChatCrypto(BotFactory.AesKey, BotFactory.AppId).TryDecrypt(cipher, out var inner, out var failure),
+            failure
+        );
         return WeChatXml.Parse(inner);
     }
 

@@ -2,10 +2,14 @@ using System.Text.RegularExpressions;
 
 namespace ServiceBot.Tests.Architecture;
 
-/// <summary>The house rules a newcomer relies on: features point one way, each store has one home, files stay readable.</summary>
+/// <summary>
+/// The house rules a newcomer relies on: features point one way, each store has one home, files stay readable.
+/// </summary>
 public sealed partial class ArchitectureTests
 {
     private static readonly string[] Projects = ["services/ServiceBot.Services", "bot/ServiceBot.Bot"];
+
+    private static readonly string[] AllCode = ["services", "bot", "tests", "bench"];
 
     [Fact]
     public void FeatureFolders_NeverImportAFolderThatImportsThemBack()
@@ -37,8 +41,13 @@ public sealed partial class ArchitectureTests
     [Fact]
     public void EveryServiceType_IsRegisteredInOnePlace()
     {
-        var sites = Projects.SelectMany(SourceTree.Files)
-            .SelectMany(path => Registration().Matches(File.ReadAllText(path)).Select(m => (Type: m.Groups["type"].Value.Split('.')[^1], Path: path)))
+        var sites = Projects
+            .SelectMany(SourceTree.Files)
+            .SelectMany(path =>
+                Registration()
+                    .Matches(File.ReadAllText(path))
+                    .Select(m => (Type: m.Groups["type"].Value.Split('.')[^1], Path: path))
+            )
             .GroupBy(site => site.Type)
             .Where(group => group.Count() > 1)
             .Select(group => $"{group.Key}: {string.Join(", ", group.Select(s => Path.GetFileName(s.Path)))}")
@@ -53,6 +62,23 @@ public sealed partial class ArchitectureTests
         var path = Path.Combine(SourceTree.Root, "bot/ServiceBot.Bot/Channels/WeChat/WeChatWebhook.cs");
 
         Assert.InRange(File.ReadAllLines(path).Length, 1, 220);
+    }
+
+    [Fact]
+    public void EveryLine_IsAtMost120Characters()
+    {
+        // CSharpier wraps code at 120; comments and long literals it leaves alone are held here.
+        var tooLong = AllCode
+            .SelectMany(SourceTree.Files)
+            .SelectMany(path =>
+                File.ReadLines(path)
+                    .Select((line, index) => (line, index))
+                    .Where(l => l.line.Length > 120)
+                    .Select(l => $"{Path.GetRelativePath(SourceTree.Root, path)}:{l.index + 1}")
+            )
+            .ToList();
+
+        Assert.True(tooLong.Count == 0, "Lines over 120 characters:\n" + string.Join('\n', tooLong));
     }
 
     // Folder → the other folders its files import (using directives and fully qualified names).
@@ -105,6 +131,9 @@ public sealed partial class ArchitectureTests
     }
 
     // services.(Try)AddSingleton<T>(), <TService, TImpl>() and (provider => new T(...)): one site per type.
-    [GeneratedRegex(@"\.(?:Try)?Add(?:Singleton|Scoped|Transient)(?:<(?:[\w.]+,\s*)?(?<type>[\w.]+)>\(|\(\s*provider\s*=>\s*new (?<type>\w+)\()")]
+    [GeneratedRegex(
+        @"\.(?:Try)?Add(?:Singleton|Scoped|Transient)"
+            + @"(?:<(?:[\w.]+,\s*)?(?<type>[\w.]+)>\(|\(\s*provider\s*=>\s*new (?<type>\w+)\()"
+    )]
     private static partial Regex Registration();
 }

@@ -7,11 +7,22 @@ internal static partial class SourceTree
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>Production sources of a project folder (e.g. <c>services/ServiceBot.Services</c>), without build output.</summary>
+    /// <summary>
+    /// Production sources of a project folder (e.g. <c>services/ServiceBot.Services</c>), without build output.
+    /// </summary>
     public static IEnumerable<string> Files(string project) =>
-        Directory.EnumerateFiles(Path.Combine(Root, project), "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        Directory
+            .EnumerateFiles(Path.Combine(Root, project), "*.cs", SearchOption.AllDirectories)
+            .Where(path =>
+                !path.Contains(
+                    $"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}",
+                    StringComparison.Ordinal
+                )
+                && !path.Contains(
+                    $"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}",
+                    StringComparison.Ordinal
+                )
+            )
             .Order(StringComparer.Ordinal);
 
     /// <summary>
@@ -21,11 +32,14 @@ internal static partial class SourceTree
     /// </summary>
     public static string FolderOf(string ns) => string.Join('.', ns.Split('.').Take(3));
 
-    public static string? NamespaceOf(string source) => Namespace().Match(source) is { Success: true } m ? m.Groups[1].Value : null;
+    public static string? NamespaceOf(string source) =>
+        Namespace().Match(source) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>The project namespaces a file refers to: using directives and fully qualified names.</summary>
     public static IEnumerable<string> Imports(string source) =>
-        Using().Matches(source).Select(m => m.Groups[1].Value)
+        Using()
+            .Matches(source)
+            .Select(m => m.Groups[1].Value)
             .Concat(Qualified().Matches(source).Select(m => m.Groups[1].Value));
 
     private static string FindRoot()
@@ -48,6 +62,9 @@ internal static partial class SourceTree
     private static partial Regex Using();
 
     // A type named in full in code (not in a using or namespace line): ServiceBot.Services.Orders.OrderStore.
-    [GeneratedRegex(@"(?<!^using (?:static )?|^namespace )\b(ServiceBot\.(?:Services|Bot)\.\w+)\.\w", RegexOptions.Multiline)]
+    [GeneratedRegex(
+        @"(?<!^using (?:static )?|^namespace )\b(ServiceBot\.(?:Services|Bot)\.\w+)\.\w",
+        RegexOptions.Multiline
+    )]
     private static partial Regex Qualified();
 }

@@ -62,7 +62,13 @@ public sealed class AudienceIndexTests
     public async Task AnySkuText_IsIndexed_SpacesSlashesAndChinese()
     {
         var orders = new OrderStore(_store);
-        await orders.PutAsync(Shipped("A1", "oAnn") with { Items = [new OrderItem("保温杯 / 白色..", "杯", 1, 1m)] }, Ct);
+        await orders.PutAsync(
+            Shipped("A1", "oAnn") with
+            {
+                Items = [new OrderItem("保温杯 / 白色..", "杯", 1, 1m)],
+            },
+            Ct
+        );
 
         Assert.Equal(["oAnn"], await BuyersAsync("保温杯 / 白色.."));
         Assert.Empty(await BuyersAsync("保温杯"));
@@ -100,7 +106,13 @@ public sealed class AudienceIndexTests
         }
 
         var index = new ConsentIndex(_store, conversations);
-        var build = new AudienceIndexBackfill(_store, orders, index, conversations, NullLogger<AudienceIndexBackfill>.Instance);
+        var build = new AudienceIndexBackfill(
+            _store,
+            orders,
+            index,
+            conversations,
+            NullLogger<AudienceIndexBackfill>.Instance
+        );
         await build.StartAsync(Ct);
 
         Assert.Equal(["oAnn"], await BuyersAsync("CUP-1"));

@@ -18,20 +18,32 @@ public sealed class ConversationDocumentTests
 
     // How the document was written before the hand-written converters: the generated metadata,
     // enums by name, nulls left out, a reply's empty cards left out, UTF-8 text.
-    private static readonly JsonTypeInfo<ConversationRecord> Generated = (JsonTypeInfo<ConversationRecord>)new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(), new StatePropertiesJsonConverter(new StateProperty<List<TranscriptLine>>("transcript", GeneratedTranscript.Default.ListTranscriptLine)) },
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new ConversationJsonContext().WithAddedModifier(type =>
-        {
-            if (type.Type == typeof(Reply))
+    private static readonly JsonTypeInfo<ConversationRecord> Generated =
+        (JsonTypeInfo<ConversationRecord>)
+            new JsonSerializerOptions
             {
-                type.Properties.Single(p => p.Name == "cards").ShouldSerialize = (_, cards) => cards is IReadOnlyList<Card> { Count: > 0 };
-            }
-        }),
-    }.GetTypeInfo(typeof(ConversationRecord));
+                PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+                DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+                Converters =
+                {
+                    new JsonStringEnumConverter(),
+                    new StatePropertiesJsonConverter(
+                        new StateProperty<List<TranscriptLine>>(
+                            "transcript",
+                            GeneratedTranscript.Default.ListTranscriptLine
+                        )
+                    ),
+                },
+                Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                TypeInfoResolver = new ConversationJsonContext().WithAddedModifier(type =>
+                {
+                    if (type.Type == typeof(Reply))
+                    {
+                        type.Properties.Single(p => p.Name == "cards").ShouldSerialize = (_, cards) =>
+                            cards is IReadOnlyList<Card> { Count: > 0 };
+                    }
+                }),
+            }.GetTypeInfo(typeof(ConversationRecord));
 
     private static string Save(ConversationRecord record, JsonTypeInfo<ConversationRecord> how) =>
         Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(record, how));
@@ -39,7 +51,9 @@ public sealed class ConversationDocumentTests
     private static ConversationRecord Load(string json, JsonTypeInfo<ConversationRecord> how) =>
         JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(json), how)!;
 
-    /// <summary>Every field set, each kind of reply, a dialog with and without state, a line with an activity id.</summary>
+    /// <summary>
+    /// Every field set, each kind of reply, a dialog with and without state, a line with an activity id.
+    /// </summary>
     private static ConversationRecord Full()
     {
         var record = new ConversationRecord
@@ -48,19 +62,41 @@ public sealed class ConversationDocumentTests
             LastUserActivityAt = At.AddSeconds(30),
             LastUserMessageAt = At.AddSeconds(20),
             Owner = ConversationOwner.Agent,
-            DialogStack = [new DialogFrame("main", JsonDocument.Parse("""{"NotUnderstood":2,"note":"退货"}""").RootElement), new DialogFrame("returns", null)],
+            DialogStack =
+            [
+                new DialogFrame("main", JsonDocument.Parse("""{"NotUnderstood":2,"note":"退货"}""").RootElement),
+                new DialogFrame("returns", null),
+            ],
             Handled =
             [
                 new HandledActivity("7000000000000051999", At),
-                new HandledActivity("7000000000000151999", At.AddSeconds(5), [Reply.FromText("抱歉，我没有看懂。\n回复“菜单”"), Reply.FromImage("media-1")], Deferred: true),
+                new HandledActivity(
+                    "7000000000000151999",
+                    At.AddSeconds(5),
+                    [Reply.FromText("抱歉，我没有看懂。\n回复“菜单”"), Reply.FromImage("media-1")],
+                    Deferred: true
+                ),
                 new HandledActivity("7000000000000251999", At.AddSeconds(9), [], Deferred: false),
             ],
             LastReply = new RecordedReply(
                 "7000000000000351999",
-                [Reply.FromCards([new Card("说明书", "第 1 页", new Uri("https://shop.example/help/1"), null), new Card("Title \"quoted\"", null, null, new Uri("https://shop.example/p.jpg"))]), Reply.FromText("ok")],
-                ReplyDelivery.Deferred),
+                [
+                    Reply.FromCards([
+                        new Card("说明书", "第 1 页", new Uri("https://shop.example/help/1"), null),
+                        new Card("Title \"quoted\"", null, null, new Uri("https://shop.example/p.jpg")),
+                    ]),
+                    Reply.FromText("ok"),
+                ],
+                ReplyDelivery.Deferred
+            ),
         };
-        Transcript.Append(record, [new TranscriptLine(At, true, "[照片 / photo]", "m-42"), new TranscriptLine(At.AddSeconds(1), false, "Thanks, \"got\" it 😀")]);
+        Transcript.Append(
+            record,
+            [
+                new TranscriptLine(At, true, "[照片 / photo]", "m-42"),
+                new TranscriptLine(At.AddSeconds(1), false, "Thanks, \"got\" it 😀"),
+            ]
+        );
         record.Properties["fromANewerBuild"] = JsonDocument.Parse("""{"a":[1,2,{"b":"退货"}]}""").RootElement;
         return record;
     }
@@ -95,7 +131,12 @@ public sealed class ConversationDocumentTests
     [Fact]
     public void TheTranscript_IsWrittenAsTheGeneratedMetadataWroteIt_AndReadsBackTheSame()
     {
-        List<TranscriptLine> lines = [new(At, true, "[照片 / photo]", "m-42"), new(At.AddSeconds(1), false, "Thanks, \"got\" it 😀\n"), new(At.AddSeconds(2), true, "")];
+        List<TranscriptLine> lines =
+        [
+            new(At, true, "[照片 / photo]", "m-42"),
+            new(At.AddSeconds(1), false, "Thanks, \"got\" it 😀\n"),
+            new(At.AddSeconds(2), true, ""),
+        ];
 
         var before = JsonSerializer.Serialize(lines, GeneratedTranscript.Default.ListTranscriptLine);
 
@@ -108,11 +149,13 @@ public sealed class ConversationDocumentTests
     {
         var read = Load(
             """
-            {"schemaVersion":1,"addedLater":{"x":[1,{"y":null}]},"owner":"queued","lastUserMessageAt":"2026-11-24T09:00:00+00:00",
+            {"schemaVersion":1,"addedLater":{"x":[1,{"y":null}]},"owner":"queued",
+             "lastUserMessageAt":"2026-11-24T09:00:00+00:00",
              "handled":[{"id":"1","at":"2026-11-24T09:00:05+00:00","extra":true}],
              "lastReply":{"activityId":"1","replies":[{"kind":0,"text":"hi","cards":null}],"delivery":"passive"}}
             """,
-            ConversationJsonContext.Stored);
+            ConversationJsonContext.Stored
+        );
 
         Assert.Equal(ConversationOwner.Queued, read.Owner);
         Assert.Equal(At, read.LastUserMessageAt);
@@ -141,6 +184,9 @@ public sealed class ConversationDocumentTests
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(List<TranscriptLine>))]
 internal sealed partial class GeneratedTranscript : JsonSerializerContext;

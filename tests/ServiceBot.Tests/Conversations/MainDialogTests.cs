@@ -7,25 +7,16 @@ namespace ServiceBot.Tests.Conversations;
 
 public sealed class MainDialogTests
 {
-    private static TestFlow WithProfileTopic() => new(services => services
-        .AddDialog<ProfileDialog>()
-        .AddSingleton<ITopic, ProfileTopic>());
+    private static TestFlow WithProfileTopic() =>
+        new(services => services.AddDialog<ProfileDialog>().AddSingleton<ITopic, ProfileTopic>());
 
     [Fact]
     public Task Subscribe_GreetsInChineseWithTheMenu() =>
-        WithProfileTopic()
-            .SendEvent("subscribe")
-            .ExpectReply("欢迎关注")
-            .RunAsync();
+        WithProfileTopic().SendEvent("subscribe").ExpectReply("欢迎关注").RunAsync();
 
     [Fact]
     public Task Help_InEnglish_AnswersInEnglish_ThenChineseWhenTheUserSwitches() =>
-        WithProfileTopic()
-            .Send("help")
-            .ExpectReply("1. Profile")
-            .Send("帮助")
-            .ExpectReply("1. 个人资料")
-            .RunAsync();
+        WithProfileTopic().Send("help").ExpectReply("1. Profile").Send("帮助").ExpectReply("1. 个人资料").RunAsync();
 
     [Fact]
     public Task Topic_ByKeyword_RunsToCompletion_AndTheMenuTakesOverAgain() =>
@@ -69,24 +60,27 @@ public sealed class MainDialogTests
             .ExpectReply("didn't get that")
             .Send("qwer")
             .ExpectReply("didn't get that")
-            .ExpectState(r => Assert.Contains("\"notUnderstood\":2", r.DialogStack[0].State!.Value.GetRawText().Replace("NotUnderstood", "notUnderstood", StringComparison.Ordinal), StringComparison.Ordinal))
+            .ExpectState(r =>
+                Assert.Contains(
+                    "\"notUnderstood\":2",
+                    r.DialogStack[0]
+                        .State!.Value.GetRawText()
+                        .Replace("NotUnderstood", "notUnderstood", StringComparison.Ordinal),
+                    StringComparison.Ordinal
+                )
+            )
             .Send("help")
             .ExpectReply("Reply with a number")
-            .ExpectState(r => Assert.Contains("0", r.DialogStack[0].State!.Value.GetRawText(), StringComparison.Ordinal))
+            .ExpectState(r =>
+                Assert.Contains("0", r.DialogStack[0].State!.Value.GetRawText(), StringComparison.Ordinal)
+            )
             .RunAsync();
 
     [Fact]
     public Task OtherEvents_GetNoReply() =>
-        WithProfileTopic()
-            .SendEvent("VIEW", "https://example.com")
-            .SendEvent("unsubscribe")
-            .ExpectNoReply()
-            .RunAsync();
+        WithProfileTopic().SendEvent("VIEW", "https://example.com").SendEvent("unsubscribe").ExpectNoReply().RunAsync();
 
     [Fact]
     public Task WithNoTopics_TheMenuSaysSoInsteadOfListingNothing() =>
-        new TestFlow()
-            .Send("help")
-            .ExpectReply("More services are on their way")
-            .RunAsync();
+        new TestFlow().Send("help").ExpectReply("More services are on their way").RunAsync();
 }

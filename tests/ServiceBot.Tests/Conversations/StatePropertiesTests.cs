@@ -23,7 +23,9 @@ public sealed class StatePropertiesTests
     [Fact]
     public void AValueThisBuildDoesNotKnow_IsWrittenBackAsItWasStored()
     {
-        var record = Load("""{"properties":{"fromANewerBuild":{"a":[1,2,{"b":"退货"}]},"note":{"Text":"hi","Times":1}}}""");
+        var record = Load(
+            """{"properties":{"fromANewerBuild":{"a":[1,2,{"b":"退货"}]},"note":{"Text":"hi","Times":1}}}"""
+        );
 
         NoteProperty.Set(record, new Note("hello", 2));
 
@@ -41,7 +43,10 @@ public sealed class StatePropertiesTests
         Assert.Equal(new Note("hi", 1), NoteProperty.Get(record));
 
         using var saved = JsonDocument.Parse(Save(record));
-        Assert.Equal("[1,2]", saved.RootElement.GetProperty("properties").GetProperty("note").GetProperty("AddedLater").GetRawText());
+        Assert.Equal(
+            "[1,2]",
+            saved.RootElement.GetProperty("properties").GetProperty("note").GetProperty("AddedLater").GetRawText()
+        );
     }
 
     [Fact]
@@ -86,7 +91,8 @@ public sealed class StatePropertiesTests
     [Fact]
     public void AStoredTranscript_ReadsBack_AndIsSavedAsItWas()
     {
-        const string transcript = """[{"at":1796509592,"fromUser":true,"text":"你好"},{"at":1796509913,"fromUser":false,"text":"请回复数字"}]""";
+        const string transcript =
+            """[{"at":1796509592,"fromUser":true,"text":"你好"},{"at":1796509913,"fromUser":false,"text":"请回复数字"}]""";
         var record = Load($$$"""{"properties":{"transcript":{{{transcript}}}}}""");
 
         Assert.Equal(["你好", "请回复数字"], Transcript.Of(record).Select(l => l.Text));

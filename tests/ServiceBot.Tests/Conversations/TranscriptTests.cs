@@ -38,7 +38,13 @@ public sealed class TranscriptTests
         var record = new ConversationRecord();
         for (var i = 0; i < 20; i++)
         {
-            Transcript.Append(record, [new(At.AddMinutes(i), true, $"第{i}个问题：" + new string('问', 90)), new(At.AddMinutes(i), false, $"answer {i}")]);
+            Transcript.Append(
+                record,
+                [
+                    new(At.AddMinutes(i), true, $"第{i}个问题：" + new string('问', 90)),
+                    new(At.AddMinutes(i), false, $"answer {i}"),
+                ]
+            );
         }
 
         var lines = Transcript.Of(record);
@@ -68,7 +74,11 @@ public sealed class TranscriptTests
 
         Assert.Equal(At.ToUnixTimeSeconds(), record.Properties["transcript"][0].GetProperty("at").GetInt64());
 
-        record.Properties["transcript"] = System.Text.Json.JsonDocument.Parse("""[{"at":"2026-11-24T09:00:00.7400000+00:00","fromUser":true,"text":"你好","activityId":"42"}]""").RootElement;
+        record.Properties["transcript"] = System
+            .Text.Json.JsonDocument.Parse(
+                """[{"at":"2026-11-24T09:00:00.7400000+00:00","fromUser":true,"text":"你好","activityId":"42"}]"""
+            )
+            .RootElement;
         Assert.Equal(new TranscriptLine(At.AddMilliseconds(740), true, "你好", "42"), Transcript.Of(record)[0]);
     }
 }

@@ -10,12 +10,15 @@ namespace ServiceBot.Tests.Conversations;
 
 public sealed class TurnPipelineTests
 {
-    private static TestFlow Counting(CountingDialog.Probe probe, InMemoryDocumentStore? store = null) => new(
-        services => services
-            .AddSingleton(probe)
-            .AddDialog<CountingDialog>()
-            .Configure<DialogOptions>(o => o.RootDialogId = CountingDialog.DialogId),
-        store);
+    private static TestFlow Counting(CountingDialog.Probe probe, InMemoryDocumentStore? store = null) =>
+        new(
+            services =>
+                services
+                    .AddSingleton(probe)
+                    .AddDialog<CountingDialog>()
+                    .Configure<DialogOptions>(o => o.RootDialogId = CountingDialog.DialogId),
+            store
+        );
 
     private static ITurnProcessor Pipeline(TestFlow flow) => flow.Services.GetRequiredService<ITurnProcessor>();
 
@@ -26,8 +29,10 @@ public sealed class TurnPipelineTests
         var flow = Counting(probe);
         var message = flow.NewMessage("hi");
 
-        var first = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
-        var second = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var first = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var second = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
 
         Assert.Single(probe.Runs);
         Assert.False(first.IsReplay);
@@ -38,11 +43,19 @@ public sealed class TurnPipelineTests
     [Fact]
     public async Task ThreeConcurrentCopies_WhileTheFirstIsRunning_OneRun_SameReplies()
     {
-        var probe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var probe = new CountingDialog.Probe
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
         var flow = Counting(probe);
         var message = flow.NewMessage("hi");
 
-        var copies = Enumerable.Range(0, 3).Select(_ => Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken)).ToArray();
+        var copies = Enumerable
+            .Range(0, 3)
+            .Select(_ =>
+                Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken)
+            )
+            .ToArray();
         await probe.Entered.Task;
         probe.Gate.SetResult();
         var results = await Task.WhenAll(copies);
@@ -50,7 +63,18 @@ public sealed class TurnPipelineTests
         Assert.Single(probe.Runs);
         Assert.Single(results, r => !r.IsReplay);
         Assert.All(results, r => Assert.Equal("message 1", Assert.Single(r.Replies).Text));
-        Assert.Equal(1, CountingDialog.Total.Get((await flow.Services.GetRequiredService<ConversationStateStore>().LoadAsync(flow.Conversation, TestContext.Current.CancellationToken)).Record)!.Value);
+        Assert.Equal(
+            1,
+            CountingDialog
+                .Total.Get(
+                    (
+                        await flow
+                            .Services.GetRequiredService<ConversationStateStore>()
+                            .LoadAsync(flow.Conversation, TestContext.Current.CancellationToken)
+                    ).Record
+                )!
+                .Value
+        );
     }
 
     [Fact]
@@ -62,7 +86,8 @@ public sealed class TurnPipelineTests
         deferred.MarkDeferred();
 
         await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
-        var retry = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retry = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
 
         Assert.True(retry.IsReplay);
         Assert.Empty(retry.Replies);
@@ -79,7 +104,8 @@ public sealed class TurnPipelineTests
         deferred.MarkDeferred();
 
         var first = await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
-        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow)
+            .ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
         var retried = await Pipeline(flow).ProcessAsync(message, deferred, TestContext.Current.CancellationToken);
 
         Assert.True(retried.IsReplay);
@@ -94,9 +120,12 @@ public sealed class TurnPipelineTests
         var flow = Counting(new CountingDialog.Probe());
         var message = flow.NewMessage("hi");
 
-        var first = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
-        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
-        var retried = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var first = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow)
+            .ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retried = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
 
         Assert.True(retried.IsReplay);
         Assert.Equal(first.Replies.Select(r => r.Text), retried.Replies.Select(r => r.Text));
@@ -104,7 +133,7 @@ public sealed class TurnPipelineTests
     }
 
     [Fact]
-    public async Task ReplayOfAPassiveTurnWhoseAnswerWasLostInAStoreOutage_MinutesLater_AfterTheNextMessage_StillHasItsReplies()
+    public async Task APassiveTurnsAnswerLostInAnOutage_ReplayedAfterTheNextMessage_StillHasItsReplies()
     {
         // The save reached the store but its answer did not (the store was stopping): the customer got a
         // 503, not the reply. The delivery that answered "success" retries the turn once the store is back,
@@ -112,9 +141,11 @@ public sealed class TurnPipelineTests
         var flow = Counting(new CountingDialog.Probe());
         var message = flow.NewMessage("hi");
 
-        var first = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var first = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
         flow.Time.Advance(TimeSpan.FromMinutes(2));
-        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow)
+            .ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
         flow.Time.Advance(TimeSpan.FromMinutes(3));
         var deferred = new TurnDelivery();
         deferred.MarkDeferred();
@@ -126,19 +157,24 @@ public sealed class TurnPipelineTests
     }
 
     [Fact]
-    public async Task ASaveTheStoreTookWithoutConfirming_LeavesItsRepliesWithTheDelivery_ForWhenTheRecordNoLongerHasThem()
+    public async Task ASaveTakenWithoutConfirming_LeavesItsRepliesWithTheDelivery_ForWhenTheRecordLacksThem()
     {
         var flow = Counting(new CountingDialog.Probe());
         var message = flow.NewMessage("hi");
         var delivery = new TurnDelivery();
         flow.Store.LoseAnswerOfWrite = _ => true;
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => Pipeline(flow).ProcessAsync(message, delivery, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            Pipeline(flow).ProcessAsync(message, delivery, TestContext.Current.CancellationToken)
+        );
         flow.Store.LoseAnswerOfWrite = null;
         // The save was stored: two more messages later, the record remembers the message but not its passive replies.
-        await Pipeline(flow).ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
-        await Pipeline(flow).ProcessAsync(flow.NewMessage("and again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
-        var retried = await Pipeline(flow).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow)
+            .ProcessAsync(flow.NewMessage("again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(flow)
+            .ProcessAsync(flow.NewMessage("and again"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retried = await Pipeline(flow)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
 
         Assert.Equal("message 1", Assert.Single(delivery.UnconfirmedReplies!).Text);
         Assert.True(retried.IsReplay);
@@ -151,13 +187,25 @@ public sealed class TurnPipelineTests
         var flow = new TestFlow();
         await flow.Send("help").ExpectReply("").RunAsync();
         var key = ConversationStateStore.KeyOf(flow.Conversation);
-        var json = System.Text.Encoding.UTF8.GetString((await flow.Store.ReadAsync(key, TestContext.Current.CancellationToken))!.Content.Span);
+        var json = System.Text.Encoding.UTF8.GetString(
+            (await flow.Store.ReadAsync(key, TestContext.Current.CancellationToken))!.Content.Span
+        );
         var at = flow.Time.GetUtcNow().ToUnixTimeSeconds();
         Assert.Contains($"\"at\":{at}", json, StringComparison.Ordinal);
 
         var iso = json.Replace($"\"at\":{at}", $"\"at\":\"{flow.Time.GetUtcNow():O}\"", StringComparison.Ordinal);
-        await flow.Store.TryWriteAsync(key, System.Text.Encoding.UTF8.GetBytes(iso), WriteCondition.None, TestContext.Current.CancellationToken);
-        var record = (await new ConversationStateStore(flow.Store).LoadAsync(flow.Conversation, TestContext.Current.CancellationToken)).Record;
+        await flow.Store.TryWriteAsync(
+            key,
+            System.Text.Encoding.UTF8.GetBytes(iso),
+            WriteCondition.None,
+            TestContext.Current.CancellationToken
+        );
+        var record = (
+            await new ConversationStateStore(flow.Store).LoadAsync(
+                flow.Conversation,
+                TestContext.Current.CancellationToken
+            )
+        ).Record;
 
         Assert.Equal(flow.Time.GetUtcNow(), Assert.Single(record.Handled).At);
     }
@@ -167,17 +215,33 @@ public sealed class TurnPipelineTests
     {
         // Two service providers over one store stand for two bot processes.
         var store = new InMemoryDocumentStore();
-        var slowProbe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var slowProbe = new CountingDialog.Probe
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
         var slow = Counting(slowProbe, store);
         var fast = Counting(new CountingDialog.Probe(), store);
 
-        var held = Pipeline(slow).ProcessAsync(slow.NewMessage("hello"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var held = Pipeline(slow)
+            .ProcessAsync(slow.NewMessage("hello"), TurnDelivery.Passive, TestContext.Current.CancellationToken);
         await slowProbe.Entered.Task;
-        await Pipeline(fast).ProcessAsync(fast.NewMessage("world") with { Id = "other" }, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        await Pipeline(fast)
+            .ProcessAsync(
+                fast.NewMessage("world") with
+                {
+                    Id = "other",
+                },
+                TurnDelivery.Passive,
+                TestContext.Current.CancellationToken
+            );
         slowProbe.Gate.SetResult();
         var result = await held;
 
-        var record = (await slow.Services.GetRequiredService<ConversationStateStore>().LoadAsync(slow.Conversation, TestContext.Current.CancellationToken)).Record;
+        var record = (
+            await slow
+                .Services.GetRequiredService<ConversationStateStore>()
+                .LoadAsync(slow.Conversation, TestContext.Current.CancellationToken)
+        ).Record;
         Assert.Equal(2, CountingDialog.Total.Get(record)!.Value);
         Assert.Equal("message 2", Assert.Single(result.Replies).Text);
         Assert.Equal(2, slowProbe.Runs.Count); // ran again on the fresh record after losing the save
@@ -193,8 +257,10 @@ public sealed class TurnPipelineTests
         var b = Counting(probeB, store);
         var message = a.NewMessage("hi");
 
-        var first = await Pipeline(a).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
-        var retry = await Pipeline(b).ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var first = await Pipeline(a)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+        var retry = await Pipeline(b)
+            .ProcessAsync(message, TurnDelivery.Passive, TestContext.Current.CancellationToken);
 
         Assert.Empty(probeB.Runs);
         Assert.True(retry.IsReplay);
@@ -205,16 +271,17 @@ public sealed class TurnPipelineTests
     public async Task AfterHandoff_TheKernelAsksForAPerson_ThenEveryTurnGoesToTheHandoffInbox_AndTheBotStaysSilent()
     {
         var inbox = new Mock<IHandoffInbox>();
-        inbox.Setup(i => i.RequestAsync(It.IsAny<TurnContext>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+        inbox
+            .Setup(i => i.RequestAsync(It.IsAny<TurnContext>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Callback((TurnContext turn, string _, CancellationToken _) => turn.State.Owner = ConversationOwner.Queued)
             .Returns(Task.CompletedTask);
-        var flow = new TestFlow(services => services
-            .AddDialog<ProfileDialog>()
-            .AddSingleton<ITopic, ProfileTopic>()
-            .AddSingleton(inbox.Object));
+        var flow = new TestFlow(services =>
+            services.AddDialog<ProfileDialog>().AddSingleton<ITopic, ProfileTopic>().AddSingleton(inbox.Object)
+        );
         var later = flow.NewMessage("还在吗？");
 
-        await flow.Send("profile").ExpectReply("What is your name?")
+        await flow.Send("profile")
+            .ExpectReply("What is your name?")
             .Send("hand me over")
             .ExpectNoReply()
             .ExpectState(r => Assert.Equal((ConversationOwner.Queued, 0), (r.Owner, r.DialogStack.Count)))
@@ -222,8 +289,14 @@ public sealed class TurnPipelineTests
             .ExpectNoReply()
             .RunAsync();
 
-        inbox.Verify(i => i.RequestAsync(It.IsAny<TurnContext>(), "asked for a person", It.IsAny<CancellationToken>()), Times.Once);
-        inbox.Verify(i => i.ReceiveAsync(It.Is<TurnContext>(t => t.Activity == later), It.IsAny<CancellationToken>()), Times.Once);
+        inbox.Verify(
+            i => i.RequestAsync(It.IsAny<TurnContext>(), "asked for a person", It.IsAny<CancellationToken>()),
+            Times.Once
+        );
+        inbox.Verify(
+            i => i.ReceiveAsync(It.Is<TurnContext>(t => t.Activity == later), It.IsAny<CancellationToken>()),
+            Times.Once
+        );
     }
 
     [Fact]
@@ -236,8 +309,11 @@ public sealed class TurnPipelineTests
 
         await flow.SendEvent("unsubscribe").ExpectState(r => Assert.Equal(start, r.LastUserActivityAt)).RunAsync();
         flow.Time.Advance(TimeSpan.FromHours(1));
-        await flow.SendEvent("CLICK", "NONE").ExpectReply("")
-            .ExpectState(r => Assert.Equal((start.AddHours(2), start), (r.LastUserActivityAt!.Value, r.LastUserMessageAt!.Value)))
+        await flow.SendEvent("CLICK", "NONE")
+            .ExpectReply("")
+            .ExpectState(r =>
+                Assert.Equal((start.AddHours(2), start), (r.LastUserActivityAt!.Value, r.LastUserMessageAt!.Value))
+            )
             .RunAsync();
     }
 
@@ -251,7 +327,10 @@ public sealed class TurnPipelineTests
             flow.Time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var document = await flow.Store.ReadAsync(ConversationStateStore.KeyOf(flow.Conversation), TestContext.Current.CancellationToken);
+        var document = await flow.Store.ReadAsync(
+            ConversationStateStore.KeyOf(flow.Conversation),
+            TestContext.Current.CancellationToken
+        );
         await flow.ExpectState(r => Assert.True(r.Handled.Count <= DuplicateActivityFilter.MaxRemembered)).RunAsync();
         Assert.True(document!.Content.Length < 2048, $"state is {document.Content.Length} bytes");
     }
@@ -267,7 +346,10 @@ public sealed class TurnPipelineTests
             flow.Time.Advance(TimeSpan.FromSeconds(20));
         }
 
-        var document = await flow.Store.ReadAsync(ConversationStateStore.KeyOf(flow.Conversation), TestContext.Current.CancellationToken);
+        var document = await flow.Store.ReadAsync(
+            ConversationStateStore.KeyOf(flow.Conversation),
+            TestContext.Current.CancellationToken
+        );
         var json = System.Text.Encoding.UTF8.GetString(document!.Content.Span);
         Assert.True(document.Content.Length < 2048, $"state is {document.Content.Length} bytes: {json}");
         Assert.Contains("谢谢", json, StringComparison.Ordinal);

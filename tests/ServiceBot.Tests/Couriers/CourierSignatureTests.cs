@@ -15,7 +15,13 @@ public sealed class CourierSignatureTests
     [InlineData(301, false)]
     [InlineData(-301, false)]
     public void Fresh_WithinThreeHundredSecondsEitherWay(int offsetSeconds, bool fresh) =>
-        Assert.Equal(fresh, CourierSignature.Fresh(Now.AddSeconds(offsetSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), Now));
+        Assert.Equal(
+            fresh,
+            CourierSignature.Fresh(
+                Now.AddSeconds(offsetSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                Now
+            )
+        );
 
     [Theory]
     [InlineData(null)]
@@ -23,5 +29,6 @@ public sealed class CourierSignatureTests
     [InlineData("soon")]
     [InlineData("-1763899200")]
     [InlineData("1763899200.5")]
-    public void Fresh_RefusesWhatIsNotUnixSeconds(string? timestamp) => Assert.False(CourierSignature.Fresh(timestamp, Now));
+    public void Fresh_RefusesWhatIsNotUnixSeconds(string? timestamp) =>
+        Assert.False(CourierSignature.Fresh(timestamp, Now));
 }

@@ -19,8 +19,18 @@ public sealed class HandoffTests
     public HandoffTests()
     {
         _channel.SetupGet(c => c.Channel).Returns("test");
-        _channel.Setup(c => c.SendAsync(It.IsAny<ConversationReference>(), It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
-            .Callback((ConversationReference _, IReadOnlyList<Reply> replies, CancellationToken _) => _sent.AddRange(replies.Select(r => r.Text!)))
+        _channel
+            .Setup(c =>
+                c.SendAsync(
+                    It.IsAny<ConversationReference>(),
+                    It.IsAny<IReadOnlyList<Reply>>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback(
+                (ConversationReference _, IReadOnlyList<Reply> replies, CancellationToken _) =>
+                    _sent.AddRange(replies.Select(r => r.Text!))
+            )
             .ReturnsAsync(SendOutcome.Sent);
     }
 
@@ -30,7 +40,8 @@ public sealed class HandoffTests
 
     private static AgentDesk Desk(TestFlow flow) => flow.Services.GetRequiredService<AgentDesk>();
 
-    private static async Task<HandoffCase> OnlyCaseAsync(TestFlow flow) => Assert.Single(await Desk(flow).QueueAsync(Ct));
+    private static async Task<HandoffCase> OnlyCaseAsync(TestFlow flow) =>
+        Assert.Single(await Desk(flow).QueueAsync(Ct));
 
     [Fact]
     public async Task Queued_TheCustomerHearsTheirPlace_ThenTheBotIsSilent_AndEveryMessageReachesTheCase()
@@ -38,18 +49,27 @@ public sealed class HandoffTests
         var flow = Flow();
         var retried = flow.NewMessage("我的杯子漏水");
 
-        await flow.Send("你好").ExpectReply("")
-            .Send("人工").ExpectReply("已为您转接人工客服，马上就到您")
-            .Deliver(retried).ExpectNoReply()
-            .Deliver(retried).ExpectNoReply()
-            .Send("菜单").ExpectNoReply()
+        await flow.Send("你好")
+            .ExpectReply("")
+            .Send("人工")
+            .ExpectReply("已为您转接人工客服，马上就到您")
+            .Deliver(retried)
+            .ExpectNoReply()
+            .Deliver(retried)
+            .ExpectNoReply()
+            .Send("菜单")
+            .ExpectNoReply()
             .ExpectState(r => Assert.Equal(ConversationOwner.Queued, r.Owner))
             .RunAsync();
 
         var waiting = await OnlyCaseAsync(flow);
         Assert.Equal((CaseState.Queued, "asked for a person"), (waiting.State, waiting.Reason));
-        Assert.Equal(["你好", "人工", "我的杯子漏水", "菜单"], waiting.Entries.Where(e => e.Kind == CaseEntryKind.Customer).Select(e => e.Text));
-        Assert.Contains(waiting.Entries, e => e.Kind == CaseEntryKind.Bot); // the bot's part of the conversation comes along
+        Assert.Equal(
+            ["你好", "人工", "我的杯子漏水", "菜单"],
+            waiting.Entries.Where(e => e.Kind == CaseEntryKind.Customer).Select(e => e.Text)
+        );
+        // the bot's part of the conversation comes along
+        Assert.Contains(waiting.Entries, e => e.Kind == CaseEntryKind.Bot);
         Assert.Empty(_sent);
     }
 
@@ -58,9 +78,12 @@ public sealed class HandoffTests
     {
         var flow = Flow();
 
-        await flow.Send("人工").ExpectReply("转接人工客服")
-            .Send("取消").ExpectReply("已退出排队")
-            .Send("帮助").ExpectReply("")
+        await flow.Send("人工")
+            .ExpectReply("转接人工客服")
+            .Send("取消")
+            .ExpectReply("已退出排队")
+            .Send("帮助")
+            .ExpectReply("")
             .ExpectState(r => Assert.Equal(ConversationOwner.Bot, r.Owner))
             .RunAsync();
 
@@ -75,7 +98,8 @@ public sealed class HandoffTests
         var caseId = (await OnlyCaseAsync(flow)).CaseId;
 
         Assert.True((await Desk(flow).ClaimAsync(caseId, "amy", Ct)).Ok);
-        await flow.Send("杯盖拧不紧").ExpectNoReply()
+        await flow.Send("杯盖拧不紧")
+            .ExpectNoReply()
             .ExpectState(r => Assert.Equal(ConversationOwner.Agent, r.Owner))
             .RunAsync();
         Assert.True((await Desk(flow).ReplyAsync(caseId, "amy", "请拍一张杯盖的照片", Ct)).Ok);
@@ -92,7 +116,8 @@ public sealed class HandoffTests
         Assert.Contains(handedBack.Case.Entries, e => e is { Kind: CaseEntryKind.Note, SentToCustomer: false });
         Assert.Empty(await Desk(flow).QueueAsync(Ct));
 
-        await flow.Send("帮助").ExpectReply("")
+        await flow.Send("帮助")
+            .ExpectReply("")
             .ExpectState(r => Assert.Equal((ConversationOwner.Bot, null), (r.Owner, CustomerHandoff.Link.Get(r))))
             .RunAsync();
     }
@@ -169,7 +194,10 @@ public sealed class HandoffTests
         Assert.True(timedOut.Ok);
         Assert.Contains("回电", Assert.Single(_sent), StringComparison.Ordinal);
         Assert.Empty(await Desk(flow).QueueAsync(Ct));
-        await flow.Send("帮助").ExpectReply("").ExpectState(r => Assert.Equal(ConversationOwner.Bot, r.Owner)).RunAsync();
+        await flow.Send("帮助")
+            .ExpectReply("")
+            .ExpectState(r => Assert.Equal(ConversationOwner.Bot, r.Owner))
+            .RunAsync();
         Assert.False((await Desk(flow).QueueTimedOutAsync(caseId, Ct)).Ok); // fired twice: nothing more happens
         Assert.Single(_sent);
     }
@@ -190,7 +218,9 @@ public sealed class HandoffTests
     public async Task ASilentAgent_LosesTheChatBackToTheQueue_ButOneWhoRepliedInTimeKeepsIt()
     {
         var flow = Flow();
-        var idle = flow.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HandoffOptions>>().Value.IdleTimeout;
+        var idle = flow
+            .Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HandoffOptions>>()
+            .Value.IdleTimeout;
         await flow.Send("人工").ExpectReply("转接人工客服").RunAsync();
         var caseId = (await OnlyCaseAsync(flow)).CaseId;
         await Desk(flow).ClaimAsync(caseId, "amy", Ct);
@@ -224,7 +254,10 @@ public sealed class HandoffTests
 
         await Desk(flow).ClaimAsync(caseId, "amy", Ct);
         Assert.False(await scheduler.Exists(queue, Ct));
-        Assert.Equal(flow.Time.GetUtcNow().AddMinutes(15), (await scheduler.GetTrigger(new Quartz.TriggerKey(caseId, idle.Group), Ct))!.StartTimeUtc);
+        Assert.Equal(
+            flow.Time.GetUtcNow().AddMinutes(15),
+            (await scheduler.GetTrigger(new Quartz.TriggerKey(caseId, idle.Group), Ct))!.StartTimeUtc
+        );
 
         await Desk(flow).ReleaseAsync(caseId, "amy", resolved: true, Ct);
         Assert.False(await scheduler.Exists(idle, Ct));
@@ -236,10 +269,18 @@ public sealed class HandoffTests
     public Task CallMe_RecordsTheNumber_AndConfirmsItMasked(string typed, string shown)
     {
         var flow = new TestFlow(services => services.AddSingleton(_channel.Object).AddCallbacks());
-        return flow.Send("回电").ExpectReply("请回复您的手机号")
-            .Send("明天").ExpectReply("这看起来不是手机号")
-            .Send(typed).ExpectReply($"我们会打 {shown} 给您回电")
-            .ExpectState(_ => Assert.Equal("13800138000", Assert.Single(flow.Services.GetRequiredService<CallbackRequests>().ListAsync(Ct).Result).Phone))
+        return flow.Send("回电")
+            .ExpectReply("请回复您的手机号")
+            .Send("明天")
+            .ExpectReply("这看起来不是手机号")
+            .Send(typed)
+            .ExpectReply($"我们会打 {shown} 给您回电")
+            .ExpectState(_ =>
+                Assert.Equal(
+                    "13800138000",
+                    Assert.Single(flow.Services.GetRequiredService<CallbackRequests>().ListAsync(Ct).Result).Phone
+                )
+            )
             .RunAsync();
     }
 }

@@ -61,7 +61,13 @@ public sealed class HelpSearchTests : IDisposable
         await SeedAsync();
         Assert.Null(await _search.FindAsync("蓝牙怎么配对", null, Ct));
 
-        await _store.PutAsync(new ProductHelp("SPEAKER-1", [new HelpArticle("蓝牙配对", "长按电源键三秒，指示灯闪烁后在手机蓝牙列表选择音箱。", ["蓝牙", "配对"])]), Ct);
+        await _store.PutAsync(
+            new ProductHelp(
+                "SPEAKER-1",
+                [new HelpArticle("蓝牙配对", "长按电源键三秒，指示灯闪烁后在手机蓝牙列表选择音箱。", ["蓝牙", "配对"])]
+            ),
+            Ct
+        );
 
         Assert.Equal("蓝牙配对", (await _search.FindAsync("蓝牙怎么配对", null, Ct))!.Article.Title);
     }

@@ -4,7 +4,9 @@ using ServiceBot.Services.Notifications;
 
 namespace ServiceBot.Tests.Notifications;
 
-/// <summary>The no-spam policy, rule by rule, across every edge. Times are local Asia/Shanghai (UTC+8) unless said.</summary>
+/// <summary>
+/// The no-spam policy, rule by rule, across every edge. Times are local Asia/Shanghai (UTC+8) unless said.
+/// </summary>
 public sealed class NoticePolicyTests
 {
     private static readonly NoticePolicy Policy = new(new PolicyOptions());
@@ -15,7 +17,9 @@ public sealed class NoticePolicyTests
         DateTimeOffset.Parse($"{local}{offset}", CultureInfo.InvariantCulture);
 
     private static Consents OptedIn(params NoticeTopic[] topics) =>
-        topics.Aggregate(Consents.None, (c, t) => c.With(new ConsentChange(t, true, At("2026-11-01 12:00"), ConsentSource.Dialog, "shown")));
+        topics.Aggregate(Consents.None, (c, t) =>
+            c.With(new ConsentChange(t, true, At("2026-11-01 12:00"), ConsentSource.Dialog, "shown"))
+        );
 
     /// <summary>Opted in to both, wrote at <paramref name="lastMessage"/>, nothing sent yet.</summary>
     private static CustomerHistory History(string lastMessage = "2026-11-23 09:00", params SentNotice[] sent) =>
@@ -23,10 +27,19 @@ public sealed class NoticePolicyTests
 
     /// <summary>The same history, plus one unspent subscribe-message consent for delivery notices.</summary>
     private static CustomerHistory WithOneTimeDeliveryConsent(CustomerHistory history) =>
-        history with { Consents = history.Consents.Grant(new OneTimeConsent(NoticeTopic.Delivery, "tpl-d", At("2026-11-20 12:00"))) };
+        history with
+        {
+            Consents = history.Consents.Grant(
+                new OneTimeConsent(NoticeTopic.Delivery, "tpl-d", At("2026-11-20 12:00"))
+            ),
+        };
 
-    private static SentNotice Sent(NoticeTopic topic, string local, NoticeChannel channel = NoticeChannel.CustomerService, string? key = null) =>
-        new(topic, key ?? $"k-{local}", At(local), channel);
+    private static SentNotice Sent(
+        NoticeTopic topic,
+        string local,
+        NoticeChannel channel = NoticeChannel.CustomerService,
+        string? key = null
+    ) => new(topic, key ?? $"k-{local}", At(local), channel);
 
     [Theory]
     [InlineData("2026-11-23 06:59", "Defer", "2026-11-23 07:00")]
@@ -34,7 +47,11 @@ public sealed class NoticePolicyTests
     [InlineData("2026-11-23 21:59", "Send", null)]
     [InlineData("2026-11-23 22:00", "Defer", "2026-11-24 07:00")]
     [InlineData("2026-11-23 23:30", "Defer", "2026-11-24 07:00")]
-    public void Delivery_QuietHours_OutsideSevenToTwentyTwo_AreDeferredToTheNextOpening(string now, string verdict, string? until)
+    public void Delivery_QuietHours_OutsideSevenToTwentyTwo_AreDeferredToTheNextOpening(
+        string now,
+        string verdict,
+        string? until
+    )
     {
         var decision = Policy.Decide(Delivery, History("2026-11-23 06:00"), At(now));
 
@@ -52,13 +69,19 @@ public sealed class NoticePolicyTests
     {
         var decision = Policy.Decide(Promotion, History("2026-11-23 08:00"), At(now));
 
-        Assert.Equal((Enum.Parse<Verdict>(verdict), until is null ? null : At(until)), (decision.Verdict, decision.NotBefore));
+        Assert.Equal(
+            (Enum.Parse<Verdict>(verdict), until is null ? null : At(until)),
+            (decision.Verdict, decision.NotBefore)
+        );
     }
 
     [Theory]
-    [InlineData("2026-11-21 12:01", NoticeChannel.CustomerService)]   // 47:59 after the last message
-    [InlineData("2026-11-21 12:00", NoticeChannel.SubscribeMessage)]  // 48:00: the window has closed
-    public void ServiceWindow_ClosesAtFortyEightHours_ThenAOneTimeConsentCarriesTheNotice(string lastMessage, NoticeChannel channel)
+    [InlineData("2026-11-21 12:01", NoticeChannel.CustomerService)] // 47:59 after the last message
+    [InlineData("2026-11-21 12:00", NoticeChannel.SubscribeMessage)] // 48:00: the window has closed
+    public void ServiceWindow_ClosesAtFortyEightHours_ThenAOneTimeConsentCarriesTheNotice(
+        string lastMessage,
+        NoticeChannel channel
+    )
     {
         var history = WithOneTimeDeliveryConsent(History(lastMessage));
 
@@ -67,14 +90,20 @@ public sealed class NoticePolicyTests
 
     [Fact]
     public void ServiceWindowClosed_AndNoOneTimeConsent_IsDroppedByTheChannelRule() =>
-        Assert.Equal(NoticeDecision.Drop(PolicyRule.Channel), Policy.Decide(Delivery, History("2026-11-20 12:00"), At("2026-11-23 12:00")));
+        Assert.Equal(
+            NoticeDecision.Drop(PolicyRule.Channel),
+            Policy.Decide(Delivery, History("2026-11-20 12:00"), At("2026-11-23 12:00"))
+        );
 
     [Theory]
     [InlineData(4, NoticeChannel.CustomerService)]
     [InlineData(5, NoticeChannel.SubscribeMessage)]
     public void ServiceQuota_FiveCustomerServiceMessagesPerWindow(int alreadySent, NoticeChannel channel)
     {
-        var sent = Enumerable.Range(0, alreadySent).Select(i => Sent(NoticeTopic.Delivery, $"2026-11-22 1{i}:00")).ToArray();
+        var sent = Enumerable
+            .Range(0, alreadySent)
+            .Select(i => Sent(NoticeTopic.Delivery, $"2026-11-22 1{i}:00"))
+            .ToArray();
         var history = WithOneTimeDeliveryConsent(History("2026-11-22 08:00", sent));
 
         Assert.Equal(channel, Policy.Decide(Delivery with { Key = "new" }, history, At("2026-11-23 12:00")).Channel);
@@ -85,68 +114,112 @@ public sealed class NoticePolicyTests
     {
         var sent = Enumerable.Range(0, 5).Select(i => Sent(NoticeTopic.Delivery, $"2026-11-22 1{i}:00")).ToArray();
 
-        Assert.Equal(NoticeChannel.CustomerService, Policy.Decide(Delivery, History("2026-11-23 08:00", sent), At("2026-11-23 12:00")).Channel);
+        Assert.Equal(
+            NoticeChannel.CustomerService,
+            Policy.Decide(Delivery, History("2026-11-23 08:00", sent), At("2026-11-23 12:00")).Channel
+        );
     }
 
     [Fact]
     public void NoConsent_IsDropped_EvenInQuietHours() =>
         Assert.Equal(
             NoticeDecision.Drop(PolicyRule.Consent),
-            Policy.Decide(Promotion, History() with { Consents = OptedIn(NoticeTopic.Delivery) }, At("2026-11-23 23:00")));
+            Policy.Decide(
+                Promotion,
+                History() with
+                {
+                    Consents = OptedIn(NoticeTopic.Delivery),
+                },
+                At("2026-11-23 23:00")
+            )
+        );
 
     [Fact]
     public void WithdrawnConsent_IsDropped()
     {
-        var withdrawn = OptedIn(NoticeTopic.Delivery).With(new ConsentChange(NoticeTopic.Delivery, false, At("2026-11-22 10:00"), ConsentSource.Keyword, "TD"));
+        var withdrawn = OptedIn(NoticeTopic.Delivery)
+            .With(new ConsentChange(NoticeTopic.Delivery, false, At("2026-11-22 10:00"), ConsentSource.Keyword, "TD"));
 
-        Assert.Equal(PolicyRule.Consent, Policy.Decide(Delivery, History() with { Consents = withdrawn }, At("2026-11-23 12:00")).Rule);
+        Assert.Equal(
+            PolicyRule.Consent,
+            Policy.Decide(Delivery, History() with { Consents = withdrawn }, At("2026-11-23 12:00")).Rule
+        );
     }
 
     [Fact]
     public void AOneTimeConsent_AloneIsConsentForOneNotice() =>
         Assert.Equal(
             NoticeDecision.Send(NoticeChannel.SubscribeMessage),
-            Policy.Decide(Delivery, WithOneTimeDeliveryConsent(CustomerHistory.Empty), At("2026-11-23 12:00")));
+            Policy.Decide(Delivery, WithOneTimeDeliveryConsent(CustomerHistory.Empty), At("2026-11-23 12:00"))
+        );
 
     [Fact]
     public void AOneTimeConsent_WithoutTheOptIn_IsSpentOnASubscribeMessage_EvenInsideTheServiceWindow() =>
         Assert.Equal(
             NoticeDecision.Send(NoticeChannel.SubscribeMessage),
-            Policy.Decide(Delivery, WithOneTimeDeliveryConsent(History("2026-11-23 11:00") with { Consents = Consents.None }), At("2026-11-23 12:00")));
+            Policy.Decide(
+                Delivery,
+                WithOneTimeDeliveryConsent(History("2026-11-23 11:00") with { Consents = Consents.None }),
+                At("2026-11-23 12:00")
+            )
+        );
 
     [Fact]
     public void TheSameKeyTwice_IsDroppedByTheOnceRule() =>
         Assert.Equal(
             NoticeDecision.Drop(PolicyRule.Once),
-            Policy.Decide(Delivery, History("2026-11-23 09:00", Sent(NoticeTopic.Delivery, "2026-11-23 10:00", key: Delivery.Key)), At("2026-11-23 12:00")));
+            Policy.Decide(
+                Delivery,
+                History("2026-11-23 09:00", Sent(NoticeTopic.Delivery, "2026-11-23 10:00", key: Delivery.Key)),
+                At("2026-11-23 12:00")
+            )
+        );
 
     [Theory]
-    [InlineData("2026-11-22 12:01", "Defer", "2026-11-23 12:01")]  // 23:59 ago: the day has not rolled over
-    [InlineData("2026-11-22 12:00", "Send", null)]                 // 24:00 ago: it has
+    [InlineData("2026-11-22 12:01", "Defer", "2026-11-23 12:01")] // 23:59 ago: the day has not rolled over
+    [InlineData("2026-11-22 12:00", "Send", null)] // 24:00 ago: it has
     public void Promotions_OneADay_Rolling(string lastPromotion, string verdict, string? until)
     {
-        var decision = Policy.Decide(Promotion, History("2026-11-23 09:00", Sent(NoticeTopic.Promotion, lastPromotion)), At("2026-11-23 12:00"));
+        var decision = Policy.Decide(
+            Promotion,
+            History("2026-11-23 09:00", Sent(NoticeTopic.Promotion, lastPromotion)),
+            At("2026-11-23 12:00")
+        );
 
-        Assert.Equal((Enum.Parse<Verdict>(verdict), until is null ? null : At(until)), (decision.Verdict, decision.NotBefore));
+        Assert.Equal(
+            (Enum.Parse<Verdict>(verdict), until is null ? null : At(until)),
+            (decision.Verdict, decision.NotBefore)
+        );
         Assert.Equal(until is null ? PolicyRule.Allowed : PolicyRule.DailyCap, decision.Rule);
     }
 
     [Theory]
-    [InlineData("2026-11-16 12:01", "Defer", "2026-11-23 12:01")]  // 6 d 23:59 ago: still inside the week
-    [InlineData("2026-11-16 12:00", "Send", null)]                 // 7 d ago: the week rolled over
+    [InlineData("2026-11-16 12:01", "Defer", "2026-11-23 12:01")] // 6 d 23:59 ago: still inside the week
+    [InlineData("2026-11-16 12:00", "Send", null)] // 7 d ago: the week rolled over
     public void Promotions_TwoAWeek_Rolling(string firstPromotion, string verdict, string? until)
     {
-        var history = History("2026-11-23 09:00", Sent(NoticeTopic.Promotion, firstPromotion), Sent(NoticeTopic.Promotion, "2026-11-20 12:00"));
+        var history = History(
+            "2026-11-23 09:00",
+            Sent(NoticeTopic.Promotion, firstPromotion),
+            Sent(NoticeTopic.Promotion, "2026-11-20 12:00")
+        );
 
         var decision = Policy.Decide(Promotion, history, At("2026-11-23 12:00"));
 
-        Assert.Equal((Enum.Parse<Verdict>(verdict), until is null ? null : At(until)), (decision.Verdict, decision.NotBefore));
+        Assert.Equal(
+            (Enum.Parse<Verdict>(verdict), until is null ? null : At(until)),
+            (decision.Verdict, decision.NotBefore)
+        );
     }
 
     [Fact]
     public void ACapThatEndsInQuietHours_DefersToTheNextOpening()
     {
-        var decision = Policy.Decide(Promotion, History("2026-11-23 09:00", Sent(NoticeTopic.Promotion, "2026-11-22 20:30")), At("2026-11-23 12:00"));
+        var decision = Policy.Decide(
+            Promotion,
+            History("2026-11-23 09:00", Sent(NoticeTopic.Promotion, "2026-11-22 20:30")),
+            At("2026-11-23 12:00")
+        );
 
         Assert.Equal(NoticeDecision.Defer(PolicyRule.DailyCap, At("2026-11-24 10:00")), decision);
     }
@@ -156,15 +229,26 @@ public sealed class NoticePolicyTests
     [InlineData(5, "Defer")]
     public void DeliveryNotices_FiveADay(int sentToday, string verdict)
     {
-        var sent = Enumerable.Range(0, sentToday).Select(i => Sent(NoticeTopic.Delivery, $"2026-11-23 0{i + 1}:00", key: $"order:{i}")).ToArray();
+        var sent = Enumerable
+            .Range(0, sentToday)
+            .Select(i => Sent(NoticeTopic.Delivery, $"2026-11-23 0{i + 1}:00", key: $"order:{i}"))
+            .ToArray();
 
-        Assert.Equal(Enum.Parse<Verdict>(verdict), Policy.Decide(Delivery, History("2026-11-23 00:30", sent), At("2026-11-23 12:00")).Verdict);
+        Assert.Equal(
+            Enum.Parse<Verdict>(verdict),
+            Policy.Decide(Delivery, History("2026-11-23 00:30", sent), At("2026-11-23 12:00")).Verdict
+        );
     }
 
     [Fact]
     public void Fatigue_ThreeUnansweredPromotions_PausePromotions_ButNotDeliveries()
     {
-        var sent = new[] { Sent(NoticeTopic.Promotion, "2026-11-10 12:00"), Sent(NoticeTopic.Promotion, "2026-11-14 12:00"), Sent(NoticeTopic.Promotion, "2026-11-18 12:00") };
+        var sent = new[]
+        {
+            Sent(NoticeTopic.Promotion, "2026-11-10 12:00"),
+            Sent(NoticeTopic.Promotion, "2026-11-14 12:00"),
+            Sent(NoticeTopic.Promotion, "2026-11-18 12:00"),
+        };
         var history = History("2026-11-09 09:00", sent) with { LastUserMessageAt = At("2026-11-22 09:00") };
 
         Assert.Equal(PolicyRule.Fatigue, Policy.Decide(Promotion, history, At("2026-11-23 12:00")).Rule);
@@ -174,9 +258,21 @@ public sealed class NoticePolicyTests
     [Fact]
     public void Fatigue_ClearsWhenTheUserEngages_AndAPromotionStillInItsReplyWindowDoesNotCount()
     {
-        var sent = new[] { Sent(NoticeTopic.Promotion, "2026-11-10 12:00"), Sent(NoticeTopic.Promotion, "2026-11-14 12:00"), Sent(NoticeTopic.Promotion, "2026-11-21 12:01") };
+        var sent = new[]
+        {
+            Sent(NoticeTopic.Promotion, "2026-11-10 12:00"),
+            Sent(NoticeTopic.Promotion, "2026-11-14 12:00"),
+            Sent(NoticeTopic.Promotion, "2026-11-21 12:01"),
+        };
 
-        var stillAnswerable = Policy.Decide(Promotion, History("2026-11-09 09:00", sent) with { LastUserMessageAt = At("2026-11-23 09:00") }, At("2026-11-23 12:00"));
+        var stillAnswerable = Policy.Decide(
+            Promotion,
+            History("2026-11-09 09:00", sent) with
+            {
+                LastUserMessageAt = At("2026-11-23 09:00"),
+            },
+            At("2026-11-23 12:00")
+        );
         var engaged = Policy.Decide(Promotion, History("2026-11-12 09:00", sent), At("2026-11-23 12:00"));
 
         Assert.NotEqual(PolicyRule.Fatigue, stillAnswerable.Rule);
@@ -199,9 +295,19 @@ public sealed class NoticePolicyTests
     public void DstZone_AnOpeningInsideTheSkippedHour_MovesPastTheGap()
     {
         var berlin = new NoticePolicy(
-            new PolicyOptions { DeliveryHours = new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) } },
-            new ShopOptions { TimeZone = "Europe/Berlin" });
+            new PolicyOptions
+            {
+                DeliveryHours = new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) },
+            },
+            new ShopOptions { TimeZone = "Europe/Berlin" }
+        );
 
-        Assert.Equal(At("2026-03-29 03:00", "+02:00"), berlin.NextOpen(At("2026-03-28 23:00", "+01:00"), new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) }));
+        Assert.Equal(
+            At("2026-03-29 03:00", "+02:00"),
+            berlin.NextOpen(
+                At("2026-03-28 23:00", "+01:00"),
+                new HoursOptions { Start = new TimeOnly(2, 30), End = new TimeOnly(22, 0) }
+            )
+        );
     }
 }

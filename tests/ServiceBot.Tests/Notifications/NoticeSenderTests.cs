@@ -15,7 +15,9 @@ public sealed class NoticeSenderTests
     private static readonly ConversationReference Customer = new("wechat", "o-1");
     private static readonly NoticeCandidate Candidate = new(NoticeTopic.Delivery, "order:A1:OutForDelivery");
     private readonly InMemoryDocumentStore _store = new();
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero)); // 11:00 in Shanghai
+
+    // 11:00 in Shanghai
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
     private readonly Mock<IChannelSender> _customerService = new();
     private readonly Mock<ISubscribeMessageSender> _subscribe = new();
 
@@ -23,21 +25,56 @@ public sealed class NoticeSenderTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private NoticeSender Sender() => new(
-        new ConversationStateStore(_store), new NoticeLedger(_store), new SendOnceOutbox(_store, _clock), new NoticePolicy(new PolicyOptions()),
-        new ProactiveMessenger([_customerService.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance), _subscribe.Object,
-        Options.Create(new SubscribeTemplateOptions { Delivery = "tpl-d" }), _clock);
+    private NoticeSender Sender() =>
+        new(
+            new ConversationStateStore(_store),
+            new NoticeLedger(_store),
+            new SendOnceOutbox(_store, _clock),
+            new NoticePolicy(new PolicyOptions()),
+            new ProactiveMessenger([_customerService.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
+            _subscribe.Object,
+            Options.Create(new SubscribeTemplateOptions { Delivery = "tpl-d" }),
+            _clock
+        );
 
-    private static OutgoingNotice Notice => new(Customer, Candidate, [Reply.FromText("您的订单 A1 正在派送")],
-        new Dictionary<string, string> { ["orderId"] = "A1", ["status"] = "派送中", ["carrier"] = "顺丰", ["trackingNumber"] = "SF100", ["location"] = "上海浦东新区张江高科技园区碧波路690号" });
+    private static OutgoingNotice Notice =>
+        new(
+            Customer,
+            Candidate,
+            [Reply.FromText("您的订单 A1 正在派送")],
+            new Dictionary<string, string>
+            {
+                ["orderId"] = "A1",
+                ["status"] = "派送中",
+                ["carrier"] = "顺丰",
+                ["trackingNumber"] = "SF100",
+                ["location"] = "上海浦东新区张江高科技园区碧波路690号",
+            }
+        );
 
     private async Task CustomerAsync(bool optedIn, TimeSpan? lastMessageAgo, int oneTimeConsents = 0)
     {
-        var record = new ConversationRecord { LastUserMessageAt = _clock.GetUtcNow() - lastMessageAgo, LastUserActivityAt = _clock.GetUtcNow() - lastMessageAgo };
-        var consents = optedIn ? Consents.None.With(new ConsentChange(NoticeTopic.Delivery, true, _clock.GetUtcNow().AddDays(-3), ConsentSource.Dialog, "shown")) : Consents.None;
+        var record = new ConversationRecord
+        {
+            LastUserMessageAt = _clock.GetUtcNow() - lastMessageAgo,
+            LastUserActivityAt = _clock.GetUtcNow() - lastMessageAgo,
+        };
+        var consents = optedIn
+            ? Consents.None.With(
+                new ConsentChange(
+                    NoticeTopic.Delivery,
+                    true,
+                    _clock.GetUtcNow().AddDays(-3),
+                    ConsentSource.Dialog,
+                    "shown"
+                )
+            )
+            : Consents.None;
         for (var i = 0; i < oneTimeConsents; i++)
         {
-            consents = consents.Grant(new OneTimeConsent(NoticeTopic.Delivery, "tpl-d", _clock.GetUtcNow().AddDays(-1)));
+            consents = consents.Grant(
+                new OneTimeConsent(NoticeTopic.Delivery, "tpl-d", _clock.GetUtcNow().AddDays(-1))
+            );
         }
 
         Consents.Property.Set(record, consents);
@@ -46,23 +83,32 @@ public sealed class NoticeSenderTests
 
     private void CustomerServiceAnswers(params SendOutcome[] outcomes)
     {
-        var sequence = _customerService.SetupSequence(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()));
+        var sequence = _customerService.SetupSequence(s =>
+            s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>())
+        );
         foreach (var outcome in outcomes)
         {
             sequence = sequence.ReturnsAsync(outcome);
         }
     }
 
-    private async Task<IReadOnlyList<NoticeRecord>> LedgerAsync() => await new NoticeLedger(_store).ListAsync(Customer, Ct);
+    private async Task<IReadOnlyList<NoticeRecord>> LedgerAsync() =>
+        await new NoticeLedger(_store).ListAsync(Customer, Ct);
 
     private async Task<int> OneTimeLeftAsync() =>
-        Consents.Of((await new ConversationStateStore(_store).LoadAsync(Customer, Ct)).Record).OneTimeAvailable(NoticeTopic.Delivery);
+        Consents
+            .Of((await new ConversationStateStore(_store).LoadAsync(Customer, Ct)).Record)
+            .OneTimeAvailable(NoticeTopic.Delivery);
 
     [Fact]
     public async Task ABusyChannel_DefersWithBackOff_ThenSendsOnce()
     {
         await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
-        CustomerServiceAnswers(new SendOutcome(SendStatus.Throttled, "Throttled (45009)"), new SendOutcome(SendStatus.Unavailable, "HTTP 500"), SendOutcome.Sent);
+        CustomerServiceAnswers(
+            new SendOutcome(SendStatus.Throttled, "Throttled (45009)"),
+            new SendOutcome(SendStatus.Unavailable, "HTTP 500"),
+            SendOutcome.Sent
+        );
 
         var first = await Sender().DecideAndSendAsync(Notice, 1, Ct);
         var second = await Sender().DecideAndSendAsync(Notice, 2, Ct);
@@ -73,9 +119,19 @@ public sealed class NoticeSenderTests
         Assert.Equal(new NoticeOutcome(Verdict.Defer, PolicyRule.Retry, _clock.GetUtcNow().AddMinutes(2)), second);
         Assert.Equal(Verdict.Send, third.Verdict);
         Assert.Equal((Verdict.Drop, PolicyRule.Once), (replay.Verdict, replay.Rule));
-        _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
-        Assert.Equal(["Defer Retry Throttled: Throttled (45009)", "Defer Retry Unavailable: HTTP 500", "Send Allowed ", "Drop Once "],
-            (await LedgerAsync()).Select(r => $"{r.Verdict} {r.Rule} {r.Detail}"));
+        _customerService.Verify(
+            s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()),
+            Times.Exactly(3)
+        );
+        Assert.Equal(
+            [
+                "Defer Retry Throttled: Throttled (45009)",
+                "Defer Retry Unavailable: HTTP 500",
+                "Send Allowed ",
+                "Drop Once ",
+            ],
+            (await LedgerAsync()).Select(r => $"{r.Verdict} {r.Rule} {r.Detail}")
+        );
     }
 
     [Fact]
@@ -83,10 +139,14 @@ public sealed class NoticeSenderTests
     {
         await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));
         // A process claims the notice and dies mid-send: no answer ever comes.
-        _customerService.Setup(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
+        _customerService
+            .Setup(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<SendOutcome>().Task);
         _ = Sender().DecideAndSendAsync(Notice, 1, CancellationToken.None);
-        Assert.Equal(OutboxState.Sending, (await new SendOnceOutbox(_store, _clock).GetAsync(Customer, Candidate.Key, Ct))?.State);
+        Assert.Equal(
+            OutboxState.Sending,
+            (await new SendOnceOutbox(_store, _clock).GetAsync(Customer, Candidate.Key, Ct))?.State
+        );
         _customerService.Invocations.Clear();
         CustomerServiceAnswers(SendOutcome.Sent);
         _clock.Advance(SendOnceOutbox.DefaultLease);
@@ -94,7 +154,10 @@ public sealed class NoticeSenderTests
         var retry = await Sender().DecideAndSendAsync(Notice, 1, Ct);
 
         Assert.Equal((Verdict.Drop, PolicyRule.Once), (retry.Verdict, retry.Rule));
-        _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Never);
+        _customerService.Verify(
+            s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()),
+            Times.Never
+        );
         var record = Assert.Single(await LedgerAsync());
         Assert.Contains("cut off mid-send", record.Detail, StringComparison.Ordinal);
     }
@@ -112,7 +175,10 @@ public sealed class NoticeSenderTests
 
         Assert.Equal((Verdict.Drop, PolicyRule.Once), (first.Verdict, first.Rule));
         Assert.Equal((Verdict.Drop, PolicyRule.Once), (retry.Verdict, retry.Rule));
-        _customerService.Verify(s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _customerService.Verify(
+            s => s.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()),
+            Times.Once
+        );
         var record = Assert.Single(await LedgerAsync());
         Assert.Contains("did not answer", record.Detail, StringComparison.Ordinal);
     }
@@ -148,8 +214,25 @@ public sealed class NoticeSenderTests
     {
         await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromDays(3), oneTimeConsents: 1);
         IReadOnlyDictionary<string, string>? data = null;
-        _subscribe.Setup(s => s.SendAsync(Customer, "tpl-d", It.IsAny<IReadOnlyDictionary<string, string>>(), null, It.IsAny<CancellationToken>()))
-            .Callback((ConversationReference _, string _, IReadOnlyDictionary<string, string> d, Uri? _, CancellationToken _) => data = d)
+        _subscribe
+            .Setup(s =>
+                s.SendAsync(
+                    Customer,
+                    "tpl-d",
+                    It.IsAny<IReadOnlyDictionary<string, string>>(),
+                    null,
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback(
+                (
+                    ConversationReference _,
+                    string _,
+                    IReadOnlyDictionary<string, string> d,
+                    Uri? _,
+                    CancellationToken _
+                ) => data = d
+            )
             .ReturnsAsync(SendOutcome.Sent);
 
         var outcome = await Sender().DecideAndSendAsync(Notice, 1, Ct);
@@ -161,10 +244,19 @@ public sealed class NoticeSenderTests
         Assert.Equal("派送中", data["phrase2"]);
         Assert.Equal("顺丰 SF100", data["thing3"]);
         Assert.Equal(20, data["thing4"].Length); // WeChat's limit for a "thing" field
-        _customerService.Verify(s => s.SendAsync(It.IsAny<ConversationReference>(), It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()), Times.Never);
+        _customerService.Verify(
+            s =>
+                s.SendAsync(
+                    It.IsAny<ConversationReference>(),
+                    It.IsAny<IReadOnlyList<Reply>>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
 
         // The next notice finds no consent left and no window: not sent, and recorded why.
-        var next = await Sender().DecideAndSendAsync(Notice with { Candidate = Candidate with { Key = "order:A1:Delivered" } }, 1, Ct);
+        var next = await Sender()
+            .DecideAndSendAsync(Notice with { Candidate = Candidate with { Key = "order:A1:Delivered" } }, 1, Ct);
         Assert.Equal((Verdict.Drop, PolicyRule.Channel), (next.Verdict, next.Rule));
         _subscribe.VerifyAll();
         _subscribe.VerifyNoOtherCalls();
@@ -174,7 +266,16 @@ public sealed class NoticeSenderTests
     public async Task AFailedSubscribeMessage_GivesTheOneTimeConsentBack()
     {
         await CustomerAsync(optedIn: false, lastMessageAgo: null, oneTimeConsents: 1);
-        _subscribe.Setup(s => s.SendAsync(Customer, "tpl-d", It.IsAny<IReadOnlyDictionary<string, string>>(), null, It.IsAny<CancellationToken>()))
+        _subscribe
+            .Setup(s =>
+                s.SendAsync(
+                    Customer,
+                    "tpl-d",
+                    It.IsAny<IReadOnlyDictionary<string, string>>(),
+                    null,
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync(new SendOutcome(SendStatus.Throttled, "Throttled (45009)"));
 
         var outcome = await Sender().DecideAndSendAsync(Notice, 1, Ct);

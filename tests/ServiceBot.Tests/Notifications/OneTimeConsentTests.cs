@@ -31,7 +31,14 @@ public sealed class OneTimeConsentTests
         var once = consents.Spend(NoticeTopic.Delivery, "order:A1:OutForDelivery")!;
         var twice = once.Spend(NoticeTopic.Delivery, "order:A1:Delivered")!;
 
-        Assert.Equal((1, 0, 1), (once.OneTimeAvailable(NoticeTopic.Delivery), twice.OneTimeAvailable(NoticeTopic.Delivery), twice.OneTimeAvailable(NoticeTopic.Promotion)));
+        Assert.Equal(
+            (1, 0, 1),
+            (
+                once.OneTimeAvailable(NoticeTopic.Delivery),
+                twice.OneTimeAvailable(NoticeTopic.Delivery),
+                twice.OneTimeAvailable(NoticeTopic.Promotion)
+            )
+        );
         Assert.Null(twice.Spend(NoticeTopic.Delivery, "order:A2:OutForDelivery"));
     }
 
@@ -59,6 +66,9 @@ public sealed class OneTimeConsentTests
         var withdrawn = Granted(delivery: 2, promotion: 1)
             .With(new ConsentChange(NoticeTopic.Delivery, false, Now, ConsentSource.Keyword, "TD"));
 
-        Assert.Equal((0, 1), (withdrawn.OneTimeAvailable(NoticeTopic.Delivery), withdrawn.OneTimeAvailable(NoticeTopic.Promotion)));
+        Assert.Equal(
+            (0, 1),
+            (withdrawn.OneTimeAvailable(NoticeTopic.Delivery), withdrawn.OneTimeAvailable(NoticeTopic.Promotion))
+        );
     }
 }

@@ -12,8 +12,16 @@ public sealed class OutageResponsesTests
     {
         Assert.Equal("store", OutageResponses.Outage(new StorageUnavailableException("down")));
         Assert.Equal("scheduler", OutageResponses.Outage(new JobPersistenceException("no connection")));
-        Assert.Equal("store", OutageResponses.Outage(new InvalidOperationException("wrapped", new StorageUnavailableException("down"))));
-        Assert.Equal("scheduler", OutageResponses.Outage(new AggregateException(new InvalidOperationException("other"), new JobPersistenceException("db"))));
+        Assert.Equal(
+            "store",
+            OutageResponses.Outage(new InvalidOperationException("wrapped", new StorageUnavailableException("down")))
+        );
+        Assert.Equal(
+            "scheduler",
+            OutageResponses.Outage(
+                new AggregateException(new InvalidOperationException("other"), new JobPersistenceException("db"))
+            )
+        );
     }
 
     [Fact]

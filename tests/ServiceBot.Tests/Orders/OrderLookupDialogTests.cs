@@ -22,15 +22,19 @@ public sealed class OrderLookupDialogTests
     [Fact]
     public async Task NoOrders_SaysSo_AndAsksForAnOrderNumber() =>
         await (await FlowWithAsync())
-            .Send("查订单").ExpectReply("没有找到您名下的订单")
-            .Send("where is my order").ExpectReply("couldn't find any orders")
+            .Send("查订单")
+            .ExpectReply("没有找到您名下的订单")
+            .Send("where is my order")
+            .ExpectReply("couldn't find any orders")
             .RunAsync();
 
     [Fact]
     public async Task OneOrder_IsShownAtOnce_WithItemsCarrierTrackingAndLatestScanInLocalTime() =>
         await (await FlowWithAsync(Shipped("A1001", "oMe")))
             .Send("我的快递到哪了")
-            .ExpectReply("订单 A1001（2026年11月22日下单）\n状态：已发货\n商品：保温杯 ×1，杯盖 ×2\n快递：顺丰 SFA1001\n物流：派送中 · 上海浦东 · 11月23日 08:00")
+            .ExpectReply(
+                "订单 A1001（2026年11月22日下单）\n状态：已发货\n商品：保温杯 ×1，杯盖 ×2\n快递：顺丰 SFA1001\n物流：派送中 · 上海浦东 · 11月23日 08:00"
+            )
             .ExpectState(r => Assert.Single(r.DialogStack))
             .RunAsync();
 
@@ -38,7 +42,10 @@ public sealed class OrderLookupDialogTests
     public async Task OneOrder_InEnglish_IsShownInEnglish_WithDeliveryTime() =>
         await (await FlowWithAsync(Delivered("B2002", "oMe")))
             .Send("where is my parcel?")
-            .ExpectReply("Order B2002 (placed 20 Nov 2026)\nStatus: delivered\nItems: 电热水壶 ×1\nCarrier: 中通 ZTB2002\nTracking: delivered\nDelivered: 22 Nov 10:00")
+            .ExpectReply(
+                "Order B2002 (placed 20 Nov 2026)\nStatus: delivered\nItems: 电热水壶 ×1\nCarrier: 中通 "
+                    + "ZTB2002\nTracking: delivered\nDelivered: 22 Nov 10:00"
+            )
             .RunAsync();
 
     [Fact]
@@ -58,8 +65,10 @@ public sealed class OrderLookupDialogTests
     [InlineData("就是OLD-1这个")]
     public async Task SeveralOrders_PickedByNumberOrId_InChinese(string pick) =>
         await (await FlowWithAsync(Delivered("OLD-1", "oMe", daysAgo: 9), Shipped("NEW-2", "oMe", daysAgo: 1)))
-            .Send("查订单").ExpectReply("您最近的订单")
-            .Send(pick).ExpectReply("订单 OLD-1")
+            .Send("查订单")
+            .ExpectReply("您最近的订单")
+            .Send(pick)
+            .ExpectReply("订单 OLD-1")
             .RunAsync();
 
     [Theory]
@@ -68,26 +77,34 @@ public sealed class OrderLookupDialogTests
     [InlineData("two")]
     public async Task SeveralOrders_PickedByOrdinal_InEnglish(string pick) =>
         await (await FlowWithAsync(Delivered("OLD-1", "oMe", daysAgo: 9), Shipped("NEW-2", "oMe", daysAgo: 1)))
-            .Send("track my order").ExpectReply("Your recent orders")
-            .Send(pick).ExpectReply("Order OLD-1")
+            .Send("track my order")
+            .ExpectReply("Your recent orders")
+            .Send(pick)
+            .ExpectReply("Order OLD-1")
             .RunAsync();
 
     [Fact]
     public async Task BadAnswerAtThePick_IsAskedAgain_ThenTheDialogLetsGo() =>
         await (await FlowWithAsync(Delivered("OLD-1", "oMe", daysAgo: 9), Shipped("NEW-2", "oMe", daysAgo: 1)))
-            .Send("查订单").ExpectReply("您最近的订单")
-            .Send("第九个").ExpectReply("请回复 1 到 2 之间的序号")
-            .Send("随便").ExpectReply("我还是没看明白")
+            .Send("查订单")
+            .ExpectReply("您最近的订单")
+            .Send("第九个")
+            .ExpectReply("请回复 1 到 2 之间的序号")
+            .Send("随便")
+            .ExpectReply("我还是没看明白")
             .ExpectState(r => Assert.Single(r.DialogStack))
             .RunAsync();
 
     [Fact]
     public async Task CancelAtThePick_EndsTheLookup() =>
         await (await FlowWithAsync(Delivered("OLD-1", "oMe", daysAgo: 9), Shipped("NEW-2", "oMe", daysAgo: 1)))
-            .Send("查订单").ExpectReply("您最近的订单")
-            .Send("取消").ExpectReply("已取消")
+            .Send("查订单")
+            .ExpectReply("您最近的订单")
+            .Send("取消")
+            .ExpectReply("已取消")
             .ExpectState(r => Assert.Single(r.DialogStack))
-            .Send("第二个").ExpectReply("没有看懂")
+            .Send("第二个")
+            .ExpectReply("没有看懂")
             .RunAsync();
 
     [Fact]
@@ -95,16 +112,25 @@ public sealed class OrderLookupDialogTests
     {
         var flow = await FlowWithAsync(Shipped("A1001", "oMe"), Shipped("X9999", "oSomeoneElse"));
 
-        await flow
-            .Send("查订单 X9999").ExpectReply("没有找到订单 X9999。请核对订单号；只能查询您本人的订单。")
-            .Send("查订单 Z0000").ExpectReply("没有找到订单 Z0000。请核对订单号；只能查询您本人的订单。")
+        await flow.Send("查订单 X9999")
+            .ExpectReply("没有找到订单 X9999。请核对订单号；只能查询您本人的订单。")
+            .Send("查订单 Z0000")
+            .ExpectReply("没有找到订单 Z0000。请核对订单号；只能查询您本人的订单。")
             .RunAsync();
     }
 
     [Fact]
     public async Task SomeoneElsesOrderId_AtThePick_IsNotShownEither() =>
-        await (await FlowWithAsync(Delivered("OLD-1", "oMe", daysAgo: 9), Shipped("NEW-2", "oMe", daysAgo: 1), Shipped("X9999", "oSomeoneElse")))
-            .Send("查订单").ExpectReply("您最近的订单")
-            .Send("X9999").ExpectReply("没有找到订单 X9999")
+        await (
+            await FlowWithAsync(
+                Delivered("OLD-1", "oMe", daysAgo: 9),
+                Shipped("NEW-2", "oMe", daysAgo: 1),
+                Shipped("X9999", "oSomeoneElse")
+            )
+        )
+            .Send("查订单")
+            .ExpectReply("您最近的订单")
+            .Send("X9999")
+            .ExpectReply("没有找到订单 X9999")
             .RunAsync();
 }

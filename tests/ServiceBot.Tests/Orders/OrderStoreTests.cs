@@ -28,7 +28,13 @@ public sealed class OrderStoreTests
         await _orders.PutAsync(order with { Shipment = order.Shipment! with { LatestScan = null } }, Ct);
         Assert.NotNull((await _orders.GetAsync("A1", Ct))!.Shipment!.LatestScan);
 
-        await _orders.PutAsync(order with { Shipment = order.Shipment! with { TrackingNumber = "SF-NEW", LatestScan = null } }, Ct);
+        await _orders.PutAsync(
+            order with
+            {
+                Shipment = order.Shipment! with { TrackingNumber = "SF-NEW", LatestScan = null },
+            },
+            Ct
+        );
         Assert.Null((await _orders.GetAsync("A1", Ct))!.Shipment!.LatestScan);
     }
 
@@ -61,7 +67,10 @@ public sealed class OrderStoreTests
     [InlineData("A/1", "oMe", "orderId")]
     [InlineData("A1", "", "openId")]
     public void Validate_NamesTheField(string id, string openId, string field) =>
-        Assert.Contains(field, OrderValidator.Validate(Shipped("A1", "oMe") with { OrderId = id, OpenId = openId }).Keys);
+        Assert.Contains(
+            field,
+            OrderValidator.Validate(Shipped("A1", "oMe") with { OrderId = id, OpenId = openId }).Keys
+        );
 
     [Fact]
     public void Validate_ItemsAndShipment_AreCheckedFieldByField()
@@ -73,8 +82,16 @@ public sealed class OrderStoreTests
         };
 
         Assert.Equal(
-            ["items[0].name", "items[0].price", "items[0].quantity", "items[0].sku", "shipment.carrier", "shipment.trackingNumber"],
-            OrderValidator.Validate(order).Keys.Order(StringComparer.Ordinal));
+            [
+                "items[0].name",
+                "items[0].price",
+                "items[0].quantity",
+                "items[0].sku",
+                "shipment.carrier",
+                "shipment.trackingNumber",
+            ],
+            OrderValidator.Validate(order).Keys.Order(StringComparer.Ordinal)
+        );
         Assert.Empty(OrderValidator.Validate(Shipped("A1", "oMe")));
     }
 }

@@ -17,12 +17,36 @@ public sealed class ReturnDecisionsTests
     {
         var sender = new Mock<IChannelSender>();
         sender.SetupGet(s => s.Channel).Returns("test");
-        sender.Setup(s => s.SendAsync(It.IsAny<ConversationReference>(), It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
+        sender
+            .Setup(s =>
+                s.SendAsync(
+                    It.IsAny<ConversationReference>(),
+                    It.IsAny<IReadOnlyList<Reply>>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync(SendOutcome.Sent);
-        var flow = new TestFlow(services => services.AddReturns().AddSingleton(sender.Object).AddSingleton(Mock.Of<IMediaDownloader>()));
+        var flow = new TestFlow(services =>
+            services.AddReturns().AddSingleton(sender.Object).AddSingleton(Mock.Of<IMediaDownloader>())
+        );
         var customer = new ConversationReference("test", "oMe");
         var store = flow.Services.GetRequiredService<ReturnStore>();
-        await store.CreateAsync(new ReturnRequest("R1", "K1", "oMe", "KETTLE-1", "Arrived damaged", ReturnStatus.Requested, [], flow.Time.GetUtcNow(), null, null, customer), Ct);
+        await store.CreateAsync(
+            new ReturnRequest(
+                "R1",
+                "K1",
+                "oMe",
+                "KETTLE-1",
+                "Arrived damaged",
+                ReturnStatus.Requested,
+                [],
+                flow.Time.GetUtcNow(),
+                null,
+                null,
+                customer
+            ),
+            Ct
+        );
         var decisions = flow.Services.GetRequiredService<ReturnDecisions>();
 
         var first = await decisions.DecideAsync("R1", approve: true, "请寄回", Ct);
@@ -31,7 +55,15 @@ public sealed class ReturnDecisionsTests
         Assert.Equal(DecisionOutcome.Decided, first.Outcome);
         Assert.Equal(DecisionOutcome.AlreadyDecided, second.Outcome);
         Assert.Equal(ReturnStatus.Approved, (await store.GetAsync("R1", Ct))!.Value.Request.Status);
-        sender.Verify(s => s.SendAsync(customer, It.Is<IReadOnlyList<Reply>>(r => r[0].Text!.Contains("R1 已通过", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once);
+        sender.Verify(
+            s =>
+                s.SendAsync(
+                    customer,
+                    It.Is<IReadOnlyList<Reply>>(r => r[0].Text!.Contains("R1 已通过", StringComparison.Ordinal)),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Once
+        );
         Assert.Equal(DecisionOutcome.NotFound, (await decisions.DecideAsync("R404", true, null, Ct)).Outcome);
     }
 }

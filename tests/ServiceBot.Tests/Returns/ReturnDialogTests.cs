@@ -16,15 +16,30 @@ public sealed class ReturnDialogTests
     private int _photos;
 
     public ReturnDialogTests() =>
-        _media.Setup(m => m.DownloadAsync(It.IsAny<ConversationReference>(), It.IsAny<MediaAttachment>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ConversationReference _, MediaAttachment media, long _, CancellationToken _) =>
-                media.MediaId == "not-an-image" ? new DownloadedMedia("hello"u8.ToArray(), "image/jpeg", null) : new DownloadedMedia(Jpeg, "image/jpeg", null));
+        _media
+            .Setup(m =>
+                m.DownloadAsync(
+                    It.IsAny<ConversationReference>(),
+                    It.IsAny<MediaAttachment>(),
+                    It.IsAny<long>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .ReturnsAsync(
+                (ConversationReference _, MediaAttachment media, long _, CancellationToken _) =>
+                    media.MediaId == "not-an-image"
+                        ? new DownloadedMedia("hello"u8.ToArray(), "image/jpeg", null)
+                        : new DownloadedMedia(Jpeg, "image/jpeg", null)
+            );
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<TestFlow> FlowAsync(params Order[] orders)
     {
-        var flow = new TestFlow(services => services.AddOrders().AddReturns().AddSingleton(_media.Object)) { Conversation = new("wechat", "oMe") };
+        var flow = new TestFlow(services => services.AddOrders().AddReturns().AddSingleton(_media.Object))
+        {
+            Conversation = new("wechat", "oMe"),
+        };
         flow.Time.SetUtcNow(Now);
         foreach (var order in orders)
         {
@@ -35,7 +50,13 @@ public sealed class ReturnDialogTests
     }
 
     private Activity Photo(TestFlow flow, string mediaId = "m") =>
-        flow.NewMessage("") with { Kind = MessageKind.Image, Text = null, Id = $"photo-{Interlocked.Increment(ref _photos)}", Media = new MediaAttachment(mediaId, null, null, null) };
+        flow.NewMessage("") with
+        {
+            Kind = MessageKind.Image,
+            Text = null,
+            Id = $"photo-{Interlocked.Increment(ref _photos)}",
+            Media = new MediaAttachment(mediaId, null, null, null),
+        };
 
     private static async Task<IReadOnlyList<ReturnRequest>> ReturnsAsync(TestFlow flow) =>
         await flow.Services.GetRequiredService<ReturnStore>().ListAsync(null, Ct);
@@ -45,17 +66,24 @@ public sealed class ReturnDialogTests
     {
         var flow = await FlowAsync(Delivered("K1", "oMe", daysAgo: 3));
 
-        await flow
-            .Send("收到的水壶坏了，我要退货").ExpectReply("请选择退货原因")
-            .Send("1").ExpectReply("请拍下商品照片")
-            .Deliver(Photo(flow)).ExpectReply("收到第 1 张")
-            .Send("好了").ExpectReply("请确认：\n订单 K1，商品 KETTLE-1\n原因：商品破损\n照片：1 张")
-            .Send("确认").ExpectReply("退货申请已提交，编号 R")
+        await flow.Send("收到的水壶坏了，我要退货")
+            .ExpectReply("请选择退货原因")
+            .Send("1")
+            .ExpectReply("请拍下商品照片")
+            .Deliver(Photo(flow))
+            .ExpectReply("收到第 1 张")
+            .Send("好了")
+            .ExpectReply("请确认：\n订单 K1，商品 KETTLE-1\n原因：商品破损\n照片：1 张")
+            .Send("确认")
+            .ExpectReply("退货申请已提交，编号 R")
             .ExpectState(r => Assert.Single(r.DialogStack))
             .RunAsync();
 
         var request = Assert.Single(await ReturnsAsync(flow));
-        Assert.Equal(("K1", "KETTLE-1", "Arrived damaged", ReturnStatus.Requested), (request.OrderId, request.Sku, request.Reason, request.Status));
+        Assert.Equal(
+            ("K1", "KETTLE-1", "Arrived damaged", ReturnStatus.Requested),
+            (request.OrderId, request.Sku, request.Reason, request.Status)
+        );
         var photo = Assert.Single(request.Photos);
         Assert.Equal(("image/jpeg", (long)Jpeg.Length), (photo.ContentType, photo.Length));
         Assert.Equal(Jpeg, (await flow.Services.GetRequiredService<CustomerPhotos>().GetAsync(photo.Id, Ct))?.Content);
@@ -64,18 +92,28 @@ public sealed class ReturnDialogTests
     [Fact]
     public async Task HappyPath_InEnglish_PickOrderAndItem_FreeTextReason_ThreePhotosGoStraightToConfirm()
     {
-        var twoItems = Delivered("K2", "oMe", daysAgo: 2) with { Items = [new OrderItem("CUP-1", "Cup", 1, 9m), new OrderItem("LID-1", "Lid", 1, 1m)] };
+        var twoItems = Delivered("K2", "oMe", daysAgo: 2) with
+        {
+            Items = [new OrderItem("CUP-1", "Cup", 1, 9m), new OrderItem("LID-1", "Lid", 1, 1m)],
+        };
         var flow = await FlowAsync(Delivered("K1", "oMe", daysAgo: 5), twoItems);
 
-        await flow
-            .Send("I want to return something").ExpectReply("Which order is it?\n1. K2")
-            .Send("first").ExpectReply("Which item?\n1. Cup\n2. Lid")
-            .Send("the second one").ExpectReply("What's wrong with it?")
-            .Send("the lid does not close").ExpectReply("Please send photos")
-            .Deliver(Photo(flow)).ExpectReply("Got photo 1")
-            .Deliver(Photo(flow)).ExpectReply("Got photo 2")
-            .Deliver(Photo(flow)).ExpectReply("Please check:\nOrder K2, item LID-1\nReason: the lid does not close\nPhotos: 3")
-            .Send("yes").ExpectReply("Your return is in: R")
+        await flow.Send("I want to return something")
+            .ExpectReply("Which order is it?\n1. K2")
+            .Send("first")
+            .ExpectReply("Which item?\n1. Cup\n2. Lid")
+            .Send("the second one")
+            .ExpectReply("What's wrong with it?")
+            .Send("the lid does not close")
+            .ExpectReply("Please send photos")
+            .Deliver(Photo(flow))
+            .ExpectReply("Got photo 1")
+            .Deliver(Photo(flow))
+            .ExpectReply("Got photo 2")
+            .Deliver(Photo(flow))
+            .ExpectReply("Please check:\nOrder K2, item LID-1\nReason: the lid does not close\nPhotos: 3")
+            .Send("yes")
+            .ExpectReply("Your return is in: R")
             .RunAsync();
 
         Assert.Equal(3, Assert.Single(await ReturnsAsync(flow)).Photos.Count);
@@ -84,22 +122,33 @@ public sealed class ReturnDialogTests
     [Fact]
     public async Task NotDeliveredYet_IsToldWhy_AndOfferedAPerson() =>
         await (await FlowAsync(Shipped("S1", "oMe")))
-            .Send("退货").ExpectReply("还没有签收，签收后才能申请退货。\n需要人工帮忙吗？")
+            .Send("退货")
+            .ExpectReply("还没有签收，签收后才能申请退货。\n需要人工帮忙吗？")
             .ExpectState(r => Assert.Single(r.DialogStack))
             .RunAsync();
 
     [Fact]
     public async Task PastTheWindow_IsToldWhy() =>
         await (await FlowAsync(Delivered("K1", "oMe", daysAgo: 12)))
-            .Send("return").ExpectReply("more than 7 days ago")
+            .Send("return")
+            .ExpectReply("more than 7 days ago")
             .RunAsync();
 
     [Fact]
     public async Task AnItemAlreadyReturned_CannotBeReturnedAgain()
     {
         var flow = await FlowAsync(Delivered("K1", "oMe", daysAgo: 3));
-        await flow.Send("退货").ExpectReply("").Send("2").ExpectReply("").Deliver(Photo(flow)).ExpectReply("")
-            .Send("好了").ExpectReply("").Send("是的").ExpectReply("已提交").RunAsync();
+        await flow.Send("退货")
+            .ExpectReply("")
+            .Send("2")
+            .ExpectReply("")
+            .Deliver(Photo(flow))
+            .ExpectReply("")
+            .Send("好了")
+            .ExpectReply("")
+            .Send("是的")
+            .ExpectReply("已提交")
+            .RunAsync();
 
         await flow.Send("退货").ExpectReply("这件商品已经申请过退货了").RunAsync();
         Assert.Single(await ReturnsAsync(flow));
@@ -110,9 +159,16 @@ public sealed class ReturnDialogTests
     {
         var flow = await FlowAsync(Delivered("K1", "oMe"));
 
-        await flow.Send("退货").ExpectReply("").Send("1").ExpectReply("").Deliver(Photo(flow)).ExpectReply("收到第 1 张")
-            .Send("取消").ExpectReply("已取消")
-            .Send("确认").ExpectReply("没有看懂")
+        await flow.Send("退货")
+            .ExpectReply("")
+            .Send("1")
+            .ExpectReply("")
+            .Deliver(Photo(flow))
+            .ExpectReply("收到第 1 张")
+            .Send("取消")
+            .ExpectReply("已取消")
+            .Send("确认")
+            .ExpectReply("没有看懂")
             .RunAsync();
 
         Assert.Empty(await ReturnsAsync(flow));
@@ -123,8 +179,17 @@ public sealed class ReturnDialogTests
     {
         var flow = await FlowAsync(Delivered("K1", "oMe"));
 
-        await flow.Send("退货").ExpectReply("").Send("1").ExpectReply("").Deliver(Photo(flow)).ExpectReply("")
-            .Send("好了").ExpectReply("请确认").Send("不用了").ExpectReply("没有提交").RunAsync();
+        await flow.Send("退货")
+            .ExpectReply("")
+            .Send("1")
+            .ExpectReply("")
+            .Deliver(Photo(flow))
+            .ExpectReply("")
+            .Send("好了")
+            .ExpectReply("请确认")
+            .Send("不用了")
+            .ExpectReply("没有提交")
+            .RunAsync();
 
         Assert.Empty(await ReturnsAsync(flow));
     }
@@ -132,23 +197,42 @@ public sealed class ReturnDialogTests
     [Fact]
     public async Task BadInputAtEachPrompt_IsAskedAgainOnce()
     {
-        var flow = await FlowAsync(Delivered("K1", "oMe", daysAgo: 3), Delivered("K2", "oMe", daysAgo: 2) with { Items = [new OrderItem("A", "甲", 1, 1m), new OrderItem("B", "乙", 1, 1m)] });
+        var flow = await FlowAsync(
+            Delivered("K1", "oMe", daysAgo: 3),
+            Delivered("K2", "oMe", daysAgo: 2) with
+            {
+                Items = [new OrderItem("A", "甲", 1, 1m), new OrderItem("B", "乙", 1, 1m)],
+            }
+        );
 
-        await flow
-            .Send("退货").ExpectReply("要退哪个订单")
-            .Send("第九个").ExpectReply("请回复 1 到 2 之间的序号")
-            .Send("1").ExpectReply("要退哪件商品")
-            .Send("随便").ExpectReply("选择要退的商品")
-            .Send("2").ExpectReply("请选择退货原因")
-            .Deliver(Photo(flow)).ExpectReply("请回复 1 到 4")
-            .Send("3").ExpectReply("请拍下商品照片")
-            .Send("好了").ExpectReply("还需要至少一张照片")
-            .Deliver(Photo(flow, "not-an-image")).ExpectReply("这张照片没有收到")
-            .Send("你好").ExpectReply("请发送商品照片")
-            .Deliver(Photo(flow)).ExpectReply("收到第 1 张")
-            .Send("好了").ExpectReply("发错货")
-            .Send("也许吧").ExpectReply("请回复“确认”提交")
-            .Send("嗯").ExpectReply("退货申请已提交")
+        await flow.Send("退货")
+            .ExpectReply("要退哪个订单")
+            .Send("第九个")
+            .ExpectReply("请回复 1 到 2 之间的序号")
+            .Send("1")
+            .ExpectReply("要退哪件商品")
+            .Send("随便")
+            .ExpectReply("选择要退的商品")
+            .Send("2")
+            .ExpectReply("请选择退货原因")
+            .Deliver(Photo(flow))
+            .ExpectReply("请回复 1 到 4")
+            .Send("3")
+            .ExpectReply("请拍下商品照片")
+            .Send("好了")
+            .ExpectReply("还需要至少一张照片")
+            .Deliver(Photo(flow, "not-an-image"))
+            .ExpectReply("这张照片没有收到")
+            .Send("你好")
+            .ExpectReply("请发送商品照片")
+            .Deliver(Photo(flow))
+            .ExpectReply("收到第 1 张")
+            .Send("好了")
+            .ExpectReply("发错货")
+            .Send("也许吧")
+            .ExpectReply("请回复“确认”提交")
+            .Send("嗯")
+            .ExpectReply("退货申请已提交")
             .RunAsync();
 
         Assert.Equal(("K2", "B"), (Assert.Single(await ReturnsAsync(flow)).OrderId, (await ReturnsAsync(flow))[0].Sku));
@@ -157,9 +241,12 @@ public sealed class ReturnDialogTests
     [Fact]
     public async Task TwoMissesInARow_LetGo() =>
         await (await FlowAsync(Delivered("K1", "oMe"), Delivered("K2", "oMe")))
-            .Send("退货").ExpectReply("要退哪个订单")
-            .Send("哦").ExpectReply("请回复")
-            .Send("啊").ExpectReply("我还是没看明白")
+            .Send("退货")
+            .ExpectReply("要退哪个订单")
+            .Send("哦")
+            .ExpectReply("请回复")
+            .Send("啊")
+            .ExpectReply("我还是没看明白")
             .ExpectState(r => Assert.Single(r.DialogStack))
             .RunAsync();
 
@@ -178,12 +265,28 @@ public sealed class ReturnDialogTests
         var flow = await FlowAsync(Delivered("K1", "oMe"));
         var photo = Photo(flow);
 
-        await flow.Send("退货").ExpectReply("").Send("1").ExpectReply("")
-            .Deliver(photo).ExpectReply("收到第 1 张")
-            .Deliver(photo).ExpectReply("收到第 1 张")
-            .Send("好了").ExpectReply("照片：1 张").RunAsync();
+        await flow.Send("退货")
+            .ExpectReply("")
+            .Send("1")
+            .ExpectReply("")
+            .Deliver(photo)
+            .ExpectReply("收到第 1 张")
+            .Deliver(photo)
+            .ExpectReply("收到第 1 张")
+            .Send("好了")
+            .ExpectReply("照片：1 张")
+            .RunAsync();
 
-        _media.Verify(m => m.DownloadAsync(It.IsAny<ConversationReference>(), It.IsAny<MediaAttachment>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Once);
+        _media.Verify(
+            m =>
+                m.DownloadAsync(
+                    It.IsAny<ConversationReference>(),
+                    It.IsAny<MediaAttachment>(),
+                    It.IsAny<long>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Once
+        );
     }
 
     [Fact]
@@ -191,8 +294,17 @@ public sealed class ReturnDialogTests
     {
         var flow = await FlowAsync(Delivered("K1", "oMe"));
         await flow.Send("我的退货").ExpectReply("您还没有退货申请").RunAsync();
-        await flow.Send("退货").ExpectReply("").Send("1").ExpectReply("").Deliver(Photo(flow)).ExpectReply("")
-            .Send("好了").ExpectReply("").Send("确认").ExpectReply("").RunAsync();
+        await flow.Send("退货")
+            .ExpectReply("")
+            .Send("1")
+            .ExpectReply("")
+            .Deliver(Photo(flow))
+            .ExpectReply("")
+            .Send("好了")
+            .ExpectReply("")
+            .Send("确认")
+            .ExpectReply("")
+            .RunAsync();
 
         await flow.Send("我的退货").ExpectReply("· K1 · 11月23日 · 审核中").RunAsync();
     }

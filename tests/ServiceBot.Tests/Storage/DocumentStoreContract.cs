@@ -19,8 +19,7 @@ public abstract class DocumentStoreContract
         await Store.ReadAsync(key, Ct) is { } document ? Encoding.UTF8.GetString(document.Content.Span) : null;
 
     [Fact]
-    public async Task Read_Missing_IsNull() =>
-        Assert.Null(await Store.ReadAsync("contract/missing", Ct));
+    public async Task Read_Missing_IsNull() => Assert.Null(await Store.ReadAsync("contract/missing", Ct));
 
     [Fact]
     public async Task ReadMany_GivesEachDocumentInTheOrderAsked_NullWhereMissing()
@@ -28,9 +27,15 @@ public abstract class DocumentStoreContract
         var a = await Store.TryWriteAsync("contract/many/a", Bytes("A"), WriteCondition.None, Ct);
         var c = await Store.TryWriteAsync("contract/many/c", Bytes("C"), WriteCondition.None, Ct);
 
-        var documents = await Store.ReadManyAsync(["contract/many/c", "contract/many/b", "contract/many/a", "contract/many/c"], Ct);
+        var documents = await Store.ReadManyAsync(
+            ["contract/many/c", "contract/many/b", "contract/many/a", "contract/many/c"],
+            Ct
+        );
 
-        Assert.Equal(["C", null, "A", "C"], documents.Select(d => d is null ? null : System.Text.Encoding.UTF8.GetString(d.Content.Span)));
+        Assert.Equal(
+            ["C", null, "A", "C"],
+            documents.Select(d => d is null ? null : System.Text.Encoding.UTF8.GetString(d.Content.Span))
+        );
         Assert.Equal([c, null, a, c], documents.Select(d => d?.ETag));
         Assert.Empty(await Store.ReadManyAsync([], Ct));
     }
@@ -62,7 +67,14 @@ public abstract class DocumentStoreContract
 
     [Fact]
     public async Task IfMatch_OnAMissingDocument_Fails() =>
-        Assert.Null(await Store.TryWriteAsync("contract/nothing", Bytes("x"), WriteCondition.IfMatch("\"0x8D0000000000000\""), Ct));
+        Assert.Null(
+            await Store.TryWriteAsync(
+                "contract/nothing",
+                Bytes("x"),
+                WriteCondition.IfMatch("\"0x8D0000000000000\""),
+                Ct
+            )
+        );
 
     [Fact]
     public async Task IfMatch_AfterDeleteAndRecreate_OldETagFails()
@@ -128,8 +140,11 @@ public abstract class DocumentStoreContract
     [Fact]
     public async Task ConcurrentClaims_ExactlyOneWins()
     {
-        var claims = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Store.TryWriteAsync("contract/once", Bytes($"claimant {i}"), WriteCondition.IfAbsent, Ct)));
+        var claims = await Task.WhenAll(
+            Enumerable
+                .Range(0, 16)
+                .Select(i => Store.TryWriteAsync("contract/once", Bytes($"claimant {i}"), WriteCondition.IfAbsent, Ct))
+        );
 
         Assert.Single(claims, c => c is not null);
     }
@@ -141,21 +156,46 @@ public abstract class DocumentStoreContract
         const int IncrementsEach = 10;
         await Store.TryWriteAsync("contract/counter", Bytes("0"), WriteCondition.IfAbsent, Ct);
 
-        await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
-        {
-            for (var done = 0; done < IncrementsEach;)
-            {
-                var current = (await Store.ReadAsync("contract/counter", Ct))!;
-                var value = int.Parse(Encoding.UTF8.GetString(current.Content.Span), System.Globalization.CultureInfo.InvariantCulture);
-                var next = Bytes((value + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                if (await Store.TryWriteAsync("contract/counter", next, WriteCondition.IfMatch(current.ETag), Ct) is not null)
-                {
-                    done++;
-                }
-            }
-        }, Ct)));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, Workers)
+                .Select(_ =>
+                    Task.Run(
+                        async () =>
+                        {
+                            for (var done = 0; done < IncrementsEach; )
+                            {
+                                var current = (await Store.ReadAsync("contract/counter", Ct))!;
+                                var value = int.Parse(
+                                    Encoding.UTF8.GetString(current.Content.Span),
+                                    System.Globalization.CultureInfo.InvariantCulture
+                                );
+                                var next = Bytes(
+                                    (value + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                                );
+                                if (
+                                    await Store.TryWriteAsync(
+                                        "contract/counter",
+                                        next,
+                                        WriteCondition.IfMatch(current.ETag),
+                                        Ct
+                                    )
+                                    is not null
+                                )
+                                {
+                                    done++;
+                                }
+                            }
+                        },
+                        Ct
+                    )
+                )
+        );
 
-        Assert.Equal((Workers * IncrementsEach).ToString(System.Globalization.CultureInfo.InvariantCulture), await ReadText("contract/counter"));
+        Assert.Equal(
+            (Workers * IncrementsEach).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            await ReadText("contract/counter")
+        );
     }
 
     [Theory]

@@ -27,7 +27,9 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         Assert.Equal(etag, kept.ETag);
         Assert.Null(await _store.ReadAsync("durable/gone", Ct));
         Assert.Equal(Large(1), (await _store.ReadAsync("durable/photo", Ct))!.Content.ToArray());
-        Assert.NotNull(await _store.TryWriteAsync("durable/doc", "next"u8.ToArray(), WriteCondition.IfMatch(etag!), Ct));
+        Assert.NotNull(
+            await _store.TryWriteAsync("durable/doc", "next"u8.ToArray(), WriteCondition.IfMatch(etag!), Ct)
+        );
     }
 
     [Fact]
@@ -46,8 +48,14 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         await _store.TryWriteAsync("orders/o1/d", "x"u8.ToArray(), WriteCondition.IfAbsent, Ct);
         await _store.DeleteAsync("orders/o2/b", Ct);
 
-        Assert.Equal(["orders/o1/a", "orders/o1/d", "orders/o10/a"], await _store.ListKeysAsync("orders/", Ct).ToListAsync(Ct));
-        Assert.Equal(["orders/o1/a", "orders/o1/d", "orders/o10/a", "ordersx/o1"], await _store.ListKeysAsync("", Ct).ToListAsync(Ct));
+        Assert.Equal(
+            ["orders/o1/a", "orders/o1/d", "orders/o10/a"],
+            await _store.ListKeysAsync("orders/", Ct).ToListAsync(Ct)
+        );
+        Assert.Equal(
+            ["orders/o1/a", "orders/o1/d", "orders/o10/a", "ordersx/o1"],
+            await _store.ListKeysAsync("", Ct).ToListAsync(Ct)
+        );
     }
 
     [Fact]
@@ -138,7 +146,14 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         {
             for (var i = 0; i < 20; i++)
             {
-                etags[$"c/{i}"] = (await _store.TryWriteAsync($"c/{i}", BitConverter.GetBytes(round * 100 + i), WriteCondition.None, Ct))!;
+                etags[$"c/{i}"] = (
+                    await _store.TryWriteAsync(
+                        $"c/{i}",
+                        BitConverter.GetBytes(round * 100 + i),
+                        WriteCondition.None,
+                        Ct
+                    )
+                )!;
             }
 
             await _store.TryWriteAsync($"c/deleted-{round}", new byte[500], WriteCondition.None, Ct);
@@ -177,7 +192,9 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         var etags = new Dictionary<string, string>();
         for (var i = 0; i < 20; i++)
         {
-            etags[$"r/{i}"] = (await _store.TryWriteAsync($"r/{i}", BitConverter.GetBytes(i), WriteCondition.None, Ct))!;
+            etags[$"r/{i}"] = (
+                await _store.TryWriteAsync($"r/{i}", BitConverter.GetBytes(i), WriteCondition.None, Ct)
+            )!;
         }
 
         etags["r/photo"] = (await _store.TryWriteAsync("r/photo", Large(3), WriteCondition.None, Ct))!;
@@ -242,9 +259,13 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
             }
         }
 
-        Assert.True(_store.HeldBytes <= 2L * RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held for {_store.Size.Live} live");
+        Assert.True(
+            _store.HeldBytes <= 2L * RecordSlabs.SlabSize,
+            $"{_store.HeldBytes} bytes held for {_store.Size.Live} live"
+        );
 
-        // Rounds of overwrites and new documents write the emptied slabs again; what a reader was given stays as it was.
+        // Rounds of overwrites and new documents write the emptied slabs again; what a reader was given stays as it
+        // was.
         var given = await _store.ReadAsync("m/0", Ct);
         for (var round = 1; round <= 3; round++)
         {
@@ -260,7 +281,10 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         }
 
         Assert.Equal(Kilobyte(0), given!.Content.ToArray());
-        Assert.True(_store.HeldBytes <= 2 * _store.Size.Live + RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held for {_store.Size.Live} live");
+        Assert.True(
+            _store.HeldBytes <= 2 * _store.Size.Live + RecordSlabs.SlabSize,
+            $"{_store.HeldBytes} bytes held for {_store.Size.Live} live"
+        );
         await FillUntilCompactedAsync("m/filler");
 
         foreach (var reopened in new[] { false, true })
@@ -268,7 +292,10 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
             if (reopened)
             {
                 Reopen();
-                Assert.True(_store.HeldBytes <= 2 * _store.Size.Live + RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held for {_store.Size.Live} live after a reopen");
+                Assert.True(
+                    _store.HeldBytes <= 2 * _store.Size.Live + RecordSlabs.SlabSize,
+                    $"{_store.HeldBytes} bytes held for {_store.Size.Live} live after a reopen"
+                );
             }
 
             for (var i = 0; i < count; i++)

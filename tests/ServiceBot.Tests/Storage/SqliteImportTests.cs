@@ -3,7 +3,9 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Tests.Storage;
 
-/// <summary>A folder an older build wrote (documents in servicebot.db) keeps every document after the upgrade.</summary>
+/// <summary>
+/// A folder an older build wrote (documents in servicebot.db) keeps every document after the upgrade.
+/// </summary>
 public sealed class SqliteImportTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("servicebot-import-").FullName;
@@ -20,8 +22,10 @@ public sealed class SqliteImportTests : IDisposable
             using var command = connection.CreateCommand();
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
-                CREATE TABLE documents (key TEXT NOT NULL PRIMARY KEY, etag TEXT NOT NULL, content BLOB NOT NULL) WITHOUT ROWID;
-                INSERT INTO documents VALUES ('conversations/wechat/o1', 'e1', x'7b7d'), ('photos/p1', 'e2', zeroblob(40000));
+                CREATE TABLE documents (key TEXT NOT NULL PRIMARY KEY, etag TEXT NOT NULL, content BLOB NOT NULL)
+                    WITHOUT ROWID;
+                INSERT INTO documents VALUES
+                    ('conversations/wechat/o1', 'e1', x'7b7d'), ('photos/p1', 'e2', zeroblob(40000));
                 """;
             command.ExecuteNonQuery();
         }
@@ -39,7 +43,10 @@ public sealed class SqliteImportTests : IDisposable
         using (var reopened = new LogDocumentStore(Path.Combine(_folder, "documents")))
         {
             Assert.Equal(0, SqliteImport.ImportIfPresent(database, reopened));
-            Assert.Equal("{\"after\":1}"u8.ToArray(), (await reopened.ReadAsync("conversations/wechat/o1", Ct))!.Content.ToArray());
+            Assert.Equal(
+                "{\"after\":1}"u8.ToArray(),
+                (await reopened.ReadAsync("conversations/wechat/o1", Ct))!.Content.ToArray()
+            );
         }
     }
 

@@ -23,13 +23,22 @@ internal sealed class CountingDialog(CountingDialog.Probe probe) : Dialog<Counte
 
     public override string Id => DialogId;
 
-    protected override Task<DialogStep<Counter>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken) =>
-        CountAsync(context, new Counter(0), cancellationToken);
+    protected override Task<DialogStep<Counter>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    ) => CountAsync(context, new Counter(0), cancellationToken);
 
-    protected override Task<DialogStep<Counter>> OnContinueAsync(DialogContext context, Counter state, CancellationToken cancellationToken) =>
-        CountAsync(context, state, cancellationToken);
+    protected override Task<DialogStep<Counter>> OnContinueAsync(
+        DialogContext context,
+        Counter state,
+        CancellationToken cancellationToken
+    ) => CountAsync(context, state, cancellationToken);
 
-    private async Task<DialogStep<Counter>> CountAsync(DialogContext context, Counter state, CancellationToken cancellationToken)
+    private async Task<DialogStep<Counter>> CountAsync(
+        DialogContext context,
+        Counter state,
+        CancellationToken cancellationToken
+    )
     {
         probe.Runs.Enqueue(context.Activity.Id);
         if (probe.Gate is { } gate)

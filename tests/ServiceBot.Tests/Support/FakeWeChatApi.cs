@@ -33,12 +33,16 @@ public sealed class FakeWeChatApi : HttpMessageHandler
     public void Then(string path, Func<HttpResponseMessage> response) =>
         Script.GetOrAdd(path, _ => new ConcurrentQueue<Func<HttpResponseMessage>>()).Enqueue(response);
 
-    public static HttpResponseMessage Json(object body) => new(HttpStatusCode.OK)
-    {
-        Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
-    };
+    public static HttpResponseMessage Json(object body) =>
+        new(HttpStatusCode.OK)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         var path = request.RequestUri!.AbsolutePath;
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -55,10 +59,15 @@ public sealed class FakeWeChatApi : HttpMessageHandler
 
         return path switch
         {
-            "/cgi-bin/token" => Json(new { access_token = $"token-{Interlocked.Increment(ref _tokens)}", expires_in = ExpiresIn }),
+            "/cgi-bin/token" => Json(
+                new { access_token = $"token-{Interlocked.Increment(ref _tokens)}", expires_in = ExpiresIn }
+            ),
             "/cgi-bin/media/get" => new HttpResponseMessage(HttpStatusCode.OK)
             {
-                Content = new ByteArrayContent([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]) { Headers = { ContentType = new("image/jpeg") } },
+                Content = new ByteArrayContent([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])
+                {
+                    Headers = { ContentType = new("image/jpeg") },
+                },
             },
             _ => Json(new { errcode = 0, errmsg = "ok" }),
         };

@@ -13,7 +13,9 @@ internal sealed class InMemoryDocumentStore : IDocumentStore
 
     public int Writes { get; private set; }
 
-    /// <summary>When it says so for a key, a write is applied and then fails as if its answer was lost (an outage).</summary>
+    /// <summary>
+    /// When it says so for a key, a write is applied and then fails as if its answer was lost (an outage).
+    /// </summary>
     public Func<string, bool>? LoseAnswerOfWrite { get; set; }
 
     /// <summary>Every key written, in the order of the writes.</summary>
@@ -48,7 +50,12 @@ internal sealed class InMemoryDocumentStore : IDocumentStore
         }
     }
 
-    public Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+    public Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    )
     {
         StorageKey.Validate(key);
         lock (_documents)
@@ -83,12 +90,20 @@ internal sealed class InMemoryDocumentStore : IDocumentStore
         }
     }
 
-    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListKeysAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         string[] keys;
         lock (_documents)
         {
-            keys = [.. _documents.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+            keys =
+            [
+                .. _documents
+                    .Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal),
+            ];
         }
 
         foreach (var key in keys)

@@ -13,19 +13,24 @@ internal sealed partial class TestJsonContext : JsonSerializerContext;
 internal sealed class ProfileDialog : Dialog<ProfileState>
 {
     public ProfileDialog()
-        : base(TestJsonContext.Default.ProfileState)
-    {
-    }
+        : base(TestJsonContext.Default.ProfileState) { }
 
     public override string Id => "profile";
 
-    protected override Task<DialogStep<ProfileState>> OnBeginAsync(DialogContext context, CancellationToken cancellationToken)
+    protected override Task<DialogStep<ProfileState>> OnBeginAsync(
+        DialogContext context,
+        CancellationToken cancellationToken
+    )
     {
         context.SendText("您叫什么名字？", "What is your name?");
         return Task.FromResult(DialogStep.Wait(new ProfileState(1)));
     }
 
-    protected override Task<DialogStep<ProfileState>> OnContinueAsync(DialogContext context, ProfileState state, CancellationToken cancellationToken)
+    protected override Task<DialogStep<ProfileState>> OnContinueAsync(
+        DialogContext context,
+        ProfileState state,
+        CancellationToken cancellationToken
+    )
     {
         if (context.Text == "hand me over")
         {
@@ -47,5 +52,6 @@ internal sealed class ProfileTopic : ITopic
 
     public string Title(bool english) => english ? "Profile" : "个人资料";
 
-    public bool Matches(string text) => text.Contains("profile", StringComparison.OrdinalIgnoreCase) || text.Contains("资料", StringComparison.Ordinal);
+    public bool Matches(string text) =>
+        text.Contains("profile", StringComparison.OrdinalIgnoreCase) || text.Contains("资料", StringComparison.Ordinal);
 }

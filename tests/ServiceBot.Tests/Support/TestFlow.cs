@@ -24,7 +24,11 @@ internal sealed class TestFlow
     private readonly Queue<Reply> _pending = new();
     private int _sequence;
 
-    public TestFlow(Action<IServiceCollection>? configure = null, InMemoryDocumentStore? store = null, FakeTimeProvider? time = null)
+    public TestFlow(
+        Action<IServiceCollection>? configure = null,
+        InMemoryDocumentStore? store = null,
+        FakeTimeProvider? time = null
+    )
     {
         Store = store ?? new InMemoryDocumentStore();
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero));
@@ -34,12 +38,10 @@ internal sealed class TestFlow
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<IDocumentStore>(Store)
             .AddSingleton<IMediaDownloader>(new JpegMediaDownloader())
-
             // Domain-event handlers schedule and cancel Quartz jobs: a real, unstarted, in-memory scheduler.
             .AddQuartz()
             .AddConversations()
             .AddDelivery()
-
             // Mediator registers every domain-event handler, so the stores they use must be there too.
             .AddSingleton<OrderStore>()
             .AddSingleton<NoticeLedger>()
@@ -47,7 +49,9 @@ internal sealed class TestFlow
             .AddHandoff()
             .AddMainMenu();
         configure?.Invoke(services);
-        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Services = services.BuildServiceProvider(
+            new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }
+        );
     }
 
     public InMemoryDocumentStore Store { get; }
@@ -60,21 +64,26 @@ internal sealed class TestFlow
 
     public TestFlow Send(string text) => Deliver(NewMessage(text));
 
-    public TestFlow SendEvent(string name, string? key = null) => Deliver(new Activity
-    {
-        Id = $"evt-{Interlocked.Increment(ref _sequence)}",
-        Type = ActivityType.Event,
-        EventName = name,
-        EventKey = key,
-        Conversation = Conversation,
-        Timestamp = Time.GetUtcNow(),
-    });
+    public TestFlow SendEvent(string name, string? key = null) =>
+        Deliver(
+            new Activity
+            {
+                Id = $"evt-{Interlocked.Increment(ref _sequence)}",
+                Type = ActivityType.Event,
+                EventName = name,
+                EventKey = key,
+                Conversation = Conversation,
+                Timestamp = Time.GetUtcNow(),
+            }
+        );
 
     public TestFlow Deliver(Activity activity)
     {
         _steps.Add(async () =>
         {
-            var result = await Services.GetRequiredService<ITurnProcessor>().ProcessAsync(activity, TurnDelivery.Passive, TestContext.Current.CancellationToken);
+            var result = await Services
+                .GetRequiredService<ITurnProcessor>()
+                .ProcessAsync(activity, TurnDelivery.Passive, TestContext.Current.CancellationToken);
             foreach (var reply in result.Replies)
             {
                 _pending.Enqueue(reply);
@@ -100,7 +109,10 @@ internal sealed class TestFlow
     {
         _steps.Add(() =>
         {
-            Assert.True(_pending.Count == 0, $"Expected no reply but got \"{(_pending.Count > 0 ? _pending.Peek().Text : "")}\".");
+            Assert.True(
+                _pending.Count == 0,
+                $"Expected no reply but got \"{(_pending.Count > 0 ? _pending.Peek().Text : "")}\"."
+            );
             return Task.CompletedTask;
         });
         return this;
@@ -110,7 +122,9 @@ internal sealed class TestFlow
     {
         _steps.Add(async () =>
         {
-            var loaded = await Services.GetRequiredService<ConversationStateStore>().LoadAsync(Conversation, TestContext.Current.CancellationToken);
+            var loaded = await Services
+                .GetRequiredService<ConversationStateStore>()
+                .LoadAsync(Conversation, TestContext.Current.CancellationToken);
             check(loaded.Record);
         });
         return this;
@@ -124,18 +138,22 @@ internal sealed class TestFlow
         }
 
         _steps.Clear();
-        Assert.True(_pending.Count == 0, $"Unexpected extra reply: \"{(_pending.Count > 0 ? _pending.Peek().Text : "")}\".");
+        Assert.True(
+            _pending.Count == 0,
+            $"Unexpected extra reply: \"{(_pending.Count > 0 ? _pending.Peek().Text : "")}\"."
+        );
     }
 
-    public Activity NewMessage(string text) => new()
-    {
-        Id = $"msg-{Interlocked.Increment(ref _sequence)}",
-        Type = ActivityType.Message,
-        Kind = MessageKind.Text,
-        Text = text,
-        Conversation = Conversation,
-        Timestamp = Time.GetUtcNow(),
-    };
+    public Activity NewMessage(string text) =>
+        new()
+        {
+            Id = $"msg-{Interlocked.Increment(ref _sequence)}",
+            Type = ActivityType.Message,
+            Kind = MessageKind.Text,
+            Text = text,
+            Conversation = Conversation,
+            Timestamp = Time.GetUtcNow(),
+        };
 }
 
 /// <summary>Every photo a test customer sends downloads as the same tiny JPEG.</summary>
@@ -143,6 +161,10 @@ internal sealed class JpegMediaDownloader : IMediaDownloader
 {
     public static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46];
 
-    public Task<DownloadedMedia> DownloadAsync(ConversationReference conversation, MediaAttachment media, long maxBytes, CancellationToken cancellationToken) =>
-        Task.FromResult(new DownloadedMedia(Jpeg, "image/jpeg", null));
+    public Task<DownloadedMedia> DownloadAsync(
+        ConversationReference conversation,
+        MediaAttachment media,
+        long maxBytes,
+        CancellationToken cancellationToken
+    ) => Task.FromResult(new DownloadedMedia(Jpeg, "image/jpeg", null));
 }

@@ -38,6 +38,5 @@ public sealed class ChoiceParserTests
     [InlineData("two orders please")]
     [InlineData("A1001")]
     [InlineData("12345")]
-    public void Pick_OutOfRangeOrNotAChoice_IsNull(string text) =>
-        Assert.Null(ChoiceParser.Pick(text, 5));
+    public void Pick_OutOfRangeOrNotAChoice_IsNull(string text) => Assert.Null(ChoiceParser.Pick(text, 5));
 }

@@ -15,18 +15,22 @@ internal sealed class DeferredReplies(
     SendOnceOutbox outbox,
     BackgroundTurns background,
     TimeProvider time,
-    ILogger<DeferredReplies> logger)
+    ILogger<DeferredReplies> logger
+)
 {
     private const string Channel = "wechat";
 
-    /// <summary>How long a turn that was answered "success" keeps being retried while the store is unreachable.</summary>
+    /// <summary>
+    /// How long a turn that was answered "success" keeps being retried while the store is unreachable.
+    /// </summary>
     private static readonly TimeSpan StorageOutageRetry = TimeSpan.FromMinutes(10);
 
     /// <summary>Tries at pushing a reply while WeChat is busy or down: after 2, 4, 8, 16 and 32 s.</summary>
     private const int PushAttempts = 6;
 
     /// <summary>Pushes replies the passive answer could not carry.</summary>
-    public void Push(Activity activity, IReadOnlyList<Reply> replies) => background.Track(() => PushOwedAsync(activity, replies));
+    public void Push(Activity activity, IReadOnlyList<Reply> replies) =>
+        background.Track(() => PushOwedAsync(activity, replies));
 
     /// <summary>Pushes the turn's replies once it is done (the webhook already answered "success").</summary>
     public void PushWhenDone(Activity activity, Task<TurnResult> turn, TurnDelivery delivery) =>
@@ -49,7 +53,12 @@ internal sealed class DeferredReplies(
             }
 
             result = retried;
-            if (result.IsReplay && result.Replies.Count == 0 && result.OwedReplies is not { Count: > 0 } && delivery.UnconfirmedReplies is { Count: > 0 } unconfirmed)
+            if (
+                result.IsReplay
+                && result.Replies.Count == 0
+                && result.OwedReplies is not { Count: > 0 }
+                && delivery.UnconfirmedReplies is { Count: > 0 } unconfirmed
+            )
             {
                 // An earlier try's save was stored after all, and the customer's next messages have since
                 // moved its replies out of the record: they are the ones this "success" owes.
@@ -66,7 +75,10 @@ internal sealed class DeferredReplies(
         // the turn but its answer never reached WeChat (WeChat sends a message again only when it got no
         // answer): what that handling would have answered (a passive reply, or one it was to push) is owed
         // here, and the outbox key makes sure it goes once, whoever else believes they owe it.
-        await PushOwedAsync(activity, WeChatReplyPlan.Merge(result.IsReplay ? [.. result.Replies, .. result.OwedReplies ?? []] : result.Replies));
+        await PushOwedAsync(
+            activity,
+            WeChatReplyPlan.Merge(result.IsReplay ? [.. result.Replies, .. result.OwedReplies ?? []] : result.Replies)
+        );
     }
 
     // The message was never claimed, or its save was stored without an answer: running it again is safe
@@ -96,7 +108,8 @@ internal sealed class DeferredReplies(
             // A conflict is retried too: when the store comes back, every instance retries its deferred
             // turns at once, and a customer's several messages can each lose all their saves to the
             // others. A lost save claimed nothing, so running again is safe.
-            catch (Exception e) when (e is StorageUnavailableException or StorageConflictException && time.GetUtcNow() < giveUpAt)
+            catch (Exception e)
+                when (e is StorageUnavailableException or StorageConflictException && time.GetUtcNow() < giveUpAt)
             {
                 failure = e;
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
@@ -127,8 +140,12 @@ internal sealed class DeferredReplies(
             string failure;
             try
             {
-                var result = await outbox.SendOnceAsync(activity.Conversation, key,
-                    (delivered, ct) => messenger.TryOnceAsync(activity.Conversation, [.. replies.Skip(delivered)], ct), CancellationToken.None);
+                var result = await outbox.SendOnceAsync(
+                    activity.Conversation,
+                    key,
+                    (delivered, ct) => messenger.TryOnceAsync(activity.Conversation, [.. replies.Skip(delivered)], ct),
+                    CancellationToken.None
+                );
                 WeChatLog.PushSettled(logger, activity.Id, replies.Count, result.Verdict);
                 if (result.Verdict == OutboxVerdict.Sent)
                 {
@@ -208,7 +225,8 @@ internal sealed class BackgroundTurns(ILogger<BackgroundTurns> logger) : IHosted
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+            TaskScheduler.Default
+        );
     }
 
     /// <summary>Completes when everything tracked so far has finished.</summary>

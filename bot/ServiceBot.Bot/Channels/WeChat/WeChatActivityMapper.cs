@@ -22,8 +22,15 @@ internal static class WeChatActivityMapper
         }
 
         _ = Required(xml, "ToUserName");
-        if (!long.TryParse(Required(xml, "CreateTime"), NumberStyles.None, CultureInfo.InvariantCulture, out var createTime)
-            || createTime > 100_000_000_000)
+        if (
+            !long.TryParse(
+                Required(xml, "CreateTime"),
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out var createTime
+            )
+            || createTime > 100_000_000_000
+        )
         {
             throw new FormatException("CreateTime is not a Unix time.");
         }
@@ -42,9 +49,15 @@ internal static class WeChatActivityMapper
                 Timestamp = timestamp,
                 EventName = name,
                 EventKey = xml["EventKey"],
-                TemplateConsents = [.. xml.Lists
-                    .Where(l => l.ContainsKey("TemplateId"))
-                    .Select(l => new TemplateConsent(l["TemplateId"], l.GetValueOrDefault("SubscribeStatusString") == "accept"))],
+                TemplateConsents =
+                [
+                    .. xml
+                        .Lists.Where(l => l.ContainsKey("TemplateId"))
+                        .Select(l => new TemplateConsent(
+                            l["TemplateId"],
+                            l.GetValueOrDefault("SubscribeStatusString") == "accept"
+                        )),
+                ],
             };
         }
 
@@ -58,20 +71,37 @@ internal static class WeChatActivityMapper
         return type switch
         {
             "text" => message with { Kind = MessageKind.Text, Text = xml["Content"] ?? "" },
-            "image" => message with { Kind = MessageKind.Image, Media = MediaAttachment.Image(xml["MediaId"], UriOrNull(xml["PicUrl"])) },
+            "image" => message with
+            {
+                Kind = MessageKind.Image,
+                Media = MediaAttachment.Image(xml["MediaId"], UriOrNull(xml["PicUrl"])),
+            },
             "voice" => message with
             {
                 Kind = MessageKind.Voice,
                 Text = NullIfEmpty(xml["Recognition"]),
                 Media = MediaAttachment.Voice(xml["MediaId"], xml["Format"]),
             },
-            "video" or "shortvideo" => message with { Kind = MessageKind.Video, Media = MediaAttachment.Video(xml["MediaId"], xml["ThumbMediaId"]) },
+            "video" or "shortvideo" => message with
+            {
+                Kind = MessageKind.Video,
+                Media = MediaAttachment.Video(xml["MediaId"], xml["ThumbMediaId"]),
+            },
             "location" => message with
             {
                 Kind = MessageKind.Location,
-                Location = new GeoLocation(Number(xml, "Location_X"), Number(xml, "Location_Y"), (int)Number(xml, "Scale"), xml["Label"]),
+                Location = new GeoLocation(
+                    Number(xml, "Location_X"),
+                    Number(xml, "Location_Y"),
+                    (int)Number(xml, "Scale"),
+                    xml["Label"]
+                ),
             },
-            "link" => message with { Kind = MessageKind.Link, Link = new LinkPreview(xml["Title"] ?? "", xml["Description"], UriOrNull(xml["Url"])) },
+            "link" => message with
+            {
+                Kind = MessageKind.Link,
+                Link = new LinkPreview(xml["Title"] ?? "", xml["Description"], UriOrNull(xml["Url"])),
+            },
             _ => null,
         };
     }
@@ -88,7 +118,8 @@ internal static class WeChatActivityMapper
         xml[name] is { Length: > 0 } value ? value : throw new FormatException($"{name} is missing.");
 
     private static double Number(WeChatXml xml, string name) =>
-        double.TryParse(xml[name], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+        double.TryParse(xml[name], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        && double.IsFinite(value)
             ? value
             : throw new FormatException($"{name} is not a number.");
 

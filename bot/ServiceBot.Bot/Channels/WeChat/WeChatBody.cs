@@ -20,7 +20,12 @@ internal static class WeChatBody
         {
             var total = 0;
             int read;
-            while (total <= maxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(total, maxBytes + 1 - total), cancellationToken)) > 0)
+            while (
+                total <= maxBytes
+                && (
+                    read = await request.Body.ReadAsync(buffer.AsMemory(total, maxBytes + 1 - total), cancellationToken)
+                ) > 0
+            )
             {
                 total += read;
             }

@@ -87,7 +87,11 @@ internal sealed class WeChatCrypto
         var plain = aes.DecryptCbc(cipher, _iv, PaddingMode.None);
 
         int pad = plain[^1];
-        if (pad is < 1 or > BlockSize || pad > plain.Length || plain.AsSpan(plain.Length - pad).ContainsAnyExcept((byte)pad))
+        if (
+            pad is < 1 or > BlockSize
+            || pad > plain.Length
+            || plain.AsSpan(plain.Length - pad).ContainsAnyExcept((byte)pad)
+        )
         {
             failure = "bad padding";
             return false;
@@ -116,7 +120,9 @@ internal sealed class WeChatCrypto
 
         try
         {
-            message = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content.Slice(RandomLength + 4, bodyLength));
+            message = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(
+                content.Slice(RandomLength + 4, bodyLength)
+            );
         }
         catch (DecoderFallbackException)
         {

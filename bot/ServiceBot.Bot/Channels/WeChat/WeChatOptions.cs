@@ -39,7 +39,11 @@ internal sealed class WeChatOptionsValidator : IValidateOptions<WeChatOptions>
             failures.Add("WeChat:AppId is required.");
         }
 
-        if (string.IsNullOrEmpty(options.Token) || options.Token.Length is < 3 or > 32 || !options.Token.All(char.IsAsciiLetterOrDigit))
+        if (
+            string.IsNullOrEmpty(options.Token)
+            || options.Token.Length is < 3 or > 32
+            || !options.Token.All(char.IsAsciiLetterOrDigit)
+        )
         {
             failures.Add("WeChat:Token must be 3-32 letters or digits, as WeChat requires.");
         }
@@ -56,7 +60,10 @@ internal sealed class WeChatOptionsValidator : IValidateOptions<WeChatOptions>
 
         if (options.ReplyBudget <= TimeSpan.Zero || options.ReplyBudget > WeChatOptions.MaxReplyBudget)
         {
-            failures.Add($"WeChat:ReplyBudget must be more than 0 and at most {WeChatOptions.MaxReplyBudget:c}; WeChat retries after 5 s.");
+            failures.Add(
+                $"WeChat:ReplyBudget must be more than 0 and at most {WeChatOptions.MaxReplyBudget:c}; "
+                    + $"WeChat retries after 5 s."
+            );
         }
 
         if (options.MaxClockSkew is { } skew && skew <= TimeSpan.Zero)

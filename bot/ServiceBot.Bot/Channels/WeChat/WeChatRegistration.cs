@@ -12,9 +12,12 @@ internal static class WeChatRegistration
     public static IServiceCollection AddWeChat(this IServiceCollection services)
     {
         services.AddOptions<WeChatOptions>().BindConfiguration(WeChatOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>()
+        );
 
-        services.AddHttpClient(WeChatApiClient.HttpClientName, (provider, http) =>
+        services
+            .AddHttpClient(WeChatApiClient.HttpClientName, (provider, http) =>
             {
                 var baseUrl = provider.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl.AbsoluteUri;
                 http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
@@ -27,8 +30,11 @@ internal static class WeChatRegistration
                 // Only downloads and token requests (GET) are retried here. A send that WeChat did not
                 // take is retried by the caller, which lets go of its outbox claim while it waits; a
                 // send that timed out is never retried, since WeChat may have it.
-                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(
-                    args.Context.GetRequestMessage()?.Method == HttpMethod.Get && HttpClientResiliencePredicates.IsTransient(args.Outcome));
+                resilience.Retry.ShouldHandle = args =>
+                    ValueTask.FromResult(
+                        args.Context.GetRequestMessage()?.Method == HttpMethod.Get
+                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    );
                 resilience.Retry.MaxRetryAttempts = 3;
                 resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
@@ -43,6 +49,7 @@ internal static class WeChatRegistration
         services.TryAddSingleton<BackgroundTurns>();
         services.TryAddSingleton<DeferredReplies>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
+        services.TryAddSingleton<WeChatVerifier>();
         services.TryAddSingleton<WeChatWebhook>();
         return services;
     }
@@ -55,9 +62,14 @@ internal static class WeChatRegistration
     /// </summary>
     public static IEndpointRouteBuilder MapWeChat(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/wechat", (HttpRequest request, WeChatWebhook webhook) => webhook.Verify(request)).ShortCircuit();
-        endpoints.MapPost("/api/wechat", (HttpRequest request, WeChatWebhook webhook, CancellationToken aborted) =>
-            webhook.ReceiveAsync(request, aborted)).ShortCircuit();
+        endpoints
+            .MapGet("/api/wechat", (HttpRequest request, WeChatWebhook webhook) => webhook.Verify(request))
+            .ShortCircuit();
+        endpoints
+            .MapPost("/api/wechat", (HttpRequest request, WeChatWebhook webhook, CancellationToken aborted) =>
+                webhook.ReceiveAsync(request, aborted)
+            )
+            .ShortCircuit();
         return endpoints;
     }
 }

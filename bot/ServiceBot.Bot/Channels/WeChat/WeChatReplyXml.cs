@@ -52,7 +52,11 @@ internal static class WeChatReplyXml
     }
 
     private static void Element(StringBuilder xml, string name, string value) =>
-        xml.Append('<').Append(name).Append("><![CDATA[")
+        xml.Append('<')
+            .Append(name)
+            .Append("><![CDATA[")
             .Append(value.Replace("]]>", "]]]]><![CDATA[>", StringComparison.Ordinal))
-            .Append("]]></").Append(name).Append('>');
+            .Append("]]></")
+            .Append(name)
+            .Append('>');
 }

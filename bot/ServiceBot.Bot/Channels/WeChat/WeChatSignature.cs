@@ -6,8 +6,11 @@ namespace ServiceBot.Bot.Channels.WeChat;
 /// <summary>WeChat's signature: SHA-1 over the lexicographically sorted parts, as lowercase hex.</summary>
 internal static class WeChatSignature
 {
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms",
-        Justification = "SHA-1 is what WeChat's signature protocol specifies; we verify, we do not choose.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage(
+        "Security",
+        "CA5350:Do not use weak cryptographic algorithms",
+        Justification = "SHA-1 is what WeChat's signature protocol specifies; we verify, we do not choose."
+    )]
     public static string Compute(params ReadOnlySpan<string> parts)
     {
         var sorted = parts.ToArray();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
@@ -14,23 +13,21 @@ namespace ServiceBot.Bot.Channels.WeChat;
 /// </summary>
 internal sealed class WeChatWebhook(
     IOptions<WeChatOptions> options,
+    WeChatVerifier verifier,
     ITurnProcessor turns,
     DeferredReplies deferred,
     TimeProvider time,
-    ILogger<WeChatWebhook> logger)
+    ILogger<WeChatWebhook> logger
+)
 {
     private const string Success = "success";
 
     private const string Channel = "wechat";
 
-    private readonly WeChatCrypto? _crypto = options.Value.SafeModeEnabled
-        ? new WeChatCrypto(options.Value.EncodingAESKey!, options.Value.AppId)
-        : null;
-
     public IResult Verify(HttpRequest request)
     {
         var q = request.Query;
-        if (!SignatureValid(q) || q["echostr"].ToString() is not { Length: > 0 } echo)
+        if (!verifier.SignatureValid(q) || q["echostr"].ToString() is not { Length: > 0 } echo)
         {
             return Reject(StatusCodes.Status401Unauthorized, "URL verification signature");
         }
@@ -41,12 +38,12 @@ internal sealed class WeChatWebhook(
     public async Task<IResult> ReceiveAsync(HttpRequest request, CancellationToken requestAborted)
     {
         var q = request.Query;
-        if (!SignatureValid(q))
+        if (!verifier.SignatureValid(q))
         {
             return Reject(StatusCodes.Status401Unauthorized, "signature");
         }
 
-        if (!TimestampFresh(q["timestamp"]))
+        if (!verifier.TimestampFresh(q["timestamp"]))
         {
             return Reject(StatusCodes.Status401Unauthorized, "timestamp outside WeChat:MaxClockSkew");
         }
@@ -65,9 +62,14 @@ internal sealed class WeChatWebhook(
             var xml = WeChatXml.Parse(body);
             if (encrypted)
             {
-                if (!TryOpenEnvelope(q, xml, out var inner, out var failure))
+                if (!verifier.TryOpen(q, xml, out var inner, out var failure))
                 {
-                    return Reject(failure == "msg_signature" ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, failure);
+                    return Reject(
+                        failure == "msg_signature"
+                            ? StatusCodes.Status401Unauthorized
+                            : StatusCodes.Status400BadRequest,
+                        failure
+                    );
                 }
 
                 xml = WeChatXml.Parse(inner);
@@ -94,7 +96,12 @@ internal sealed class WeChatWebhook(
         return await AnswerAsync(activity, bot, encrypted ? q["nonce"].ToString() : null, requestAborted);
     }
 
-    private async Task<IResult> AnswerAsync(Activity activity, string bot, string? nonce, CancellationToken requestAborted)
+    private async Task<IResult> AnswerAsync(
+        Activity activity,
+        string bot,
+        string? nonce,
+        CancellationToken requestAborted
+    )
     {
         var delivery = new TurnDelivery();
         // The turn must finish even if WeChat hangs up, so it does not take the request's token.
@@ -149,53 +156,7 @@ internal sealed class WeChatWebhook(
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var xml = WeChatReplyXml.Render(reply, activity.Conversation.UserId, bot, now);
-        if (nonce is null || _crypto is null)
-        {
-            return Results.Text(xml, "application/xml", Encoding.UTF8);
-        }
-
-        var encrypted = _crypto.Encrypt(xml);
-        var timestamp = now.ToString(CultureInfo.InvariantCulture);
-        var signature = WeChatSignature.Compute(options.Value.Token, timestamp, nonce, encrypted);
-        return Results.Text(WeChatReplyXml.Envelope(encrypted, signature, timestamp, nonce), "application/xml", Encoding.UTF8);
-    }
-
-    private bool TryOpenEnvelope(IQueryCollection q, WeChatXml envelope, out string inner, out string failure)
-    {
-        inner = "";
-        if (_crypto is null)
-        {
-            failure = "safe mode is not configured (WeChat:EncodingAESKey)";
-            return false;
-        }
-
-        if (envelope["Encrypt"] is not { Length: > 0 } cipher)
-        {
-            failure = "no Encrypt element";
-            return false;
-        }
-
-        if (!WeChatSignature.Matches(q["msg_signature"], options.Value.Token, q["timestamp"].ToString(), q["nonce"].ToString(), cipher))
-        {
-            failure = "msg_signature";
-            return false;
-        }
-
-        return _crypto.TryDecrypt(cipher, out inner, out failure);
-    }
-
-    private bool SignatureValid(IQueryCollection q) =>
-        WeChatSignature.Matches(q["signature"], options.Value.Token, q["timestamp"].ToString(), q["nonce"].ToString());
-
-    private bool TimestampFresh(string? timestamp)
-    {
-        if (options.Value.MaxClockSkew is not { } skew)
-        {
-            return true;
-        }
-
-        return long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            && Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds) <= skew.TotalSeconds;
+        return Results.Text(nonce is null ? xml : verifier.Seal(xml, nonce, now), "application/xml", Encoding.UTF8);
     }
 
     private IResult Reject(int status, string reason)

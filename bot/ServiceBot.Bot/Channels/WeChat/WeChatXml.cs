@@ -18,7 +18,9 @@ internal sealed class WeChatXml
 
     public string? this[string name] => Fields.TryGetValue(name, out var value) ? value : null;
 
-    /// <summary>Parses with DTDs prohibited and no resolver (no XXE, no entity bombs); throws <see cref="XmlException"/>.</summary>
+    /// <summary>
+    /// Parses with DTDs prohibited and no resolver (no XXE, no entity bombs); throws <see cref="XmlException"/>.
+    /// </summary>
     public static WeChatXml Parse(string xml)
     {
         var settings = new XmlReaderSettings
@@ -56,7 +58,10 @@ internal sealed class WeChatXml
             }
 
             var name = reader.LocalName;
-            if (name.StartsWith("SubscribeMsg", StringComparison.Ordinal) && name.EndsWith("Event", StringComparison.Ordinal))
+            if (
+                name.StartsWith("SubscribeMsg", StringComparison.Ordinal)
+                && name.EndsWith("Event", StringComparison.Ordinal)
+            )
             {
                 ReadLists(reader, lists);
             }
@@ -71,7 +76,8 @@ internal sealed class WeChatXml
 
     // True while inside the current element; the end of the input before its end tag is malformed.
     // Every loop over children goes through here, so no input can keep a loop going past the end.
-    private static bool Open(XmlReader reader) => reader.NodeType != XmlNodeType.EndElement
+    private static bool Open(XmlReader reader) =>
+        reader.NodeType != XmlNodeType.EndElement
         && (!reader.EOF ? true : throw new XmlException("The message ended before its closing tag."));
 
     // Reads a leaf element's text, or skips a nested element (menu scan info and the like).

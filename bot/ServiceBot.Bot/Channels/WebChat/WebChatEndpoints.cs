@@ -24,7 +24,9 @@ internal static class WebChatEndpoints
     public const int MaxImageBytes = 5 * 1024 * 1024;
 
     // Chinese as UTF-8 rather than \uXXXX escapes: the JSON is read by fetch(), never inlined into HTML.
-    private static readonly System.Text.Json.JsonSerializerOptions ResponseJson = new(WebChatJsonContext.Default.Options)
+    private static readonly System.Text.Json.JsonSerializerOptions ResponseJson = new(
+        WebChatJsonContext.Default.Options
+    )
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -42,12 +44,20 @@ internal static class WebChatEndpoints
         var group = endpoints.MapGroup("/api/webchat").RequireRateLimiting(Operations.RateLimiting.WebChat);
         group.MapPost("/messages", PostAsync);
         group.MapGet("/messages", async (HttpContext http, WebChatOutbox outbox, CancellationToken ct) =>
-            Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), ResponseJson));
+            Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), ResponseJson)
+        );
         return endpoints;
     }
 
     private static async Task<IResult> PostAsync(
-        HttpContext http, ITurnProcessor turns, TimeProvider time, WebChatMedia media, DemoData demo, IOptions<DemoOptions> demoOptions, CancellationToken ct)
+        HttpContext http,
+        ITurnProcessor turns,
+        TimeProvider time,
+        WebChatMedia media,
+        DemoData demo,
+        IOptions<DemoOptions> demoOptions,
+        CancellationToken ct
+    )
     {
         WebChatRequest? request;
         try
@@ -75,33 +85,58 @@ internal static class WebChatEndpoints
         {
             if (WebChatMedia.Decode(image) is not { } bytes)
             {
-                return Results.Problem($"image: a JPEG, PNG, GIF or WebP of at most {MaxImageBytes / 1024 / 1024} MB, as Base64.", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem(
+                    $"image: a JPEG, PNG, GIF or WebP of at most {MaxImageBytes / 1024 / 1024} MB, as Base64.",
+                    statusCode: StatusCodes.Status400BadRequest
+                );
             }
 
             await media.SaveAsync(userId, activity.Id, bytes, ct);
-            activity = activity with { Kind = MessageKind.Image, Text = null, Media = MediaAttachment.Image(activity.Id) };
+            activity = activity with
+            {
+                Kind = MessageKind.Image,
+                Text = null,
+                Media = MediaAttachment.Image(activity.Id),
+            };
         }
         var result = await turns.ProcessAsync(activity, TurnDelivery.Passive, ct);
         return Results.Json(new WebChatResponse(result.Replies), ResponseJson);
     }
 
-    private static string? Validate(WebChatRequest? request) => request switch
-    {
-        null => "A body {\"text\"} or {\"event\":\"subscribe\"} is required.",
-        { Event: not null and not "subscribe" } => "event: only \"subscribe\" is accepted.",
-        { Event: null, Image: null, Text: null or "" } => "text: required.",
-        { Text.Length: > MaxTextLength } => $"text: at most {MaxTextLength} characters.",
-        { Id: { } id } when id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') => "id: at most 64 letters, digits or '-'.",
-        _ => null,
-    };
+    private static string? Validate(WebChatRequest? request) =>
+        request switch
+        {
+            null => "A body {\"text\"} or {\"event\":\"subscribe\"} is required.",
+            { Event: not null and not "subscribe" } => "event: only \"subscribe\" is accepted.",
+            { Event: null, Image: null, Text: null or "" } => "text: required.",
+            { Text.Length: > MaxTextLength } => $"text: at most {MaxTextLength} characters.",
+            { Id: { } id } when id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') =>
+                "id: at most 64 letters, digits or '-'.",
+            _ => null,
+        };
 
     private static Activity ToActivity(WebChatRequest request, string userId, DateTimeOffset now)
     {
         var conversation = new ConversationReference(Channel, userId);
         var id = request.Id ?? Guid.NewGuid().ToString("N");
         return request.Event is { } name
-            ? new Activity { Id = id, Type = ActivityType.Event, EventName = name, Conversation = conversation, Timestamp = now }
-            : new Activity { Id = id, Type = ActivityType.Message, Kind = MessageKind.Text, Text = request.Text, Conversation = conversation, Timestamp = now };
+            ? new Activity
+            {
+                Id = id,
+                Type = ActivityType.Event,
+                EventName = name,
+                Conversation = conversation,
+                Timestamp = now,
+            }
+            : new Activity
+            {
+                Id = id,
+                Type = ActivityType.Message,
+                Kind = MessageKind.Text,
+                Text = request.Text,
+                Conversation = conversation,
+                Timestamp = now,
+            };
     }
 
     private static string UserId(HttpContext http)
@@ -112,14 +147,18 @@ internal static class WebChatEndpoints
         }
 
         var created = RandomNumberGenerator.GetHexString(32, lowercase: true);
-        http.Response.Cookies.Append(CookieName, created, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            MaxAge = TimeSpan.FromDays(180),
-            IsEssential = true,
-        });
+        http.Response.Cookies.Append(
+            CookieName,
+            created,
+            new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = http.Request.IsHttps,
+                MaxAge = TimeSpan.FromDays(180),
+                IsEssential = true,
+            }
+        );
         return created;
     }
 }

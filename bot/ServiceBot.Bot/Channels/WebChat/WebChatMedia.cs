@@ -20,7 +20,10 @@ internal sealed class WebChatMedia(IDocumentStore store)
         }
 
         var bytes = new byte[data.Length];
-        return Convert.TryFromBase64String(data, bytes, out var length) && length > 0 && ImageSniffer.ContentTypeOf(bytes.AsSpan(0, length)) is not null
+        return
+            Convert.TryFromBase64String(data, bytes, out var length)
+            && length > 0
+            && ImageSniffer.ContentTypeOf(bytes.AsSpan(0, length)) is not null
             ? bytes[..length]
             : null;
     }

@@ -13,18 +13,30 @@ internal sealed class WebChatOutbox(IDocumentStore store) : IChannelSender
 {
     public string Channel => WebChatEndpoints.Channel;
 
-    public async Task<SendOutcome> SendAsync(ConversationReference conversation, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(
+        ConversationReference conversation,
+        IReadOnlyList<Reply> replies,
+        CancellationToken cancellationToken
+    )
     {
-        await store.UpdateAsync(Key(conversation.UserId), WebChatJsonContext.Default.ListReply,
-            pending => [.. pending ?? [], .. replies], cancellationToken);
+        await store.UpdateAsync(
+            Key(conversation.UserId),
+            WebChatJsonContext.Default.ListReply,
+            pending => [.. pending ?? [], .. replies],
+            cancellationToken
+        );
         return SendOutcome.Sent;
     }
 
     /// <summary>Takes every pending message, oldest first; a poll of an empty outbox writes nothing.</summary>
     public async Task<IReadOnlyList<Reply>> DrainAsync(string userId, CancellationToken cancellationToken)
     {
-        var (pending, _) = await store.UpdateAsync(Key(userId), WebChatJsonContext.Default.ListReply,
-            pending => pending is { Count: > 0 } ? [] : null, cancellationToken);
+        var (pending, _) = await store.UpdateAsync(
+            Key(userId),
+            WebChatJsonContext.Default.ListReply,
+            pending => pending is { Count: > 0 } ? [] : null,
+            cancellationToken
+        );
         return pending ?? [];
     }
 

@@ -5,11 +5,23 @@ internal interface IChannelSender
 {
     string Channel { get; }
 
-    Task<SendOutcome> SendAsync(ConversationReference conversation, IReadOnlyList<Reply> replies, CancellationToken cancellationToken);
+    Task<SendOutcome> SendAsync(
+        ConversationReference conversation,
+        IReadOnlyList<Reply> replies,
+        CancellationToken cancellationToken
+    );
 }
 
-/// <summary>A channel's subscribe message (WeChat: <c>message/subscribe/bizsend</c>), allowed once per one-time consent.</summary>
+/// <summary>
+/// A channel's subscribe message (WeChat: <c>message/subscribe/bizsend</c>), allowed once per one-time consent.
+/// </summary>
 internal interface ISubscribeMessageSender
 {
-    Task<SendOutcome> SendAsync(ConversationReference customer, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken);
+    Task<SendOutcome> SendAsync(
+        ConversationReference customer,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        Uri? page,
+        CancellationToken cancellationToken
+    );
 }

@@ -17,11 +17,15 @@ internal static class DeliveryRegistration
         services.TryAddSingleton(provider => new SendRetry(provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ProactiveMessenger>();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>()
+        );
         services.TryAddSingleton(provider => new SendOnceOutbox(
-            provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IDocumentStore>(),
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<IOptions<OutboxOptions>>().Value.ClaimLease,
-            provider.GetRequiredService<SendRetry>()));
+            provider.GetRequiredService<SendRetry>()
+        ));
         return services;
     }
 }

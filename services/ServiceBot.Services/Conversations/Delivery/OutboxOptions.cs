@@ -7,7 +7,10 @@ internal sealed class OutboxOptions
 {
     public const string SectionName = "Notices";
 
-    /// <summary>How long a claimed send is protected; after it, a claim never marked sent counts as cut off by a crash (and is not sent again).</summary>
+    /// <summary>
+    /// How long a claimed send is protected; after it, a claim never marked sent counts as cut off by a crash (and is
+    /// not sent again).
+    /// </summary>
     public TimeSpan ClaimLease { get; set; } = SendOnceOutbox.DefaultLease;
 }
 

@@ -34,12 +34,13 @@ internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, Ti
 
     /// <summary>With the default lease and no retry: each call makes one try.</summary>
     public SendOnceOutbox(IDocumentStore store, TimeProvider time)
-        : this(store, time, DefaultLease, SendRetry.None)
-    {
-    }
+        : this(store, time, DefaultLease, SendRetry.None) { }
 
     /// <summary>How long a claim protects an attempt; a claim older than this was cut off by a crash.</summary>
-    public TimeSpan Lease { get; } = lease > TimeSpan.Zero ? lease : throw new ArgumentOutOfRangeException(nameof(lease), lease, "The claim lease must be positive.");
+    public TimeSpan Lease { get; } =
+        lease > TimeSpan.Zero
+            ? lease
+            : throw new ArgumentOutOfRangeException(nameof(lease), lease, "The claim lease must be positive.");
 
     // A send is cut off well before its claim runs out, so no other attempt can take over while it runs.
     private TimeSpan SendTimeout => Lease / 2 < TimeSpan.FromMinutes(2) ? Lease / 2 : TimeSpan.FromMinutes(2);
@@ -49,57 +50,87 @@ internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, Ti
     /// gets how many parts the channel already took, and sends the rest.
     /// </summary>
     public async Task<OutboxResult> SendOnceAsync(
-        ConversationReference customer, string noticeKey, Func<int, CancellationToken, Task<SendOutcome>> send, CancellationToken cancellationToken)
+        ConversationReference customer,
+        string noticeKey,
+        Func<int, CancellationToken, Task<SendOutcome>> send,
+        CancellationToken cancellationToken
+    )
     {
         var key = KeyOf(customer, noticeKey);
         OutboxResult? settled = null;
         var delivered = 0;
-        var outcome = await retry.RunAsync(async token =>
-        {
-            var claim = await ClaimAsync(key, token);
-            if (claim.Settled is { } other)
+        var outcome = await retry.RunAsync(
+            async token =>
             {
-                settled = other;
-                return Settled;
-            }
+                var claim = await ClaimAsync(key, token);
+                if (claim.Settled is { } other)
+                {
+                    settled = other;
+                    return Settled;
+                }
 
-            delivered = claim.Delivered;
-            var tried = await TryAsync(send, delivered, token);
-            if (tried.IsSent)
-            {
-                // Marked even if the caller is shutting down: the channel has it, so it must never go again.
-                var sentAt = time.GetUtcNow();
-                await SettleAsync(key, new OutboxEntry(OutboxState.Sent, sentAt, 1));
-                settled = new OutboxResult(OutboxVerdict.Sent, tried, SentAt: sentAt);
+                delivered = claim.Delivered;
+                var tried = await TryAsync(send, delivered, token);
+                if (tried.IsSent)
+                {
+                    // Marked even if the caller is shutting down: the channel has it, so it must never go again.
+                    var sentAt = time.GetUtcNow();
+                    await SettleAsync(key, new OutboxEntry(OutboxState.Sent, sentAt, 1));
+                    settled = new OutboxResult(OutboxVerdict.Sent, tried, SentAt: sentAt);
+                    return tried;
+                }
+
+                var before = delivered;
+                delivered += tried.Delivered;
+                if (tried.Status == SendStatus.Unanswered)
+                {
+                    var at = time.GetUtcNow();
+                    await SettleAsync(key, new OutboxEntry(OutboxState.Unanswered, at, 1, delivered));
+                    settled = new OutboxResult(
+                        OutboxVerdict.Unanswered,
+                        tried with
+                        {
+                            Delivered = delivered,
+                        },
+                        SentAt: at
+                    );
+                    return tried;
+                }
+
+                await ReleaseAsync(key, delivered, before == delivered ? claim.Id : null);
                 return tried;
-            }
-
-            var before = delivered;
-            delivered += tried.Delivered;
-            if (tried.Status == SendStatus.Unanswered)
-            {
-                var at = time.GetUtcNow();
-                await SettleAsync(key, new OutboxEntry(OutboxState.Unanswered, at, 1, delivered));
-                settled = new OutboxResult(OutboxVerdict.Unanswered, tried with { Delivered = delivered }, SentAt: at);
-                return tried;
-            }
-
-            await ReleaseAsync(key, delivered, before == delivered ? claim.Id : null);
-            return tried;
-        }, cancellationToken);
+            },
+            cancellationToken
+        );
         return settled ?? new OutboxResult(OutboxVerdict.NotSent, outcome with { Delivered = delivered });
     }
 
     /// <summary>The entry for a key, or null when it was never claimed (or released with nothing taken).</summary>
-    public async Task<OutboxEntry?> GetAsync(ConversationReference customer, string noticeKey, CancellationToken cancellationToken) =>
-        await store.ReadAsync(KeyOf(customer, noticeKey), cancellationToken) is { } document ? Deserialize(document) : null;
+    public async Task<OutboxEntry?> GetAsync(
+        ConversationReference customer,
+        string noticeKey,
+        CancellationToken cancellationToken
+    ) =>
+        await store.ReadAsync(KeyOf(customer, noticeKey), cancellationToken) is { } document
+            ? Deserialize(document)
+            : null;
 
     // Claims the key for one try: (parts already taken, null), or (0, why this attempt must not send).
-    private async Task<(int Delivered, OutboxResult? Settled, string Id)> ClaimAsync(string key, CancellationToken cancellationToken)
+    private async Task<(int Delivered, OutboxResult? Settled, string Id)> ClaimAsync(
+        string key,
+        CancellationToken cancellationToken
+    )
     {
         var now = time.GetUtcNow();
         var claimId = Guid.NewGuid().ToString("N");
-        if (await WriteClaimAsync(key, new OutboxEntry(OutboxState.Sending, now, 1, Claim: claimId), WriteCondition.IfAbsent, cancellationToken))
+        if (
+            await WriteClaimAsync(
+                key,
+                new OutboxEntry(OutboxState.Sending, now, 1, Claim: claimId),
+                WriteCondition.IfAbsent,
+                cancellationToken
+            )
+        )
         {
             return (0, null, claimId);
         }
@@ -132,7 +163,12 @@ internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, Ti
     }
 
     // A claim write the store may have taken without saying so is remembered as this process's, unsent.
-    private async Task<bool> WriteClaimAsync(string key, OutboxEntry claim, WriteCondition condition, CancellationToken cancellationToken)
+    private async Task<bool> WriteClaimAsync(
+        string key,
+        OutboxEntry claim,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -147,7 +183,11 @@ internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, Ti
 
     // One try, cut short before the claim's lease could run out. A try cut short went out with no
     // answer as far as anyone can tell: the channel may have it.
-    private async Task<SendOutcome> TryAsync(Func<int, CancellationToken, Task<SendOutcome>> send, int delivered, CancellationToken cancellationToken)
+    private async Task<SendOutcome> TryAsync(
+        Func<int, CancellationToken, Task<SendOutcome>> send,
+        int delivered,
+        CancellationToken cancellationToken
+    )
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(SendTimeout);
@@ -174,7 +214,11 @@ internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, Ti
             }
             else
             {
-                await WriteAsync(key, new OutboxEntry(OutboxState.Released, time.GetUtcNow(), 1, delivered), CancellationToken.None);
+                await WriteAsync(
+                    key,
+                    new OutboxEntry(OutboxState.Released, time.GetUtcNow(), 1, delivered),
+                    CancellationToken.None
+                );
             }
         }
         catch (StorageUnavailableException) when (unsent is not null)
@@ -202,18 +246,27 @@ internal sealed class SendOnceOutbox(IDocumentStore store, TimeProvider time, Ti
     private Task<string?> WriteAsync(string key, OutboxEntry entry, CancellationToken cancellationToken) =>
         store.TryWriteAsync(key, Serialize(entry), WriteCondition.None, cancellationToken);
 
-    private static byte[] Serialize(OutboxEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, OutboxJsonContext.Default.OutboxEntry);
+    private static byte[] Serialize(OutboxEntry entry) =>
+        JsonSerializer.SerializeToUtf8Bytes(entry, OutboxJsonContext.Default.OutboxEntry);
+
     // Claims written before the outbox had states were empty documents, written only to send.
-    private static OutboxEntry Deserialize(StoredDocument document) => document.Content.IsEmpty
-        ? new OutboxEntry(OutboxState.Sent, DateTimeOffset.MinValue, 1)
-        : JsonSerializer.Deserialize(document.Content.Span, OutboxJsonContext.Default.OutboxEntry)
-            ?? throw new InvalidDataException("An outbox entry is stored as null.");
+    private static OutboxEntry Deserialize(StoredDocument document) =>
+        document.Content.IsEmpty
+            ? new OutboxEntry(OutboxState.Sent, DateTimeOffset.MinValue, 1)
+            : JsonSerializer.Deserialize(document.Content.Span, OutboxJsonContext.Default.OutboxEntry)
+                ?? throw new InvalidDataException("An outbox entry is stored as null.");
 
     // Notice keys are safe as they are; another caller's key (a channel's message id) is hashed when it is not.
     private static string KeyOf(ConversationReference customer, string noticeKey)
     {
         var segment = noticeKey.Replace('/', '_');
-        return StorageKey.Join("notice-claims", customer.Channel, customer.UserId,
-            StorageKey.IsSafeSegment(segment) ? segment : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(noticeKey))));
+        return StorageKey.Join(
+            "notice-claims",
+            customer.Channel,
+            customer.UserId,
+            StorageKey.IsSafeSegment(segment)
+                ? segment
+                : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(noticeKey)))
+        );
     }
 }

@@ -15,7 +15,10 @@ public enum SendStatus
     /// <summary>The channel is throttling us; try again later.</summary>
     Throttled,
 
-    /// <summary>The channel could not be reached, or answered that it failed (5xx): it did not take the message; try again later.</summary>
+    /// <summary>
+    /// The channel could not be reached, or answered that it failed (5xx): it did not take the message; try again
+    /// later.
+    /// </summary>
     Unavailable,
 
     /// <summary>
@@ -31,7 +34,9 @@ public enum SendStatus
     Failed,
 }
 
-/// <summary>What a send came to; <see cref="Delivered"/> counts the parts (replies) the channel took before it stopped.</summary>
+/// <summary>
+/// What a send came to; <see cref="Delivered"/> counts the parts (replies) the channel took before it stopped.
+/// </summary>
 internal sealed record SendOutcome(SendStatus Status, string? Detail = null, int Delivered = 0)
 {
     public static SendOutcome Sent { get; } = new(SendStatus.Sent);

@@ -17,21 +17,25 @@ internal sealed class SendRetry
     private readonly ResiliencePipeline<SendOutcome> _pipeline;
 
     public SendRetry(TimeProvider time)
-        : this(new ResiliencePipelineBuilder<SendOutcome> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<SendOutcome>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { IsTransient: true }),
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromSeconds(1),
-                UseJitter = true,
-            })
-            .Build())
-    {
-    }
+        : this(
+            new ResiliencePipelineBuilder<SendOutcome> { TimeProvider = time }
+                .AddRetry(
+                    new RetryStrategyOptions<SendOutcome>
+                    {
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { IsTransient: true }),
+                        MaxRetryAttempts = 3,
+                        BackoffType = DelayBackoffType.Exponential,
+                        Delay = TimeSpan.FromSeconds(1),
+                        UseJitter = true,
+                    }
+                )
+                .Build()
+        ) { }
 
     private SendRetry(ResiliencePipeline<SendOutcome> pipeline) => _pipeline = pipeline;
 
-    public async Task<SendOutcome> RunAsync(Func<CancellationToken, Task<SendOutcome>> attempt, CancellationToken cancellationToken) =>
-        await _pipeline.ExecuteAsync(async token => await attempt(token), cancellationToken);
+    public async Task<SendOutcome> RunAsync(
+        Func<CancellationToken, Task<SendOutcome>> attempt,
+        CancellationToken cancellationToken
+    ) => await _pipeline.ExecuteAsync(async token => await attempt(token), cancellationToken);
 }

@@ -18,7 +18,8 @@ internal sealed class DialogMiddleware(
     IEnumerable<IDialog> dialogs,
     IOptions<DialogOptions> options,
     IHandoffInbox handoff,
-    ILogger<DialogMiddleware> logger)
+    ILogger<DialogMiddleware> logger
+)
 {
     private const int MaxDepth = 16;
 
@@ -37,25 +38,41 @@ internal sealed class DialogMiddleware(
         }
         else
         {
-            if (Find(stack[0].DialogId) is IInterruptionHandler root && await root.TryInterruptAsync(context, cancellationToken))
+            if (
+                Find(stack[0].DialogId) is IInterruptionHandler root
+                && await root.TryInterruptAsync(context, cancellationToken)
+            )
             {
                 return;
             }
 
             var top = stack[^1];
-            result = await ApplyAsync(context, await Find(top.DialogId).ContinueAsync(context, top, cancellationToken), cancellationToken);
+            result = await ApplyAsync(
+                context,
+                await Find(top.DialogId).ContinueAsync(context, top, cancellationToken),
+                cancellationToken
+            );
         }
 
         if (result.Status == DialogStatus.Handoff)
         {
-            ConversationsLog.HandedOff(logger, stack.Count > 0 ? stack[^1].DialogId : options.Value.RootDialogId,
-                turn.Conversation.Channel, LogIds.Of(turn.Conversation.UserId), result.Value ?? "");
+            ConversationsLog.HandedOff(
+                logger,
+                stack.Count > 0 ? stack[^1].DialogId : options.Value.RootDialogId,
+                turn.Conversation.Channel,
+                LogIds.Of(turn.Conversation.UserId),
+                result.Value ?? ""
+            );
             stack.Clear();
             await handoff.RequestAsync(turn, result.Value ?? "handed off", cancellationToken);
         }
     }
 
-    private async Task<DialogTurnResult> BeginAsync(DialogContext context, string dialogId, CancellationToken cancellationToken)
+    private async Task<DialogTurnResult> BeginAsync(
+        DialogContext context,
+        string dialogId,
+        CancellationToken cancellationToken
+    )
     {
         var stack = context.Turn.State.DialogStack;
         if (stack.Count >= MaxDepth)
@@ -64,11 +81,19 @@ internal sealed class DialogMiddleware(
         }
 
         stack.Add(DialogFrame.Begun(dialogId));
-        return await ApplyAsync(context, await Find(dialogId).BeginAsync(context, cancellationToken), cancellationToken);
+        return await ApplyAsync(
+            context,
+            await Find(dialogId).BeginAsync(context, cancellationToken),
+            cancellationToken
+        );
     }
 
     // Applies the top dialog's instruction; a completion pops it and resumes the parent, repeatedly.
-    private async Task<DialogTurnResult> ApplyAsync(DialogContext context, DialogInstruction instruction, CancellationToken cancellationToken)
+    private async Task<DialogTurnResult> ApplyAsync(
+        DialogContext context,
+        DialogInstruction instruction,
+        CancellationToken cancellationToken
+    )
     {
         var stack = context.Turn.State.DialogStack;
         while (true)

@@ -10,9 +10,18 @@ internal interface IDialog
 
     Task<DialogInstruction> BeginAsync(DialogContext context, CancellationToken cancellationToken);
 
-    Task<DialogInstruction> ContinueAsync(DialogContext context, DialogFrame frame, CancellationToken cancellationToken);
+    Task<DialogInstruction> ContinueAsync(
+        DialogContext context,
+        DialogFrame frame,
+        CancellationToken cancellationToken
+    );
 
-    Task<DialogInstruction> ResumeAsync(DialogContext context, DialogFrame frame, DialogTurnResult child, CancellationToken cancellationToken);
+    Task<DialogInstruction> ResumeAsync(
+        DialogContext context,
+        DialogFrame frame,
+        DialogTurnResult child,
+        CancellationToken cancellationToken
+    );
 }
 
 internal enum DialogStatus
@@ -31,4 +40,9 @@ internal enum DialogStatus
 internal sealed record DialogTurnResult(DialogStatus Status, string? Value = null);
 
 /// <summary>A dialog's answer to the runner, with its state already serialized.</summary>
-internal sealed record DialogInstruction(DialogStatus Status, System.Text.Json.JsonElement? State, string? Value, string? ChildDialogId);
+internal sealed record DialogInstruction(
+    DialogStatus Status,
+    System.Text.Json.JsonElement? State,
+    string? Value,
+    string? ChildDialogId
+);

@@ -20,11 +20,21 @@ public sealed class ConsentOverWeChatTests : IDisposable
         var openId = WeChatWire.OpenId();
 
         await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "通知"), openId), Ct);
-        using var optIn = await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "1"), openId), Ct);
-        Assert.Contains("已开启物流通知", WeChatWire.OpenReply(await optIn.Content.ReadAsStringAsync(Ct))["Content"], StringComparison.Ordinal);
+        using var optIn = await http.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "1"), openId),
+            Ct
+        );
+        Assert.Contains(
+            "已开启物流通知",
+            WeChatWire.OpenReply(await optIn.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
         Assert.True((await ConsentsAsync(openId)).IsOptedIn(NoticeTopic.Delivery));
 
-        using var unfollow = await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(openId, "unsubscribe"), openId), Ct);
+        using var unfollow = await http.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Event(openId, "unsubscribe"), openId),
+            Ct
+        );
 
         Assert.Equal("success", await unfollow.Content.ReadAsStringAsync(Ct));
         var consents = await ConsentsAsync(openId);
@@ -32,6 +42,12 @@ public sealed class ConsentOverWeChatTests : IDisposable
         Assert.Equal(ConsentSource.Unfollow, consents.Latest(NoticeTopic.Delivery)!.Source);
     }
 
-    private async Task<Consents> ConsentsAsync(string openId) => Consents.Of(
-        (await _bot.Services.GetRequiredService<ConversationStateStore>().LoadAsync(new ConversationReference("wechat", openId), Ct)).Record);
+    private async Task<Consents> ConsentsAsync(string openId) =>
+        Consents.Of(
+            (
+                await _bot
+                    .Services.GetRequiredService<ConversationStateStore>()
+                    .LoadAsync(new ConversationReference("wechat", openId), Ct)
+            ).Record
+        );
 }

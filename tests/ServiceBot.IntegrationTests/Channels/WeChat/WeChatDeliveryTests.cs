@@ -54,7 +54,8 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
 
     private static async Task<int> StoredTotalAsync(BotFactory bot, string openId)
     {
-        var loaded = await bot.Services.GetRequiredService<ConversationStateStore>()
+        var loaded = await bot
+            .Services.GetRequiredService<ConversationStateStore>()
             .LoadAsync(new ConversationReference("wechat", openId), Ct);
         return CountingDialog.Total.Get(loaded.Record)?.Value ?? 0;
     }
@@ -62,14 +63,20 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task ThreeConcurrentCopiesOfOneMsgId_OneSideEffect_SameReply()
     {
-        var probe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var probe = new CountingDialog.Probe
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
         using var bot = Bot(probe);
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
         var xml = WeChatWire.Text(openId, WeChatWire.NewMsgId(), "在吗");
 
         // The first copy is inside the dialog when the retries arrive.
-        var copies = Enumerable.Range(0, 3).Select(_ => http.SendAsync(WeChatWire.Encrypted(xml, openId), Ct)).ToArray();
+        var copies = Enumerable
+            .Range(0, 3)
+            .Select(_ => http.SendAsync(WeChatWire.Encrypted(xml, openId), Ct))
+            .ToArray();
         await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         probe.Gate.SetResult();
         var answers = await Task.WhenAll(copies.Select(async c => await ContentOf(await c)));
@@ -88,9 +95,15 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
         var openId = WeChatWire.OpenId();
         var msgId = WeChatWire.NewMsgId();
 
-        var first = await ContentOf(await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId, "你好"), openId), Ct));
-        var retry = await ContentOf(await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId, "你好"), openId), Ct));
-        var next = await ContentOf(await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId + 1, "你好"), openId), Ct));
+        var first = await ContentOf(
+            await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId, "你好"), openId), Ct)
+        );
+        var retry = await ContentOf(
+            await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId, "你好"), openId), Ct)
+        );
+        var next = await ContentOf(
+            await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, msgId + 1, "你好"), openId), Ct)
+        );
 
         Assert.Equal(["第1条", "第1条", "第2条"], new[] { first, retry, next });
         Assert.Equal(2, probe.Runs.Count);
@@ -104,9 +117,18 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
 
-        await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(openId, "CLICK", "ORDER_STATUS", 1_763_870_401), openId), Ct);
-        await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(openId, "CLICK", "ORDER_STATUS", 1_763_870_401), openId), Ct);
-        await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(openId, "CLICK", "ORDER_STATUS", 1_763_870_402), openId), Ct);
+        await http.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Event(openId, "CLICK", "ORDER_STATUS", 1_763_870_401), openId),
+            Ct
+        );
+        await http.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Event(openId, "CLICK", "ORDER_STATUS", 1_763_870_401), openId),
+            Ct
+        );
+        await http.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Event(openId, "CLICK", "ORDER_STATUS", 1_763_870_402), openId),
+            Ct
+        );
 
         Assert.Equal(2, probe.Runs.Count);
     }
@@ -114,7 +136,10 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task SlowerThanTheBudget_AnswersSuccess_ThenExactlyOneCustomerServiceSend()
     {
-        var probe = new CountingDialog.Probe { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var probe = new CountingDialog.Probe
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
         using var bot = Bot(probe, budget: "00:00:00.300");
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -149,7 +174,12 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
 
-        var answer = await ContentOf(await http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId), Ct));
+        var answer = await ContentOf(
+            await http.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId),
+                Ct
+            )
+        );
         await bot.Services.GetRequiredService<BackgroundTurns>().WhenIdleAsync();
 
         Assert.Equal("第1条", answer);
@@ -174,7 +204,8 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
             var xml = WeChatWire.Text(openId, 5_000_000 + i, "你好");
             var answers = await Task.WhenAll(
                 ContentOf(await httpA.SendAsync(WeChatWire.Encrypted(xml, openId), Ct)),
-                ContentOf(await httpB.SendAsync(WeChatWire.Encrypted(xml, openId), Ct)));
+                ContentOf(await httpB.SendAsync(WeChatWire.Encrypted(xml, openId), Ct))
+            );
             Assert.Equal(answers[0], answers[1]);
         }
 
@@ -194,7 +225,8 @@ public sealed class WeChatDeliveryTests : IAsyncLifetime
 
         var answers = await Task.WhenAll(
             Task.Run(async () => await ContentOf(await httpA.SendAsync(WeChatWire.Encrypted(xml, openId), Ct)), Ct),
-            Task.Run(async () => await ContentOf(await httpB.SendAsync(WeChatWire.Encrypted(xml, openId), Ct)), Ct));
+            Task.Run(async () => await ContentOf(await httpB.SendAsync(WeChatWire.Encrypted(xml, openId), Ct)), Ct)
+        );
 
         Assert.Equal("第1条", answers[0]);
         Assert.Equal("第1条", answers[1]);

@@ -28,7 +28,10 @@ public sealed class WeChatWebhookTests : IDisposable
     {
         var signature = WeChatSignature.Compute(BotFactory.Token, "1763870400", "nonce1");
 
-        using var response = await _http.GetAsync($"/api/wechat?signature={signature}&timestamp=1763870400&nonce=nonce1&echostr=hello123", Ct);
+        using var response = await _http.GetAsync(
+            $"/api/wechat?signature={signature}&timestamp=1763870400&nonce=nonce1&echostr=hello123",
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
@@ -40,7 +43,10 @@ public sealed class WeChatWebhookTests : IDisposable
     [InlineData("")]
     public async Task Verify_BadSignature_Is401WithoutEcho(string signature)
     {
-        using var response = await _http.GetAsync($"/api/wechat?signature={signature}&timestamp=1763870400&nonce=n&echostr=hello123", Ct);
+        using var response = await _http.GetAsync(
+            $"/api/wechat?signature={signature}&timestamp=1763870400&nonce=n&echostr=hello123",
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain("hello123", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -51,7 +57,10 @@ public sealed class WeChatWebhookTests : IDisposable
     {
         var openId = WeChatWire.OpenId();
 
-        using var response = await _http.SendAsync(WeChatWire.Plain(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "help"), openId), Ct);
+        using var response = await _http.SendAsync(
+            WeChatWire.Plain(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "help"), openId),
+            Ct
+        );
 
         var reply = WeChatXml.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(openId, reply["ToUserName"]);
@@ -65,7 +74,10 @@ public sealed class WeChatWebhookTests : IDisposable
     {
         var openId = WeChatWire.OpenId();
 
-        using var response = await _http.SendAsync(WeChatWire.Encrypted(WeChatWire.Event(openId, "subscribe"), openId), Ct);
+        using var response = await _http.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Event(openId, "subscribe"), openId),
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync(Ct);
@@ -79,7 +91,9 @@ public sealed class WeChatWebhookTests : IDisposable
     public async Task UnhandledMessageType_IsAnsweredSuccess()
     {
         var openId = WeChatWire.OpenId();
-        var xml = $"<xml><ToUserName>gh</ToUserName><FromUserName>{openId}</FromUserName><CreateTime>1</CreateTime><MsgType>miniprogrampage</MsgType><MsgId>5</MsgId></xml>";
+        var xml =
+            $"<xml><ToUserName>gh</ToUserName><FromUserName>{openId}</FromUserName>"
+            + $"<CreateTime>1</CreateTime><MsgType>miniprogrampage</MsgType><MsgId>5</MsgId></xml>";
 
         using var response = await _http.SendAsync(WeChatWire.Plain(xml, openId), Ct);
 
@@ -97,33 +111,42 @@ public sealed class WeChatWebhookTests : IDisposable
         var texts = said.Split(',');
         for (var turn = 0; turn < 12; turn++)
         {
-            using var response = await _http.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), texts[turn % texts.Length]), openId), Ct);
+            using var response = await _http.SendAsync(
+                WeChatWire.Encrypted(
+                    WeChatWire.Text(openId, WeChatWire.NewMsgId(), texts[turn % texts.Length]),
+                    openId
+                ),
+                Ct
+            );
             Assert.NotEqual("success", await response.Content.ReadAsStringAsync(Ct));
         }
 
-        var stored = await _bot.Services.GetRequiredService<IDocumentStore>().ReadAsync(ConversationStateStore.KeyOf(new ConversationReference("wechat", openId)), Ct);
+        var stored = await _bot
+            .Services.GetRequiredService<IDocumentStore>()
+            .ReadAsync(ConversationStateStore.KeyOf(new ConversationReference("wechat", openId)), Ct);
         var json = System.Text.Encoding.UTF8.GetString(stored!.Content.Span);
         Assert.True(stored.Content.Length < 2048, $"{stored.Content.Length} bytes: {json}");
         Assert.Contains(texts[11 % texts.Length], json, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string, int> HostileRequests() => new()
-    {
-        { "bad signature", 401 },
-        { "bad msg_signature", 401 },
-        { "tampered ciphertext", 400 },
-        { "foreign AppId", 400 },
-        { "bad padding", 400 },
-        { "DOCTYPE with external entity", 400 },
-        { "entity expansion", 400 },
-        { "oversized", 413 },
-        { "empty", 400 },
-        { "not XML", 400 },
-        { "not WeChat XML", 400 },
-        { "openid mismatch", 400 },
-        { "encrypted envelope without Encrypt", 400 },
-        { "ciphertext not Base64", 400 },
-    };
+    public static TheoryData<string, int> HostileRequests() =>
+        new()
+        {
+            { "bad signature", 401 },
+            { "bad msg_signature", 401 },
+            { "tampered ciphertext", 400 },
+            { "foreign AppId", 400 },
+            { "bad padding", 400 },
+            { "DOCTYPE with external entity", 400 },
+            { "entity expansion", 400 },
+            { "oversized", 413 },
+            { "empty", 400 },
+            { "not XML", 400 },
+            { "not WeChat XML", 400 },
+            { "openid mismatch", 400 },
+            { "encrypted envelope without Encrypt", 400 },
+            { "ciphertext not Base64", 400 },
+        };
 
     [Theory]
     [MemberData(nameof(HostileRequests))]
@@ -160,9 +183,18 @@ public sealed class WeChatWebhookTests : IDisposable
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
 
-        using var stale = await http.SendAsync(WeChatWire.Plain(WeChatWire.Text(openId, 1, "hi"), openId, timestamp: "1409735669"), Ct);
+        using var stale = await http.SendAsync(
+            WeChatWire.Plain(WeChatWire.Text(openId, 1, "hi"), openId, timestamp: "1409735669"),
+            Ct
+        );
         using var fresh = await http.SendAsync(
-            WeChatWire.Plain(WeChatWire.Text(openId, 2, "hi"), openId, timestamp: WeChatWire.Unix(TimeProvider.System.GetUtcNow())), Ct);
+            WeChatWire.Plain(
+                WeChatWire.Text(openId, 2, "hi"),
+                openId,
+                timestamp: WeChatWire.Unix(TimeProvider.System.GetUtcNow())
+            ),
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
@@ -194,11 +226,22 @@ public sealed class WeChatWebhookTests : IDisposable
                 }
 
             case "DOCTYPE with external entity":
-                return WeChatWire.Plain($"<!DOCTYPE xml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{text.Replace("hi", "&x;", StringComparison.Ordinal)}", openId);
+                return WeChatWire.Plain(
+                    $"<!DOCTYPE xml [<!ENTITY x SYSTEM "
+                        + $"\"file:///etc/passwd\">]>{text.Replace("hi", "&x;", StringComparison.Ordinal)}",
+                    openId
+                );
             case "entity expansion":
-                return WeChatWire.Plain($"<!DOCTYPE xml [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>{text.Replace("hi", "&b;", StringComparison.Ordinal)}", openId);
+                return WeChatWire.Plain(
+                    $"<!DOCTYPE xml [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b "
+                        + $"\"&a;&a;&a;&a;&a;&a;\">]>{text.Replace("hi", "&b;", StringComparison.Ordinal)}",
+                    openId
+                );
             case "oversized":
-                return WeChatWire.Plain(text.Replace("hi", new string('x', 70 * 1024), StringComparison.Ordinal), openId);
+                return WeChatWire.Plain(
+                    text.Replace("hi", new string('x', 70 * 1024), StringComparison.Ordinal),
+                    openId
+                );
             case "empty":
                 return WeChatWire.Plain("", openId);
             case "not XML":

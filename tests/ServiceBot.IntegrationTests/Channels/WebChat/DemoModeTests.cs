@@ -36,7 +36,11 @@ public sealed class DemoModeTests
         Assert.Equal(3, (await bot.Services.GetRequiredService<HelpStore>().AllAsync(Ct)).Count);
         Assert.Contains("您最近的订单", await reply.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var keys = new List<string>();
-        await foreach (var key in bot.Services.GetRequiredService<ServiceBot.Services.Storage.IDocumentStore>().ListKeysAsync("orders/", Ct))
+        await foreach (
+            var key in bot
+                .Services.GetRequiredService<ServiceBot.Services.Storage.IDocumentStore>()
+                .ListKeysAsync("orders/", Ct)
+        )
         {
             keys.Add(key);
         }

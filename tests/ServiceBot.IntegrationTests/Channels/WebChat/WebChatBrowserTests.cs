@@ -23,12 +23,19 @@ public sealed class WebChatBrowserTests
     {
         var folder = Directory.CreateTempSubdirectory("servicebot-browser-").FullName;
         // As `dotnet run` starts it: the Development environment serves wwwroot from the project.
-        await using var bot = BotProcess.Start(new Dictionary<string, string> { ["Storage__Path"] = folder, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+        await using var bot = BotProcess.Start(
+            new Dictionary<string, string> { ["Storage__Path"] = folder, ["ASPNETCORE_ENVIRONMENT"] = "Development" }
+        );
         await bot.WaitUntilListeningAsync(Ct);
         var (playwright, browser) = await Browser.LaunchAsync();
         try
         {
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+            var page = await browser.NewPageAsync(
+                new BrowserNewPageOptions
+                {
+                    ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+                }
+            );
             await page.GotoAsync(bot.BaseAddress.AbsoluteUri);
 
             await Assertions.Expect(page.Locator("#log li.bot").First).ToContainTextAsync("欢迎关注");
@@ -37,7 +44,9 @@ public sealed class WebChatBrowserTests
             await page.PressAsync("#text", "Enter");
 
             await Assertions.Expect(page.Locator("#log li.user")).ToHaveTextAsync("help");
-            await Assertions.Expect(page.Locator("#log li.bot").Nth(1)).ToContainTextAsync("Reply \"cancel\" at any time");
+            await Assertions
+                .Expect(page.Locator("#log li.bot").Nth(1))
+                .ToContainTextAsync("Reply \"cancel\" at any time");
 
             // The demo shop (on in Development): the visitor's own orders, help articles, settings.
             await SayAsync(page, "查订单");
@@ -58,19 +67,24 @@ public sealed class WebChatBrowserTests
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("请选择退货原因");
             await SayAsync(page, "1");
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("请拍下商品照片");
-            await page.SetInputFilesAsync("#photo", new FilePayload
-            {
-                Name = "kettle.jpg",
-                MimeType = "image/jpeg",
-                Buffer = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46],
-            });
+            await page.SetInputFilesAsync(
+                "#photo",
+                new FilePayload
+                {
+                    Name = "kettle.jpg",
+                    MimeType = "image/jpeg",
+                    Buffer = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46],
+                }
+            );
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("收到第 1 张");
             await SayAsync(page, "好了");
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("照片：1 张");
             await SayAsync(page, "确认");
             await Assertions.Expect(page.Locator("#log li.bot").Last).ToContainTextAsync("退货申请已提交，编号 R");
             Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "artifacts", "webchat.png") });
+            await page.ScreenshotAsync(
+                new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "artifacts", "webchat.png") }
+            );
         }
         finally
         {

@@ -39,7 +39,9 @@ public sealed class WebChatTests : IDisposable
     {
         using var http = _bot.CreateClient();
 
-        var greeting = await TextsAsync(await http.PostAsJsonAsync("/api/webchat/messages", new { @event = "subscribe" }, Ct));
+        var greeting = await TextsAsync(
+            await http.PostAsJsonAsync("/api/webchat/messages", new { @event = "subscribe" }, Ct)
+        );
         var help = await TextsAsync(await http.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct));
 
         Assert.Contains("欢迎关注", Assert.Single(greeting), StringComparison.Ordinal);
@@ -69,7 +71,9 @@ public sealed class WebChatTests : IDisposable
         using var http = _bot.CreateClient();
         await http.PostAsJsonAsync("/api/webchat/messages", new { id = "m1", text = "help" }, Ct);
 
-        var again = await TextsAsync(await http.PostAsJsonAsync("/api/webchat/messages", new { id = "m1", text = "help" }, Ct));
+        var again = await TextsAsync(
+            await http.PostAsJsonAsync("/api/webchat/messages", new { id = "m1", text = "help" }, Ct)
+        );
 
         Assert.Contains("cancel", Assert.Single(again), StringComparison.Ordinal);
         var record = await RecordOfOnlyVisitorAsync();
@@ -86,7 +90,11 @@ public sealed class WebChatTests : IDisposable
     {
         using var http = _bot.CreateClient();
 
-        using var response = await http.PostAsync("/api/webchat/messages", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+        using var response = await http.PostAsync(
+            "/api/webchat/messages",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await KeysAsync("conversations/"));
@@ -99,7 +107,8 @@ public sealed class WebChatTests : IDisposable
         await http.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct);
         var visitor = (await KeysAsync("conversations/webchat/")).Single().Split('/')[^1];
 
-        await _bot.Services.GetRequiredService<ProactiveMessenger>()
+        await _bot
+            .Services.GetRequiredService<ProactiveMessenger>()
             .SendAsync(new ConversationReference("webchat", visitor), [Reply.FromText("您的包裹已到达")], Ct);
 
         Assert.Equal(["您的包裹已到达"], await TextsAsync(await http.GetAsync("/api/webchat/messages", Ct)));
@@ -120,7 +129,11 @@ public sealed class WebChatTests : IDisposable
     private async Task<ConversationRecord> RecordOfOnlyVisitorAsync()
     {
         var visitor = (await KeysAsync("conversations/webchat/")).Single().Split('/')[^1];
-        return (await _bot.Services.GetRequiredService<ConversationStateStore>().LoadAsync(new ConversationReference("webchat", visitor), Ct)).Record;
+        return (
+            await _bot
+                .Services.GetRequiredService<ConversationStateStore>()
+                .LoadAsync(new ConversationReference("webchat", visitor), Ct)
+        ).Record;
     }
 
     [Fact]
@@ -129,9 +142,16 @@ public sealed class WebChatTests : IDisposable
         using var http = _bot.CreateClient();
         var jpeg = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);
 
-        var answer = await TextsAsync(await http.PostAsJsonAsync("/api/webchat/messages", new { id = "p1", image = "data:image/jpeg;base64," + jpeg }, Ct));
+        var answer = await TextsAsync(
+            await http.PostAsJsonAsync(
+                "/api/webchat/messages",
+                new { id = "p1", image = "data:image/jpeg;base64," + jpeg },
+                Ct
+            )
+        );
 
-        Assert.Contains("回复“取消”可退出排队", Assert.Single(answer), StringComparison.Ordinal); // queued, in or out of business hours
+        // queued, in or out of business hours
+        Assert.Contains("回复“取消”可退出排队", Assert.Single(answer), StringComparison.Ordinal);
         Assert.Single(await KeysAsync("webchat/media/"));
         Assert.Single(await KeysAsync("handoff/open/"));
         Assert.Single(await KeysAsync("photos/webchat_")); // kept for the agent who takes the case

@@ -20,12 +20,16 @@ public sealed class WeChatApiClientTests : IDisposable
 
     private WeChatApiClient Client(string? secret = "s3cret", TimeProvider? time = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["WeChat:AppId"] = "wxtest",
-            ["WeChat:AppSecret"] = secret,
-            ["WeChat:ApiBaseUrl"] = "http://wechat.test",
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["WeChat:AppId"] = "wxtest",
+                    ["WeChat:AppSecret"] = secret,
+                    ["WeChat:ApiBaseUrl"] = "http://wechat.test",
+                }
+            )
+            .Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs))
             .AddSingleton<IConfiguration>(configuration)
@@ -79,7 +83,10 @@ public sealed class WeChatApiClientTests : IDisposable
         var client = Client();
         _api.HoldToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var sends = Enumerable.Range(0, 10).Select(i => client.SendCustomerMessageAsync($"u{i}", Reply.FromText("x"), Ct)).ToArray();
+        var sends = Enumerable
+            .Range(0, 10)
+            .Select(i => client.SendCustomerMessageAsync($"u{i}", Reply.FromText("x"), Ct))
+            .ToArray();
         _api.HoldToken.SetResult();
         var results = await Task.WhenAll(sends);
 
@@ -177,11 +184,16 @@ public sealed class WeChatApiClientTests : IDisposable
     {
         // WeChat may have taken the message; it has no idempotency key, so a second try could deliver it twice.
         var client = Client();
-        _api.Then(Send, () => throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely."));
+        _api.Then(Send, () =>
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.")
+        );
 
         var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
 
-        Assert.Equal((WeChatApiStatus.Unanswered, SendStatus.Unanswered), (result.Status, result.ToSendOutcome().Status));
+        Assert.Equal(
+            (WeChatApiStatus.Unanswered, SendStatus.Unanswered),
+            (result.Status, result.ToSendOutcome().Status)
+        );
         Assert.Equal(1, _api.CallsTo(Send));
     }
 
@@ -207,11 +219,16 @@ public sealed class WeChatApiClientTests : IDisposable
         }
 
         // More failed attempts than the breaker's minimum throughput: later attempts meet an open circuit.
-        var results = await Task.WhenAll(Enumerable.Range(0, 120).Select(i => client.SendCustomerMessageAsync($"o{i}", Reply.FromText("x"), Ct)));
+        var results = await Task.WhenAll(
+            Enumerable.Range(0, 120).Select(i => client.SendCustomerMessageAsync($"o{i}", Reply.FromText("x"), Ct))
+        );
 
         Assert.All(results, r => Assert.Equal(WeChatApiStatus.Unavailable, r.Status));
         Assert.Contains(results, r => r.ErrMsg == "BrokenCircuitException");
-        Assert.True(_api.CallsTo(Send) < 120 * 4, $"{_api.CallsTo(Send)} calls: the open circuit should have spared WeChat some");
+        Assert.True(
+            _api.CallsTo(Send) < 120 * 4,
+            $"{_api.CallsTo(Send)} calls: the open circuit should have spared WeChat some"
+        );
     }
 
     [Theory]
@@ -249,7 +266,10 @@ public sealed class WeChatApiClientTests : IDisposable
         Assert.True(result.IsOk);
         using var body = JsonDocument.Parse(_api.Calls.First(c => c.Path == "/cgi-bin/message/subscribe/bizsend").Body);
         Assert.Equal("tpl-1", body.RootElement.GetProperty("template_id").GetString());
-        Assert.Equal("订单 A1 派送中", body.RootElement.GetProperty("data").GetProperty("thing1").GetProperty("value").GetString());
+        Assert.Equal(
+            "订单 A1 派送中",
+            body.RootElement.GetProperty("data").GetProperty("thing1").GetProperty("value").GetString()
+        );
     }
 
     [Fact]

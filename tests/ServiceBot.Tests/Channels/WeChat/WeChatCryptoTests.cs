@@ -15,20 +15,38 @@ public sealed class WeChatCryptoTests
     private const string SampleNonce = "1320562132";
     private const string SampleMsgSignature = "5d197aaffba7e9b25a30732f161a50dee96bd5fa";
     private const string SampleEncrypt =
-        "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=";
+        "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFm"
+        + "OD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8d"
+        + "KOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5"
+        + "RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNP"
+        + "fUM669WuMyVWQLCzpu9GhglF2PE=";
 
     // From Tencent's official Java sample test (WXBizMsgCryptTest): encrypt with fixed random bytes.
     private const string JavaSampleAppId = "wxb11529c136998cb6";
     private const string JavaSampleRandom = "aaaabbbbccccdddd";
     private const string JavaSampleMessage = "我是中文abcd123";
-    private const string JavaSampleCipher = "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==";
+    private const string JavaSampleCipher =
+        "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==";
 
     [Fact]
     public void Signature_OfficialSample_Matches()
     {
-        Assert.Equal(SampleMsgSignature, WeChatSignature.Compute(SampleToken, SampleTimestamp, SampleNonce, SampleEncrypt));
-        Assert.True(WeChatSignature.Matches(SampleMsgSignature, SampleToken, SampleTimestamp, SampleNonce, SampleEncrypt));
-        Assert.True(WeChatSignature.Matches(SampleMsgSignature.ToUpperInvariant(), SampleToken, SampleTimestamp, SampleNonce, SampleEncrypt));
+        Assert.Equal(
+            SampleMsgSignature,
+            WeChatSignature.Compute(SampleToken, SampleTimestamp, SampleNonce, SampleEncrypt)
+        );
+        Assert.True(
+            WeChatSignature.Matches(SampleMsgSignature, SampleToken, SampleTimestamp, SampleNonce, SampleEncrypt)
+        );
+        Assert.True(
+            WeChatSignature.Matches(
+                SampleMsgSignature.ToUpperInvariant(),
+                SampleToken,
+                SampleTimestamp,
+                SampleNonce,
+                SampleEncrypt
+            )
+        );
     }
 
     [Theory]

@@ -14,24 +14,55 @@ public sealed class WeChatFuzzTests
 {
     private const int Inputs = 100_000;
     private const string Key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-    private const string Head = "<ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser_1-x]]></FromUserName><CreateTime>1700000000</CreateTime>";
+    private const string Head =
+        "<ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser_1-x]]></FromUserName>"
+        + "<CreateTime>1700000000</CreateTime>";
 
     private static readonly string[] Samples =
     [
-        $"<xml>{Head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[查订单]]></Content><MsgId>1234567890123456</MsgId></xml>",
-        $"<xml>{Head}<MsgType>image</MsgType><PicUrl>http://mmbiz.example/p.jpg</PicUrl><MediaId>media-1</MediaId><MsgId>1</MsgId></xml>",
-        $"<xml>{Head}<MsgType>voice</MsgType><MediaId>v</MediaId><Format>amr</Format><Recognition><![CDATA[你好]]></Recognition><MsgId>2</MsgId></xml>",
-        $"<xml>{Head}<MsgType>location</MsgType><Location_X>31.2</Location_X><Location_Y>121.4</Location_Y><Scale>15</Scale><Label>上海</Label><MsgId>3</MsgId></xml>",
-        $"<xml>{Head}<MsgType>link</MsgType><Title>t</Title><Description>d</Description><Url>https://x.example</Url><MsgId>4</MsgId></xml>",
+        $"<xml>{Head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[查订单]]></Content>"
+            + $"<MsgId>1234567890123456</MsgId></xml>",
+        $"<xml>{Head}<MsgType>image</MsgType><PicUrl>http://mmbiz.example/p.jpg</PicUrl>"
+            + $"<MediaId>media-1</MediaId><MsgId>1</MsgId></xml>",
+        $"<xml>{Head}<MsgType>voice</MsgType><MediaId>v</MediaId><Format>amr</Format><Recognition>"
+            + $"<![CDATA[你好]]></Recognition><MsgId>2</MsgId></xml>",
+        $"<xml>{Head}<MsgType>location</MsgType><Location_X>31.2</Location_X><Location_Y>121.4</Location_Y>"
+            + $"<Scale>15</Scale><Label>上海</Label><MsgId>3</MsgId></xml>",
+        $"<xml>{Head}<MsgType>link</MsgType><Title>t</Title><Description>d</Description>"
+            + $"<Url>https://x.example</Url><MsgId>4</MsgId></xml>",
         $"<xml>{Head}<MsgType>event</MsgType><Event>CLICK</Event><EventKey>ORDER_STATUS</EventKey></xml>",
-        $"<xml>{Head}<MsgType>event</MsgType><Event>subscribe_msg_popup_event</Event><SubscribeMsgPopupEvent><List><TemplateId>t1</TemplateId><SubscribeStatusString>accept</SubscribeStatusString></List></SubscribeMsgPopupEvent></xml>",
+        $"<xml>{Head}<MsgType>event</MsgType><Event>subscribe_msg_popup_event</Event>"
+            + $"<SubscribeMsgPopupEvent><List><TemplateId>t1</TemplateId>"
+            + $"<SubscribeStatusString>accept</SubscribeStatusString></List></SubscribeMsgPopupEvent></xml>",
     ];
 
     private static readonly string[] Inserts =
     [
-        "<", ">", "&", "&amp;", "&xxe;", "<!DOCTYPE xml [<!ENTITY x \"y\">]>", "<![CDATA[", "]]>", "</xml>", "<xml>", "\0", "\uFFFF", "\uD800",
-        "99999999999999999999999999", "-1", "<MsgId>x</MsgId>", "<FromUserName></FromUserName>", "<CreateTime>-999999999999</CreateTime>",
-        "<Location_X>NaN</Location_X>", "<Scale>1e309</Scale>", "<List>", "</List>", "<?xml version=\"1.0\"?>", "<!-- c -->", "🙂",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "&xxe;",
+        "<!DOCTYPE xml [<!ENTITY x \"y\">]>",
+        "<![CDATA[",
+        "]]>",
+        "</xml>",
+        "<xml>",
+        "\0",
+        "\uFFFF",
+        "\uD800",
+        "99999999999999999999999999",
+        "-1",
+        "<MsgId>x</MsgId>",
+        "<FromUserName></FromUserName>",
+        "<CreateTime>-999999999999</CreateTime>",
+        "<Location_X>NaN</Location_X>",
+        "<Scale>1e309</Scale>",
+        "<List>",
+        "</List>",
+        "<?xml version=\"1.0\"?>",
+        "<!-- c -->",
+        "🙂",
     ];
 
     private static Gen<string> Mutated() =>
@@ -85,36 +116,51 @@ public sealed class WeChatFuzzTests
     /// end of the message and then loop at the end of input forever, one thread per request.
     /// </summary>
     [Fact(Timeout = 10_000)]
-    public Task APopupEntryWithNestedContent_IsParsedAndEnds() => Task.Run(() =>
-    {
-        var xml = WeChatXml.Parse(
-            $"<xml>{Head}<MsgType>event</MsgType><Event>subscribe_msg_popup_event</Event><SubscribeMsgPopupEvent><List><TemplateId>t1</TemplateId>" +
-            "<SubscribeStatusString>acc<FromUserName></FromUserName>ept</SubscribeStatusString></List></SubscribeMsgPopupEvent></xml>");
+    public Task APopupEntryWithNestedContent_IsParsedAndEnds() =>
+        Task.Run(
+            () =>
+            {
+                var xml = WeChatXml.Parse(
+                    $"<xml>{Head}<MsgType>event</MsgType><Event>subscribe_msg_popup_event</Event>"
+                        + $"<SubscribeMsgPopupEvent><List><TemplateId>t1</TemplateId>"
+                        + "<SubscribeStatusString>acc<FromUserName>"
+                        + "</FromUserName>ept</SubscribeStatusString></List></SubscribeMsgPopupEvent></xml>"
+                );
 
-        Assert.Equal("t1", Assert.Single(xml.Lists)["TemplateId"]);
-        Assert.Equal("subscribe_msg_popup_event", xml["Event"]);
-    }, TestContext.Current.CancellationToken);
+                Assert.Equal("t1", Assert.Single(xml.Lists)["TemplateId"]);
+                Assert.Equal("subscribe_msg_popup_event", xml["Event"]);
+            },
+            TestContext.Current.CancellationToken
+        );
 
     [Fact(Timeout = 120_000)]
-    public Task MutatedMessages_AreParsedOrRefusedWithA400_NeverAnythingElse() => Task.Run(() =>
-    {
-        // Drawn from the generator at every size FsCheck uses, and checked one by one: a failure names its input.
-        var checkedInputs = 0;
-        for (var size = 0; size < 100; size++)
-        {
-            foreach (var xml in Mutated().Sample(Inputs / 100, size))
+    public Task MutatedMessages_AreParsedOrRefusedWithA400_NeverAnythingElse() =>
+        Task.Run(
+            () =>
             {
-                Assert.True(ParsesOrIsRefused(xml), xml);
-                checkedInputs++;
-            }
-        }
+                // Drawn from the generator at every size FsCheck uses, and checked one by one: a failure names its
+                // input.
+                var checkedInputs = 0;
+                for (var size = 0; size < 100; size++)
+                {
+                    foreach (var xml in Mutated().Sample(Inputs / 100, size))
+                    {
+                        Assert.True(ParsesOrIsRefused(xml), xml);
+                        checkedInputs++;
+                    }
+                }
 
-        Assert.Equal(Inputs, checkedInputs);
-    }, TestContext.Current.CancellationToken);
+                Assert.Equal(Inputs, checkedInputs);
+            },
+            TestContext.Current.CancellationToken
+        );
 
     [Fact]
     public void RandomText_IsParsedOrRefusedWithA400() =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Inputs / 5), Prop.ForAll<string>(text => ParsesOrIsRefused(text ?? "")));
+        Check.One(
+            Config.QuickThrowOnFailure.WithMaxTest(Inputs / 5),
+            Prop.ForAll<string>(text => ParsesOrIsRefused(text ?? ""))
+        );
 
     [Fact]
     public void CorruptedCiphertexts_AreRefusedWithAReason_NeverThrow()
@@ -126,7 +172,11 @@ public sealed class WeChatFuzzTests
             from seeds in Gen.ArrayOf(Gen.Choose(0, int.MaxValue), 6)
             select Mutate(cipher, seeds);
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Inputs / 2), Prop.ForAll(corrupted.ToArbitrary(), cipher =>
-            crypto.TryDecrypt(cipher, out var message, out var failure) ? message.Length > 0 : failure.Length > 0));
+        Check.One(
+            Config.QuickThrowOnFailure.WithMaxTest(Inputs / 2),
+            Prop.ForAll(corrupted.ToArbitrary(), cipher =>
+                crypto.TryDecrypt(cipher, out var message, out var failure) ? message.Length > 0 : failure.Length > 0
+            )
+        );
     }
 }

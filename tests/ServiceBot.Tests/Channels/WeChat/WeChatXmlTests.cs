@@ -6,12 +6,17 @@ namespace ServiceBot.Tests.Channels.WeChat;
 
 public sealed class WeChatXmlTests
 {
-    private const string Head = "<ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser_1-x]]></FromUserName><CreateTime>1700000000</CreateTime>";
+    private const string Head =
+        "<ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser_1-x]]></FromUserName>"
+        + "<CreateTime>1700000000</CreateTime>";
 
     [Fact]
     public void Map_Text_KeepsContentAndMsgId()
     {
-        var activity = Map($"<xml>{Head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[查订单 ]]]]><![CDATA[>]]></Content><MsgId>1234567890123456</MsgId></xml>");
+        var activity = Map(
+            $"<xml>{Head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[查订单 "
+                + $"]]]]><![CDATA[>]]></Content><MsgId>1234567890123456</MsgId></xml>"
+        );
 
         Assert.Equal(ActivityType.Message, activity.Type);
         Assert.Equal(MessageKind.Text, activity.Kind);
@@ -24,7 +29,10 @@ public sealed class WeChatXmlTests
     [Fact]
     public void Map_Image_KeepsPicUrlAndMediaId()
     {
-        var activity = Map($"<xml>{Head}<MsgType>image</MsgType><PicUrl>http://mmbiz.example/p.jpg</PicUrl><MediaId>media-1</MediaId><MsgId>1</MsgId></xml>");
+        var activity = Map(
+            $"<xml>{Head}<MsgType>image</MsgType><PicUrl>http://mmbiz.example/p.jpg</PicUrl>"
+                + $"<MediaId>media-1</MediaId><MsgId>1</MsgId></xml>"
+        );
 
         Assert.Equal(MessageKind.Image, activity.Kind);
         Assert.Equal("media-1", activity.Media!.MediaId);
@@ -34,7 +42,10 @@ public sealed class WeChatXmlTests
     [Fact]
     public void Map_Voice_UsesRecognitionAsText()
     {
-        var activity = Map($"<xml>{Head}<MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format><Recognition>我的快递到哪了</Recognition><MsgId>2</MsgId></xml>");
+        var activity = Map(
+            $"<xml>{Head}<MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format>"
+                + $"<Recognition>我的快递到哪了</Recognition><MsgId>2</MsgId></xml>"
+        );
 
         Assert.Equal(MessageKind.Voice, activity.Kind);
         Assert.Equal("我的快递到哪了", activity.Text);
@@ -44,9 +55,18 @@ public sealed class WeChatXmlTests
     [Fact]
     public void Map_VideoLocationLink_AreMapped()
     {
-        var video = Map($"<xml>{Head}<MsgType>video</MsgType><MediaId>v</MediaId><ThumbMediaId>t</ThumbMediaId><MsgId>3</MsgId></xml>");
-        var location = Map($"<xml>{Head}<MsgType>location</MsgType><Location_X>23.134521</Location_X><Location_Y>113.358803</Location_Y><Scale>20</Scale><Label>广州</Label><MsgId>4</MsgId></xml>");
-        var link = Map($"<xml>{Head}<MsgType>link</MsgType><Title>t</Title><Description>d</Description><Url>https://example.com/a</Url><MsgId>5</MsgId></xml>");
+        var video = Map(
+            $"<xml>{Head}<MsgType>video</MsgType><MediaId>v</MediaId><ThumbMediaId>t</ThumbMediaId>"
+                + $"<MsgId>3</MsgId></xml>"
+        );
+        var location = Map(
+            $"<xml>{Head}<MsgType>location</MsgType><Location_X>23.134521</Location_X>"
+                + $"<Location_Y>113.358803</Location_Y><Scale>20</Scale><Label>广州</Label><MsgId>4</MsgId></xml>"
+        );
+        var link = Map(
+            $"<xml>{Head}<MsgType>link</MsgType><Title>t</Title><Description>d</Description>"
+                + $"<Url>https://example.com/a</Url><MsgId>5</MsgId></xml>"
+        );
 
         Assert.Equal("t", video.Media!.ThumbMediaId);
         Assert.Equal(new GeoLocation(23.134521, 113.358803, 20, "广州"), location.Location);
@@ -61,7 +81,9 @@ public sealed class WeChatXmlTests
     [InlineData("VIEW", "https://example.com")]
     public void Map_Event_KeepsNameAndKey_IdIsUserTimeEvent(string name, string key)
     {
-        var activity = Map($"<xml>{Head}<MsgType>event</MsgType><Event>{name}</Event><EventKey><![CDATA[{key}]]></EventKey></xml>");
+        var activity = Map(
+            $"<xml>{Head}<MsgType>event</MsgType><Event>{name}</Event><EventKey><![CDATA[{key}]]></EventKey></xml>"
+        );
 
         Assert.Equal(ActivityType.Event, activity.Type);
         Assert.Equal(name, activity.EventName);
@@ -72,21 +94,31 @@ public sealed class WeChatXmlTests
     [Fact]
     public void Map_SubscribeMessagePopup_ReadsEveryTemplateChoice()
     {
-        var activity = Map($"""
+        var activity = Map(
+            $"""
             <xml>{Head}<MsgType>event</MsgType><Event>subscribe_msg_popup_event</Event>
             <SubscribeMsgPopupEvent>
-              <List><TemplateId><![CDATA[tpl-delivery]]></TemplateId><SubscribeStatusString>accept</SubscribeStatusString><PopupScene>2</PopupScene></List>
-              <List><TemplateId><![CDATA[tpl-promo]]></TemplateId><SubscribeStatusString>reject</SubscribeStatusString><PopupScene>2</PopupScene></List>
+              <List><TemplateId><![CDATA[tpl-delivery]]></TemplateId>
+                <SubscribeStatusString>accept</SubscribeStatusString><PopupScene>2</PopupScene></List>
+              <List><TemplateId><![CDATA[tpl-promo]]></TemplateId>
+                <SubscribeStatusString>reject</SubscribeStatusString><PopupScene>2</PopupScene></List>
             </SubscribeMsgPopupEvent></xml>
-            """);
+            """
+        );
 
-        Assert.Equal([new TemplateConsent("tpl-delivery", true), new TemplateConsent("tpl-promo", false)], activity.TemplateConsents);
+        Assert.Equal(
+            [new TemplateConsent("tpl-delivery", true), new TemplateConsent("tpl-promo", false)],
+            activity.TemplateConsents
+        );
     }
 
     [Fact]
     public void Map_MenuEventWithNestedInfo_SkipsTheNesting()
     {
-        var activity = Map($"<xml>{Head}<MsgType>event</MsgType><Event>scancode_push</Event><EventKey>k</EventKey><ScanCodeInfo><ScanType>qrcode</ScanType><ScanResult>1</ScanResult></ScanCodeInfo></xml>");
+        var activity = Map(
+            $"<xml>{Head}<MsgType>event</MsgType><Event>scancode_push</Event><EventKey>k</EventKey>"
+                + $"<ScanCodeInfo><ScanType>qrcode</ScanType><ScanResult>1</ScanResult></ScanCodeInfo></xml>"
+        );
 
         Assert.Equal("scancode_push", activity.EventName);
         Assert.Equal("k", activity.EventKey);
@@ -94,14 +126,32 @@ public sealed class WeChatXmlTests
 
     [Fact]
     public void Map_UnknownMessageType_IsNull() =>
-        Assert.Null(WeChatActivityMapper.Map(WeChatXml.Parse($"<xml>{Head}<MsgType>miniprogrampage</MsgType><MsgId>9</MsgId></xml>")));
+        Assert.Null(
+            WeChatActivityMapper.Map(
+                WeChatXml.Parse($"<xml>{Head}<MsgType>miniprogrampage</MsgType><MsgId>9</MsgId></xml>")
+            )
+        );
 
     [Theory]
-    [InlineData("<xml><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>1</MsgId></xml>")]
-    [InlineData("<xml><ToUserName>b</ToUserName><FromUserName>u</FromUserName><CreateTime>x</CreateTime><MsgType>text</MsgType><MsgId>1</MsgId></xml>")]
-    [InlineData("<xml><ToUserName>b</ToUserName><FromUserName>../../etc</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>1</MsgId></xml>")]
-    [InlineData("<xml><ToUserName>b</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>abc</MsgId></xml>")]
-    [InlineData("<xml><ToUserName>b</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>")]
+    [InlineData(
+        "<xml><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>1</MsgId></xml>"
+    )]
+    [InlineData(
+        "<xml><ToUserName>b</ToUserName><FromUserName>u</FromUserName><CreateTime>x</CreateTime>"
+            + "<MsgType>text</MsgType><MsgId>1</MsgId></xml>"
+    )]
+    [InlineData(
+        "<xml><ToUserName>b</ToUserName><FromUserName>../../etc</FromUserName><CreateTime>1</CreateTime>"
+            + "<MsgType>text</MsgType><MsgId>1</MsgId></xml>"
+    )]
+    [InlineData(
+        "<xml><ToUserName>b</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime>"
+            + "<MsgType>text</MsgType><MsgId>abc</MsgId></xml>"
+    )]
+    [InlineData(
+        "<xml><ToUserName>b</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime>"
+            + "<MsgType>text</MsgType></xml>"
+    )]
     public void Map_MissingOrBadRequiredField_Throws(string xml) =>
         Assert.Throws<FormatException>(() => WeChatActivityMapper.Map(WeChatXml.Parse(xml)));
 
@@ -112,8 +162,7 @@ public sealed class WeChatXmlTests
     [InlineData("")]
     [InlineData("<notxml/>")]
     [InlineData("<xml><Content>unclosed</xml>")]
-    public void Parse_HostileOrBroken_Throws(string xml) =>
-        Assert.Throws<XmlException>(() => WeChatXml.Parse(xml));
+    public void Parse_HostileOrBroken_Throws(string xml) => Assert.Throws<XmlException>(() => WeChatXml.Parse(xml));
 
     [Fact]
     public void Reply_Text_RoundTripsThroughTheParser()

@@ -8,7 +8,10 @@ using ServiceBot.Tests.Support;
 
 namespace ServiceBot.Tests.Conversations.Delivery;
 
-/// <summary>Sends outside a turn (agent replies, return decisions): a busy channel is tried again with only what it has not taken.</summary>
+/// <summary>
+/// Sends outside a turn (agent replies, return decisions): a busy channel is tried again with only what it has not
+/// taken.
+/// </summary>
 public sealed class ProactiveMessengerTests
 {
     private static readonly ConversationReference Customer = new("wechat", "o-1");
@@ -18,17 +21,21 @@ public sealed class ProactiveMessengerTests
 
     public ProactiveMessengerTests() => _channel.SetupGet(c => c.Channel).Returns("wechat");
 
-    private ProactiveMessenger Messenger() => new([_channel.Object], new SendRetry(_clock), NullLogger<ProactiveMessenger>.Instance);
+    private ProactiveMessenger Messenger() =>
+        new([_channel.Object], new SendRetry(_clock), NullLogger<ProactiveMessenger>.Instance);
 
     private void Answers(params SendOutcome[] outcomes)
     {
         var queue = new Queue<SendOutcome>(outcomes);
-        _channel.Setup(c => c.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
-            .Returns((ConversationReference _, IReadOnlyList<Reply> replies, CancellationToken _) =>
-            {
-                _asked.Add(string.Join("+", replies.Select(r => r.Text)));
-                return Task.FromResult(queue.Dequeue());
-            });
+        _channel
+            .Setup(c => c.SendAsync(Customer, It.IsAny<IReadOnlyList<Reply>>(), It.IsAny<CancellationToken>()))
+            .Returns(
+                (ConversationReference _, IReadOnlyList<Reply> replies, CancellationToken _) =>
+                {
+                    _asked.Add(string.Join("+", replies.Select(r => r.Text)));
+                    return Task.FromResult(queue.Dequeue());
+                }
+            );
     }
 
     private async Task<SendOutcome> WhileTheClockRunsAsync(Task<SendOutcome> sending)
@@ -47,7 +54,9 @@ public sealed class ProactiveMessengerTests
     {
         Answers(new SendOutcome(SendStatus.Throttled, "45009", Delivered: 1), SendOutcome.Sent);
 
-        var outcome = await WhileTheClockRunsAsync(Messenger().SendAsync(Customer, [Reply.FromText("a"), Reply.FromText("b")], CancellationToken.None));
+        var outcome = await WhileTheClockRunsAsync(
+            Messenger().SendAsync(Customer, [Reply.FromText("a"), Reply.FromText("b")], CancellationToken.None)
+        );
 
         Assert.True(outcome.IsSent);
         Assert.Equal(["a+b", "b"], _asked);
@@ -59,7 +68,11 @@ public sealed class ProactiveMessengerTests
         Answers(new SendOutcome(SendStatus.Unreachable, "43004"));
         using var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs));
-        var messenger = new ProactiveMessenger([_channel.Object], SendRetry.None, factory.CreateLogger<ProactiveMessenger>());
+        var messenger = new ProactiveMessenger(
+            [_channel.Object],
+            SendRetry.None,
+            factory.CreateLogger<ProactiveMessenger>()
+        );
 
         await messenger.SendAsync(Customer, [Reply.FromText("a")], CancellationToken.None);
 
@@ -73,7 +86,9 @@ public sealed class ProactiveMessengerTests
     {
         Answers(new SendOutcome(SendStatus.Unanswered, "ResponseEnded"), SendOutcome.Sent);
 
-        var outcome = await WhileTheClockRunsAsync(Messenger().SendAsync(Customer, [Reply.FromText("a")], CancellationToken.None));
+        var outcome = await WhileTheClockRunsAsync(
+            Messenger().SendAsync(Customer, [Reply.FromText("a")], CancellationToken.None)
+        );
 
         Assert.Equal(SendStatus.Unanswered, outcome.Status);
         Assert.Equal(["a"], _asked);
@@ -82,9 +97,14 @@ public sealed class ProactiveMessengerTests
     [Fact]
     public async Task AChannelBusyThroughEveryRetry_SaysSo_WithWhatItTook()
     {
-        Answers([.. Enumerable.Repeat(new SendOutcome(SendStatus.Unavailable, "HTTP 500"), 3), new SendOutcome(SendStatus.Unavailable, "HTTP 500", Delivered: 1)]);
+        Answers([
+            .. Enumerable.Repeat(new SendOutcome(SendStatus.Unavailable, "HTTP 500"), 3),
+            new SendOutcome(SendStatus.Unavailable, "HTTP 500", Delivered: 1),
+        ]);
 
-        var outcome = await WhileTheClockRunsAsync(Messenger().SendAsync(Customer, [Reply.FromText("a"), Reply.FromText("b")], CancellationToken.None));
+        var outcome = await WhileTheClockRunsAsync(
+            Messenger().SendAsync(Customer, [Reply.FromText("a"), Reply.FromText("b")], CancellationToken.None)
+        );
 
         Assert.Equal((SendStatus.Unavailable, 1), (outcome.Status, outcome.Delivered));
         Assert.Equal(["a+b", "a+b", "a+b", "a+b"], _asked);

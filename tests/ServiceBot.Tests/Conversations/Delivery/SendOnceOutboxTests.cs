@@ -18,11 +18,12 @@ public sealed class SendOnceOutboxTests
 
     private SendOnceOutbox Outbox() => new(_store, _clock);
 
-    private Func<int, CancellationToken, Task<SendOutcome>> Send(SendOutcome outcome) => (_, _) =>
-    {
-        Interlocked.Increment(ref _sends);
-        return Task.FromResult(outcome);
-    };
+    private Func<int, CancellationToken, Task<SendOutcome>> Send(SendOutcome outcome) =>
+        (_, _) =>
+        {
+            Interlocked.Increment(ref _sends);
+            return Task.FromResult(outcome);
+        };
 
     [Fact]
     public async Task Sent_IsMarkedSent_AndTheSameKeyNeverGoesAgain()
@@ -52,7 +53,8 @@ public sealed class SendOnceOutboxTests
     [Fact]
     public async Task NotTaken_ReleasesTheKey_SoALaterAttemptSendsIt()
     {
-        var busy = await Outbox().SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct);
+        var busy = await Outbox()
+            .SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct);
         Assert.Equal(OutboxVerdict.NotSent, busy.Verdict);
         Assert.Null(await Outbox().GetAsync(Customer, "k", Ct));
 
@@ -65,7 +67,9 @@ public sealed class SendOnceOutboxTests
     [Theory]
     [InlineData(0)] // the default, five minutes
     [InlineData(30)] // Notices:ClaimLease = 00:00:30
-    public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsCutOff_AndNeverSentAgain(int leaseSeconds)
+    public async Task AClaimLeftByADeadProcess_BlocksUntilItsLeaseRunsOut_ThenIsCutOff_AndNeverSentAgain(
+        int leaseSeconds
+    )
     {
         var lease = leaseSeconds == 0 ? SendOnceOutbox.DefaultLease : TimeSpan.FromSeconds(leaseSeconds);
         SendOnceOutbox Outbox() => new(_store, _clock, lease, SendRetry.None);
@@ -80,7 +84,10 @@ public sealed class SendOnceOutboxTests
         Assert.Equal(claimedAt + lease, meanwhile.RetryAt);
 
         _clock.Advance(lease - TimeSpan.FromSeconds(1));
-        Assert.Equal(OutboxVerdict.InFlight, (await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct)).Verdict);
+        Assert.Equal(
+            OutboxVerdict.InFlight,
+            (await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct)).Verdict
+        );
 
         _clock.Advance(TimeSpan.FromSeconds(1));
         var after = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
@@ -104,11 +111,17 @@ public sealed class SendOnceOutboxTests
             return SendOutcome.Sent;
         }
 
-        var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Outbox().SendOnceAsync(Customer, "k", SlowSend, Ct), Ct)).ToArray();
+        var attempts = Enumerable
+            .Range(0, 8)
+            .Select(_ => Task.Run(() => Outbox().SendOnceAsync(Customer, "k", SlowSend, Ct), Ct))
+            .ToArray();
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         while (_sends == 0 || attempts.Count(a => a.IsCompleted) < 7)
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the other attempts did not come back while one was sending");
+            Assert.True(
+                deadline.Elapsed < TimeSpan.FromSeconds(10),
+                "the other attempts did not come back while one was sending"
+            );
             await Task.Delay(1, Ct);
         }
 
@@ -123,7 +136,8 @@ public sealed class SendOnceOutboxTests
     [Fact]
     public async Task ASendThatWentOutUnanswered_IsNeverSentAgain_AndSaysSoOnce()
     {
-        var silent = await Outbox().SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Unanswered, "TimeoutRejectedException")), Ct);
+        var silent = await Outbox()
+            .SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Unanswered, "TimeoutRejectedException")), Ct);
         _clock.Advance(TimeSpan.FromDays(1));
         var later = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
 
@@ -139,11 +153,16 @@ public sealed class SendOnceOutboxTests
     {
         var outbox = new SendOnceOutbox(_store, _clock, TimeSpan.FromSeconds(2), SendRetry.None);
 
-        var result = await outbox.SendOnceAsync(Customer, "k", async (_, ct) =>
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-            return SendOutcome.Sent;
-        }, Ct);
+        var result = await outbox.SendOnceAsync(
+            Customer,
+            "k",
+            async (_, ct) =>
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                return SendOutcome.Sent;
+            },
+            Ct
+        );
 
         Assert.Equal(OutboxVerdict.Unanswered, result.Verdict);
         Assert.Equal(OutboxState.Unanswered, (await outbox.GetAsync(Customer, "k", Ct))!.State);
@@ -153,14 +172,16 @@ public sealed class SendOnceOutboxTests
     public async Task PartsTheChannelTook_AreNotSentAgain_ALaterAttemptSendsOnlyTheRest()
     {
         var asked = new List<int>();
-        Func<int, CancellationToken, Task<SendOutcome>> Parts(SendOutcome outcome) => (delivered, _) =>
-        {
-            asked.Add(delivered);
-            return Task.FromResult(outcome);
-        };
+        Func<int, CancellationToken, Task<SendOutcome>> Parts(SendOutcome outcome) =>
+            (delivered, _) =>
+            {
+                asked.Add(delivered);
+                return Task.FromResult(outcome);
+            };
 
         // Two messages; WeChat took the first and was busy for the second.
-        var busy = await Outbox().SendOnceAsync(Customer, "k", Parts(new SendOutcome(SendStatus.Throttled, "45009", Delivered: 1)), Ct);
+        var busy = await Outbox()
+            .SendOnceAsync(Customer, "k", Parts(new SendOutcome(SendStatus.Throttled, "45009", Delivered: 1)), Ct);
         var entry = await Outbox().GetAsync(Customer, "k", Ct);
         var later = await Outbox().SendOnceAsync(Customer, "k", Parts(SendOutcome.Sent), Ct);
 
@@ -196,13 +217,22 @@ public sealed class SendOnceOutboxTests
     [Fact]
     public async Task ABusyChannel_IsTriedAgainAfterAPause_AndTheNoticeGoesOnce()
     {
-        var outcomes = new Queue<SendOutcome>([new(SendStatus.Throttled, "45009"), new(SendStatus.Unavailable, "HTTP 500"), SendOutcome.Sent]);
+        var outcomes = new Queue<SendOutcome>([
+            new(SendStatus.Throttled, "45009"),
+            new(SendStatus.Unavailable, "HTTP 500"),
+            SendOutcome.Sent,
+        ]);
         var retrying = new SendOnceOutbox(_store, _clock, SendOnceOutbox.DefaultLease, new SendRetry(_clock));
-        var sending = retrying.SendOnceAsync(Customer, "k", (_, _) =>
-        {
-            Interlocked.Increment(ref _sends);
-            return Task.FromResult(outcomes.Dequeue());
-        }, Ct);
+        var sending = retrying.SendOnceAsync(
+            Customer,
+            "k",
+            (_, _) =>
+            {
+                Interlocked.Increment(ref _sends);
+                return Task.FromResult(outcomes.Dequeue());
+            },
+            Ct
+        );
 
         for (var i = 0; i < 100 && !sending.IsCompleted; i++)
         {
@@ -220,7 +250,9 @@ public sealed class SendOnceOutboxTests
         // The claim write reached the store, and the answer was lost (a timeout, the store stopping).
         var store = new StoreThatLosesOneAnswer(_store);
         var outbox = new SendOnceOutbox(store, _clock);
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct)
+        );
         Assert.Equal(OutboxState.Sending, (await outbox.GetAsync(Customer, "k", Ct))!.State);
 
         // Another process sees a claim in flight and keeps away; this one knows it sent nothing under it.
@@ -228,7 +260,10 @@ public sealed class SendOnceOutboxTests
         var retry = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
         var again = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
 
-        Assert.Equal((OutboxVerdict.InFlight, OutboxVerdict.Sent, OutboxVerdict.AlreadySent), (other.Verdict, retry.Verdict, again.Verdict));
+        Assert.Equal(
+            (OutboxVerdict.InFlight, OutboxVerdict.Sent, OutboxVerdict.AlreadySent),
+            (other.Verdict, retry.Verdict, again.Verdict)
+        );
         Assert.Equal(1, _sends);
     }
 
@@ -244,7 +279,10 @@ public sealed class SendOnceOutboxTests
         _clock.Advance(SendOnceOutbox.DefaultLease);
         var later = await outbox.SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
 
-        Assert.Equal((OutboxVerdict.Sent, OutboxVerdict.InFlight, OutboxVerdict.CutOff), (sent.Verdict, retry.Verdict, later.Verdict));
+        Assert.Equal(
+            (OutboxVerdict.Sent, OutboxVerdict.InFlight, OutboxVerdict.CutOff),
+            (sent.Verdict, retry.Verdict, later.Verdict)
+        );
         Assert.Equal(1, _sends);
     }
 
@@ -253,7 +291,9 @@ public sealed class SendOnceOutboxTests
     {
         var store = new StoreThatLosesOneAnswer(_store) { LoseAnswerOfWrite = 0, FailDeletes = true };
         var outbox = new SendOnceOutbox(store, _clock);
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => outbox.SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            outbox.SendOnceAsync(Customer, "k", Send(new SendOutcome(SendStatus.Throttled, "45009")), Ct)
+        );
         store.FailDeletes = false;
 
         var other = await Outbox().SendOnceAsync(Customer, "k", Send(SendOutcome.Sent), Ct);
@@ -263,7 +303,10 @@ public sealed class SendOnceOutboxTests
         Assert.Equal(2, _sends);
     }
 
-    /// <summary>For one write (the first by default) throws as if the answer never came, having applied it or (when told) not; deletes fail when told.</summary>
+    /// <summary>
+    /// For one write (the first by default) throws as if the answer never came, having applied it or (when told) not;
+    /// deletes fail when told.
+    /// </summary>
     private sealed class StoreThatLosesOneAnswer(IDocumentStore inner) : IDocumentStore
     {
         private int _writes;
@@ -274,20 +317,33 @@ public sealed class SendOnceOutboxTests
 
         public bool FailDeletes { get; set; }
 
-        public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
+        public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken) =>
+            inner.ReadAsync(key, cancellationToken);
 
-        public async Task<string?> TryWriteAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken)
+        public async Task<string?> TryWriteAsync(
+            string key,
+            ReadOnlyMemory<byte> content,
+            WriteCondition condition,
+            CancellationToken cancellationToken
+        )
         {
             var lost = ++_writes == LoseAnswerOfWrite;
-            var etag = !lost || ApplyTheLostWrite ? await inner.TryWriteAsync(key, content, condition, cancellationToken) : null;
+            var etag =
+                !lost || ApplyTheLostWrite
+                    ? await inner.TryWriteAsync(key, content, condition, cancellationToken)
+                    : null;
             return lost ? throw new StorageUnavailableException("the answer was lost") : etag;
         }
 
         public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
-            FailDeletes ? throw new StorageUnavailableException("the store is down") : inner.DeleteAsync(key, cancellationToken);
+            FailDeletes
+                ? throw new StorageUnavailableException("the store is down")
+                : inner.DeleteAsync(key, cancellationToken);
 
-        public IAsyncEnumerable<string> ListKeysAsync(string prefix, CancellationToken cancellationToken) => inner.ListKeysAsync(prefix, cancellationToken);
+        public IAsyncEnumerable<string> ListKeysAsync(string prefix, CancellationToken cancellationToken) =>
+            inner.ListKeysAsync(prefix, cancellationToken);
 
-        public Task CheckReachableAsync(CancellationToken cancellationToken) => inner.CheckReachableAsync(cancellationToken);
+        public Task CheckReachableAsync(CancellationToken cancellationToken) =>
+            inner.CheckReachableAsync(cancellationToken);
     }
 }

@@ -12,7 +12,8 @@ internal sealed class AccessTokenCache(
     IHttpClientFactory httpClients,
     IOptions<WeChatOptions> options,
     TimeProvider time,
-    ILogger<AccessTokenCache> logger) : IDisposable
+    ILogger<AccessTokenCache> logger
+) : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
@@ -30,7 +31,9 @@ internal sealed class AccessTokenCache(
         return await RefreshAsync(current?.Value, cancellationToken);
     }
 
-    /// <summary>Replaces <paramref name="stale"/> (rejected by WeChat, or expiring), unless another caller already did.</summary>
+    /// <summary>
+    /// Replaces <paramref name="stale"/> (rejected by WeChat, or expiring), unless another caller already did.
+    /// </summary>
     public async ValueTask<string> RefreshAsync(string? stale, CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken);
@@ -61,17 +64,29 @@ internal sealed class AccessTokenCache(
         if (string.IsNullOrEmpty(settings.AppSecret))
         {
             WeChatLog.NotConfigured(logger);
-            throw new WeChatTokenException(new WeChatApiResult(WeChatApiStatus.NotConfigured, -1, "WeChat:AppSecret is not set"));
+            throw new WeChatTokenException(
+                new WeChatApiResult(WeChatApiStatus.NotConfigured, -1, "WeChat:AppSecret is not set")
+            );
         }
 
-        var path = $"cgi-bin/token?grant_type=client_credential&appid={Uri.EscapeDataString(settings.AppId)}&secret={Uri.EscapeDataString(settings.AppSecret)}";
+        var path =
+            $"cgi-bin/token?grant_type=client_credential&appid={Uri.EscapeDataString(settings.AppId)}"
+            + $"&secret={Uri.EscapeDataString(settings.AppSecret)}";
         JsonElement body;
         try
         {
-            using var response = await httpClients.CreateClient(WeChatApiClient.HttpClientName).GetAsync(path, cancellationToken);
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            using var response = await httpClients
+                .CreateClient(WeChatApiClient.HttpClientName)
+                .GetAsync(path, cancellationToken);
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(
+                await response.Content.ReadAsStreamAsync(cancellationToken),
+                cancellationToken: cancellationToken
+            );
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
+            when (e is HttpRequestException or JsonException or TaskCanceledException
+                && !cancellationToken.IsCancellationRequested
+            )
         {
             WeChatLog.TokenFetchFailed(logger, e.GetType().Name);
             WeChatApiMetrics.Answered("token", WeChatApiResult.Unreachable(e.GetType().Name));
@@ -80,7 +95,9 @@ internal sealed class AccessTokenCache(
 
         if (body.TryGetProperty("access_token", out var token) && token.GetString() is { Length: > 0 } value)
         {
-            var lifetime = TimeSpan.FromSeconds(body.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 7200);
+            var lifetime = TimeSpan.FromSeconds(
+                body.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 7200
+            );
             var margin = lifetime > 2 * RefreshMargin ? RefreshMargin : lifetime / 2;
             return new CachedToken(value, time.GetUtcNow() + lifetime - margin);
         }

@@ -31,44 +31,77 @@ internal sealed class WeChatApiClient
         _logger = logger;
     }
 
-    public Task<WeChatApiResult> SendCustomerMessageAsync(string openId, Reply reply, CancellationToken cancellationToken) =>
-        PostAsync("custom_send", "cgi-bin/message/custom/send", WeChatApiJson.CustomerMessage(openId, reply), cancellationToken);
+    public Task<WeChatApiResult> SendCustomerMessageAsync(
+        string openId,
+        Reply reply,
+        CancellationToken cancellationToken
+    ) =>
+        PostAsync(
+            "custom_send",
+            "cgi-bin/message/custom/send",
+            WeChatApiJson.CustomerMessage(openId, reply),
+            cancellationToken
+        );
 
     public Task<WeChatApiResult> SendSubscribeMessageAsync(
-        string openId, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken) =>
-        PostAsync("subscribe_send", "cgi-bin/message/subscribe/bizsend", WeChatApiJson.SubscribeMessage(openId, templateId, data, page), cancellationToken);
+        string openId,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        Uri? page,
+        CancellationToken cancellationToken
+    ) =>
+        PostAsync(
+            "subscribe_send",
+            "cgi-bin/message/subscribe/bizsend",
+            WeChatApiJson.SubscribeMessage(openId, templateId, data, page),
+            cancellationToken
+        );
 
-    /// <summary>Downloads a user's photo or voice note; media is refused when larger than <paramref name="maxBytes"/>.</summary>
-    public async Task<MediaDownload> DownloadMediaAsync(string mediaId, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads a user's photo or voice note; media is refused when larger than <paramref name="maxBytes"/>.
+    /// </summary>
+    public async Task<MediaDownload> DownloadMediaAsync(
+        string mediaId,
+        long maxBytes,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
-            return await WithTokenAsync("media", async token =>
-            {
-                var path = $"cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}&media_id={Uri.EscapeDataString(mediaId)}";
-                using var response = await Http().GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                var contentType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
-                if (!response.IsSuccessStatusCode)
+            return await WithTokenAsync(
+                "media",
+                async token =>
                 {
-                    return MediaDownload.Failed(WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}"));
-                }
+                    var path =
+                        $"cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}"
+                        + $"&media_id={Uri.EscapeDataString(mediaId)}";
+                    using var response = await Http()
+                        .GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    var contentType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        return MediaDownload.Failed(WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}"));
+                    }
 
-                if (contentType is "application/json" or "text/plain")
-                {
-                    var error = ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
-                    return MediaDownload.Failed(error);
-                }
+                    if (contentType is "application/json" or "text/plain")
+                    {
+                        var error = ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
+                        return MediaDownload.Failed(error);
+                    }
 
-                if (response.Content.Headers.ContentLength > maxBytes)
-                {
-                    return MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType);
-                }
+                    if (response.Content.Headers.ContentLength > maxBytes)
+                    {
+                        return MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType);
+                    }
 
-                var content = await ReadLimitedAsync(response.Content, maxBytes, cancellationToken);
-                return content is null
-                    ? MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType)
-                    : new MediaDownload(WeChatApiResult.Ok, content, contentType);
-            }, d => d.Outcome, cancellationToken);
+                    var content = await ReadLimitedAsync(response.Content, maxBytes, cancellationToken);
+                    return content is null
+                        ? MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType)
+                        : new MediaDownload(WeChatApiResult.Ok, content, contentType);
+                },
+                d => d.Outcome,
+                cancellationToken
+            );
         }
         catch (WeChatTokenException e)
         {
@@ -82,16 +115,34 @@ internal sealed class WeChatApiClient
 
     internal static WeChatApiResult ReadError(JsonElement body)
     {
-        var code = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errcode", out var errcode) && errcode.TryGetInt32(out var c) ? c : -1;
-        var message = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errmsg", out var errmsg) ? errmsg.GetString() : null;
+        var code =
+            body.ValueKind == JsonValueKind.Object
+            && body.TryGetProperty("errcode", out var errcode)
+            && errcode.TryGetInt32(out var c)
+                ? c
+                : -1;
+        var message =
+            body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errmsg", out var errmsg)
+                ? errmsg.GetString()
+                : null;
         return WeChatApiResult.FromErrCode(code, message);
     }
 
-    private async Task<WeChatApiResult> PostAsync(string api, string path, byte[] body, CancellationToken cancellationToken)
+    private async Task<WeChatApiResult> PostAsync(
+        string api,
+        string path,
+        byte[] body,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
-            var result = await WithTokenAsync(api, token => PostOnceAsync(path, token, body, cancellationToken), r => r, cancellationToken);
+            var result = await WithTokenAsync(
+                api,
+                token => PostOnceAsync(path, token, body, cancellationToken),
+                r => r,
+                cancellationToken
+            );
             if (!result.IsOk)
             {
                 WeChatLog.ApiError(_logger, path, result.ErrCode);
@@ -107,7 +158,12 @@ internal sealed class WeChatApiClient
 
     // Calls with the cached token; if WeChat says the token is bad, refreshes it and tries once more.
     // Every answer that is not a success is counted by errcode (servicebot.wechat.api.errors).
-    private async Task<T> WithTokenAsync<T>(string api, Func<string, Task<T>> call, Func<T, WeChatApiResult> resultOf, CancellationToken cancellationToken)
+    private async Task<T> WithTokenAsync<T>(
+        string api,
+        Func<string, Task<T>> call,
+        Func<T, WeChatApiResult> resultOf,
+        CancellationToken cancellationToken
+    )
     {
         var token = await _tokens.GetAsync(cancellationToken);
         var outcome = await call(token);
@@ -123,13 +179,19 @@ internal sealed class WeChatApiClient
         return outcome;
     }
 
-    private async Task<WeChatApiResult> PostOnceAsync(string path, string token, byte[] body, CancellationToken cancellationToken)
+    private async Task<WeChatApiResult> PostOnceAsync(
+        string path,
+        string token,
+        byte[] body,
+        CancellationToken cancellationToken
+    )
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         try
         {
-            using var response = await Http().PostAsync($"{path}?access_token={Uri.EscapeDataString(token)}", content, cancellationToken);
+            using var response = await Http()
+                .PostAsync($"{path}?access_token={Uri.EscapeDataString(token)}", content, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return WeChatApiResult.Unreachable($"HTTP {(int)response.StatusCode}");
@@ -152,16 +214,27 @@ internal sealed class WeChatApiClient
     // breaker holding calls back while WeChat keeps failing.
     private static bool NeverSent(Exception e) =>
         e is BrokenCircuitException or IsolatedCircuitException
-        || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+        || e
+            is HttpRequestException
+            {
+                HttpRequestError: HttpRequestError.ConnectionError
+                    or HttpRequestError.NameResolutionError
+                    or HttpRequestError.SecureConnectionError
+            };
 
     // After the resilience handler's retries: unreachable, timed out, or the circuit is open because
     // WeChat kept failing (ExecutionRejectedException covers the open circuit and the total timeout).
     private static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>
-        e is HttpRequestException or ExecutionRejectedException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested;
+        e is HttpRequestException or ExecutionRejectedException
+        || e is TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
     private HttpClient Http() => _httpClients.CreateClient(HttpClientName);
 
-    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadLimitedAsync(
+        HttpContent content,
+        long maxBytes,
+        CancellationToken cancellationToken
+    )
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();

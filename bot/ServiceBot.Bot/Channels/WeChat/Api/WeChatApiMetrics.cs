@@ -14,7 +14,10 @@ internal static class WeChatApiMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Errors = Meter.CreateCounter<long>(
-        "servicebot.wechat.api.errors", "{error}", "WeChat API answers that were not a success, by API and errcode.");
+        "servicebot.wechat.api.errors",
+        "{error}",
+        "WeChat API answers that were not a success, by API and errcode."
+    );
 
     public static void Answered(string api, WeChatApiResult result)
     {
@@ -23,7 +26,10 @@ internal static class WeChatApiMetrics
             return;
         }
 
-        var code = result.ErrCode >= 0 ? result.ErrCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : result.ErrMsg ?? "unknown";
+        var code =
+            result.ErrCode >= 0
+                ? result.ErrCode.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : result.ErrMsg ?? "unknown";
         Errors.Add(1, new KeyValuePair<string, object?>("api", api), new KeyValuePair<string, object?>("code", code));
     }
 }

@@ -28,7 +28,9 @@ public enum WeChatApiStatus
     /// <summary>The API could not be reached, or answered 5xx: it did not take the call; worth trying later.</summary>
     Unavailable,
 
-    /// <summary>The call went out and no answer came (timed out, or the connection broke): WeChat may have acted on it.</summary>
+    /// <summary>
+    /// The call went out and no answer came (timed out, or the connection broke): WeChat may have acted on it.
+    /// </summary>
     Unanswered,
 
     /// <summary>WeChat refused for another reason (the errcode says which).</summary>
@@ -42,16 +44,21 @@ internal sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, stri
 
     public bool IsOk => Status == WeChatApiStatus.Ok;
 
-    public static WeChatApiResult FromErrCode(int errCode, string? errMsg) => new(errCode switch
-    {
-        0 => WeChatApiStatus.Ok,
-        40001 or 40014 or 42001 => WeChatApiStatus.TokenInvalid,
-        45009 or 45047 => WeChatApiStatus.Throttled,
-        45015 => WeChatApiStatus.WindowClosed,
-        43004 => WeChatApiStatus.Unfollowed,
-        43101 => WeChatApiStatus.NoConsent,
-        _ => WeChatApiStatus.Failed,
-    }, errCode, errMsg);
+    public static WeChatApiResult FromErrCode(int errCode, string? errMsg) =>
+        new(
+            errCode switch
+            {
+                0 => WeChatApiStatus.Ok,
+                40001 or 40014 or 42001 => WeChatApiStatus.TokenInvalid,
+                45009 or 45047 => WeChatApiStatus.Throttled,
+                45015 => WeChatApiStatus.WindowClosed,
+                43004 => WeChatApiStatus.Unfollowed,
+                43101 => WeChatApiStatus.NoConsent,
+                _ => WeChatApiStatus.Failed,
+            },
+            errCode,
+            errMsg
+        );
 
     public static WeChatApiResult Failure(string reason) => new(WeChatApiStatus.Failed, -1, reason);
 
@@ -60,22 +67,29 @@ internal sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, stri
     public static WeChatApiResult NoAnswer(string reason) => new(WeChatApiStatus.Unanswered, -1, reason);
 
     /// <summary>What a proactive send came to, channel-neutral.</summary>
-    public SendOutcome ToSendOutcome() => IsOk ? SendOutcome.Sent : new SendOutcome(Status switch
-    {
-        WeChatApiStatus.WindowClosed => SendStatus.WindowClosed,
-        WeChatApiStatus.Unfollowed => SendStatus.Unreachable,
-        WeChatApiStatus.Throttled => SendStatus.Throttled,
-        WeChatApiStatus.Unavailable => SendStatus.Unavailable,
-        WeChatApiStatus.Unanswered => SendStatus.Unanswered,
-        WeChatApiStatus.NoConsent => SendStatus.NoConsent,
-        _ => SendStatus.Failed,
-    }, $"{Status} ({ErrCode})");
+    public SendOutcome ToSendOutcome() =>
+        IsOk
+            ? SendOutcome.Sent
+            : new SendOutcome(
+                Status switch
+                {
+                    WeChatApiStatus.WindowClosed => SendStatus.WindowClosed,
+                    WeChatApiStatus.Unfollowed => SendStatus.Unreachable,
+                    WeChatApiStatus.Throttled => SendStatus.Throttled,
+                    WeChatApiStatus.Unavailable => SendStatus.Unavailable,
+                    WeChatApiStatus.Unanswered => SendStatus.Unanswered,
+                    WeChatApiStatus.NoConsent => SendStatus.NoConsent,
+                    _ => SendStatus.Failed,
+                },
+                $"{Status} ({ErrCode})"
+            );
 }
 
 /// <summary>A downloaded media file, or why it could not be had.</summary>
 internal sealed record MediaDownload(WeChatApiResult Outcome, byte[]? Content, string? ContentType)
 {
-    public static MediaDownload Failed(WeChatApiResult outcome, string? contentType = null) => new(outcome, null, contentType);
+    public static MediaDownload Failed(WeChatApiResult outcome, string? contentType = null) =>
+        new(outcome, null, contentType);
 }
 
 /// <summary>Thrown when the access token cannot be obtained; carries the API's answer.</summary>

@@ -7,6 +7,13 @@ namespace ServiceBot.Bot.Channels.WeChat.Api;
 internal sealed class WeChatSubscribeMessageSender(WeChatApiClient api) : ISubscribeMessageSender
 {
     public async Task<SendOutcome> SendAsync(
-        ConversationReference customer, string templateId, IReadOnlyDictionary<string, string> data, Uri? page, CancellationToken cancellationToken) =>
-        (await api.SendSubscribeMessageAsync(customer.UserId, templateId, data, page, cancellationToken)).ToSendOutcome();
+        ConversationReference customer,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        Uri? page,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await api.SendSubscribeMessageAsync(customer.UserId, templateId, data, page, cancellationToken)
+        ).ToSendOutcome();
 }
