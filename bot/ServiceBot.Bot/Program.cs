@@ -37,6 +37,10 @@ if (args is ["hash-password", ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
+// ASP.NET Core's request log writes each URL whole, and WeChat's signed query string would let
+// whoever reads the log replay it: that category never logs below Warning, whatever is configured.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
 // The kernel and what it stands on.
 builder.Services.AddStorage();
 builder.Services.AddScheduling(builder.Configuration);

@@ -33,6 +33,7 @@ internal static class ReferenceServers
                         Token = WeChatMessages.Token,
                         AppId = WeChatMessages.AppId,
                         EncodingAESKey = WeChatMessages.EncodingAesKey,
+                        MaxClockSkew = TimeSpan.FromHours(1),
                     }
                 )
             );

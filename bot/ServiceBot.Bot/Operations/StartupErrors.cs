@@ -10,6 +10,11 @@ internal static class StartupErrors
         var message = exception switch
         {
             OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),
+            // Several option classes failing at once: one line each.
+            AggregateException e when e.InnerExceptions.All(i => i is OptionsValidationException) => string.Join(
+                Environment.NewLine,
+                e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures)
+            ),
             // The configuration binder names the key: "Failed to convert configuration value at 'WeChat:ReplyBudget'
             // ...".
             InvalidOperationException e when e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) =>

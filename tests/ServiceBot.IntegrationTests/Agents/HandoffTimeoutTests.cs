@@ -23,7 +23,11 @@ public sealed class HandoffTimeoutTests
         var openId = WeChatWire.OpenId();
 
         using var asked = await wechat.SendAsync(
-            WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "转人工"), openId),
+            WeChatWire.Encrypted(
+                WeChatWire.Text(openId, 1, "转人工"),
+                openId,
+                timestamp: WeChatWire.Unix(clock.GetUtcNow())
+            ),
             Ct
         );
         Assert.Contains(
@@ -50,7 +54,14 @@ public sealed class HandoffTimeoutTests
             "the timed-out case stayed in the queue"
         );
 
-        using var after = await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 2, "回电"), openId), Ct);
+        using var after = await wechat.SendAsync(
+            WeChatWire.Encrypted(
+                WeChatWire.Text(openId, 2, "回电"),
+                openId,
+                timestamp: WeChatWire.Unix(clock.GetUtcNow())
+            ),
+            Ct
+        );
         Assert.Contains(
             "请回复您的手机号",
             WeChatWire.OpenReply(await after.Content.ReadAsStringAsync(Ct))["Content"],

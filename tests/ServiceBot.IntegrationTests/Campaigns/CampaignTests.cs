@@ -99,7 +99,11 @@ public sealed class CampaignTests : IAsyncLifetime
     private async Task<string> SayAsync(string openId, string text)
     {
         using var response = await _wechat.SendAsync(
-            WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), text), openId),
+            WeChatWire.Encrypted(
+                WeChatWire.Text(openId, WeChatWire.NewMsgId(), text),
+                openId,
+                timestamp: WeChatWire.Unix(_clock.GetUtcNow())
+            ),
             Ct
         );
         return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;

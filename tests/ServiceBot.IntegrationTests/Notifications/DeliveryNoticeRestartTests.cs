@@ -42,8 +42,14 @@ public sealed class DeliveryNoticeRestartTests
                 )
             ).EnsureSuccessStatusCode();
             using var wechat = before.CreateClient();
-            await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "通知"), openId), Ct);
-            await wechat.SendAsync(WeChatWire.Encrypted(WeChatWire.Text(openId, 2, "1"), openId), Ct);
+            await wechat.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Text(openId, 1, "通知"), openId, timestamp: WeChatWire.Unix(evening)),
+                Ct
+            );
+            await wechat.SendAsync(
+                WeChatWire.Encrypted(WeChatWire.Text(openId, 2, "1"), openId, timestamp: WeChatWire.Unix(evening)),
+                Ct
+            );
             using var courier = await CourierAsync(wechat, evening);
             courier.EnsureSuccessStatusCode();
             Assert.True(await DecidedAsync(merchant, openId, 1));

@@ -85,7 +85,11 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
     private async Task<string> SayAsync(HttpClient wechat, string text)
     {
         using var response = await wechat.SendAsync(
-            WeChatWire.Encrypted(WeChatWire.Text(_openId, WeChatWire.NewMsgId(), text), _openId),
+            WeChatWire.Encrypted(
+                WeChatWire.Text(_openId, WeChatWire.NewMsgId(), text),
+                _openId,
+                timestamp: WeChatWire.Unix(_clock.GetUtcNow())
+            ),
             Ct
         );
         return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
@@ -163,7 +167,11 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         else if (who == "unfollowed")
         {
             using var unfollow = await wechat.SendAsync(
-                WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId),
+                WeChatWire.Encrypted(
+                    WeChatWire.Event(_openId, "unsubscribe"),
+                    _openId,
+                    timestamp: WeChatWire.Unix(_clock.GetUtcNow())
+                ),
                 Ct
             );
             unfollow.EnsureSuccessStatusCode();
@@ -189,7 +197,8 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
             using var popup = await wechat.SendAsync(
                 WeChatWire.Encrypted(
                     WeChatWire.SubscribePopup(_openId, 1_763_870_500, ("tpl-delivery", true), ("tpl-other", true)),
-                    _openId
+                    _openId,
+                    timestamp: WeChatWire.Unix(_clock.GetUtcNow())
                 ),
                 Ct
             );
@@ -273,7 +282,11 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         if (how == "unfollow")
         {
             using var unfollow = await wechat.SendAsync(
-                WeChatWire.Encrypted(WeChatWire.Event(_openId, "unsubscribe"), _openId),
+                WeChatWire.Encrypted(
+                    WeChatWire.Event(_openId, "unsubscribe"),
+                    _openId,
+                    timestamp: WeChatWire.Unix(_clock.GetUtcNow())
+                ),
                 Ct
             );
             unfollow.EnsureSuccessStatusCode();

@@ -19,6 +19,19 @@ public sealed class StartupTests
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task Production_WithTheDefaultWeChatToken_StopsStartUp_NamingTheKey()
+    {
+        var folder = Directory.CreateTempSubdirectory("servicebot-start-").FullName;
+        await using var bot = BotProcess.Start(new Dictionary<string, string> { ["Storage__Path"] = folder });
+
+        await bot.WaitForExitAsync(Ct);
+
+        Assert.Equal(1, bot.ExitCode);
+        Assert.Contains("WeChat:Token is the default", bot.Output, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("WeChat__ReplyBudget", "soon", "WeChat:ReplyBudget")]
     [InlineData("WeChat__ReplyBudget", "00:00:10", "WeChat:ReplyBudget")]

@@ -21,6 +21,7 @@ public sealed class ForwardedClientTests
         var environment = new Dictionary<string, string>
         {
             ["Storage__Path"] = folder,
+            ["WeChat__Token"] = BotFactory.Token,
             ["RateLimits__WebChatPerMinute"] = "2",
         };
         if (trusted)

@@ -49,10 +49,12 @@ internal static class WeChatWire
         string xml,
         string openId,
         string token = BotFactory.Token,
-        string timestamp = "1763870400",
-        string nonce = "12345"
+        string? timestamp = null,
+        string? nonce = null
     )
     {
+        timestamp ??= Now();
+        nonce ??= NewNonce();
         var signature = WeChatSignature.Compute(token, timestamp, nonce);
         return new HttpRequestMessage(
             HttpMethod.Post,
@@ -67,8 +69,8 @@ internal static class WeChatWire
         string xml,
         string openId,
         string appId = BotFactory.AppId,
-        string timestamp = "1763870400",
-        string nonce = "67890"
+        string? timestamp = null,
+        string? nonce = null
     )
     {
         var cipher = new WeChatCrypto(BotFactory.AesKey, appId).Encrypt(xml);
@@ -79,11 +81,13 @@ internal static class WeChatWire
     public static HttpRequestMessage Envelope(
         string cipher,
         string openId,
-        string timestamp = "1763870400",
-        string nonce = "67890",
+        string? timestamp = null,
+        string? nonce = null,
         string? msgSignature = null
     )
     {
+        timestamp ??= Now();
+        nonce ??= NewNonce();
         var signature = WeChatSignature.Compute(BotFactory.Token, timestamp, nonce);
         msgSignature ??= WeChatSignature.Compute(BotFactory.Token, timestamp, nonce, cipher);
         var body = $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><Encrypt><![CDATA[{cipher}]]></Encrypt></xml>";
@@ -124,4 +128,11 @@ internal static class WeChatWire
     public static string OpenId() => "o" + Guid.NewGuid().ToString("N")[..27];
 
     public static string Unix(DateTimeOffset time) => time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>As WeChat stamps a request: now, which the bot checks against its clock.</summary>
+    public static string Now() => Unix(TimeProvider.System.GetUtcNow());
+
+    /// <summary>WeChat's nonce is a fresh random number a request.</summary>
+    public static string NewNonce() =>
+        Random.Shared.Next(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Bot.Channels.WeChat;
 
+/// <summary>Which webhook requests are accepted: WeChat's three message modes.</summary>
+internal enum WeChatMessageMode
+{
+    /// <summary>Only <c>encrypt_type=aes</c> with a valid <c>msg_signature</c>: the body is signed.</summary>
+    Safe,
+
+    /// <summary>Both forms, as WeChat's compatible mode sends while a merchant switches over.</summary>
+    Compatible,
+
+    /// <summary>Plaintext only: the signature covers no body, so a logged query string can be replayed.</summary>
+    Plain,
+}
+
 internal sealed class WeChatOptions
 {
     public const string SectionName = "WeChat";
@@ -13,7 +26,7 @@ internal sealed class WeChatOptions
 
     public string? AppSecret { get; set; }
 
-    public string Token { get; set; } = "servicebot";
+    public string Token { get; set; } = DefaultToken;
 
     public string? EncodingAESKey { get; set; }
 
@@ -21,15 +34,25 @@ internal sealed class WeChatOptions
 
     public TimeSpan ReplyBudget { get; set; } = TimeSpan.FromSeconds(4);
 
-    public TimeSpan? MaxClockSkew { get; set; }
+    /// <summary>Safe when a key is set, else Plain.</summary>
+    public WeChatMessageMode? MessageMode { get; set; }
+
+    /// <summary>How far a webhook's timestamp may be from our clock; a nonce is remembered twice as long.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Largest webhook body accepted; WeChat's messages are a few KB.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
     public bool SafeModeEnabled => !string.IsNullOrEmpty(EncodingAESKey);
+
+    public WeChatMessageMode Mode =>
+        MessageMode ?? (SafeModeEnabled ? WeChatMessageMode.Safe : WeChatMessageMode.Plain);
+
+    /// <summary>The token a fresh checkout runs with: fine on a developer's machine, never on the internet.</summary>
+    public const string DefaultToken = "servicebot";
 }
 
-internal sealed class WeChatOptionsValidator : IValidateOptions<WeChatOptions>
+internal sealed class WeChatOptionsValidator(IHostEnvironment environment) : IValidateOptions<WeChatOptions>
 {
     public ValidateOptionsResult Validate(string? name, WeChatOptions options)
     {
@@ -46,6 +69,18 @@ internal sealed class WeChatOptionsValidator : IValidateOptions<WeChatOptions>
         )
         {
             failures.Add("WeChat:Token must be 3-32 letters or digits, as WeChat requires.");
+        }
+
+        if (!environment.IsDevelopment() && options.Token == WeChatOptions.DefaultToken)
+        {
+            failures.Add(
+                "WeChat:Token is the default 'servicebot': set the token of the official account's server settings."
+            );
+        }
+
+        if (options.Mode != WeChatMessageMode.Plain && !options.SafeModeEnabled)
+        {
+            failures.Add($"WeChat:MessageMode {options.Mode} needs WeChat:EncodingAESKey.");
         }
 
         if (options.SafeModeEnabled && !WeChatCrypto.IsValidKey(options.EncodingAESKey!))
@@ -66,9 +101,9 @@ internal sealed class WeChatOptionsValidator : IValidateOptions<WeChatOptions>
             );
         }
 
-        if (options.MaxClockSkew is { } skew && skew <= TimeSpan.Zero)
+        if (options.MaxClockSkew <= TimeSpan.Zero || options.MaxClockSkew > TimeSpan.FromHours(1))
         {
-            failures.Add("WeChat:MaxClockSkew must be positive when set.");
+            failures.Add("WeChat:MaxClockSkew must be more than 0 and at most 01:00:00.");
         }
 
         if (options.MaxBodyBytes is < 1024 or > 4 * 1024 * 1024)

@@ -55,6 +55,18 @@ internal sealed class WeChatWebhook(
         }
 
         var encrypted = q["encrypt_type"] == "aes";
+        if (!verifier.Accepts(encrypted))
+        {
+            return encrypted
+                ? Reject(StatusCodes.Status400BadRequest, "encrypted request, but WeChat:MessageMode is Plain")
+                : Reject(StatusCodes.Status401Unauthorized, "plaintext request, but WeChat:MessageMode is Safe");
+        }
+
+        if (!verifier.FirstOrSameBody(q["timestamp"].ToString(), q["nonce"].ToString(), body))
+        {
+            return Reject(StatusCodes.Status401Unauthorized, "timestamp and nonce seen before with another body");
+        }
+
         Activity? activity;
         string bot;
         try

@@ -13,7 +13,12 @@ public sealed class WeChatWebhookTests : IDisposable
     private readonly BotFactory _bot = new();
     private readonly HttpClient _http;
 
-    public WeChatWebhookTests() => _http = _bot.CreateClient();
+    // Both forms, so that plaintext parsing is tested too; safe mode alone: WebhookReplayTests.
+    public WeChatWebhookTests()
+    {
+        _bot.Settings["WeChat:MessageMode"] = "Compatible";
+        _http = _bot.CreateClient();
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -180,6 +185,7 @@ public sealed class WeChatWebhookTests : IDisposable
     {
         using var bot = new BotFactory();
         bot.Settings["WeChat:MaxClockSkew"] = "00:05:00";
+        bot.Settings["WeChat:MessageMode"] = "Compatible";
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Bot.Channels.WeChat;
@@ -34,6 +36,7 @@ public sealed class WeChatApiClientTests : IDisposable
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development })
             .AddWeChat();
         services.AddHttpClient(WeChatApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => _api);
         return services.BuildServiceProvider().GetRequiredService<WeChatApiClient>();
