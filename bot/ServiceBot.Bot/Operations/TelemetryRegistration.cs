@@ -1,9 +1,4 @@
 using OpenTelemetry.Metrics;
-using ServiceBot.Bot.Channels.WeChat.Api;
-using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Handoff;
-using ServiceBot.Services.Notifications;
-using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Operations;
 
@@ -20,15 +15,8 @@ internal static class TelemetryRegistration
             .AddOpenTelemetry()
             .WithMetrics(metrics =>
                 metrics
-                    .AddMeter(
-                        TurnMetrics.MeterName,
-                        StorageMetrics.MeterName,
-                        NoticeMetrics.MeterName,
-                        HandoffMetrics.MeterName,
-                        WeChatApiMetrics.MeterName,
-                        "Microsoft.AspNetCore.Hosting",
-                        "System.Runtime"
-                    )
+                    // Every feature's meter is named ServiceBot.<feature>.
+                    .AddMeter("ServiceBot.*", "Microsoft.AspNetCore.Hosting", "System.Runtime")
                     // No cached scrape: Prometheus asks every 15 s or so, and a cached answer hid the last turns.
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0)
             );

@@ -85,16 +85,21 @@ public sealed partial class ArchitectureTests
     private static Dictionary<string, HashSet<string>> ImportGraph()
     {
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var source in Projects.SelectMany(SourceTree.Files).Select(File.ReadAllText))
+        foreach (var project in Projects)
         {
-            if (SourceTree.NamespaceOf(source) is not { } ns)
+            var folders = SourceTree.Folders(project);
+            foreach (var source in SourceTree.Files(project).Select(File.ReadAllText))
             {
-                continue;
-            }
+                if (SourceTree.NamespaceOf(source) is not { } ns)
+                {
+                    continue;
+                }
 
-            var folder = SourceTree.FolderOf(ns);
-            var imports = graph.TryGetValue(folder, out var known) ? known : graph[folder] = [];
-            imports.UnionWith(SourceTree.Imports(source).Select(SourceTree.FolderOf).Where(f => f != folder));
+                var folder = SourceTree.FolderOf(ns);
+                var imports = graph.TryGetValue(folder, out var known) ? known : graph[folder] = [];
+                var named = SourceTree.Imports(source, ns, folders).Select(SourceTree.FolderOf);
+                imports.UnionWith(named.Where(f => f != folder));
+            }
         }
 
         return graph;

@@ -35,12 +35,32 @@ internal static partial class SourceTree
     public static string? NamespaceOf(string source) =>
         Namespace().Match(source) is { Success: true } m ? m.Groups[1].Value : null;
 
-    /// <summary>The project namespaces a file refers to: using directives and fully qualified names.</summary>
-    public static IEnumerable<string> Imports(string source) =>
-        Using()
+    /// <summary>
+    /// The project namespaces a file refers to: using directives, fully qualified names, and names
+    /// qualified from the project's root (<c>Operations.RateLimiting</c> inside <c>ServiceBot.Bot</c>).
+    /// </summary>
+    public static IEnumerable<string> Imports(string source, string ns, IReadOnlySet<string> folders)
+    {
+        var project = string.Join('.', ns.Split('.').Take(2));
+        var relative = RootQualified()
             .Matches(source)
             .Select(m => m.Groups[1].Value)
-            .Concat(Qualified().Matches(source).Select(m => m.Groups[1].Value));
+            .Where(folders.Contains)
+            .Select(folder => $"{project}.{folder}");
+        return Using()
+            .Matches(source)
+            .Select(m => m.Groups[1].Value)
+            .Concat(Qualified().Matches(source).Select(m => m.Groups[1].Value))
+            .Concat(relative);
+    }
+
+    /// <summary>The feature folders of a project: its first-level folders.</summary>
+    public static IReadOnlySet<string> Folders(string project) =>
+        Directory
+            .EnumerateDirectories(Path.Combine(Root, project))
+            .Select(path => Path.GetFileName(path))
+            .Where(name => name is not ("bin" or "obj" or "Properties" or "wwwroot"))
+            .ToHashSet(StringComparer.Ordinal);
 
     private static string FindRoot()
     {
@@ -57,6 +77,10 @@ internal static partial class SourceTree
 
     [GeneratedRegex(@"^namespace (ServiceBot\.[\w.]+);", RegexOptions.Multiline)]
     private static partial Regex Namespace();
+
+    // Outside using, namespace and comment lines: a capitalised name, a dot and a type.
+    [GeneratedRegex(@"^(?!using |namespace |\s*//)[^\n]*?(?<![\w.""])([A-Z]\w+)\.[A-Z]", RegexOptions.Multiline)]
+    private static partial Regex RootQualified();
 
     [GeneratedRegex(@"^using (?:static )?(ServiceBot\.(?:Services|Bot)\.[\w.]+);", RegexOptions.Multiline)]
     private static partial Regex Using();
