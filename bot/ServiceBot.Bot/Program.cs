@@ -21,10 +21,11 @@ using ServiceBot.Services.Shipments;
 using ServiceBot.Services.Storage;
 
 // `dotnet ServiceBot.Bot.dll hash-password` reads a password from standard input and prints the
-// hash to put in Agents:Users:<name>:PasswordHash (the password itself is never configured).
+// hash to put in Agents:Users:<name>:PasswordHash (the password itself is never configured). Never
+// from the command line, where it would stay in the shell's history and the process list.
 if (args is ["hash-password", ..])
 {
-    var password = Console.IsInputRedirected ? Console.In.ReadLine() : args.ElementAtOrDefault(1);
+    var password = args.Length == 1 ? Console.In.ReadLine() : null;
     if (string.IsNullOrEmpty(password))
     {
         await Console.Error.WriteLineAsync("usage: echo '<password>' | dotnet ServiceBot.Bot.dll hash-password");
@@ -40,6 +41,7 @@ var builder = WebApplication.CreateBuilder(args);
 // ASP.NET Core's request log writes each URL whole, and WeChat's signed query string would let
 // whoever reads the log replay it: that category never logs below Warning, whatever is configured.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.Default);
 
 // The kernel and what it stands on.
 builder.Services.AddStorage();
@@ -76,6 +78,7 @@ try
     // Validate settings before the host starts, so a bad value ends start-up with one clear line.
     app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseScaleOut(app.Configuration);
+    app.UseSecurityHeaders();
     app.UseOutageResponses();
     app.UseDefaultFiles();
     app.UseStaticFiles();

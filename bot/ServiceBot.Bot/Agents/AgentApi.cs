@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
@@ -121,11 +122,18 @@ internal static class AgentApi
 
         api.MapGet(
             "/cases/{caseId}/photos/{photoId}",
-            async (string caseId, string photoId, AgentDesk desk, CustomerPhotos photos, CancellationToken ct) =>
+            async (
+                string caseId,
+                string photoId,
+                AgentDesk desk,
+                CustomerPhotos photos,
+                HttpResponse response,
+                CancellationToken ct
+            ) =>
                 await desk.GetAsync(caseId, ct) is { } found
                 && found.Entries.Any(e => e.PhotoId == photoId)
                 && await photos.GetAsync(photoId, ct) is { } photo
-                    ? Results.File(photo.Content, photo.ContentType)
+                    ? SecurityHeaders.InlinePhoto(response, photo.Content, photo.ContentType)
                     : Results.NotFound()
         );
 

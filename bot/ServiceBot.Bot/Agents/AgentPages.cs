@@ -44,6 +44,7 @@ internal static class AgentPages
             })
             .RequireAuthorization(AgentConsoleRegistration.Policy);
 
+        endpoints.MapGet("/agent/login.css", () => File("login.css", "text/css; charset=utf-8"));
         var console = endpoints.MapGroup("/agent").RequireAuthorization(AgentConsoleRegistration.Policy);
         console.MapGet("", () => File("console.html", "text/html; charset=utf-8"));
         console.MapGet("/console.js", () => File("console.js", "text/javascript; charset=utf-8"));
@@ -53,6 +54,9 @@ internal static class AgentPages
             .RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
         console
             .MapGet("/supervisor.js", () => File("supervisor.js", "text/javascript; charset=utf-8"))
+            .RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
+        console
+            .MapGet("/supervisor.css", () => File("supervisor.css", "text/css; charset=utf-8"))
             .RequireAuthorization(AgentConsoleRegistration.SupervisorPolicy);
         console.MapGet("/signalr.min.js", () => File("signalr.min.js", "text/javascript; charset=utf-8"));
         return endpoints;
@@ -100,15 +104,7 @@ internal static class AgentPages
             <html lang="zh">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>ServiceBot 客服登录 / Agent sign-in</title>
-            <style>
-              body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; background: #f4f5f7;
-                     display: grid; place-items: center; min-height: 100vh; margin: 0; }
-              form { background: #fff; padding: 2rem; border-radius: 12px; box-shadow: 0 2px 12px #0002;
-                     width: min(90vw, 320px); display: grid; gap: .8rem; }
-              input, button { font: inherit; padding: .6rem; border-radius: 8px; border: 1px solid #ccd; }
-              button { background: #07c160; color: #fff; border: none; cursor: pointer; }
-              .error { color: #c0392b; margin: 0; }
-            </style></head>
+            <link rel="stylesheet" href="/agent/login.css"></head>
             <body>
             <form method="post" action="/agent/login">
               <h1>客服登录 · Agent sign-in</h1>

@@ -117,6 +117,10 @@ internal static partial class CourierEndpoints
                 "eventId",
                 "eventId is required (at most 128 characters)."
             ),
+            { EventId: var id } when !id.All(c => c is >= '!' and <= '~') => (
+                "eventId",
+                "eventId: printable ASCII characters, no spaces."
+            ),
             { TrackingNumber: null } => ("trackingNumber", "trackingNumber is required."),
             { TrackingNumber: var t } when !OrderIds.IsValid(t) => (
                 "trackingNumber",

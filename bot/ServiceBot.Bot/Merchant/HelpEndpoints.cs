@@ -13,19 +13,19 @@ internal static class HelpEndpoints
     public static RouteGroupBuilder MapHelp(this RouteGroupBuilder merchant)
     {
         merchant.MapPut("/help/{sku}", PutAsync);
-        merchant.MapGet("/help/{sku}", async (string sku, HelpStore help, CancellationToken ct) =>
-            await help.GetAsync(sku, ct) is { } product
+        merchant.MapGet("/help/{sku}", async (string sku, HelpStore help, CancellationToken ct) => !IsSku(sku)
+                ? InvalidSku()
+            : await help.GetAsync(sku, ct) is { } product
                 ? Results.Json(product.Articles, HelpJsonContext.Default.ListHelpArticle)
-                : Results.NotFound()
-        );
+            : Results.NotFound());
         return merchant;
     }
 
     private static async Task<IResult> PutAsync(string sku, HttpRequest request, HelpStore help, CancellationToken ct)
     {
-        if (sku.Length > 64 || !sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!IsSku(sku))
         {
-            return Invalid("sku", "sku must be 1-64 letters, digits, '-', '_' or '.'.");
+            return InvalidSku();
         }
 
         List<HelpArticle>? articles;
@@ -66,6 +66,11 @@ internal static class HelpEndpoints
         );
         return Results.Ok();
     }
+
+    private static bool IsSku(string sku) =>
+        sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static IResult InvalidSku() => Invalid("sku", "sku must be 1-64 letters, digits, '-', '_' or '.'.");
 
     private static IResult Invalid(string field, string problem) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field}: {problem}"] });

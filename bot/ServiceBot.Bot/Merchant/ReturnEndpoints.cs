@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
 
@@ -31,11 +32,18 @@ internal static class ReturnEndpoints
 
         merchant.MapGet(
             "/returns/{rmaId}/photos/{photoId}",
-            async (string rmaId, string photoId, ReturnStore returns, CustomerPhotos photos, CancellationToken ct) =>
+            async (
+                string rmaId,
+                string photoId,
+                ReturnStore returns,
+                CustomerPhotos photos,
+                HttpResponse response,
+                CancellationToken ct
+            ) =>
                 await returns.GetAsync(rmaId, ct) is { } found
                 && found.Request.Photos.FirstOrDefault(p => p.Id == photoId) is { } photo
                 && await photos.GetAsync(photo.Id, ct) is { } kept
-                    ? Results.Bytes(kept.Content, photo.ContentType)
+                    ? SecurityHeaders.InlinePhoto(response, kept.Content, photo.ContentType)
                     : Results.NotFound()
         );
 

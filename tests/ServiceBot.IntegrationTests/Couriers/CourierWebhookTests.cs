@@ -168,6 +168,10 @@ public sealed class CourierWebhookTests : IDisposable
     )]
     [InlineData("""{"eventId":"e","trackingNumber":"SF100","status":"delivered","occurredAt":"soon"}""", "occurredAt")]
     [InlineData("""{"eventId":"e","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""", "trackingNumber")]
+    [InlineData(
+        """{"eventId":"e 1\u0007","trackingNumber":"SF100","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""",
+        "eventId"
+    )]
     public async Task InvalidBody_Is400NamingTheField(string body, string field)
     {
         using var http = _bot.CreateClient();

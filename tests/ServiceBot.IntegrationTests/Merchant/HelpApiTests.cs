@@ -62,6 +62,21 @@ public sealed class HelpApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await merchant.GetAsync("/api/help/CUP-1", Ct)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("a%20b")]
+    [InlineData("%E4%BF%9D%E6%B8%A9%E6%9D%AF")]
+    public async Task AProductNotASku_Is400_OnReadAndWrite(string sku)
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+
+        using var read = await merchant.GetAsync($"/api/help/{sku}", Ct);
+        using var write = await merchant.PutAsync($"/api/help/{sku}", Json("""[{"title":"t","body":"b"}]"""), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
+    }
+
     [Fact]
     public async Task WithoutTheKey_Is401()
     {

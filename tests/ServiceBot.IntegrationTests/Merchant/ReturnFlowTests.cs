@@ -92,6 +92,8 @@ public sealed class ReturnFlowTests : IAsyncLifetime
             (byte[])[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10],
             await merchant.GetByteArrayAsync($"/api/returns/{rma}/photos/{photoId}", Ct)
         );
+        using var served = await merchant.GetAsync($"/api/returns/{rma}/photos/{photoId}", Ct);
+        Assert.Equal("inline", served.Content.Headers.ContentDisposition?.DispositionType);
 
         using var decision = await merchant.PostAsJsonAsync(
             $"/api/returns/{rma}/decision",

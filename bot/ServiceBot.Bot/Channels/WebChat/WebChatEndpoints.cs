@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Demo;
+using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
 
@@ -42,7 +44,7 @@ internal static class WebChatEndpoints
     public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/webchat").RequireRateLimiting(Operations.RateLimiting.WebChat);
-        group.MapPost("/messages", PostAsync);
+        group.MapPost("/messages", PostAsync).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.Photo));
         group.MapGet("/messages", async (HttpContext http, WebChatOutbox outbox, CancellationToken ct) =>
             Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), ResponseJson)
         );
