@@ -42,6 +42,7 @@ var builder = WebApplication.CreateBuilder(args);
 // whoever reads the log replay it: that category never logs below Warning, whatever is configured.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.Default);
+builder.AddManagementUrls();
 
 // The kernel and what it stands on.
 builder.Services.AddStorage();
@@ -79,6 +80,7 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseScaleOut(app.Configuration);
     app.UseSecurityHeaders();
+    app.UseTelemetry(app.Configuration);
     app.UseOutageResponses();
     app.UseDefaultFiles();
     app.UseStaticFiles();
@@ -90,7 +92,6 @@ try
     app.MapMerchantApi();
     app.MapCourierWebhook();
     app.MapOperations();
-    app.MapTelemetry();
     app.MapAgentConsole();
     await app.RunAsync();
     return 0;

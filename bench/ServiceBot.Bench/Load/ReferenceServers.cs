@@ -56,6 +56,7 @@ internal static class ReferenceServers
             );
             builder.Services.AddSingleton<DeferredReplies>();
             builder.Services.AddSingleton<WeChatVerifier>();
+            builder.Services.AddSingleton<ServiceBot.Bot.Operations.SampledWarnings>();
             builder.Services.AddSingleton<WeChatWebhook>();
         }
 

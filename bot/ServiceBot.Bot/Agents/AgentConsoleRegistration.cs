@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Handoff;
+using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Agents;
 
@@ -25,6 +26,7 @@ internal static class AgentConsoleRegistration
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
         services.TryAddSingleton<AgentAccounts>();
+        services.TryAddSingleton<SignInBackOff>();
         services.AddSingleton<IAgentFeed, SignalRAgentFeed>();
         services.AddSignalR();
         services.AddAntiforgery(options =>
@@ -48,7 +50,13 @@ internal static class AgentConsoleRegistration
                 // The API and the hub answer 401/403; only pages redirect to the sign-in form.
                 options.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = StoredAgentSessions.ValidateAsync;
             });
+        services
+            .AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<IDocumentStore, TimeProvider>(
+                (options, store, time) => options.SessionStore = new StoredAgentSessions(store, time)
+            );
 
         // The provider's handler looks at every request for its callback, so it exists only when configured;
         // a malformed setting is left to the options validator, which names the key at start-up.

@@ -61,18 +61,21 @@ internal static class AgentRoles
 }
 
 /// <summary>Checks a name and password against the configured users, in constant time per hash.</summary>
-internal sealed class AgentAccounts(IOptions<AgentOptions> options)
+internal sealed class AgentAccounts(IOptionsMonitor<AgentOptions> options)
 {
     private static readonly PasswordHasher<AgentUser> Hasher = new();
 
-    public IReadOnlyCollection<string> Names => options.Value.Users.Keys;
+    public IReadOnlyCollection<string> Names => options.CurrentValue.Users.Keys;
+
+    /// <summary>The configured user of that name as configuration says now, or null.</summary>
+    public AgentUser? Find(string name) => options.CurrentValue.Users.GetValueOrDefault(name);
 
     public AgentUser? SignIn(string? name, string? password)
     {
         if (
             string.IsNullOrEmpty(name)
             || string.IsNullOrEmpty(password)
-            || !options.Value.Users.TryGetValue(name, out var user)
+            || !options.CurrentValue.Users.TryGetValue(name, out var user)
         )
         {
             // Hash anyway, so an unknown name takes as long as a wrong password.

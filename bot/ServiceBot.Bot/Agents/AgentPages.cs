@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -67,12 +66,26 @@ internal static class AgentPages
         [FromForm] string? name,
         [FromForm] string? password,
         AgentAccounts accounts,
+        SignInBackOff backOff,
         IAntiforgery antiforgery,
         IOptions<AgentOptions> options
     )
     {
+        if (backOff.WaitFor(name) is { } wait)
+        {
+            var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+            return LoginPage(
+                http,
+                antiforgery,
+                $"这个账号尝试次数太多，请 {minutes} 分钟后再试 / Too many tries for this name: try again in {minutes} min.",
+                options.Value.OpenIdConnect.Enabled,
+                StatusCodes.Status429TooManyRequests
+            );
+        }
+
         if (accounts.SignIn(name, password) is not { } user)
         {
+            backOff.Missed(name);
             return LoginPage(
                 http,
                 antiforgery,
@@ -81,18 +94,21 @@ internal static class AgentPages
             );
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, name!), new Claim(ClaimTypes.Role, user.Role)],
-            AgentConsoleRegistration.Scheme
-        );
-        await http.SignInAsync(AgentConsoleRegistration.Scheme, new ClaimsPrincipal(identity));
+        backOff.SignedIn(name!);
+        await http.SignInAsync(AgentConsoleRegistration.Scheme, StoredAgentSessions.AgentPrincipal(name!, user.Role));
         return Results.Redirect("/agent");
     }
 
     private static IResult File(string name, string contentType) =>
         Results.File(Path.Combine(ConsoleFolder, name), contentType);
 
-    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? error, bool sso)
+    private static IResult LoginPage(
+        HttpContext http,
+        IAntiforgery antiforgery,
+        string? error,
+        bool sso,
+        int refused = StatusCodes.Status401Unauthorized
+    )
     {
         var ssoLink = sso
             ? "<a id=\"sso\" href=\"/agent/login/sso\">用公司账号登录 / Sign in with your company account</a>"
@@ -118,6 +134,6 @@ internal static class AgentPages
             </form>
             </body></html>
             """;
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: error is null ? 200 : 401);
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: error is null ? 200 : refused);
     }
 }

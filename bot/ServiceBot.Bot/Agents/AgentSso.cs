@@ -12,6 +12,9 @@ namespace ServiceBot.Bot.Agents;
 /// </summary>
 internal static class AgentSso
 {
+    /// <summary>Marks a session signed in through the provider, not against the configured users.</summary>
+    public const string ProviderClaim = "servicebot:provider";
+
     public static void Configure(OpenIdConnectOptions options, AgentOidcOptions oidc)
     {
         options.SignInScheme = AgentConsoleRegistration.Scheme;
@@ -56,7 +59,11 @@ internal static class AgentSso
             // The session keeps only what the console needs: a name and the roles.
             context.Principal = new ClaimsPrincipal(
                 new ClaimsIdentity(
-                    [new Claim(ClaimTypes.Name, name), .. roles.Select(r => new Claim(ClaimTypes.Role, r))],
+                    [
+                        new Claim(ClaimTypes.Name, name),
+                        new Claim(ProviderClaim, "oidc"),
+                        .. roles.Select(r => new Claim(ClaimTypes.Role, r)),
+                    ],
                     AgentConsoleRegistration.Scheme
                 )
             );

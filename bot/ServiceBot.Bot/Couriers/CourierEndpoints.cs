@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Shipments;
 
@@ -36,7 +37,11 @@ internal static partial class CourierEndpoints
                 {
                     foreach (var courier in configuration.GetSection(CourierOptions.SectionName).GetChildren())
                     {
-                        options.Couriers[courier.Key] = new CourierSettings { Secret = courier["Secret"] };
+                        options.Couriers[courier.Key] = new CourierSettings
+                        {
+                            Secret = courier["Secret"],
+                            Carriers = CourierSettings.ParseCarriers(courier["Carriers"]),
+                        };
                     }
                 }
             );
@@ -55,6 +60,7 @@ internal static partial class CourierEndpoints
         ShipmentTracker tracker,
         TimeProvider time,
         ILogger<CourierOptions> logger,
+        SampledWarnings warnings,
         CancellationToken ct
     )
     {
@@ -73,7 +79,11 @@ internal static partial class CourierEndpoints
             || !CourierSignature.Matches(request.Headers["X-Signature"], courier.Secret, timestamp, body)
         )
         {
-            Rejected(logger, courierId.Length > 32 ? courierId[..32] : courierId);
+            if (warnings.ShouldWrite("courier signature", out var skipped))
+            {
+                Rejected(logger, courierId.Length > 32 ? courierId[..32] : courierId, skipped);
+            }
+
             return Results.Unauthorized();
         }
 
@@ -82,18 +92,21 @@ internal static partial class CourierEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { [problem.Field] = [problem.Message] });
         }
 
-        var (outcome, order) = await tracker.ApplyAsync(courierEvent, ct);
+        if (!courier.Carriers.Contains(courierEvent.Carrier))
+        {
+            NotItsCarrier(logger, courierId);
+            return Results.Problem(
+                $"carrier: not one this courier reports for (Couriers:{courierId}:Carriers).",
+                statusCode: StatusCodes.Status403Forbidden
+            );
+        }
+
+        // A parcel of another carrier answers as an unknown one, and no answer names the order.
+        var (outcome, order) = await tracker.ApplyAsync(courierEvent, ct, courier.Carriers);
         Applied(logger, courierId, courierEvent.EventId, outcome);
         return outcome == CourierEventOutcome.UnknownTrackingNumber
             ? Results.NotFound()
-            : Results.Ok(
-                new
-                {
-                    outcome = outcome.ToString().ToLowerInvariant(),
-                    orderId = order!.OrderId,
-                    status = order.Shipment!.Status,
-                }
-            );
+            : Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant(), status = order!.Shipment!.Status });
     }
 
     private static CourierEvent? Parse(byte[] body, string courierId, out (string Field, string Message) problem)
@@ -131,6 +144,10 @@ internal static partial class CourierEndpoints
                 "status is one of picked_up, in_transit, out_for_delivery, arrived, delivered, exception."
             ),
             { OccurredAt: null } => ("occurredAt", "occurredAt is required (ISO 8601)."),
+            { Carrier: null or "" } or { Carrier.Length: > 64 } => (
+                "carrier",
+                "carrier is required (at most 64 characters)."
+            ),
             _ => ("", ""),
         };
         return problem.Field.Length > 0
@@ -138,7 +155,7 @@ internal static partial class CourierEndpoints
             : new CourierEvent(
                 courierId,
                 parsed!.EventId!,
-                parsed.Carrier ?? "",
+                parsed.Carrier!,
                 parsed.TrackingNumber!,
                 parsed.Status!.Value,
                 parsed.OccurredAt!.Value,
@@ -167,9 +184,13 @@ internal static partial class CourierEndpoints
     [LoggerMessage(
         3001,
         LogLevel.Warning,
-        "Courier webhook rejected for courier '{CourierId}': unknown, stale timestamp or bad signature"
+        "Courier webhook rejected for courier '{CourierId}': unknown, stale timestamp or bad signature "
+            + "({Skipped} more since the last line)"
     )]
-    private static partial void Rejected(ILogger logger, string courierId);
+    private static partial void Rejected(ILogger logger, string courierId, int skipped);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Courier {CourierId} reported for a carrier it is not configured for")]
+    private static partial void NotItsCarrier(ILogger logger, string courierId);
 
     [LoggerMessage(3002, LogLevel.Information, "Courier {CourierId} event {EventId}: {Outcome}")]
     private static partial void Applied(ILogger logger, string courierId, string eventId, CourierEventOutcome outcome);

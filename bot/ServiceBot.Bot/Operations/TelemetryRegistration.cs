@@ -11,6 +11,15 @@ internal static class TelemetryRegistration
 {
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
+        services.AddSingleton<SampledWarnings>();
+        services
+            .AddOptions<OperationsOptions>()
+            .BindConfiguration(OperationsOptions.SectionName)
+            .Validate(
+                options => PortsOf(options.ManagementUrls) is not null,
+                "Operations:ManagementUrls must be absolute http URLs separated by ';' (e.g. http://127.0.0.1:9090)."
+            )
+            .ValidateOnStart();
         services
             .AddOpenTelemetry()
             .WithMetrics(metrics =>
@@ -23,9 +32,64 @@ internal static class TelemetryRegistration
         return services;
     }
 
-    public static IEndpointRouteBuilder MapTelemetry(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Kestrel also listens on <c>Operations:ManagementUrls</c> (beside <c>--urls</c>), the only place
+    /// <c>/metrics</c> is served: the scrape says how the shop is doing, which is nobody else's business.
+    /// </summary>
+    public static WebApplicationBuilder AddManagementUrls(this WebApplicationBuilder builder)
     {
-        endpoints.MapPrometheusScrapingEndpoint("/metrics");
-        return endpoints;
+        var management = builder
+            .Configuration["Operations:ManagementUrls"]
+            ?.Split(';', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (management.Length == 0)
+        {
+            return builder;
+        }
+
+        // ASP.NET Core's own defaults when no address is set: ASPNETCORE_HTTP_PORTS, then port 5000.
+        var configured = builder.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            ?? builder.Configuration["http_ports"]?.Split(';').Select(port => $"http://*:{port}").ToArray()
+            ?? ["http://localhost:5000"];
+        builder.WebHost.UseUrls([.. configured, .. management]);
+        return builder;
     }
+
+    /// <summary>Serves <c>/metrics</c> on the management ports only; with none configured, nowhere.</summary>
+    public static IApplicationBuilder UseTelemetry(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        var ports = PortsOf(configuration["Operations:ManagementUrls"]) ?? [];
+        return ports.Count == 0
+            ? app
+            : app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+                context.Request.Path == "/metrics" && ports.Contains(context.Connection.LocalPort)
+            );
+    }
+
+    // The ports of "http://host:port;..." (a wildcard host as Kestrel takes it); null when one is malformed.
+    private static HashSet<int>? PortsOf(string? urls)
+    {
+        var ports = new HashSet<int>();
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var host = url.Replace("://*", "://localhost", StringComparison.Ordinal)
+                .Replace("://+", "://localhost", StringComparison.Ordinal);
+            if (!Uri.TryCreate(host, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                return null;
+            }
+
+            ports.Add(uri.Port);
+        }
+
+        return ports;
+    }
+}
+
+/// <summary><c>Operations:</c> where the bot answers its operators.</summary>
+internal sealed class OperationsOptions
+{
+    public const string SectionName = "Operations";
+
+    /// <summary>Addresses (as <c>--urls</c> takes them) where <c>/metrics</c> is served; none: not served.</summary>
+    public string? ManagementUrls { get; set; }
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ServiceBot.Services.Storage;
 using StackExchange.Redis;
 
@@ -17,9 +19,20 @@ internal static class ScaleOutRegistration
     public static IServiceCollection AddScaleOut(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDataProtection().SetApplicationName("ServiceBot");
+        var keyRingKey = KeyRingEncryptor.KeyFrom(configuration[KeyRingEncryptor.Setting]);
         services
             .AddOptions<KeyManagementOptions>()
-            .Configure<IDocumentStore>((options, store) => options.XmlRepository = new StoredKeyRing(store));
+            .Configure<IDocumentStore>(
+                (options, store) =>
+                {
+                    options.XmlRepository = new StoredKeyRing(store);
+                    options.XmlEncryptor = keyRingKey is null ? null : new KeyRingEncryptor(keyRingKey);
+                }
+            );
+        services.AddOptions<ScaleOutOptions>().BindConfiguration(ScaleOutOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<ScaleOutOptions>, ScaleOutOptionsValidator>()
+        );
 
         // Read while services are registered: the backplane is wired into SignalR here or not at all.
         if (configuration["ScaleOut:Redis"] is { Length: > 0 } redis)
@@ -66,4 +79,30 @@ internal static class ScaleOutRegistration
     /// </summary>
     public static IApplicationBuilder UseScaleOut(this IApplicationBuilder app, IConfiguration configuration) =>
         configuration["ScaleOut:TrustedProxies"] is { Length: > 0 } ? app.UseForwardedHeaders() : app;
+}
+
+/// <summary><c>ScaleOut:</c> the settings read through options (the rest are read at registration).</summary>
+internal sealed class ScaleOutOptions
+{
+    public const string SectionName = "ScaleOut";
+
+    /// <summary>
+    /// Base64 of 32 random bytes (<c>openssl rand -base64 32</c>): encrypts the key ring in the store.
+    /// </summary>
+    public string? KeyRingKey { get; set; }
+}
+
+internal sealed class ScaleOutOptionsValidator(IHostEnvironment environment) : IValidateOptions<ScaleOutOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ScaleOutOptions options) =>
+        options.KeyRingKey is { Length: > 0 } key && KeyRingEncryptor.KeyFrom(key) is null
+            ? ValidateOptionsResult.Fail(
+                $"{KeyRingEncryptor.Setting} must be Base64 of 32 bytes (openssl " + $"rand -base64 32)."
+            )
+        : options.KeyRingKey is not { Length: > 0 } && !environment.IsDevelopment()
+            ? ValidateOptionsResult.Fail(
+                $"{KeyRingEncryptor.Setting} is required outside Development: it encrypts the sign-in keys "
+                    + $"kept in the store (openssl rand -base64 32)."
+            )
+        : ValidateOptionsResult.Success;
 }

@@ -54,7 +54,9 @@ internal static class SchedulingRegistration
 
     private static string SqliteConnectionString(string storagePath)
     {
-        Directory.CreateDirectory(storagePath);
+        PrivateFiles.CreateFolder(storagePath);
+        // SQLite gives its -wal and -shm files the database file's mode.
+        PrivateFiles.CreateFile(Path.Combine(storagePath, "scheduler.db"));
         return new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(storagePath, "scheduler.db"),

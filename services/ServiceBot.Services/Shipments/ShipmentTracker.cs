@@ -14,10 +14,15 @@ internal sealed class ShipmentTracker(OrderStore orders, IPublisher publisher)
 
     public async Task<(CourierEventOutcome Outcome, Order? Order)> ApplyAsync(
         CourierEvent courierEvent,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        IReadOnlySet<string>? carriers = null
     )
     {
-        if (await orders.FindByTrackingAsync(courierEvent.TrackingNumber, cancellationToken) is not { } order)
+        // With the reporting courier's carriers, a parcel shipped by another is not its to move.
+        if (
+            await orders.FindByTrackingAsync(courierEvent.TrackingNumber, cancellationToken) is not { } order
+            || carriers is not null && !carriers.Contains(order.Shipment?.Carrier ?? "")
+        )
         {
             return (CourierEventOutcome.UnknownTrackingNumber, null);
         }

@@ -78,7 +78,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
         _folder = folder;
         _segmentLimit = segmentLimit;
         _compactAbove = compactAbove;
-        Directory.CreateDirectory(folder);
+        PrivateFiles.CreateFolder(folder);
         try
         {
             _lock = new FileStream(
@@ -87,6 +87,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 FileAccess.ReadWrite,
                 FileShare.None
             );
+            PrivateFiles.Restrict(_lock.Name);
         }
         catch (IOException e)
         {
@@ -524,6 +525,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
                 output.Flush(flushToDisk: true);
             }
 
+            PrivateFiles.Restrict(path + ".tmp");
             File.Move(path + ".tmp", path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
@@ -769,6 +771,7 @@ internal sealed class LogDocumentStore : IDocumentStore, IDisposable
     private static Segment Open(string path, long number)
     {
         var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        PrivateFiles.Restrict(path);
         return new Segment(path, number, handle) { Length = RandomAccess.GetLength(handle) };
     }
 

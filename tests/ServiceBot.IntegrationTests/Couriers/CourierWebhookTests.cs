@@ -9,12 +9,16 @@ namespace ServiceBot.IntegrationTests.Couriers;
 public sealed class CourierWebhookTests : IDisposable
 {
     private const string Secret = "sf-shared-secret";
+    private const string ZtoSecret = "zto-shared-secret";
     private readonly BotFactory _bot = new();
     private readonly string _openId = WeChatWire.OpenId();
 
     public CourierWebhookTests()
     {
         _bot.Settings["Couriers:sf:Secret"] = Secret;
+        _bot.Settings["Couriers:sf:Carriers"] = "SF, 顺丰";
+        _bot.Settings["Couriers:zto:Secret"] = ZtoSecret;
+        _bot.Settings["Couriers:zto:Carriers"] = "ZTO,中通";
         _bot.Settings["Merchant:ApiKey"] = "k";
     }
 
@@ -95,6 +99,26 @@ public sealed class CourierWebhookTests : IDisposable
     }
 
     [Fact]
+    public async Task ACourier_CannotMoveAnotherCarriersParcel_NorLearnItsOrder()
+    {
+        using var merchant = await WithOrderAsync();
+        using var http = _bot.CreateClient();
+        var asSf = EventJson("z-1", "delivered", Now);
+        var asZto = asSf.Replace("\"carrier\":\"SF\"", "\"carrier\":\"ZTO\"", StringComparison.Ordinal);
+
+        using var claimingSf = await http.SendAsync(Signed(asSf, courier: "zto", secret: ZtoSecret), Ct);
+        using var claimingZto = await http.SendAsync(Signed(asZto, courier: "zto", secret: ZtoSecret), Ct);
+        using var own = await http.SendAsync(Signed(EventJson("s-1", "out_for_delivery", Now)), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, claimingSf.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, claimingZto.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.DoesNotContain("A1001", await own.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var order = await merchant.GetFromJsonAsync<JsonElement>("/api/orders/A1001", Ct);
+        Assert.Equal("out_for_delivery", order.GetProperty("shipment").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Delivered_DeliversTheOrder()
     {
         using var merchant = await WithOrderAsync();
@@ -171,6 +195,10 @@ public sealed class CourierWebhookTests : IDisposable
     [InlineData(
         """{"eventId":"e 1\u0007","trackingNumber":"SF100","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""",
         "eventId"
+    )]
+    [InlineData(
+        """{"eventId":"e","trackingNumber":"SF100","status":"delivered","occurredAt":"2026-11-23T10:00:00Z"}""",
+        "carrier"
     )]
     public async Task InvalidBody_Is400NamingTheField(string body, string field)
     {

@@ -80,6 +80,7 @@ public sealed class DeliveryNoticeRestartTests
         var bot = new BotFactory(folder) { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
         bot.Settings["WeChat:ApiBaseUrl"] = api.BaseUrl.AbsoluteUri;
         bot.Settings["Couriers:sf:Secret"] = "s";
+        bot.Settings["Couriers:sf:Carriers"] = "SF,顺丰";
         bot.Settings["Merchant:ApiKey"] = "k";
         return bot;
     }

@@ -30,6 +30,7 @@ public sealed class DeliveryNoticeTests : IAsyncLifetime
         _bot = new BotFactory { TestServices = services => services.AddSingleton<TimeProvider>(_clock) };
         _bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
         _bot.Settings["Couriers:sf:Secret"] = "s";
+        _bot.Settings["Couriers:sf:Carriers"] = "SF,顺丰";
         _bot.Settings["Merchant:ApiKey"] = "k";
         _bot.Settings["WeChat:Templates:Delivery"] = "tpl-delivery";
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using ServiceBot.IntegrationTests.Support;
 
 namespace ServiceBot.IntegrationTests.Operations;
@@ -13,9 +14,9 @@ public sealed class MetricsTests
     [Fact]
     public async Task ATurn_ShowsInTurnsRepliesAndStorageRequests()
     {
-        using var bot = new BotFactory();
+        using var bot = Bot();
         using var http = bot.CreateClient();
-        var before = await ScrapeAsync(http);
+        var before = await ScrapeAsync(bot);
 
         var openId = WeChatWire.OpenId();
         using (
@@ -28,7 +29,7 @@ public sealed class MetricsTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var after = await ScrapeAsync(http);
+        var after = await ScrapeAsync(bot);
         Assert.True(
             Sum(after, "servicebot_turn_duration_seconds_count", "channel=\"wechat\"")
                 > Sum(before, "servicebot_turn_duration_seconds_count", "channel=\"wechat\"")
@@ -46,7 +47,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task TheScrape_HasNoSecretsOrCustomerIds()
     {
-        using var bot = new BotFactory();
+        using var bot = Bot();
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
         (
@@ -56,17 +57,52 @@ public sealed class MetricsTests
             )
         ).Dispose();
 
-        var text = await ScrapeAsync(http);
+        var text = await ScrapeAsync(bot);
         Assert.DoesNotContain(openId, text, StringComparison.Ordinal);
         Assert.DoesNotContain(BotFactory.Token, text, StringComparison.Ordinal);
     }
 
-    private static async Task<string> ScrapeAsync(HttpClient http)
+    [Fact]
+    public async Task Metrics_AreServedOnTheManagementPortOnly_AndNowhereWhenItIsUnset()
     {
-        using var response = await http.GetAsync("/metrics", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        return await response.Content.ReadAsStringAsync(Ct);
+        using var bot = Bot();
+        using var unset = new BotFactory();
+        using var http = bot.CreateClient();
+
+        using var onThePublicPort = await http.GetAsync("/metrics", Ct);
+        var onTheManagementPort = await GetAsync(bot, ManagementPort);
+        var withoutOne = await GetAsync(unset, ManagementPort);
+
+        Assert.Equal(HttpStatusCode.NotFound, onThePublicPort.StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, onTheManagementPort.Response.StatusCode);
+        Assert.Equal(StatusCodes.Status404NotFound, withoutOne.Response.StatusCode);
+    }
+
+    private const int ManagementPort = 9464;
+
+    private static BotFactory Bot()
+    {
+        var bot = new BotFactory();
+        bot.Settings["Operations:ManagementUrls"] = $"http://127.0.0.1:{ManagementPort}";
+        return bot;
+    }
+
+    // As a request arriving on a given port of the host: the test server has no sockets of its own.
+    private static Task<HttpContext> GetAsync(BotFactory bot, int port) =>
+        bot.Server.SendAsync(context =>
+        {
+            context.Request.Method = HttpMethods.Get;
+            context.Request.Path = "/metrics";
+            context.Connection.LocalPort = port;
+        });
+
+    private static async Task<string> ScrapeAsync(BotFactory bot)
+    {
+        var context = await GetAsync(bot, ManagementPort);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.StartsWith("text/plain", context.Response.ContentType, StringComparison.Ordinal);
+        using var reader = new StreamReader(context.Response.Body);
+        return await reader.ReadToEndAsync(Ct);
     }
 
     // The sum of a metric's samples whose labels contain the given one.

@@ -57,6 +57,7 @@ internal sealed class BotCluster : IAsyncDisposable
             ["Scheduler__Provider"] = "PostgreSql",
             ["Scheduler__ConnectionString"] = scheduler,
             ["Couriers__sf__Secret"] = CourierSecret,
+            ["Couriers__sf__Carriers"] = "SF,顺丰",
             ["Merchant__ApiKey"] = MerchantKey,
             ["Policy__TimeZone"] = MiddayZone(),
             ["RateLimits__WebChatPerMinute"] = "100000",
@@ -244,7 +245,8 @@ internal sealed class BotCluster : IAsyncDisposable
         params string[] labels
     )
     {
-        var scrape = await http.GetStringAsync("/metrics", cancellationToken);
+        using var management = new HttpClient { BaseAddress = BotProcess.ManagementOf(http.BaseAddress!) };
+        var scrape = await management.GetStringAsync("/metrics", cancellationToken);
         return scrape
             .Split('\n')
             .Where(line =>

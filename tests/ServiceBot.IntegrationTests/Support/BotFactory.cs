@@ -16,6 +16,9 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     public const string AppId = "wxtestapp";
     public const string AesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
+    /// <summary>Base64 of 32 bytes: encrypts the key ring in the store, as production requires.</summary>
+    public const string KeyRingKey = "c2VydmljZWJvdC10ZXN0LWtleS1yaW5nLWtleS0zMiE=";
+
     private readonly string? _sharedStoragePath;
     private readonly string _storagePath;
 
@@ -29,6 +32,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
             ["WeChat:Token"] = Token,
             ["WeChat:EncodingAESKey"] = AesKey,
             ["WeChat:AppSecret"] = "standin-secret",
+            ["ScaleOut:KeyRingKey"] = KeyRingKey,
             ["Storage:Path"] = _storagePath,
 
             // Every test client is one source ("unknown" on the test server): limits are tested on their own.

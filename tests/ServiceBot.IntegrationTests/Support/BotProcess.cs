@@ -11,6 +11,9 @@ public sealed class BotProcess : IAsyncDisposable
     private readonly List<(DateTimeOffset At, string Line)> _lines = [];
     private int _disposed;
 
+    // Each instance's management address, by its public port: where its /metrics is served.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Uri> Management = new();
+
     private BotProcess(Process process, int port)
     {
         _process = process;
@@ -21,6 +24,11 @@ public sealed class BotProcess : IAsyncDisposable
     public int Port { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>
+    /// The management address of the instance whose public address is <paramref name="publicAddress"/>.
+    /// </summary>
+    public static Uri ManagementOf(Uri publicAddress) => Management[publicAddress.Port];
 
     public string Output
     {
@@ -72,6 +80,10 @@ public sealed class BotProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ScaleOut__KeyRingKey"] = BotFactory.KeyRingKey;
+        var management = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        start.Environment["Operations__ManagementUrls"] = management.AbsoluteUri.TrimEnd('/');
+        Management[port] = management;
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -5,8 +5,12 @@ namespace ServiceBot.Bot.Channels.WeChat;
 /// <summary>WeChat channel log lines: ids and codes only, never message text, tokens or secrets.</summary>
 internal static partial class WeChatLog
 {
-    [LoggerMessage(2001, LogLevel.Warning, "WeChat webhook rejected: {Reason}")]
-    public static partial void Rejected(ILogger logger, string reason);
+    [LoggerMessage(
+        2001,
+        LogLevel.Warning,
+        "WeChat webhook rejected: {Reason} ({Skipped} more of this kind " + "since the last line)"
+    )]
+    public static partial void Rejected(ILogger logger, string reason, int skipped);
 
     [LoggerMessage(
         2002,

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
+using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Storage;
 
@@ -16,6 +17,7 @@ internal sealed class WeChatWebhook(
     WeChatVerifier verifier,
     ITurnProcessor turns,
     DeferredReplies deferred,
+    SampledWarnings warnings,
     TimeProvider time,
     ILogger<WeChatWebhook> logger
 )
@@ -173,7 +175,13 @@ internal sealed class WeChatWebhook(
 
     private IResult Reject(int status, string reason)
     {
-        WeChatLog.Rejected(logger, reason);
+        // Sampled by kind (the reason up to its detail): anyone can send these.
+        var kind = reason.Split(':')[0];
+        if (warnings.ShouldWrite("wechat " + kind, out var skipped))
+        {
+            WeChatLog.Rejected(logger, reason, skipped);
+        }
+
         return Results.StatusCode(status);
     }
 }

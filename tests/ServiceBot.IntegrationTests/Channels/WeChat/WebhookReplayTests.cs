@@ -129,6 +129,23 @@ public sealed class WebhookReplayTests
         Assert.DoesNotContain(logs.Lines, line => line.Contains("signature=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AFloodOfForgedRequests_IsOneWarningAMinute_WithTheCountLeftOut()
+    {
+        var logs = new CapturingLogs();
+        using var bot = new BotFactory { TestServices = services => services.AddSingleton<ILoggerProvider>(logs) };
+        using var http = bot.CreateClient();
+        var openId = WeChatWire.OpenId();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var forged = WeChatWire.Plain(WeChatWire.Text(openId, i, "hi"), openId, token: "notthetoken");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged, Ct)).StatusCode);
+        }
+
+        Assert.Single(logs.Lines, line => line.Contains("WeChat webhook rejected", StringComparison.Ordinal));
+    }
+
     private static HttpRequestMessage Post(string pathAndQuery, string body) =>
         new(HttpMethod.Post, pathAndQuery) { Content = new StringContent(body, Encoding.UTF8, "text/xml") };
 
