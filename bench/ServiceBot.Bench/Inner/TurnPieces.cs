@@ -7,7 +7,11 @@ using Quartz;
 using ServiceBot.Bench.Load;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Menu;
+using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Storage;
 
@@ -47,6 +51,12 @@ public class TurnPieces
             .AddSingleton<IMediaDownloader, NoMedia>()
             .AddQuartz()
             .AddConversations()
+            .AddDelivery()
+            // Mediator registers every domain-event handler, so the stores they use must be there too.
+            .AddSingleton<OrderStore>()
+            .AddSingleton<NoticeLedger>()
+            .AddCustomerPhotos()
+            .AddHandoff()
             .AddMainMenu()
             .BuildServiceProvider();
         _turns = _services.GetRequiredService<ITurnProcessor>();
