@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Demo;
@@ -15,8 +16,8 @@ internal sealed record WebChatResponse(IReadOnlyList<Reply> Replies);
 
 /// <summary>
 /// The browser channel: the page at <c>/</c> posts what the user types and shows the replies.
-/// The conversation id is a random 128-bit value in an HttpOnly, SameSite=Strict cookie, so a
-/// visitor only ever sees their own conversation.
+/// The conversation id is a random 128-bit value the server issues, protected in an HttpOnly,
+/// SameSite=Strict cookie, so a visitor only ever sees their own conversation.
 /// </summary>
 internal static class WebChatEndpoints
 {
@@ -141,17 +142,22 @@ internal static class WebChatEndpoints
             };
     }
 
+    // The visitor id is the server's: the cookie holds it signed and encrypted (data protection), so a
+    // page cannot pick ids of its own, and a cookie that does not open is answered with a new visitor.
     private static string UserId(HttpContext http)
     {
-        if (http.Request.Cookies[CookieName] is { Length: 32 } existing && existing.All(char.IsAsciiHexDigitLower))
+        var protector = http
+            .RequestServices.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector("ServiceBot.WebChat.Visitor");
+        if (http.Request.Cookies[CookieName] is { Length: > 0 } existing && Unprotect(protector, existing) is { } id)
         {
-            return existing;
+            return id;
         }
 
         var created = RandomNumberGenerator.GetHexString(32, lowercase: true);
         http.Response.Cookies.Append(
             CookieName,
-            created,
+            protector.Protect(created),
             new CookieOptions
             {
                 HttpOnly = true,
@@ -162,5 +168,18 @@ internal static class WebChatEndpoints
             }
         );
         return created;
+    }
+
+    private static string? Unprotect(IDataProtector protector, string cookie)
+    {
+        try
+        {
+            var id = protector.Unprotect(cookie);
+            return id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower) ? id : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 }

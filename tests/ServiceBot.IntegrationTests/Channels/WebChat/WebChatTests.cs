@@ -66,6 +66,23 @@ public sealed class WebChatTests : IDisposable
     }
 
     [Fact]
+    public async Task AVisitorIdThePagePicks_IsNotTaken_TheServerIssuesItsOwn()
+    {
+        using var http = _bot.CreateClient(
+            new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false }
+        );
+        var picked = new string('a', 32);
+        http.DefaultRequestHeaders.Add("Cookie", $"sb_chat={picked}");
+
+        using var answer = await http.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct);
+
+        answer.EnsureSuccessStatusCode();
+        Assert.Single(answer.Headers.GetValues("Set-Cookie"), c => c.StartsWith("sb_chat=", StringComparison.Ordinal));
+        var visitor = Assert.Single(await KeysAsync("conversations/webchat/")).Split('/')[^1];
+        Assert.NotEqual(picked, visitor);
+    }
+
+    [Fact]
     public async Task SameMessageIdTwice_IsAnsweredOnce()
     {
         using var http = _bot.CreateClient();
