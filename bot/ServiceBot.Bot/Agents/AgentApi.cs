@@ -13,6 +13,7 @@ namespace ServiceBot.Bot.Agents;
 /// <summary>Who is signed in, the token for changes, canned replies and colleagues to transfer to.</summary>
 internal sealed record AgentMe(
     string Name,
+    string DisplayName,
     string Role,
     string Token,
     IReadOnlyList<string> Canned,
@@ -71,6 +72,7 @@ internal static class AgentApi
                 Results.Json(
                     new AgentMe(
                         AgentConsoleRegistration.NameOf(http.User),
+                        AgentConsoleRegistration.ShownAs(http.User),
                         http.User.FindFirstValue(ClaimTypes.Role) ?? AgentRoles.Agent,
                         antiforgery.GetAndStoreTokens(http).RequestToken!,
                         options.Value.CannedReplies,
@@ -140,7 +142,14 @@ internal static class AgentApi
         api.MapPost(
             "/cases/{caseId}/claim",
             async (string caseId, ClaimsPrincipal user, AgentDesk desk, CancellationToken ct) =>
-                Answer(await desk.ClaimAsync(caseId, AgentConsoleRegistration.NameOf(user), ct))
+                Answer(
+                    await desk.ClaimAsync(
+                        caseId,
+                        AgentConsoleRegistration.NameOf(user),
+                        AgentConsoleRegistration.ShownAs(user),
+                        ct
+                    )
+                )
         );
         api.MapPost(
             "/cases/{caseId}/reply",

@@ -94,6 +94,9 @@ internal static class AgentConsoleRegistration
         return endpoints;
     }
 
+    /// <summary>How people see the agent: the provider's name for a provider's agent, else the agent's name.</summary>
+    public static string ShownAs(ClaimsPrincipal user) => user.FindFirstValue(AgentSso.DisplayClaim) ?? NameOf(user);
+
     public static string NameOf(ClaimsPrincipal user) =>
         user.Identity?.Name ?? throw new InvalidOperationException("An agent endpoint ran without a signed-in agent.");
 

@@ -15,6 +15,11 @@ internal static class AgentSso
     /// <summary>Marks a session signed in through the provider, not against the configured users.</summary>
     public const string ProviderClaim = "servicebot:provider";
 
+    /// <summary>
+    /// How a provider's agent is shown to people; their id is <c>sso:</c> and the provider's <c>sub</c>.
+    /// </summary>
+    public const string DisplayClaim = "servicebot:display";
+
     public static void Configure(OpenIdConnectOptions options, AgentOidcOptions oidc)
     {
         options.SignInScheme = AgentConsoleRegistration.Scheme;
@@ -41,9 +46,11 @@ internal static class AgentSso
         options.Events.OnTokenValidated = context =>
         {
             var principal = context.Principal!;
-            var name = principal.FindFirstValue("preferred_username")
-                ?? principal.FindFirstValue("name")
-                ?? principal.FindFirstValue("sub");
+            // Identified by the provider's stable subject, prefixed so it can never be a configured
+            // agent's name (those are letters, digits, '-', '_' and '.'); the editable names are for show.
+            var subject = principal.FindFirstValue("sub");
+            var name = subject is { Length: > 0 } ? "sso:" + subject : null;
+            var shown = principal.FindFirstValue("preferred_username") ?? principal.FindFirstValue("name") ?? subject;
             var roles = principal
                 .FindAll(oidc.RoleClaim)
                 .Select(c => c.Value)
@@ -61,6 +68,7 @@ internal static class AgentSso
                 new ClaimsIdentity(
                     [
                         new Claim(ClaimTypes.Name, name),
+                        new Claim(DisplayClaim, shown!),
                         new Claim(ProviderClaim, "oidc"),
                         .. roles.Select(r => new Claim(ClaimTypes.Role, r)),
                     ],

@@ -38,7 +38,18 @@ internal sealed class AgentDesk(
     public Task<HandoffCase?> GetAsync(string caseId, CancellationToken cancellationToken) =>
         cases.GetAsync(caseId, cancellationToken);
 
-    public async Task<DeskResult> ClaimAsync(string caseId, string agent, CancellationToken cancellationToken)
+    public Task<DeskResult> ClaimAsync(string caseId, string agent, CancellationToken cancellationToken) =>
+        ClaimAsync(caseId, agent, agent, cancellationToken);
+
+    /// <summary>
+    /// Claims a waiting chat; the customer is greeted by <paramref name="shownAs"/>, the agent's name for people.
+    /// </summary>
+    public async Task<DeskResult> ClaimAsync(
+        string caseId,
+        string agent,
+        string shownAs,
+        CancellationToken cancellationToken
+    )
     {
         if (await cases.GetAsync(caseId, cancellationToken) is not { } found)
         {
@@ -73,12 +84,12 @@ internal sealed class AgentDesk(
 
         var at = time.GetUtcNow();
         HandoffMetrics.Claimed(at - found.QueuedAt);
-        var greeting = await SendAsync(found.Customer, HandoffText.AgentJoined(agent), cancellationToken);
+        var greeting = await SendAsync(found.Customer, HandoffText.AgentJoined(shownAs), cancellationToken);
         var after = await cases.UpdateAsync(
             caseId,
             c =>
                 c.With(
-                    new CaseEntry(CaseEntryKind.System, at, $"{agent} 接入 / joined", agent, SentToCustomer: greeting)
+                    new CaseEntry(CaseEntryKind.System, at, $"{shownAs} 接入 / joined", agent, SentToCustomer: greeting)
                 ) with
                 {
                     State = CaseState.Agent,

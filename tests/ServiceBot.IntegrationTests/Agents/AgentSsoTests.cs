@@ -47,7 +47,15 @@ public sealed class AgentSsoTests
             (signedIn.StatusCode, signedIn.Headers.Location!.OriginalString)
         );
         var me = await bot.GetFromJsonAsync<JsonElement>("/agent/api/me", Ct);
-        Assert.Equal(("carol", role), (me.GetProperty("name").GetString(), me.GetProperty("role").GetString()));
+        // Known by the provider's subject, prefixed so no configured agent can share it; shown by name.
+        Assert.Equal(
+            ("sso:carol", "carol", role),
+            (
+                me.GetProperty("name").GetString(),
+                me.GetProperty("displayName").GetString(),
+                me.GetProperty("role").GetString()
+            )
+        );
         Assert.Equal(HttpStatusCode.OK, (await bot.GetAsync("/agent", Ct)).StatusCode);
     }
 

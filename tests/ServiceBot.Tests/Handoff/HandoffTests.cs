@@ -91,6 +91,20 @@ public sealed class HandoffTests
     }
 
     [Fact]
+    public async Task AnAgentOfTheCompanysProvider_OwnsTheChatByTheirId_AndIsShownToTheCustomerByName()
+    {
+        var flow = Flow();
+        await flow.Send("人工").ExpectReply("转接人工客服").RunAsync();
+        var caseId = (await OnlyCaseAsync(flow)).CaseId;
+
+        var claimed = await Desk(flow).ClaimAsync(caseId, "sso:0f3a9c", "Carol", Ct);
+
+        Assert.Equal("sso:0f3a9c", claimed.Case!.AgentId);
+        Assert.Contains("客服 Carol", Assert.Single(_sent), StringComparison.Ordinal);
+        Assert.DoesNotContain("sso:", _sent[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithAnAgent_TheBotIsSilent_AgentRepliesGoOut_NotesDoNot_HandBackRestoresTheBot()
     {
         var flow = Flow();

@@ -117,7 +117,7 @@
 
   async function start() {
     me = await api('/me');
-    $('who').textContent = `${me.name} (${me.role})`;
+    $('who').textContent = `${me.displayName || me.name} (${me.role})`;
     $('supervisor-link').hidden = me.role !== 'supervisor';
     $('logout-token').value = me.token;
     $('canned').append(...me.canned.map(c => { const o = text('option', c); o.value = c; return o; }));

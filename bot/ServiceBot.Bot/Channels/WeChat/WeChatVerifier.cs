@@ -13,7 +13,7 @@ namespace ServiceBot.Bot.Channels.WeChat;
 /// </summary>
 internal sealed class WeChatVerifier(IOptions<WeChatOptions> options, TimeProvider time) : IDisposable
 {
-    // WeChat sends far fewer messages than this within a window; past it the oldest go first.
+    // WeChat sends far fewer messages than this within a window; past it, the cache drops the least used.
     private readonly MemoryCache _nonces = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
     private readonly WeChatCrypto? _crypto = options.Value.SafeModeEnabled
