@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Storage;
+using ServiceBot.Tests.Support;
 
 namespace ServiceBot.IntegrationTests.Channels.WeChat;
 
@@ -112,7 +113,7 @@ public sealed class WebhookReplayTests
     [Fact]
     public async Task TheSignedQueryString_NeverReachesALog_EvenWithEveryLogOn()
     {
-        var logs = new CapturingLogs();
+        var logs = new CapturingLoggerProvider();
         using var bot = new BotFactory { TestServices = services => services.AddSingleton<ILoggerProvider>(logs) };
         bot.Settings["Logging:LogLevel:Default"] = "Trace";
         bot.Settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
@@ -132,7 +133,7 @@ public sealed class WebhookReplayTests
     [Fact]
     public async Task AFloodOfForgedRequests_IsOneWarningAMinute_WithTheCountLeftOut()
     {
-        var logs = new CapturingLogs();
+        var logs = new CapturingLoggerProvider();
         using var bot = new BotFactory { TestServices = services => services.AddSingleton<ILoggerProvider>(logs) };
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
@@ -152,33 +153,4 @@ public sealed class WebhookReplayTests
     // The reply's XML without its CreateTime, which may tick between the two answers.
     private static string WeChatXml(string xml) =>
         System.Text.RegularExpressions.Regex.Replace(xml, "<CreateTime>[0-9]+</CreateTime>", "");
-
-    private sealed class CapturingLogs : ILoggerProvider
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose() { }
-
-        private sealed class Logger(CapturingLogs owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                owner.Lines.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(
-                LogLevel logLevel,
-                EventId eventId,
-                TState state,
-                Exception? exception,
-                Func<TState, Exception?, string> formatter
-            ) => owner.Lines.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {exception}");
-        }
-    }
 }
