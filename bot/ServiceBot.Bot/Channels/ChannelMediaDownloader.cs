@@ -23,10 +23,10 @@ internal sealed class ChannelMediaDownloader(WeChatApiClient wechat, WebChatMedi
 
         if (conversation.Channel == WebChatEndpoints.Channel)
         {
-            var bytes = await webChat.GetAsync(conversation.UserId, mediaId, cancellationToken);
+            var bytes = webChat.Get(conversation.UserId, mediaId);
             return bytes is not null && bytes.Length <= maxBytes
                 ? DownloadedMedia.Got(bytes, ImageSniffer.ContentTypeOf(bytes))
-                : DownloadedMedia.Failed("web chat photo missing or too large");
+                : DownloadedMedia.Failed("web chat photo no longer held (its turn is over) or too large");
         }
 
         if (conversation.Channel != WeChatActivityMapper.Channel)

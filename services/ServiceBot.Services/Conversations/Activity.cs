@@ -36,6 +36,12 @@ internal sealed record Activity
 
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>
+    /// The sender is not known to the shop (a web chat visitor): a photo alone opens no case, and
+    /// cases from such senders are capped a minute, so they cannot flood the agents' queue.
+    /// </summary>
+    public bool Anonymous { get; init; }
+
     /// <summary>For messages: what was sent. Null for events.</summary>
     public MessageKind? Kind { get; init; }
 

@@ -93,6 +93,10 @@ internal sealed class ConversationStateStore(IDocumentStore store)
         throw new StorageConflictException($"Conversation {conversation} kept changing; gave up.");
     }
 
+    /// <summary>Forgets the conversation (its state, consents and history); false when there was none.</summary>
+    public Task<bool> DeleteAsync(ConversationReference conversation, CancellationToken cancellationToken) =>
+        store.DeleteAsync(KeyOf(conversation), cancellationToken);
+
     internal static string KeyOf(ConversationReference conversation) =>
         StorageKey.Join("conversations", conversation.Channel, conversation.UserId);
 }

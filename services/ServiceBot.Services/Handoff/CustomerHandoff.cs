@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Menu;
@@ -18,9 +19,18 @@ internal sealed class CustomerHandoff(
     IOptions<HandoffOptions> options,
     IOptions<ShopOptions> shop,
     TimeProvider time
-) : IHandoffInbox
+) : IHandoffInbox, IDisposable
 {
     private const long MaxPhotoBytes = 10 * 1024 * 1024;
+
+    private readonly FixedWindowRateLimiter _anonymousCases = new(
+        new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.AnonymousCasesPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }
+    );
 
     public static StateProperty<HandoffLink> Link { get; } = new("handoff", HandoffJsonContext.Default.HandoffLink);
 
@@ -30,6 +40,16 @@ internal sealed class CustomerHandoff(
         if (turn.State.Owner != ConversationOwner.Bot)
         {
             return;
+        }
+
+        if (turn.Activity.Anonymous)
+        {
+            using var lease = _anonymousCases.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                turn.SendText(HandoffText.QueueFull(turn.IsEnglish));
+                return;
+            }
         }
 
         // Named by the asking activity's time, so a re-run of this turn opens the same case.
@@ -117,6 +137,8 @@ internal sealed class CustomerHandoff(
             turn.Raise(new CaseChanged(updated, CaseChange.CustomerWrote));
         }
     }
+
+    public void Dispose() => _anonymousCases.Dispose();
 
     /// <summary>Gives the conversation back to the bot: no lock, no case, a fresh dialog stack.</summary>
     public static void Release(ConversationRecord record)

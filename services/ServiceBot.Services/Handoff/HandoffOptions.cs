@@ -18,6 +18,12 @@ internal sealed class HandoffOptions
     /// <summary>An agent silent this long: the chat goes back to the queue.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Cases a minute, on each instance, that anonymous senders (web chat visitors) may open: a script
+    /// cannot bury the agents' queue; above it, the visitor is asked to try again shortly.
+    /// </summary>
+    public int AnonymousCasesPerMinute { get; set; } = 10;
+
     /// <summary>When agents are at work, local time in <c>Policy:TimeZone</c>.</summary>
     public HoursOptions BusinessHours { get; set; } = new() { Start = new TimeOnly(9, 0), End = new TimeOnly(18, 0) };
 }
@@ -30,6 +36,11 @@ internal sealed class HandoffOptionsValidator : IValidateOptions<HandoffOptions>
         if (options.QueueTimeout <= TimeSpan.Zero || options.IdleTimeout <= TimeSpan.Zero)
         {
             failures.Add("Handoff:QueueTimeout and Handoff:IdleTimeout must be positive.");
+        }
+
+        if (options.AnonymousCasesPerMinute < 1)
+        {
+            failures.Add("Handoff:AnonymousCasesPerMinute must be at least 1.");
         }
 
         if (options.BusinessHours.Start >= options.BusinessHours.End)

@@ -24,6 +24,12 @@ internal static class HandoffText
                 + "leave the queue."
             : $"现在是非工作时间（客服 {hours.Start:HH\\:mm}–{hours.End:HH\\:mm} 在线）。已为您排队，客服上班后会尽快回复您。回复“取消”可退出排队。";
 
+    public static string QueueFull(bool english) =>
+        english
+            ? "Many people are waiting for an agent right now. Please try again in a few minutes; "
+                + "I'm still here: reply \"menu\" to see what I can do."
+            : "现在排队等人工客服的人很多，请过几分钟再试。我还在，回复“菜单”看看我能帮您做什么。";
+
     public static string LeftQueue(bool english) =>
         english
             ? "OK, you've left the queue. I'm still here: reply \"menu\" to see what I can do."

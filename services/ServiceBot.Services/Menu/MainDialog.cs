@@ -90,6 +90,13 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
             return HandleEvent(context, state);
         }
 
+        if (activity.Kind is MessageKind.Image or MessageKind.Video && activity.Anonymous)
+        {
+            // From someone the shop does not know, a photo nobody asked for is neither kept nor queued.
+            context.SendText(MenuText.PhotoNobodyAskedFor(context.IsEnglish));
+            return DialogStep.Wait(new MainState(0));
+        }
+
         if (activity.Kind is MessageKind.Image or MessageKind.Video)
         {
             // A photo outside any dialog is usually a problem to look at: a person should see it.

@@ -31,6 +31,12 @@ internal static class MenuText
         return text.ToString();
     }
 
+    public static string PhotoNobodyAskedFor(bool english) =>
+        english
+            ? "I can't tell what this photo is for. To return an item, start a return from the menu "
+                + "and send the photo when I ask; to show it to a person, reply \"agent\" first."
+            : "我还不知道这张照片是做什么用的。要退货，请先从菜单开始退货，按提示再发照片；要给人工客服看，请先回复“人工”。";
+
     public static string NotUnderstood(bool english) =>
         english
             ? "Sorry, I didn't get that. Reply \"menu\" to see what I can help with."

@@ -102,6 +102,10 @@ internal sealed class NoticeLedger(IDocumentStore store)
         return counts;
     }
 
+    /// <summary>Forgets the customer's notice history.</summary>
+    public Task DeleteAsync(ConversationReference customer, CancellationToken cancellationToken) =>
+        store.DeleteAsync(Key(customer), cancellationToken);
+
     private static string Key(ConversationReference customer) =>
         StorageKey.Join("notices", customer.Channel, customer.UserId);
 }

@@ -53,5 +53,25 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
         return (bytes, ImageSniffer.ContentTypeOf(bytes) ?? "application/octet-stream");
     }
 
+    /// <summary>
+    /// Deletes every photo kept from <paramref name="sender"/>. Ids are <c>{channel}_{user}_{message}</c>, so a
+    /// user id that is another's plus <c>_…</c> would match too: only for channels whose ids have no <c>_</c>.
+    /// </summary>
+    public async Task<int> DeleteAllFromAsync(ConversationReference sender, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListKeysAsync(Key($"{sender.Channel}_{sender.UserId}_"), cancellationToken))
+        {
+            keys.Add(key);
+        }
+
+        foreach (var key in keys)
+        {
+            await store.DeleteAsync(key, cancellationToken);
+        }
+
+        return keys.Count;
+    }
+
     private static string Key(string id) => StorageKey.Join("photos", id);
 }

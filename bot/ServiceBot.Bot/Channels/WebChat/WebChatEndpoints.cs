@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Demo;
@@ -16,13 +14,12 @@ internal sealed record WebChatResponse(IReadOnlyList<Reply> Replies);
 
 /// <summary>
 /// The browser channel: the page at <c>/</c> posts what the user types and shows the replies.
-/// The conversation id is a random 128-bit value the server issues, protected in an HttpOnly,
-/// SameSite=Strict cookie, so a visitor only ever sees their own conversation.
+/// Visitors are anonymous: the server issues their ids (<see cref="WebChatVisitors"/>), limits what
+/// each may send, and forgets them after <c>WebChat:RetentionDays</c> (<see cref="WebChatRetention"/>).
 /// </summary>
 internal static class WebChatEndpoints
 {
     public const string Channel = "webchat";
-    public const string CookieName = "sb_chat";
     private const int MaxTextLength = 2000;
     public const int MaxImageBytes = 5 * 1024 * 1024;
 
@@ -36,6 +33,11 @@ internal static class WebChatEndpoints
 
     public static IServiceCollection AddWebChat(this IServiceCollection services)
     {
+        services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebChatOptions>, WebChatOptionsValidator>();
+        services.AddSingleton<WebChatVisitors>();
+        services.AddSingleton<WebChatRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebChatRetention>());
         services.AddSingleton<WebChatOutbox>();
         services.AddSingleton<WebChatMedia>();
         services.AddSingleton<IChannelSender>(provider => provider.GetRequiredService<WebChatOutbox>());
@@ -46,8 +48,12 @@ internal static class WebChatEndpoints
     {
         var group = endpoints.MapGroup("/api/webchat").RequireRateLimiting(Operations.RateLimiting.WebChat);
         group.MapPost("/messages", PostAsync).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.Photo));
-        group.MapGet("/messages", async (HttpContext http, WebChatOutbox outbox, CancellationToken ct) =>
-            Results.Json(new WebChatResponse(await outbox.DrainAsync(UserId(http), ct)), ResponseJson)
+        group.MapGet(
+            "/messages",
+            async (HttpContext http, WebChatVisitors visitors, WebChatOutbox outbox, CancellationToken ct) =>
+                visitors.Identify(http) is { } userId
+                    ? Results.Json(new WebChatResponse(await outbox.DrainAsync(userId, ct)), ResponseJson)
+                    : TooMany(http, "Too many new visitors this minute; try again in a minute.")
         );
         return endpoints;
     }
@@ -56,6 +62,7 @@ internal static class WebChatEndpoints
         HttpContext http,
         ITurnProcessor turns,
         TimeProvider time,
+        WebChatVisitors visitors,
         WebChatMedia media,
         DemoData demo,
         IOptions<DemoOptions> demoOptions,
@@ -77,7 +84,16 @@ internal static class WebChatEndpoints
             return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var userId = UserId(http);
+        if (visitors.Identify(http) is not { } userId)
+        {
+            return TooMany(http, "Too many new visitors this minute; try again in a minute.");
+        }
+
+        if (!visitors.TryTakeMessage(userId))
+        {
+            return TooMany(http, "Too many messages this minute; wait a little and send again.");
+        }
+
         if (demoOptions.Value.Enabled && request!.Event == "subscribe")
         {
             await demo.PrepareVisitorAsync(userId, ct);
@@ -94,16 +110,30 @@ internal static class WebChatEndpoints
                 );
             }
 
-            await media.SaveAsync(userId, activity.Id, bytes, ct);
+            // Held for this turn only: kept if a dialog asks for a photo, else gone with the request.
+            using var held = media.Hold(userId, activity.Id, bytes);
             activity = activity with
             {
                 Kind = MessageKind.Image,
                 Text = null,
                 Media = MediaAttachment.Image(activity.Id),
             };
+            return await TurnAsync(turns, activity, ct);
         }
-        var result = await turns.ProcessAsync(activity, TurnDelivery.Passive, ct);
-        return Results.Json(new WebChatResponse(result.Replies), ResponseJson);
+
+        return await TurnAsync(turns, activity, ct);
+    }
+
+    private static async Task<IResult> TurnAsync(ITurnProcessor turns, Activity activity, CancellationToken ct) =>
+        Results.Json(
+            new WebChatResponse((await turns.ProcessAsync(activity, TurnDelivery.Passive, ct)).Replies),
+            ResponseJson
+        );
+
+    private static IResult TooMany(HttpContext http, string detail)
+    {
+        http.Response.Headers.RetryAfter = "60";
+        return Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     private static string? Validate(WebChatRequest? request) =>
@@ -127,6 +157,7 @@ internal static class WebChatEndpoints
             {
                 Id = id,
                 Type = ActivityType.Event,
+                Anonymous = true,
                 EventName = name,
                 Conversation = conversation,
                 Timestamp = now,
@@ -135,51 +166,11 @@ internal static class WebChatEndpoints
             {
                 Id = id,
                 Type = ActivityType.Message,
+                Anonymous = true,
                 Kind = MessageKind.Text,
                 Text = request.Text,
                 Conversation = conversation,
                 Timestamp = now,
             };
-    }
-
-    // The visitor id is the server's: the cookie holds it signed and encrypted (data protection), so a
-    // page cannot pick ids of its own, and a cookie that does not open is answered with a new visitor.
-    private static string UserId(HttpContext http)
-    {
-        var protector = http
-            .RequestServices.GetRequiredService<IDataProtectionProvider>()
-            .CreateProtector("ServiceBot.WebChat.Visitor");
-        if (http.Request.Cookies[CookieName] is { Length: > 0 } existing && Unprotect(protector, existing) is { } id)
-        {
-            return id;
-        }
-
-        var created = RandomNumberGenerator.GetHexString(32, lowercase: true);
-        http.Response.Cookies.Append(
-            CookieName,
-            protector.Protect(created),
-            new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-                MaxAge = TimeSpan.FromDays(180),
-                IsEssential = true,
-            }
-        );
-        return created;
-    }
-
-    private static string? Unprotect(IDataProtector protector, string cookie)
-    {
-        try
-        {
-            var id = protector.Unprotect(cookie);
-            return id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower) ? id : null;
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return null;
-        }
     }
 }

@@ -1,14 +1,18 @@
+using System.Collections.Concurrent;
 using ServiceBot.Services.Photos;
-using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Channels.WebChat;
 
 /// <summary>
-/// Photos sent from the web chat page, kept under the message id like WeChat keeps media under
-/// a MediaId, so the return dialog fetches them the same way on either channel.
+/// A photo posted from the page, held in memory for the turn that carries it, under the message id
+/// like WeChat keeps media under a MediaId: the dialog that asks for a photo fetches it the same way
+/// on either channel and keeps it (<see cref="CustomerPhotos"/>); a photo nobody asked for is gone
+/// when the request ends, so an anonymous visitor cannot fill the disk.
 /// </summary>
-internal sealed class WebChatMedia(IDocumentStore store)
+internal sealed class WebChatMedia
 {
+    private readonly ConcurrentDictionary<(string UserId, string MediaId), byte[]> _held = new();
+
     /// <summary>The image bytes, or null when the Base64 is bad, too large or not an image.</summary>
     public static byte[]? Decode(string base64)
     {
@@ -28,11 +32,18 @@ internal sealed class WebChatMedia(IDocumentStore store)
             : null;
     }
 
-    public Task SaveAsync(string userId, string mediaId, byte[] bytes, CancellationToken cancellationToken) =>
-        store.TryWriteAsync(Key(userId, mediaId), bytes, WriteCondition.IfAbsent, cancellationToken);
+    /// <summary>Holds the photo until the returned handle is disposed, at the end of its turn.</summary>
+    public IDisposable Hold(string userId, string mediaId, byte[] bytes)
+    {
+        var key = (userId, mediaId);
+        _held[key] = bytes;
+        return new Release(() => _held.TryRemove(KeyValuePair.Create(key, bytes)));
+    }
 
-    public async Task<byte[]?> GetAsync(string userId, string mediaId, CancellationToken cancellationToken) =>
-        (await store.ReadAsync(Key(userId, mediaId), cancellationToken))?.Content.ToArray();
+    public byte[]? Get(string userId, string mediaId) => _held.GetValueOrDefault((userId, mediaId));
 
-    private static string Key(string userId, string mediaId) => StorageKey.Join("webchat", "media", userId, mediaId);
+    private sealed class Release(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
 }

@@ -40,6 +40,9 @@ internal sealed class WebChatOutbox(IDocumentStore store) : IChannelSender
         return pending ?? [];
     }
 
+    public Task DeleteAsync(string userId, CancellationToken cancellationToken) =>
+        store.DeleteAsync(Key(userId), cancellationToken);
+
     private static string Key(string userId) => StorageKey.Join("webchat", "outbox", userId);
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
@@ -143,6 +144,25 @@ public sealed class WebChatTests : IDisposable
         return keys;
     }
 
+    // The visitor a response's cookie names, opened as the server opens it.
+    private async Task<ConversationRecord> RecordOfVisitorAsync(HttpResponseMessage issuedTheCookie)
+    {
+        var cookie = issuedTheCookie
+            .Headers.GetValues("Set-Cookie")
+            .Single(c => c.StartsWith("sb_chat=", StringComparison.Ordinal));
+        var visitor = _bot
+            .Services.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector("ServiceBot.WebChat.Visitor")
+            .Unprotect(
+                Uri.UnescapeDataString(cookie["sb_chat=".Length..cookie.IndexOf(';', StringComparison.Ordinal)])
+            );
+        return (
+            await _bot
+                .Services.GetRequiredService<ConversationStateStore>()
+                .LoadAsync(new ConversationReference("webchat", visitor), Ct)
+        ).Record;
+    }
+
     private async Task<ConversationRecord> RecordOfOnlyVisitorAsync()
     {
         var visitor = (await KeysAsync("conversations/webchat/")).Single().Split('/')[^1];
@@ -153,25 +173,119 @@ public sealed class WebChatTests : IDisposable
         ).Record;
     }
 
+    private static readonly string Jpeg =
+        "data:image/jpeg;base64," + Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);
+
     [Fact]
-    public async Task APhotoFromThePage_IsKept_AndOutsideADialogGoesToAPerson()
+    public async Task TenPhotosNobodyAskedFor_StoreNothing_AndOpenNoCase()
     {
         using var http = _bot.CreateClient();
-        var jpeg = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);
+        await http.PostAsJsonAsync("/api/webchat/messages", new { text = "帮助" }, Ct);
+        var before = await KeysAsync("");
 
-        var answer = await TextsAsync(
-            await http.PostAsJsonAsync(
-                "/api/webchat/messages",
-                new { id = "p1", image = "data:image/jpeg;base64," + jpeg },
-                Ct
-            )
+        for (var i = 0; i < 10; i++)
+        {
+            var answer = await TextsAsync(
+                await http.PostAsJsonAsync("/api/webchat/messages", new { id = $"p{i}", image = Jpeg }, Ct)
+            );
+            Assert.Contains("先从菜单开始退货", Assert.Single(answer), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await KeysAsync("")); // no photo, no media, no case
+    }
+
+    [Fact]
+    public async Task APhotoTheReturnAsksFor_IsKeptOnce_EvenWhenThePageSendsItAgain()
+    {
+        _bot.Settings["Demo:Enabled"] = "true";
+        using var http = _bot.CreateClient();
+        await http.PostAsJsonAsync("/api/webchat/messages", new { @event = "subscribe" }, Ct);
+        foreach (var text in new[] { "退货", "2", "1" })
+        {
+            await http.PostAsJsonAsync("/api/webchat/messages", new { text }, Ct);
+        }
+
+        var first = await TextsAsync(
+            await http.PostAsJsonAsync("/api/webchat/messages", new { id = "photo1", image = Jpeg }, Ct)
+        );
+        var again = await TextsAsync(
+            await http.PostAsJsonAsync("/api/webchat/messages", new { id = "photo1", image = Jpeg }, Ct)
         );
 
-        // queued, in or out of business hours
-        Assert.Contains("回复“取消”可退出排队", Assert.Single(answer), StringComparison.Ordinal);
-        Assert.Single(await KeysAsync("webchat/media/"));
+        Assert.Contains("收到第 1 张", Assert.Single(first), StringComparison.Ordinal);
+        Assert.Equal(first, again);
+        Assert.Single(await KeysAsync("photos/webchat_"));
+    }
+
+    [Fact]
+    public async Task InAnOpenCase_APhotoIsKeptForTheAgent()
+    {
+        using var http = _bot.CreateClient();
+        await http.PostAsJsonAsync("/api/webchat/messages", new { text = "人工" }, Ct);
+
+        await http.PostAsJsonAsync("/api/webchat/messages", new { id = "p1", image = Jpeg }, Ct);
+
         Assert.Single(await KeysAsync("handoff/open/"));
-        Assert.Single(await KeysAsync("photos/webchat_")); // kept for the agent who takes the case
+        Assert.Single(await KeysAsync("photos/webchat_"));
+    }
+
+    [Fact]
+    public async Task AVisitorOverTheirMinuteQuota_Gets429_AndTheTurnDoesNotRun()
+    {
+        _bot.Settings["WebChat:MessagesPerMinute"] = "3";
+        using var http = _bot.CreateClient();
+        using var firstAnswer = await http.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct);
+        for (var i = 0; i < 2; i++)
+        {
+            (await http.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        using var over = await http.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct);
+        using var someoneElse = _bot.CreateClient();
+        using var other = await someoneElse.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.NotNull(over.Headers.RetryAfter);
+        Assert.Equal(3, (await RecordOfVisitorAsync(firstAnswer)).Handled.Count);
+        other.EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task NewVisitorsOverTheMinuteCap_Wait_ButKnownVisitorsGoOn()
+    {
+        _bot.Settings["WebChat:NewVisitorsPerMinute"] = "2";
+        using var first = _bot.CreateClient();
+        using var second = _bot.CreateClient();
+        using var third = _bot.CreateClient();
+        (await first.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct)).EnsureSuccessStatusCode();
+        (await second.GetAsync("/api/webchat/messages", Ct)).EnsureSuccessStatusCode();
+
+        using var refused = await third.PostAsJsonAsync("/api/webchat/messages", new { text = "help" }, Ct);
+        using var known = await first.PostAsJsonAsync("/api/webchat/messages", new { text = "menu" }, Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Set-Cookie"));
+        known.EnsureSuccessStatusCode();
+        Assert.Single(await KeysAsync("conversations/webchat/"));
+    }
+
+    [Fact]
+    public async Task AnonymousCasesOverTheMinuteCap_AreNotQueued_AndTheVisitorIsToldToTryLater()
+    {
+        _bot.Settings["Handoff:AnonymousCasesPerMinute"] = "1";
+        using var first = _bot.CreateClient();
+        using var second = _bot.CreateClient();
+        await first.PostAsJsonAsync("/api/webchat/messages", new { text = "人工" }, Ct);
+
+        using var refused = await second.PostAsJsonAsync("/api/webchat/messages", new { text = "agent" }, Ct);
+
+        Assert.Contains(
+            "try again in a few minutes",
+            Assert.Single(await TextsAsync(refused)),
+            StringComparison.Ordinal
+        );
+        Assert.Single(await KeysAsync("handoff/open/"));
+        Assert.Equal(ConversationOwner.Bot, (await RecordOfVisitorAsync(refused)).Owner);
     }
 
     [Theory]
