@@ -43,7 +43,9 @@ internal static class CampaignBenchmark
             new NoticePolicy(new PolicyOptions()),
             new ProactiveMessenger([channel], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             new CountingChannel(),
+            [],
             Options.Create(new SubscribeTemplateOptions()),
+            Options.Create(new TemplateMessageOptions()),
             time
         );
         var campaigns = new CampaignStore(store);

@@ -22,6 +22,7 @@ internal static class OrderEndpoints
         string orderId,
         HttpRequest request,
         OrderStore orders,
+        Mediator.IPublisher publisher,
         CancellationToken ct
     )
     {
@@ -47,8 +48,14 @@ internal static class OrderEndpoints
             return Results.ValidationProblem(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
         }
 
+        var before = await orders.GetAsync(orderId, ct);
         var created = await orders.PutAsync(order, ct);
         var stored = await orders.GetAsync(orderId, ct);
+        if (before is { Status: OrderStatus.Paid } && stored is { Status: OrderStatus.Shipped })
+        {
+            await publisher.Publish(new OrderMarkedShipped(stored), ct);
+        }
+
         return created
             ? Results.Json(stored, OrderJsonContext.Default.Order, statusCode: StatusCodes.Status201Created)
             : Results.Json(stored, OrderJsonContext.Default.Order);

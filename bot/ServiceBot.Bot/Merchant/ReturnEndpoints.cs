@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ServiceBot.Bot.Operations;
+using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
 
@@ -94,14 +97,34 @@ internal static class ReturnEndpoints
             );
         }
 
-        var (outcome, decided, _) = await decisions.DecideAsync(rmaId, approve, body.Note, ct);
-        return outcome switch
+        var (outcome, decided, told) = await decisions.DecideAsync(rmaId, approve, body.Note, ct);
+        if (outcome == DecisionOutcome.Decided)
         {
-            DecisionOutcome.NotFound => Results.NotFound(),
-            DecisionOutcome.AlreadyDecided => Results.Conflict(
-                new { error = $"Return {rmaId} was already decided ({decided?.Status})." }
-            ),
-            _ => Results.Json(decided, ReturnsJsonContext.Default.ReturnRequest),
-        };
+            var answer = JsonSerializer.SerializeToNode(decided, ReturnsJsonContext.Default.ReturnRequest)!.AsObject();
+            answer["told"] = Told(told);
+            return Results.Text(answer.ToJsonString(), "application/json; charset=utf-8");
+        }
+
+        return outcome == DecisionOutcome.NotFound
+            ? Results.NotFound()
+            : Results.Conflict(new { error = $"Return {rmaId} was already decided ({decided?.Status})." });
     }
+
+    // Whether and how the customer heard: sent (and on which channel), deferred (until when, and why), or not told.
+    private static JsonObject Told(NoticeOutcome? told) =>
+        told switch
+        {
+            null => new JsonObject { ["status"] = "notTold", ["rule"] = "noConversation" },
+            { Verdict: Verdict.Send } => new JsonObject { ["status"] = "sent", ["channel"] = Camel(told.Channel) },
+            { Verdict: Verdict.Defer } => new JsonObject
+            {
+                ["status"] = "deferred",
+                ["rule"] = Camel(told.Rule),
+                ["until"] = told.RetryAt,
+            },
+            _ => new JsonObject { ["status"] = "notTold", ["rule"] = Camel(told.Rule) },
+        };
+
+    private static string? Camel(Enum? value) =>
+        value is null ? null : JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

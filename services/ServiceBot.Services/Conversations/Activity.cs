@@ -63,6 +63,9 @@ internal sealed record Activity
     /// <summary>For subscribe-message events: the templates the user accepted or rejected.</summary>
     public IReadOnlyList<TemplateConsent> TemplateConsents { get; init; } = [];
 
+    /// <summary>For delivery-report events: what became of template or subscribe messages sent to the user.</summary>
+    public IReadOnlyList<DeliveryReport> DeliveryReports { get; init; } = [];
+
     public bool IsMessage => Type == ActivityType.Message;
 
     public bool IsEvent(string name) =>
@@ -86,3 +89,23 @@ internal sealed record LinkPreview(string Title, string? Description, Uri? Url);
 
 /// <summary>A subscribe-message popup choice: accepted means one notice of that template may be sent.</summary>
 internal sealed record TemplateConsent(string TemplateId, bool Accepted);
+
+/// <summary>What a channel reported of a message it took: delivered, refused by the user, or lost.</summary>
+internal enum DeliveryReportOutcome
+{
+    Delivered,
+    UserBlocked,
+    SystemFailure,
+}
+
+/// <summary>
+/// A channel's delivery report (WeChat: <c>TEMPLATESENDJOBFINISH</c>, <c>subscribe_msg_sent_event</c>): the
+/// message's id as the channel numbered it, the template (subscribe messages), the outcome and the channel's words.
+/// </summary>
+internal sealed record DeliveryReport(
+    string? MessageId,
+    string? TemplateId,
+    DeliveryReportOutcome Outcome,
+    string Status,
+    bool Subscribe
+);

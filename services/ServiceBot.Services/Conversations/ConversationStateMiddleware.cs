@@ -76,10 +76,11 @@ internal sealed class ConversationStateMiddleware(
         }
     }
 
-    // The channel's reply window (WeChat: 48 h after a message) opens again when the user writes.
+    // The channel's reply window (WeChat: 48 h after a message) opens again when the user writes. An
+    // unfollow, or a delivery report (the channel speaking, not the user), is no activity.
     private void NoteUserActivity(TurnContext turn)
     {
-        if (turn.Activity.IsEvent("unsubscribe"))
+        if (turn.Activity.IsEvent("unsubscribe") || turn.Activity.DeliveryReports.Count > 0)
         {
             return;
         }

@@ -30,9 +30,9 @@ internal sealed class DeliveryNoticeCancellation(
             var order in await orders.ListForCustomerAsync(withdrawn.Customer.UserId, RecentOrders, cancellationToken)
         )
         {
-            foreach (var status in DeliveryNotices.Announced)
+            foreach (var moment in DeliveryNotices.Moments)
             {
-                var key = DeliveryNotices.KeyOf(order.OrderId, status);
+                var key = DeliveryNotices.KeyOf(order.OrderId, moment);
                 if (await scheduler.DeleteJob(new JobKey(key, DeliveryNoticeJob.Group), cancellationToken))
                 {
                     var detail = $"cancelled: consent withdrawn ({withdrawn.Source.ToString().ToLowerInvariant()})";

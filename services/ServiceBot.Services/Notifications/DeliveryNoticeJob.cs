@@ -21,9 +21,9 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
     {
         var data = context.MergedJobDataMap;
         var orderId = data.GetString("orderId")!;
-        var status = Enum.Parse<ShipmentStatus>(data.GetString("status")!);
+        var moment = data.GetString("status")!;
         var attempt = int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
-        var outcome = await notices.ProcessAsync(orderId, status, attempt, cancellationToken);
+        var outcome = await notices.ProcessAsync(orderId, moment, attempt, cancellationToken);
         if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
         {
             var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
@@ -38,31 +38,45 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
     private const string AttemptKey = "attempt";
 }
 
-/// <summary>Schedules a delivery notice when a parcel reaches a status customers are told about.</summary>
+/// <summary>
+/// Schedules a delivery notice when a parcel reaches a status customers are told about, or leaves the
+/// shop (the first picked_up or in_transit scan, or the merchant marking the order shipped).
+/// </summary>
 internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, SendOnceOutbox outbox, TimeProvider time)
-    : INotificationHandler<ShipmentStatusChanged>
+    : INotificationHandler<ShipmentStatusChanged>,
+        INotificationHandler<OrderMarkedShipped>
 {
-    public async ValueTask Handle(ShipmentStatusChanged change, CancellationToken cancellationToken)
-    {
-        if (!DeliveryNotices.Announced.Contains(change.To))
+    public ValueTask Handle(ShipmentStatusChanged change, CancellationToken cancellationToken) =>
+        change.To switch
         {
-            return;
-        }
+            ShipmentStatus.PickedUp or ShipmentStatus.InTransit => new ValueTask(
+                ScheduleAsync(change.Order, DeliveryNotices.Shipped, cancellationToken)
+            ),
+            var to when DeliveryNotices.Announced.Contains(to) => new ValueTask(
+                ScheduleAsync(change.Order, to.ToString(), cancellationToken)
+            ),
+            _ => ValueTask.CompletedTask,
+        };
 
-        var key = new JobKey(DeliveryNotices.KeyOf(change.Order.OrderId, change.To), DeliveryNoticeJob.Group);
+    public async ValueTask Handle(OrderMarkedShipped shipped, CancellationToken cancellationToken) =>
+        await ScheduleAsync(shipped.Order, DeliveryNotices.Shipped, cancellationToken);
+
+    private async Task ScheduleAsync(Order order, string moment, CancellationToken cancellationToken)
+    {
+        var key = new JobKey(DeliveryNotices.KeyOf(order.OrderId, moment), DeliveryNoticeJob.Group);
         if (
-            await outbox.GetAsync(DeliveryNotices.CustomerOf(change.Order), key.Name, cancellationToken) is
-            { State: OutboxState.Sent }
+            await outbox.GetAsync(DeliveryNotices.CustomerOf(order), key.Name, cancellationToken) is
+            { State: OutboxState.Sent or OutboxState.Unanswered }
         )
         {
-            return; // a replayed courier event after the notice went out
+            return; // a replayed courier event after the notice went out (or may have)
         }
 
         var job = JobBuilder
             .Create<DeliveryNoticeJob>()
             .WithIdentity(key)
-            .UsingJobData("orderId", change.Order.OrderId)
-            .UsingJobData("status", change.To.ToString())
+            .UsingJobData("orderId", order.OrderId)
+            .UsingJobData("status", moment)
             .RequestRecovery()
             .Build();
 

@@ -3,16 +3,19 @@ using ServiceBot.Services.Orders;
 
 namespace ServiceBot.Services.Notifications;
 
-/// <summary>What processing a notice came to; a deferral says when to try again.</summary>
+/// <summary>What processing a notice came to; a deferral says when to try again, a send on which channel.</summary>
 internal sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeOffset? RetryAt)
 {
+    public NoticeChannel? Channel { get; init; }
+
     public static NoticeOutcome Dropped(PolicyRule rule) => new(Verdict.Drop, rule, null);
 }
 
 /// <summary>
-/// Decides and sends one delivery notice: "your parcel is out for delivery". The scheduler calls it
-/// when the notice is due; it reads the order and the customer's consents and history, asks the
-/// policy, sends through the outbox (once per key), and records every decision in the ledger.
+/// Decides and sends one delivery notice: "your order has shipped", "your parcel is out for delivery".
+/// The scheduler calls it when the notice is due; it reads the order and the customer's consents and
+/// history, asks the policy, sends through the outbox (once per key), and records every decision in
+/// the ledger. A notice is named by its moment: <see cref="Shipped"/> or an announced status.
 /// </summary>
 internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, NoticeLedger ledger, TimeProvider time)
 {
@@ -25,7 +28,18 @@ internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, No
         ShipmentStatus.Exception,
     };
 
-    public static string KeyOf(string orderId, ShipmentStatus status) => $"order:{orderId}:{status}";
+    /// <summary>
+    /// The order left the shop: the first picked_up or in_transit scan, or the merchant marking it shipped. Once
+    /// per order, as the opt-in promises.
+    /// </summary>
+    public const string Shipped = "Shipped";
+
+    /// <summary>Every moment a customer may hear about, in the order a parcel reaches them.</summary>
+    public static IEnumerable<string> Moments => [Shipped, .. Announced.Select(s => s.ToString())];
+
+    public static string KeyOf(string orderId, ShipmentStatus status) => KeyOf(orderId, status.ToString());
+
+    public static string KeyOf(string orderId, string moment) => $"order:{orderId}:{moment}";
 
     /// <summary>Orders belong to WeChat customers: their notices go to that conversation.</summary>
     public static ConversationReference CustomerOf(Order order) => Customers.Of(order.OpenId);
@@ -36,19 +50,27 @@ internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, No
     /// </summary>
     public async Task<NoticeOutcome> ProcessAsync(
         string orderId,
-        ShipmentStatus status,
+        string moment,
         int attempt,
         CancellationToken cancellationToken
     )
     {
-        var key = KeyOf(orderId, status);
-        if (await orders.GetAsync(orderId, cancellationToken) is not { Shipment: { } shipment } order)
+        var key = KeyOf(orderId, moment);
+        ShipmentStatus? status = moment == Shipped ? null : Enum.Parse<ShipmentStatus>(moment);
+        if (
+            await orders.GetAsync(orderId, cancellationToken) is not { } order
+            || status is not null && order.Shipment is null
+        )
         {
             return NoticeOutcome.Dropped(PolicyRule.Once);
         }
 
         var customer = CustomerOf(order);
-        if (shipment.Status != status)
+        var shipment = order.Shipment;
+        var superseded = status is null
+            ? shipment is not null && Announced.Contains(shipment.Status)
+            : shipment!.Status != status;
+        if (superseded)
         {
             // A newer status came in while this one waited: tell the customer the latest, not a backlog.
             await ledger.RecordAsync(
@@ -58,7 +80,7 @@ internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, No
                     NoticeTopic.Delivery,
                     PolicyRule.Superseded,
                     time.GetUtcNow(),
-                    $"now {shipment.Status}"
+                    $"now {shipment!.Status}"
                 ),
                 cancellationToken
             );
@@ -67,20 +89,24 @@ internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, No
 
         var notice = new OutgoingNotice(
             customer,
-            new NoticeCandidate(NoticeTopic.Delivery, key),
-            [Reply.FromText(NotificationText.DeliveryNotice(order, status))],
+            new NoticeCandidate(NoticeTopic.Delivery, key) { Template = TemplateKind.Delivery },
+            [
+                Reply.FromText(
+                    status is { } s ? NotificationText.DeliveryNotice(order, s) : NotificationText.ShippedNotice(order)
+                ),
+            ],
             Fields(order, status)
         );
         return await sender.DecideAndSendAsync(notice, attempt, cancellationToken);
     }
 
-    private static Dictionary<string, string> Fields(Order order, ShipmentStatus status) =>
+    private static Dictionary<string, string> Fields(Order order, ShipmentStatus? status) =>
         new()
         {
             ["orderId"] = order.OrderId,
-            ["status"] = NotificationText.DeliveryStatusField(status),
-            ["carrier"] = order.Shipment!.Carrier,
-            ["trackingNumber"] = order.Shipment.TrackingNumber,
-            ["location"] = order.Shipment.LatestScan?.Location ?? "",
+            ["status"] = status is { } s ? NotificationText.DeliveryStatusField(s) : NotificationText.ShippedField,
+            ["carrier"] = order.Shipment?.Carrier ?? "",
+            ["trackingNumber"] = order.Shipment?.TrackingNumber ?? "",
+            ["location"] = order.Shipment?.LatestScan?.Location ?? "",
         };
 }

@@ -3,7 +3,17 @@ namespace ServiceBot.Services.Notifications;
 /// <summary>
 /// A notice we might send: its topic and its once-only key ("order:A1:out_for_delivery", "campaign:C1").
 /// </summary>
-internal sealed record NoticeCandidate(NoticeTopic Topic, string Key);
+internal sealed record NoticeCandidate(NoticeTopic Topic, string Key)
+{
+    /// <summary>The template message that may carry it (a service notice); null for promotions, always.</summary>
+    public TemplateKind? Template { get; init; }
+
+    /// <summary>
+    /// When the customer asked for this notice themselves (the outcome of their return): the asking is the consent,
+    /// until they withdraw any consent after it.
+    /// </summary>
+    public DateTimeOffset? AskedAt { get; init; }
+}
 
 // Public (like the few other public types here): xUnit theories in the tests take it as a parameter.
 public enum NoticeChannel
@@ -13,6 +23,9 @@ public enum NoticeChannel
 
     /// <summary>Subscribe message: spends one one-time consent for the topic's template.</summary>
     SubscribeMessage,
+
+    /// <summary>Template message: a service notice the customer opted in to (verified service accounts).</summary>
+    TemplateMessage,
 }
 
 /// <summary>A notice that went out: what, when, and how.</summary>
@@ -26,6 +39,9 @@ internal sealed record CustomerHistory(
     IReadOnlyList<SentNotice> Sent
 )
 {
+    /// <summary>The customer's channel has template messages (WeChat does; the web chat does not).</summary>
+    public bool TemplatesReach { get; init; }
+
     public static CustomerHistory Empty { get; } = new(Consents.None, null, null, []);
 }
 

@@ -5,6 +5,25 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Notifications;
 
+/// <summary>What became of a notice that went out, as far as the channel says.</summary>
+internal enum NoticeDelivery
+{
+    /// <summary>No word yet, or never: an answer that was lost, or a report still to come.</summary>
+    [JsonStringEnumMemberName("unknown")]
+    Unknown,
+
+    /// <summary>WeChat reported it delivered (a customer-service message WeChat took is delivered at once).</summary>
+    [JsonStringEnumMemberName("delivered")]
+    Delivered,
+
+    /// <summary>WeChat reported it failed: the user blocked it, or WeChat failed (then it goes once more).</summary>
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+}
+
+/// <summary>A template or subscribe message as sent, kept so that a send WeChat reports lost can go again.</summary>
+internal sealed record TemplatePayload(string TemplateId, IReadOnlyDictionary<string, string> Data, Uri? Url);
+
 /// <summary>One decision about one notice for one customer: the audit trail's row.</summary>
 internal sealed record NoticeRecord(
     string Key,
@@ -17,6 +36,23 @@ internal sealed record NoticeRecord(
     string? Detail
 )
 {
+    /// <summary>The channel's id for the message (WeChat's msgid), which its delivery report names.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>For a notice that went out (or may have): delivered, failed or unknown.</summary>
+    public NoticeDelivery? Delivery { get; init; }
+
+    /// <summary>What a template or subscribe message carried.</summary>
+    public TemplatePayload? Payload { get; init; }
+
+    /// <summary>WeChat reported a system failure and the notice is due to go once more (a job sends it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ResendDue { get; init; }
+
+    /// <summary>Sent once more after WeChat reported a system failure; never again.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Resent { get; init; }
+
     /// <summary>A notice dropped before any channel was chosen.</summary>
     public static NoticeRecord Dropped(
         string key,
@@ -101,6 +137,24 @@ internal sealed class NoticeLedger(IDocumentStore store)
 
         return counts;
     }
+
+    /// <summary>
+    /// Changes the customer's records: <paramref name="change"/> returns the new list, or null to write nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<NoticeRecord>> ChangeAsync(
+        ConversationReference customer,
+        Func<List<NoticeRecord>, List<NoticeRecord>?> change,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await store.UpdateAsync(
+                Key(customer),
+                NoticeJsonContext.Default.ListNoticeRecord,
+                records => change(records ?? []),
+                cancellationToken
+            )
+        ).After
+        ?? [];
 
     /// <summary>Forgets the customer's notice history.</summary>
     public Task DeleteAsync(ConversationReference customer, CancellationToken cancellationToken) =>

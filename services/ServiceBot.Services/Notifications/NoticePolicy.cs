@@ -5,18 +5,23 @@ namespace ServiceBot.Services.Notifications;
 /// <summary>
 /// The no-spam policy: one pure function from a candidate notice, the customer's history and the
 /// time to send, defer until a time, or drop, always naming the rule that decided. Rules in order:
-/// once-only key, consent, fatigue, caps, quiet hours, channel.
+/// once-only key, consent, fatigue, caps, quiet hours, channel. The channel is the customer-service
+/// window while it is open; else, for a service notice, a template message; else a one-time consent.
 /// </summary>
-internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
+internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop, TemplateMessageOptions templates)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
 
     private readonly TimeZoneInfo _zone = shop.Zone;
 
-    /// <summary>With the shop's default time zone and WeChat window.</summary>
+    /// <summary>With the shop's default time zone and WeChat window, and no template messages.</summary>
     public NoticePolicy(PolicyOptions options)
         : this(options, new ShopOptions()) { }
+
+    /// <summary>With no template messages configured.</summary>
+    public NoticePolicy(PolicyOptions options, ShopOptions shop)
+        : this(options, shop, new TemplateMessageOptions()) { }
 
     public NoticeDecision Decide(NoticeCandidate candidate, CustomerHistory history, DateTimeOffset now)
     {
@@ -25,7 +30,8 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
             return NoticeDecision.Drop(PolicyRule.Once);
         }
 
-        if (!history.Consents.IsOptedIn(candidate.Topic) && !HasOneTime(history, candidate))
+        var consented = history.Consents.IsOptedIn(candidate.Topic) || AskedFor(candidate, history);
+        if (!consented && !HasOneTime(history, candidate))
         {
             return NoticeDecision.Drop(PolicyRule.Consent);
         }
@@ -52,9 +58,10 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
             return NoticeDecision.Defer(PolicyRule.QuietHours, open);
         }
 
-        // A customer-service message needs the standing opt-in; a one-time consent is spent on a subscribe message.
+        // A customer-service or template message needs the standing opt-in (or the customer's own asking); a
+        // one-time consent is spent on a subscribe message. WeChat forbids marketing in template messages.
         if (
-            history.Consents.IsOptedIn(candidate.Topic)
+            consented
             && history.LastUserMessageAt is { } last
             && now - last < shop.ServiceWindow
             && history.Sent.Count(s => s.Channel == NoticeChannel.CustomerService && s.At >= last)
@@ -64,10 +71,24 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop)
             return NoticeDecision.Send(NoticeChannel.CustomerService);
         }
 
+        if (
+            consented
+            && candidate.Topic != NoticeTopic.Promotion
+            && candidate.Template is { } kind
+            && templates.IdFor(kind) is not null
+            && history.TemplatesReach
+        )
+        {
+            return NoticeDecision.Send(NoticeChannel.TemplateMessage);
+        }
+
         return HasOneTime(history, candidate)
             ? NoticeDecision.Send(NoticeChannel.SubscribeMessage)
             : NoticeDecision.Drop(PolicyRule.Channel);
     }
+
+    private static bool AskedFor(NoticeCandidate candidate, CustomerHistory history) =>
+        candidate.AskedAt is { } asked && !history.Consents.History.Any(c => !c.OptedIn && c.At >= asked);
 
     // Counted only where it decides: most customers have the standing opt-in and a reply window.
     private static bool HasOneTime(CustomerHistory history, NoticeCandidate candidate) =>

@@ -22,7 +22,8 @@ internal sealed record OutgoingNotice(
 /// message spends a one-time consent, given back if the send fails), and the decision is recorded.
 /// A busy or failing channel is tried again at once (the outbox's <see cref="SendRetry"/>), then later
 /// with back-off; a refusal (43004, 45015) is a drop with the reason; a send WeChat never answered is
-/// not repeated (it may have arrived) and is recorded as such.
+/// not repeated (it may have arrived) and is recorded as such: for template and subscribe messages
+/// as sent, delivery unknown, for their delivery report to settle (<see cref="NoticeReports"/>).
 /// </summary>
 internal sealed class NoticeSender(
     ConversationStateStore conversations,
@@ -31,10 +32,14 @@ internal sealed class NoticeSender(
     NoticePolicy policy,
     ProactiveMessenger messenger,
     ISubscribeMessageSender subscribeMessages,
+    IEnumerable<ITemplateMessageSender> templateSenders,
     IOptions<SubscribeTemplateOptions> templates,
+    IOptions<TemplateMessageOptions> templateMessages,
     TimeProvider time
 )
 {
+    private readonly ITemplateMessageSender[] _templateSenders = [.. templateSenders];
+
     /// <summary>
     /// Tries while the channel is busy or down: after 1, 2, 4, 8 and 16 minutes, then the notice is dropped.
     /// </summary>
@@ -52,7 +57,10 @@ internal sealed class NoticeSender(
         DateTimeOffset? at = null
     )
     {
-        var history = await HistoryAsync(customer, cancellationToken);
+        var history = await HistoryAsync(customer, cancellationToken) with
+        {
+            TemplatesReach = TemplateSender(customer) is not null,
+        };
         return (policy.Decide(candidate, history, at ?? time.GetUtcNow()), history);
     }
 
@@ -70,10 +78,29 @@ internal sealed class NoticeSender(
         }
 
         var channel = decision.Channel!.Value;
-        string? template = null;
-        if (channel == NoticeChannel.SubscribeMessage)
+        TemplatePayload? payload = null;
+        if (channel == NoticeChannel.TemplateMessage)
         {
-            template = templates.Value.TemplateFor(candidate.Topic);
+            // The policy never picks a template message for a promotion; this road refuses one all the same.
+            if (
+                candidate is not { Topic: not NoticeTopic.Promotion, Template: { } kind }
+                || templateMessages.Value.IdFor(kind) is not { } id
+                || TemplateSender(customer) is null
+            )
+            {
+                return await RecordAsync(
+                    notice,
+                    NoticeDecision.Drop(PolicyRule.Channel),
+                    "no template message may carry this notice",
+                    cancellationToken
+                );
+            }
+
+            payload = new TemplatePayload(id, templateMessages.Value.Fill(kind, notice.TemplateValues), notice.Page);
+        }
+        else if (channel == NoticeChannel.SubscribeMessage)
+        {
+            var template = templates.Value.TemplateFor(candidate.Topic);
             if (template is null || !await SpendOneTimeConsentAsync(notice, cancellationToken))
             {
                 return await RecordAsync(
@@ -83,27 +110,33 @@ internal sealed class NoticeSender(
                     cancellationToken
                 );
             }
+
+            payload = new TemplatePayload(
+                template,
+                templates.Value.Fill(candidate.Topic, notice.TemplateValues),
+                notice.Page
+            );
         }
 
         var result = await outbox.SendOnceAsync(
             customer,
             candidate.Key,
             (delivered, ct) =>
-                channel == NoticeChannel.CustomerService
+                payload is null
                     ? messenger.TryOnceAsync(customer, [.. notice.Message.Skip(delivered)], ct)
-                    : subscribeMessages.SendAsync(
-                        customer,
-                        template!,
-                        templates.Value.Fill(candidate.Topic, notice.TemplateValues),
-                        notice.Page,
-                        ct
-                    ),
+                    : SendTemplateAsync(customer, channel, payload, candidate.Key, ct),
             cancellationToken
+        );
+        var reported = payload is not null; // template and subscribe messages: WeChat reports their delivery
+        var went = new Sent(
+            result.Send?.MessageId,
+            reported ? NoticeDelivery.Unknown : NoticeDelivery.Delivered,
+            payload
         );
         switch (result.Verdict)
         {
             case OutboxVerdict.Sent:
-                return await RecordAsync(notice, decision, null, cancellationToken, result.SentAt);
+                return await RecordAsync(notice, decision, null, cancellationToken, result.SentAt, went);
             case OutboxVerdict.AlreadySent:
                 // The process died after the channel took it, before the ledger heard: complete the ledger now.
                 if (
@@ -112,7 +145,14 @@ internal sealed class NoticeSender(
                     )
                 )
                 {
-                    await RecordAsync(notice, decision, "recorded after a restart", cancellationToken, result.SentAt);
+                    await RecordAsync(
+                        notice,
+                        decision,
+                        "recorded after a restart",
+                        cancellationToken,
+                        result.SentAt,
+                        went
+                    );
                 }
 
                 return NoticeOutcome.Dropped(PolicyRule.Once);
@@ -121,19 +161,29 @@ internal sealed class NoticeSender(
             case OutboxVerdict.CutOff:
                 return await RecordAsync(
                     notice,
-                    NoticeDecision.Drop(PolicyRule.Once),
+                    reported ? decision : NoticeDecision.Drop(PolicyRule.Once),
                     $"an earlier attempt was cut off mid-send at {result.SentAt:O} (its process stopped); "
-                        + $"WeChat may have it, so it is not sent again",
-                    cancellationToken
+                        + $"WeChat may have it, so it is not sent again"
+                        + (reported ? "; its delivery report settles it" : ""),
+                    cancellationToken,
+                    sent: went with
+                    {
+                        Delivery = NoticeDelivery.Unknown,
+                    }
                 );
             case OutboxVerdict.Unanswered:
                 // Recorded once, by the attempt that met the silence; a later attempt only finds the key settled.
                 return result.Send is { } silent
                     ? await RecordAsync(
                         notice,
-                        NoticeDecision.Drop(PolicyRule.Once),
-                        $"WeChat did not answer the send ({silent.Detail}); it may have it, so it is not sent again",
-                        cancellationToken
+                        reported ? decision : NoticeDecision.Drop(PolicyRule.Once),
+                        $"WeChat did not answer the send ({silent.Detail}); it may have it, so it is not sent again"
+                            + (reported ? "; its delivery report settles it" : ""),
+                        cancellationToken,
+                        sent: went with
+                        {
+                            Delivery = NoticeDelivery.Unknown,
+                        }
                     )
                     : NoticeOutcome.Dropped(PolicyRule.Once);
             default:
@@ -166,12 +216,38 @@ internal sealed class NoticeSender(
         }
     }
 
+    /// <summary>The customer's channel's template-message sender, if it has template messages.</summary>
+    private ITemplateMessageSender? TemplateSender(ConversationReference customer) =>
+        Array.Find(_templateSenders, s => s.Channel == customer.Channel);
+
+    /// <summary>Sends a template or subscribe message as recorded; also how a reported failure goes again.</summary>
+    internal Task<SendOutcome> SendTemplateAsync(
+        ConversationReference customer,
+        NoticeChannel channel,
+        TemplatePayload payload,
+        string idempotencyKey,
+        CancellationToken cancellationToken
+    ) =>
+        channel == NoticeChannel.TemplateMessage && TemplateSender(customer) is { } sender
+            ? sender.SendAsync(
+                customer,
+                payload.TemplateId,
+                payload.Data,
+                payload.Url,
+                idempotencyKey,
+                cancellationToken
+            )
+            : subscribeMessages.SendAsync(customer, payload.TemplateId, payload.Data, payload.Url, cancellationToken);
+
+    private sealed record Sent(string? MessageId, NoticeDelivery Delivery, TemplatePayload? Payload);
+
     private async Task<NoticeOutcome> RecordAsync(
         OutgoingNotice notice,
         NoticeDecision decision,
         string? detail,
         CancellationToken cancellationToken,
-        DateTimeOffset? at = null
+        DateTimeOffset? at = null,
+        Sent? sent = null
     )
     {
         var record = new NoticeRecord(
@@ -183,9 +259,14 @@ internal sealed class NoticeSender(
             at ?? time.GetUtcNow(),
             decision.NotBefore,
             detail
-        );
+        )
+        {
+            MessageId = sent?.MessageId,
+            Delivery = sent?.Delivery,
+            Payload = sent?.Payload,
+        };
         await ledger.RecordAsync(notice.Customer, record, cancellationToken);
-        return new NoticeOutcome(decision.Verdict, decision.Rule, decision.NotBefore);
+        return new NoticeOutcome(decision.Verdict, decision.Rule, decision.NotBefore) { Channel = decision.Channel };
     }
 
     // Spent before the send, by notice key, so a retry of the same notice finds it spent on itself.
@@ -238,7 +319,20 @@ internal sealed class NoticeSender(
     {
         var records = await conversations.LoadManyAsync(customers, cancellationToken);
         var ledgers = await ledger.ListManyAsync(customers, cancellationToken);
-        return [.. customers.Select((_, i) => policy.Decide(candidate, History(records[i].Record, ledgers[i]), at))];
+        return
+        [
+            .. customers.Select(
+                (customer, i) =>
+                    policy.Decide(
+                        candidate,
+                        History(records[i].Record, ledgers[i]) with
+                        {
+                            TemplatesReach = TemplateSender(customer) is not null,
+                        },
+                        at
+                    )
+            ),
+        ];
     }
 
     private async Task<CustomerHistory> HistoryAsync(

@@ -14,8 +14,11 @@ internal sealed record NotificationSettingsState(bool FromMenu, int Misses);
 /// Shows the customer's two opt-ins and lets them switch each one, or both off. Every change is
 /// recorded with its time, its source and the exact text the customer was shown.
 /// </summary>
-internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<ShopOptions> shop)
-    : Dialog<NotificationSettingsState>(NotificationsJsonContext.Default.NotificationSettingsState)
+internal sealed class NotificationSettingsDialog(
+    TimeProvider time,
+    IOptions<ShopOptions> shop,
+    IEnumerable<IConsentLinks> links
+) : Dialog<NotificationSettingsState>(NotificationsJsonContext.Default.NotificationSettingsState)
 {
     public const string DialogId = "notifications.settings";
 
@@ -48,7 +51,13 @@ internal sealed class NotificationSettingsDialog(TimeProvider time, IOptions<Sho
                 var topic = pick == 1 ? NoticeTopic.Delivery : NoticeTopic.Promotion;
                 var optIn = !consents.IsOptedIn(topic);
                 Consents.Record(context.Turn, new ConsentChange(topic, optIn, now, source, shown));
-                context.SendText(NotificationText.Switched(topic, optIn, context.IsEnglish));
+                var switched = NotificationText.Switched(topic, optIn, context.IsEnglish);
+                context.SendText(
+                    optIn && DeliveryNoticeOffer.LinkFor([.. links], context.Activity.Conversation, topic) is { } link
+                        ? $"{switched}\n{NotificationText.NextNoticeLink(link, context.IsEnglish)}"
+                        : switched
+                );
+
                 return Task.FromResult(DialogStep.Complete<NotificationSettingsState>());
             case 3:
                 Consents.Record(

@@ -26,6 +26,21 @@ internal static class NotificationText
                 + $"2 {(promotionOn ? "关闭" : "开启")}优惠活动通知，3 全部关闭。";
     }
 
+    public static string OfferDeliveryNotices(Uri? link, bool english) =>
+        (link, english) switch
+        {
+            (null, false) => "想在包裹派送和签收时收到通知吗？回复“通知”开启。",
+            (null, true) => "Want to hear when it's out for delivery and arrives? Reply \"notices\" to turn them on.",
+            (_, false) => $"想在包裹派送和签收时收到通知吗？回复“通知”开启，或点这里：{link}",
+            _ => $"Want to hear when it's out for delivery and arrives? Reply \"notices\", or tap here: {link}",
+        };
+
+    /// <summary>After an opt-in, with a consent page: what lets a notice through outside the window.</summary>
+    public static string NextNoticeLink(Uri link, bool english) =>
+        english
+            ? $"If you don't write to us for two days, WeChat lets a notice through only with your OK: {link}"
+            : $"如果您两天没有联系我们，微信需要您点一下同意才能送达通知：{link}";
+
     public static string Switched(NoticeTopic topic, bool optedIn, bool english) =>
         (topic, optedIn, english) switch
         {
@@ -76,6 +91,14 @@ internal static class NotificationText
     }
 
     /// <summary>The status as the delivery template message shows it.</summary>
+    public static string ShippedNotice(Order order)
+    {
+        var parcel = order.Shipment is { } shipment ? $"\n{shipment.Carrier} {shipment.TrackingNumber}" : "";
+        return $"您的订单 {order.OrderId} 已发货 / has shipped{parcel}\n回复 TD 退订通知 / Reply TD to stop notices";
+    }
+
+    public const string ShippedField = "已发货";
+
     public static string DeliveryStatusField(ShipmentStatus status) =>
         status switch
         {

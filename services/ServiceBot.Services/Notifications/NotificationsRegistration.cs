@@ -20,12 +20,22 @@ internal static class NotificationsRegistration
         );
         services.TryAddSingleton(provider => new NoticePolicy(
             provider.GetRequiredService<IOptions<PolicyOptions>>().Value,
-            provider.GetRequiredService<IOptions<ShopOptions>>().Value
+            provider.GetRequiredService<IOptions<ShopOptions>>().Value,
+            provider.GetRequiredService<IOptions<TemplateMessageOptions>>().Value
         ));
         services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
+        services
+            .AddOptions<TemplateMessageOptions>()
+            .BindConfiguration(TemplateMessageOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<TemplateMessageOptions>, TemplateMessageOptionsValidator>()
+        );
         services.TryAddSingleton<NoticeLedger>();
         services.TryAddSingleton<ConsentIndex>();
         services.TryAddSingleton<NoticeSender>();
+        services.TryAddSingleton<NoticeReports>();
+        services.AddSingleton<IGlobalCommand, DeliveryReportCommand>();
         services.TryAddSingleton<DeliveryNotices>();
         return services;
     }
@@ -35,6 +45,7 @@ internal static class NotificationsRegistration
     {
         services.AddSingleton<IGlobalCommand, UnsubscribeCommand>();
         services.AddSingleton<IGlobalCommand, SubscribePopupCommand>();
+        services.AddSingleton<INoticeOffers, DeliveryNoticeOffer>();
         services.AddOptions<SubscribeTemplateOptions>().BindConfiguration(SubscribeTemplateOptions.SectionName);
         services.AddDialog<NotificationSettingsDialog>();
         services.AddSingleton<ITopic, NotificationSettingsTopic>();

@@ -36,14 +36,20 @@ internal sealed class SubscribeTemplateOptions
         : templateId == Promotion ? NoticeTopic.Promotion
         : null;
 
-    /// <summary>
-    /// The template's data for a notice: each configured field with its placeholders filled in and cut to WeChat's
-    /// limit.
-    /// </summary>
-    public IReadOnlyDictionary<string, string> Fill(NoticeTopic topic, IReadOnlyDictionary<string, string> values)
-    {
-        var fields = topic == NoticeTopic.Delivery ? DeliveryFields : PromotionFields;
-        return fields.ToDictionary(
+    /// <summary>The template's data for a notice (<see cref="TemplateFields.Fill"/>).</summary>
+    public IReadOnlyDictionary<string, string> Fill(NoticeTopic topic, IReadOnlyDictionary<string, string> values) =>
+        TemplateFields.Fill(topic == NoticeTopic.Delivery ? DeliveryFields : PromotionFields, values);
+}
+
+/// <summary>How a template's fields are filled: placeholders replaced, each value cut to WeChat's limit.</summary>
+internal static class TemplateFields
+{
+    /// <summary>Each configured field with its placeholders filled in and cut to WeChat's limit for its type.</summary>
+    public static IReadOnlyDictionary<string, string> Fill(
+        IReadOnlyDictionary<string, string> fields,
+        IReadOnlyDictionary<string, string> values
+    ) =>
+        fields.ToDictionary(
             f => f.Key,
             f =>
                 Cut(
@@ -55,8 +61,8 @@ internal sealed class SubscribeTemplateOptions
                         .Trim()
                 )
         );
-    }
 
+    // Field types by name (thing3, phrase2, ...); classic template fields (first, keyword1, remark) take 200.
     private static string Cut(string field, string value)
     {
         var limit = field.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9') switch
@@ -64,7 +70,8 @@ internal sealed class SubscribeTemplateOptions
             "phrase" => 5,
             "character_string" or "number" or "letter" or "symbol" => 32,
             "name" => 10,
-            _ => 20,
+            "thing" or "time" or "date" or "amount" or "phone_number" or "car_number" => 20,
+            _ => 200,
         };
         return value.Length <= limit ? (value.Length == 0 ? "-" : value) : value[..(limit - 1)] + "…";
     }

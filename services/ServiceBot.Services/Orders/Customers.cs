@@ -9,3 +9,6 @@ internal static class Customers
 
     public static ConversationReference Of(string openId) => new(Channel, openId);
 }
+
+/// <summary>The merchant moved an order from paid to shipped (domain event): the customer may hear it.</summary>
+internal sealed record OrderMarkedShipped(Order Order) : Mediator.INotification;

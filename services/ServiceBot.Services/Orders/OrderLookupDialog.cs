@@ -17,9 +17,14 @@ internal sealed partial class OrderDialogJsonContext : JsonSerializerContext;
 /// one recent order is shown at once, several are listed to pick by number or id. Someone else's
 /// order id gets the same answer as an id that does not exist.
 /// </summary>
-internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions> shop)
-    : Dialog<OrderLookupState>(OrderDialogJsonContext.Default.OrderLookupState)
+internal sealed class OrderLookupDialog(
+    OrderStore orders,
+    IOptions<ShopOptions> shop,
+    IEnumerable<INoticeOffers> offers
+) : Dialog<OrderLookupState>(OrderDialogJsonContext.Default.OrderLookupState)
 {
+    private readonly INoticeOffers[] _offers = [.. offers];
+
     public const string DialogId = "orders.lookup";
     private const int MaxListed = 5;
     private const int MaxMisses = 2;
@@ -46,7 +51,7 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
                 context.SendText(OrderText.NoOrdersFound(context.IsEnglish));
                 return DialogStep.Complete<OrderLookupState>();
             case 1:
-                context.SendText(OrderText.Detail(recent[0], context.IsEnglish, Zone));
+                ShowDetail(context, recent[0]);
                 return DialogStep.Complete<OrderLookupState>();
             default:
                 context.SendText(OrderText.RecentOrders(recent, context.IsEnglish, Zone));
@@ -90,7 +95,7 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
     {
         if (await orders.GetForCustomerAsync(orderId, customer, cancellationToken) is { } order)
         {
-            context.SendText(OrderText.Detail(order, context.IsEnglish, Zone));
+            ShowDetail(context, order);
         }
         else
         {
@@ -103,4 +108,17 @@ internal sealed class OrderLookupDialog(OrderStore orders, IOptions<ShopOptions>
     // "2" is a pick from the list, not an order id, when the list has a second entry.
     private static bool IsPickNumber(string? text, OrderLookupState state) =>
         ChoiceParser.Pick(text, state.Choices.Count) is not null;
+
+    // An order still on its way is the moment to offer delivery notices, in the same message.
+    private void ShowDetail(DialogContext context, Order order)
+    {
+        var detail = OrderText.Detail(order, context.IsEnglish, Zone);
+        var onItsWay =
+            order.Status is not (OrderStatus.Delivered or OrderStatus.Cancelled)
+            && order.Shipment?.Status is not ShipmentStatus.Delivered;
+        var offer = onItsWay
+            ? _offers.Select(o => o.AfterOrderShown(context.Turn)).FirstOrDefault(o => o is not null)
+            : null;
+        context.SendText(offer is null ? detail : $"{detail}\n\n{offer}");
+    }
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
+using Quartz;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Scheduling;
 
 namespace ServiceBot.Services.Returns;
 
@@ -12,11 +15,13 @@ internal enum DecisionOutcome
 
 /// <summary>
 /// The merchant approves or rejects a return. The decision is a conditional update from
-/// "requested", so of two racing decisions one wins, and only the winner tells the customer.
+/// "requested", so of two racing decisions one wins, and only the winner tells the customer, on the
+/// road every notice takes (policy, channel, ledger): the customer's asking for the return is the
+/// consent; quiet hours or a busy channel defer it to a job.
 /// </summary>
-internal sealed class ReturnDecisions(ReturnStore returns, ProactiveMessenger messenger, TimeProvider time)
+internal sealed class ReturnDecisions(ReturnStore returns, ReturnOutcomeNotices notices, TimeProvider time)
 {
-    public async Task<(DecisionOutcome Outcome, ReturnRequest? Request, SendOutcome? Notice)> DecideAsync(
+    public async Task<(DecisionOutcome Outcome, ReturnRequest? Request, NoticeOutcome? Told)> DecideAsync(
         string rmaId,
         bool approve,
         string? note,
@@ -44,9 +49,95 @@ internal sealed class ReturnDecisions(ReturnStore returns, ProactiveMessenger me
             return (DecisionOutcome.AlreadyDecided, (await returns.GetAsync(rmaId, cancellationToken))?.Request, null);
         }
 
-        var notice = decided.Conversation is { } conversation
-            ? await messenger.SendAsync(conversation, [Reply.FromText(ReturnText.Decision(decided))], cancellationToken)
+        return (DecisionOutcome.Decided, decided, await notices.TellAsync(decided, cancellationToken));
+    }
+}
+
+/// <summary>"Your return was approved": the outcome of a return, as a notice the customer asked for.</summary>
+internal sealed class ReturnOutcomeNotices(ReturnStore returns, NoticeSender sender, ISchedulerFactory schedulers)
+{
+    public static string KeyOf(string rmaId) => $"return:{rmaId}:decided";
+
+    /// <summary>Tells the customer now, or schedules it when the policy defers; null without a customer.</summary>
+    public async Task<NoticeOutcome?> TellAsync(ReturnRequest decided, CancellationToken cancellationToken)
+    {
+        if (await ProcessAsync(decided, attempt: 1, cancellationToken) is not { } outcome)
+        {
+            return null;
+        }
+
+        if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
+        {
+            var job = ReturnOutcomeJob.For(decided.RmaId);
+            await (await schedulers.GetScheduler(cancellationToken)).ScheduleOnceAsync(job, at, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    public async Task<NoticeOutcome?> ProcessAsync(string rmaId, int attempt, CancellationToken cancellationToken) =>
+        await returns.GetAsync(rmaId, cancellationToken) is { Request: { Status: not ReturnStatus.Requested } request }
+            ? await ProcessAsync(request, attempt, cancellationToken)
             : null;
-        return (DecisionOutcome.Decided, decided, notice);
+
+    private async Task<NoticeOutcome?> ProcessAsync(
+        ReturnRequest decided,
+        int attempt,
+        CancellationToken cancellationToken
+    )
+    {
+        if (decided.Conversation is not { } customer)
+        {
+            return null;
+        }
+
+        var notice = new OutgoingNotice(
+            customer,
+            new NoticeCandidate(NoticeTopic.Delivery, KeyOf(decided.RmaId))
+            {
+                Template = TemplateKind.ReturnOutcome,
+                AskedAt = decided.CreatedAt,
+            },
+            [Reply.FromText(ReturnText.Decision(decided))],
+            new Dictionary<string, string>
+            {
+                ["rmaId"] = decided.RmaId,
+                ["orderId"] = decided.OrderId,
+                ["outcome"] = decided.Status == ReturnStatus.Approved ? "已通过" : "未通过",
+                ["note"] = decided.Note ?? "",
+            }
+        );
+        return await sender.DecideAndSendAsync(notice, attempt, cancellationToken);
+    }
+}
+
+/// <summary>Tells a return's outcome when the policy deferred it (quiet hours, a busy channel).</summary>
+[DisallowConcurrentExecution]
+internal sealed class ReturnOutcomeJob(ReturnOutcomeNotices notices) : IJob
+{
+    public const string Group = "return-outcomes";
+
+    private const string AttemptKey = "attempt";
+
+    public static IJobDetail For(string rmaId) =>
+        OneShotJobs.Job<ReturnOutcomeJob>(new JobKey(ReturnOutcomeNotices.KeyOf(rmaId), Group), "rmaId", rmaId);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var attempt = int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
+        var outcome = await notices.ProcessAsync(
+            context.MergedJobDataMap.GetString("rmaId")!,
+            attempt,
+            cancellationToken
+        );
+        if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
+        {
+            var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
+            await context.Scheduler.RescheduleJob(
+                context.Trigger.Key,
+                OneShotJobs.At(context.JobDetail.Key, at, AttemptKey, next.ToString(CultureInfo.InvariantCulture)),
+                cancellationToken
+            );
+        }
     }
 }

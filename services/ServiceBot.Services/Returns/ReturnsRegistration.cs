@@ -9,7 +9,10 @@ namespace ServiceBot.Services.Returns;
 
 internal static class ReturnsRegistration
 {
-    /// <summary>Photo-based returns; the host provides <see cref="IMediaDownloader"/> for its channels.</summary>
+    /// <summary>
+    /// Photo-based returns; the host provides <see cref="IMediaDownloader"/> for its channels, and the notices road
+    /// (<c>AddNotices</c>) tells the customer the merchant's decision.
+    /// </summary>
     public static IServiceCollection AddReturns(this IServiceCollection services)
     {
         services.AddOptions<ReturnsOptions>().BindConfiguration(ReturnsOptions.SectionName).ValidateOnStart();
@@ -18,6 +21,7 @@ internal static class ReturnsRegistration
         );
         services.TryAddSingleton<ReturnStore>();
         services.TryAddSingleton<ReturnDecisions>();
+        services.TryAddSingleton<ReturnOutcomeNotices>();
         services.AddDialog<ReturnDialog>();
         services.AddDialog<ReturnStatusDialog>();
         services.AddSingleton<ITopic, ReturnTopic>();

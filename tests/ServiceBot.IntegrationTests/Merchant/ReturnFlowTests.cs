@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.IntegrationTests.Support;
 
@@ -11,6 +12,10 @@ namespace ServiceBot.IntegrationTests.Merchant;
 /// <summary>A return from WeChat messages to the merchant's decision, through every real endpoint.</summary>
 public sealed class ReturnFlowTests : IAsyncLifetime
 {
+    // Today at 11:00 in Shanghai: the decision's notice falls inside delivery hours, whenever the tests run.
+    private readonly FakeTimeProvider _clock = new(
+        new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddHours(3), TimeSpan.Zero)
+    );
     private WeChatApiStandIn _api = null!;
     private BotFactory _bot = null!;
 
@@ -19,7 +24,7 @@ public sealed class ReturnFlowTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _api = await WeChatApiStandIn.StartAsync();
-        _bot = new BotFactory();
+        _bot = new BotFactory { TestServices = services => services.AddSingleton<TimeProvider>(_clock) };
         _bot.Settings["Merchant:ApiKey"] = "k";
         _bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
     }
@@ -36,7 +41,7 @@ public sealed class ReturnFlowTests : IAsyncLifetime
         var openId = WeChatWire.OpenId();
         using var merchant = _bot.CreateClient();
         merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
-        var delivered = TimeProvider.System.GetUtcNow().AddDays(-2).ToString("O");
+        var delivered = _clock.GetUtcNow().AddDays(-2).ToString("O");
         using var put = await merchant.PutAsync(
             "/api/orders/K1001",
             new StringContent(
@@ -57,7 +62,10 @@ public sealed class ReturnFlowTests : IAsyncLifetime
 
         async Task<string> SayAsync(string xml)
         {
-            using var response = await wechat.SendAsync(WeChatWire.Encrypted(xml, openId), Ct);
+            using var response = await wechat.SendAsync(
+                WeChatWire.Encrypted(xml, openId, timestamp: WeChatWire.Unix(_clock.GetUtcNow())),
+                Ct
+            );
             return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
         }
 
@@ -103,6 +111,9 @@ public sealed class ReturnFlowTests : IAsyncLifetime
         using var again = await merchant.PostAsJsonAsync($"/api/returns/{rma}/decision", new { approve = false }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
+        var told = (await decision.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("told");
+        Assert.Equal("sent", told.GetProperty("status").GetString());
+        Assert.Equal("customerService", told.GetProperty("channel").GetString());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await _bot.Services.GetRequiredService<BackgroundTurns>().WhenIdleAsync();
         var notice = Assert.Single(_api.CustomerMessages);

@@ -11,15 +11,26 @@ using Microsoft.Extensions.Logging;
 namespace ServiceBot.IntegrationTests.Support;
 
 /// <summary>
-/// A local stand-in for api.weixin.qq.com on 127.0.0.1: hands out tokens, records every
-/// customer-service and subscribe-message send, and answers scripted errcodes when told to.
+/// A local stand-in for api.weixin.qq.com on 127.0.0.1. It keeps WeChat's token rules: each call to
+/// <c>cgi-bin/token</c> invalidates the token before it, <c>stable_token</c> hands out the same token
+/// until a forced refresh replaces it, and a call with any other token is refused (40001). It records
+/// every customer-service, subscribe and template send, answers template sends with a msgid and
+/// writes the delivery reports WeChat would post for them, and answers scripted errcodes when told to.
 /// </summary>
 public sealed class WeChatApiStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly SemaphoreSlim _sent = new(0);
+    private readonly Lock _tokenLock = new();
+    private readonly ConcurrentDictionary<long, string> _templateReceivers = new();
     private int _tokens;
     private int _attempts;
+    private int _refused;
+    private long _msgIds = 400_000_000;
+    private readonly ConcurrentDictionary<string, string> _oauthCodes = new();
+    private string? _classicToken;
+    private string? _stableToken;
+    private string? _ticket;
 
     private WeChatApiStandIn(WebApplication app) => _app = app;
 
@@ -49,6 +60,22 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     public ConcurrentDictionary<string, int> FaultsServed { get; } = new();
 
     public int TokenRequests => _tokens;
+
+    /// <summary>Calls refused because their access token was not (or no longer) valid.</summary>
+    public int TokensRefused => _refused;
+
+    public ConcurrentQueue<JsonElement> TemplateMessages { get; } = new();
+
+    /// <summary>Who is in the browser: WeChat's authorisation page hands codes out for this OpenID.</summary>
+    public string? OAuthUser { get; set; }
+
+    /// <summary>Web-page codes exchanged for an OpenID, and codes refused (used or unknown).</summary>
+    public int OAuthExchanges { get; private set; }
+
+    public int OAuthRefused { get; private set; }
+
+    /// <summary>The msgid each accepted template message was answered with, in order.</summary>
+    public ConcurrentQueue<long> TemplateMsgIds { get; } = new();
 
     /// <summary>What <c>media/get</c> answers: a JPEG's first bytes unless a test gives a whole picture.</summary>
     public byte[] Media { get; set; } = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
@@ -89,6 +116,16 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// The <c>TEMPLATESENDJOBFINISH</c> event WeChat posts to the account's server for a template message:
+    /// <paramref name="status"/> is <c>success</c>, <c>failed:user block</c> or <c>failed: system failed</c>.
+    /// </summary>
+    public string TemplateReport(long msgId, string status, long createTime) =>
+        $"<xml><ToUserName><![CDATA[gh_standin]]></ToUserName><FromUserName><![CDATA[{_templateReceivers[msgId]}]]>"
+        + $"</FromUserName><CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        + $"<Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>{msgId}</MsgID>"
+        + $"<Status><![CDATA[{status}]]></Status></xml>";
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -99,7 +136,78 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.MapGet("/cgi-bin/token", () =>
-            Results.Json(new { access_token = $"standin-{Interlocked.Increment(ref _tokens)}", expires_in = 7200 })
+        {
+            lock (_tokenLock)
+            {
+                _classicToken = Mint(); // and the one before is no longer valid
+                return Results.Json(new { access_token = _classicToken, expires_in = 7200 });
+            }
+        });
+        app.MapPost("/cgi-bin/stable_token", async (HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            var force = body.TryGetProperty("force_refresh", out var f) && f.ValueKind == JsonValueKind.True;
+            lock (_tokenLock)
+            {
+                if (_stableToken is null || force)
+                {
+                    _stableToken = Mint();
+                }
+
+                return Results.Json(new { access_token = _stableToken, expires_in = 7200 });
+            }
+        });
+        // Web-page authorisation: the authorise page sends the browser back with a one-use code.
+        app.MapGet("/connect/oauth2/authorize", (string redirect_uri, string? state) =>
+        {
+            var code = Guid.NewGuid().ToString("N");
+            _oauthCodes[code] = OAuthUser ?? throw new InvalidOperationException("Set OAuthUser first.");
+            var separator = redirect_uri.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            return Results.Redirect($"{redirect_uri}{separator}code={code}&state={state}");
+        });
+        app.MapGet("/sns/oauth2/access_token", (string code) =>
+        {
+            if (!_oauthCodes.TryRemove(code, out var openId))
+            {
+                OAuthRefused++;
+                return Results.Json(new { errcode = 40163, errmsg = "code been used" });
+            }
+
+            OAuthExchanges++;
+            return Results.Json(
+                new
+                {
+                    access_token = "web-" + code,
+                    expires_in = 7200,
+                    openid = openId,
+                    scope = "snsapi_base",
+                }
+            );
+        });
+        app.MapGet("/cgi-bin/ticket/getticket", (HttpRequest request) =>
+        {
+            if (Refused(request) is { } refused)
+            {
+                return refused;
+            }
+
+            lock (_tokenLock)
+            {
+                _ticket ??= $"standin-ticket-{Guid.NewGuid():N}";
+                return Results.Json(
+                    new
+                    {
+                        errcode = 0,
+                        errmsg = "ok",
+                        ticket = _ticket,
+                        expires_in = 7200,
+                    }
+                );
+            }
+        });
+        // The JS-SDK as WeChat's verifies a page: the signature over its ticket, nonce, time and URL.
+        app.MapGet("/open/js/jweixin-1.6.0.js", () =>
+            Results.Content(FakeJsSdk.Replace("TICKET", _ticket, StringComparison.Ordinal), "application/javascript")
         );
         app.MapPost("/cgi-bin/message/custom/send", async (HttpRequest request) =>
             await RecordAsync(request, CustomerMessages)
@@ -107,24 +215,89 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         app.MapPost("/cgi-bin/message/subscribe/bizsend", async (HttpRequest request) =>
             await RecordAsync(request, SubscribeMessages)
         );
-        app.MapGet("/cgi-bin/media/get", (string media_id) =>
+        app.MapPost("/cgi-bin/message/template/send", async (HttpRequest request) =>
+            await RecordAsync(request, TemplateMessages, template: true)
+        );
+        app.MapGet("/cgi-bin/media/get", (HttpRequest request, string media_id) =>
         {
+            if (Refused(request) is { } refused)
+            {
+                return refused;
+            }
+
             var bytes = MediaFor?.Invoke(media_id) ?? Media;
             return Results.Bytes(bytes, bytes[0] == 0x89 ? "image/png" : "image/jpeg");
         });
     }
 
-    private async Task<IResult> RecordAsync(HttpRequest request, ConcurrentQueue<JsonElement> into)
+    private const string FakeJsSdk = """
+        (function () {
+          var ticket = 'TICKET', readies = [], errors = [], state = null;
+          function hex(buffer) {
+            return Array.from(new Uint8Array(buffer))
+              .map(function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+          }
+          window.wx = {
+            config: function (c) {
+              var text = 'jsapi_ticket=' + ticket + '&noncestr=' + c.nonceStr + '&timestamp=' + c.timestamp
+                + '&url=' + location.href.split('#')[0];
+              crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)).then(function (digest) {
+                var tags = c.openTagList || [];
+                state = hex(digest) === c.signature && tags.indexOf('wx-open-subscribe') >= 0
+                  ? { ok: true } : { ok: false, errMsg: 'config:invalid signature' };
+                (state.ok ? readies : errors).forEach(function (f) { f(state); });
+              });
+            },
+            ready: function (f) { if (state && state.ok) { f(); } else { readies.push(f); } },
+            error: function (f) { if (state && !state.ok) { f(state); } else { errors.push(f); } }
+          };
+        })();
+        """;
+
+    private string Mint() => $"standin-{Interlocked.Increment(ref _tokens)}";
+
+    private IResult? Refused(HttpRequest request)
+    {
+        string? token = request.Query["access_token"];
+        lock (_tokenLock)
+        {
+            if (token is not null && (token == _classicToken || token == _stableToken))
+            {
+                return null;
+            }
+        }
+
+        Interlocked.Increment(ref _refused);
+        return Results.Json(
+            new { errcode = 40001, errmsg = "invalid credential, access_token is invalid or not latest" }
+        );
+    }
+
+    private async Task<IResult> RecordAsync(
+        HttpRequest request,
+        ConcurrentQueue<JsonElement> into,
+        bool template = false
+    )
     {
         var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+        if (Refused(request) is { } refused)
+        {
+            return refused;
+        }
+
         var attempt = Interlocked.Increment(ref _attempts);
         var fault = NextFaults.TryDequeue(out var scripted) ? scripted : FaultEvery?.Invoke(attempt);
+        var msgId = template ? Interlocked.Increment(ref _msgIds) : 0;
+        if (template)
+        {
+            _templateReceivers[msgId] = body.GetProperty("touser").GetString()!;
+        }
+
         if (fault == ApiFault.TakenNoAnswer)
         {
             // Taken, and the answer never comes back: the caller cannot tell this from a plain hang.
             FaultsServed.AddOrUpdate(nameof(ApiFault.TakenNoAnswer), 1, (_, n) => n + 1);
-            into.Enqueue(body);
-            _sent.Release();
+            Taken(into, body, msgId);
             await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted)
                 .ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.Empty;
@@ -133,10 +306,18 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         if (fault is not { } served)
         {
             // Taken as soon as it arrived, as WeChat does; the answer may still be slow to come back.
-            into.Enqueue(body);
-            _sent.Release();
+            Taken(into, body, msgId);
             await SlowAsync(request);
-            return Results.Json(new { errcode = 0, errmsg = "ok" });
+            return template
+                ? Results.Json(
+                    new
+                    {
+                        errcode = 0,
+                        errmsg = "ok",
+                        msgid = msgId,
+                    }
+                )
+                : Results.Json(new { errcode = 0, errmsg = "ok" });
         }
 
         FaultsServed.AddOrUpdate(served.ToString(), 1, (_, n) => n + 1);
@@ -152,6 +333,17 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         return served == ApiFault.ServerError
             ? Results.StatusCode(StatusCodes.Status500InternalServerError)
             : Results.Json(new { errcode = (int)served, errmsg = served.ToString() });
+    }
+
+    private void Taken(ConcurrentQueue<JsonElement> into, JsonElement body, long msgId)
+    {
+        if (msgId != 0)
+        {
+            TemplateMsgIds.Enqueue(msgId);
+        }
+
+        into.Enqueue(body);
+        _sent.Release();
     }
 
     private Task SlowAsync(HttpRequest request) =>

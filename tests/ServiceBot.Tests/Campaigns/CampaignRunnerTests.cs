@@ -55,7 +55,9 @@ public sealed class CampaignRunnerTests
             new NoticePolicy(new PolicyOptions()),
             new ProactiveMessenger([_channel.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             Mock.Of<ISubscribeMessageSender>(),
+            [],
             Options.Create(new SubscribeTemplateOptions()),
+            Options.Create(new TemplateMessageOptions()),
             _clock
         );
         return new CampaignRunner(

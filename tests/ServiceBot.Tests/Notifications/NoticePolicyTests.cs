@@ -310,4 +310,88 @@ public sealed class NoticePolicyTests
             )
         );
     }
+
+    private static readonly NoticePolicy WithTemplates = new(
+        new PolicyOptions(),
+        new ShopOptions(),
+        new TemplateMessageOptions { Delivery = { Id = "tm-d" }, ReturnOutcome = { Id = "tm-r" } }
+    );
+
+    private static readonly NoticeCandidate DeliveryByTemplate = Delivery with { Template = TemplateKind.Delivery };
+
+    [Fact]
+    public void ServiceNotice_OutsideTheWindow_GoesAsATemplateMessage_InsideIt_AsACustomerServiceMessage()
+    {
+        var history = History("2026-11-20 09:00") with { TemplatesReach = true };
+
+        var closed = WithTemplates.Decide(DeliveryByTemplate, history, At("2026-11-23 11:00"));
+        var open = WithTemplates.Decide(DeliveryByTemplate, history, At("2026-11-21 11:00"));
+
+        Assert.Equal(NoticeDecision.Send(NoticeChannel.TemplateMessage), closed);
+        Assert.Equal(NoticeDecision.Send(NoticeChannel.CustomerService), open);
+    }
+
+    [Fact]
+    public void TemplateMessage_NeedsTheOptIn_AConfiguredTemplate_AndAChannelThatHasThem()
+    {
+        var now = At("2026-11-23 11:00");
+        var history = History("2026-11-20 09:00") with { TemplatesReach = true };
+
+        Assert.Equal(
+            PolicyRule.Consent,
+            WithTemplates.Decide(DeliveryByTemplate, history with { Consents = Consents.None }, now).Rule
+        );
+        Assert.Equal(PolicyRule.Channel, Policy.Decide(DeliveryByTemplate, history, now).Rule);
+        Assert.Equal(
+            PolicyRule.Channel,
+            WithTemplates.Decide(DeliveryByTemplate, history with { TemplatesReach = false }, now).Rule
+        );
+    }
+
+    [Fact]
+    public void APromotion_IsNeverATemplateMessage_WhateverItClaimsAndWhateverTheHistory()
+    {
+        // Even a promotion that names a template kind, to customers of every shape and at every hour.
+        var promotion = Promotion with { Template = TemplateKind.Delivery };
+        var random = new Random(24);
+        for (var i = 0; i < 2000; i++)
+        {
+            var wrote = At("2026-11-23 12:00").AddHours(-random.Next(0, 24 * 7));
+            var history = new CustomerHistory(
+                random.Next(2) == 0 ? OptedIn(NoticeTopic.Delivery, NoticeTopic.Promotion) : Consents.None,
+                wrote,
+                wrote,
+                []
+            )
+            {
+                TemplatesReach = true,
+            };
+            var decision = WithTemplates.Decide(
+                promotion,
+                history,
+                At("2026-11-23 00:00").AddMinutes(random.Next(0, 24 * 60))
+            );
+
+            Assert.NotEqual(NoticeChannel.TemplateMessage, decision.Channel);
+        }
+    }
+
+    [Fact]
+    public void ANoticeTheCustomerAskedFor_NeedsNoOptIn_UntilTheyWithdrawAfterAsking()
+    {
+        var asked = Delivery with { Template = TemplateKind.ReturnOutcome, AskedAt = At("2026-11-22 09:00") };
+        var none = new CustomerHistory(Consents.None, At("2026-11-19 09:00"), At("2026-11-19 09:00"), [])
+        {
+            TemplatesReach = true,
+        };
+        var stopped = none with
+        {
+            Consents = Consents.None.With(
+                new ConsentChange(NoticeTopic.Delivery, false, At("2026-11-22 10:00"), ConsentSource.Keyword, "TD")
+            ),
+        };
+
+        Assert.Equal(NoticeChannel.TemplateMessage, WithTemplates.Decide(asked, none, At("2026-11-23 11:00")).Channel);
+        Assert.Equal(PolicyRule.Consent, WithTemplates.Decide(asked, stopped, At("2026-11-23 11:00")).Rule);
+    }
 }

@@ -21,19 +21,29 @@ public sealed class NoticeSenderTests
     private readonly Mock<IChannelSender> _customerService = new();
     private readonly Mock<ISubscribeMessageSender> _subscribe = new();
 
-    public NoticeSenderTests() => _customerService.SetupGet(s => s.Channel).Returns("wechat");
+    public NoticeSenderTests()
+    {
+        _customerService.SetupGet(s => s.Channel).Returns("wechat");
+        _template.SetupGet(s => s.Channel).Returns("wechat");
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly Mock<ITemplateMessageSender> _template = new();
+
+    private static readonly TemplateMessageOptions Templates = new() { Delivery = { Id = "tm-delivery" } };
 
     private NoticeSender Sender() =>
         new(
             new ConversationStateStore(_store),
             new NoticeLedger(_store),
             new SendOnceOutbox(_store, _clock),
-            new NoticePolicy(new PolicyOptions()),
+            new NoticePolicy(new PolicyOptions(), new ShopOptions(), Templates),
             new ProactiveMessenger([_customerService.Object], SendRetry.None, NullLogger<ProactiveMessenger>.Instance),
             _subscribe.Object,
+            [_template.Object],
             Options.Create(new SubscribeTemplateOptions { Delivery = "tpl-d" }),
+            Options.Create(Templates),
             _clock
         );
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
 using ServiceBot.Tests.Support;
 using static ServiceBot.Tests.Orders.OrderFixtures;
@@ -18,6 +19,56 @@ public sealed class OrderLookupDialogTests
 
         return flow;
     }
+
+    private sealed class PageLinks : IConsentLinks
+    {
+        public Uri? For(ServiceBot.Services.Conversations.ConversationReference customer, NoticeTopic topic) =>
+            new("https://bot.example/subscribe?topic=delivery");
+    }
+
+    private static async Task<TestFlow> FlowWithOffersAsync(params Order[] orders)
+    {
+        var flow = new TestFlow(services =>
+            services
+                .AddOrders()
+                .AddNotices()
+                .AddNotificationSettings()
+                .AddSingleton<IConsentLinks, PageLinks>()
+                .AddSingleton(Moq.Mock.Of<ServiceBot.Services.Conversations.Delivery.ISubscribeMessageSender>())
+        )
+        {
+            Conversation = new("wechat", "oMe"),
+        };
+        var store = flow.Services.GetRequiredService<OrderStore>();
+        foreach (var order in orders)
+        {
+            await store.PutAsync(order, TestContext.Current.CancellationToken);
+        }
+
+        return flow;
+    }
+
+    [Fact]
+    public async Task AParcelOnItsWay_ComesWithAnOfferOfDeliveryNotices_UntilTheCustomerTakesThem() =>
+        await (await FlowWithOffersAsync(Shipped("A1001", "oMe")))
+            .Send("我的快递到哪了")
+            .ExpectReply(
+                "想在包裹派送和签收时收到通知吗？回复“通知”开启，或点这里：https://bot.example/subscribe?topic=delivery"
+            )
+            .Send("通知")
+            .ExpectReply("物流通知")
+            .Send("1")
+            .ExpectReply("已开启物流通知")
+            .Send("我的快递到哪了")
+            .ExpectReply("订单 A1001", absent: "想在包裹派送")
+            .RunAsync();
+
+    [Fact]
+    public async Task ADeliveredParcel_ComesWithNoOffer() =>
+        await (await FlowWithOffersAsync(Delivered("B2002", "oMe")))
+            .Send("where is my parcel?")
+            .ExpectReply("Delivered: 22 Nov 10:00", absent: "Want to hear")
+            .RunAsync();
 
     [Fact]
     public async Task NoOrders_SaysSo_AndAsksForAnOrderNumber() =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
 using ServiceBot.Tests.Support;
@@ -27,9 +28,23 @@ public sealed class ReturnDecisionsTests
             )
             .ReturnsAsync(SendOutcome.Sent);
         var flow = new TestFlow(services =>
-            services.AddReturns().AddSingleton(sender.Object).AddSingleton(Mock.Of<IMediaDownloader>())
+            services
+                .AddReturns()
+                .AddNotices()
+                .AddSingleton(sender.Object)
+                .AddSingleton(Mock.Of<ISubscribeMessageSender>())
+                .AddSingleton(Mock.Of<IMediaDownloader>())
         );
         var customer = new ConversationReference("test", "oMe");
+        // The customer wrote an hour ago (when they asked for the return): the window is open.
+        await flow
+            .Services.GetRequiredService<ConversationStateStore>()
+            .TrySaveAsync(
+                customer,
+                new ConversationRecord { LastUserMessageAt = flow.Time.GetUtcNow().AddHours(-1) },
+                null,
+                Ct
+            );
         var store = flow.Services.GetRequiredService<ReturnStore>();
         await store.CreateAsync(
             new ReturnRequest(
@@ -40,7 +55,7 @@ public sealed class ReturnDecisionsTests
                 "Arrived damaged",
                 ReturnStatus.Requested,
                 [],
-                flow.Time.GetUtcNow(),
+                flow.Time.GetUtcNow().AddHours(-1),
                 null,
                 null,
                 customer
@@ -53,6 +68,8 @@ public sealed class ReturnDecisionsTests
         var second = await decisions.DecideAsync("R1", approve: false, null, Ct);
 
         Assert.Equal(DecisionOutcome.Decided, first.Outcome);
+        Assert.Equal((Verdict.Send, NoticeChannel.CustomerService), (first.Told!.Verdict, first.Told.Channel));
+        Assert.Null(second.Told);
         Assert.Equal(DecisionOutcome.AlreadyDecided, second.Outcome);
         Assert.Equal(ReturnStatus.Approved, (await store.GetAsync("R1", Ct))!.Value.Request.Status);
         sender.Verify(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Returns;
@@ -36,7 +37,14 @@ public sealed class ReturnDialogTests
 
     private async Task<TestFlow> FlowAsync(params Order[] orders)
     {
-        var flow = new TestFlow(services => services.AddOrders().AddReturns().AddSingleton(_media.Object))
+        var flow = new TestFlow(services =>
+            services
+                .AddOrders()
+                .AddReturns()
+                .AddNotices()
+                .AddSingleton(_media.Object)
+                .AddSingleton(Mock.Of<ServiceBot.Services.Conversations.Delivery.ISubscribeMessageSender>())
+        )
         {
             Conversation = new("wechat", "oMe"),
         };

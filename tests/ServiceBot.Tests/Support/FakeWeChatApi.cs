@@ -7,11 +7,13 @@ namespace ServiceBot.Tests.Support;
 
 /// <summary>
 /// An in-process WeChat API for client tests: records every call and answers from a script
-/// (errcodes or HTTP statuses queued per path), otherwise like WeChat on a good day.
+/// (errcodes or HTTP statuses queued per path), otherwise like WeChat on a good day. Tokens come from
+/// <c>stable_token</c> as WeChat hands them out: the same one until a forced refresh replaces it.
 /// </summary>
 public sealed class FakeWeChatApi : HttpMessageHandler
 {
     private int _tokens;
+    private string? _current;
 
     public ConcurrentQueue<(string Path, string Query, string Body)> Calls { get; } = new();
 
@@ -22,7 +24,16 @@ public sealed class FakeWeChatApi : HttpMessageHandler
 
     public int ExpiresIn { get; set; } = 7200;
 
-    public int TokenCalls => Calls.Count(c => c.Path == "/cgi-bin/token");
+    public int TokenCalls => Calls.Count(c => c.Path == StableToken);
+
+    /// <summary>Token requests that asked WeChat to replace a token still valid (force_refresh).</summary>
+    public int ForcedRefreshes =>
+        Calls.Count(c => c.Path == StableToken && c.Body.Contains("\"force_refresh\":true", StringComparison.Ordinal));
+
+    private const string StableToken = "/cgi-bin/stable_token";
+
+    /// <summary>Replaces the token as another caller's forced refresh would.</summary>
+    public void Rotate() => _current = $"token-{Interlocked.Increment(ref _tokens)}";
 
     public int CallsTo(string path) => Calls.Count(c => c.Path == path);
 
@@ -39,6 +50,19 @@ public sealed class FakeWeChatApi : HttpMessageHandler
             Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
         };
 
+    private string Current(string body)
+    {
+        lock (Calls)
+        {
+            if (_current is null || body.Contains("\"force_refresh\":true", StringComparison.Ordinal))
+            {
+                Rotate();
+            }
+
+            return _current!;
+        }
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(
         HttpRequestMessage request,
         CancellationToken cancellationToken
@@ -47,7 +71,7 @@ public sealed class FakeWeChatApi : HttpMessageHandler
         var path = request.RequestUri!.AbsolutePath;
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         Calls.Enqueue((path, request.RequestUri.Query, body));
-        if (path == "/cgi-bin/token" && HoldToken is { } hold)
+        if (path == StableToken && HoldToken is { } hold)
         {
             await hold.Task.WaitAsync(cancellationToken);
         }
@@ -59,9 +83,8 @@ public sealed class FakeWeChatApi : HttpMessageHandler
 
         return path switch
         {
-            "/cgi-bin/token" => Json(
-                new { access_token = $"token-{Interlocked.Increment(ref _tokens)}", expires_in = ExpiresIn }
-            ),
+            // Normal mode hands out the token in force; force_refresh (or none yet) replaces it.
+            StableToken => Json(new { access_token = Current(body), expires_in = ExpiresIn }),
             "/cgi-bin/media/get" => new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new ByteArrayContent([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])

@@ -105,6 +105,20 @@ internal sealed class TestFlow
         return this;
     }
 
+    /// <summary>The next reply contains <paramref name="fragment"/> and not <paramref name="absent"/>.</summary>
+    public TestFlow ExpectReply(string fragment, string absent)
+    {
+        _steps.Add(() =>
+        {
+            Assert.True(_pending.Count > 0, $"Expected a reply containing \"{fragment}\" but there was none.");
+            var reply = _pending.Dequeue();
+            Assert.Contains(fragment, reply.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(absent, reply.Text, StringComparison.Ordinal);
+            return Task.CompletedTask;
+        });
+        return this;
+    }
+
     public TestFlow ExpectNoReply()
     {
         _steps.Add(() =>

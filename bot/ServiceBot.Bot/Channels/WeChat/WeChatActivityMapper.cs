@@ -41,9 +41,14 @@ internal static class WeChatActivityMapper
         if (type == "event")
         {
             var name = Required(xml, "Event");
+            var reports = DeliveryReports(name, xml);
             return new Activity
             {
-                Id = $"{from}:{createTime}:{name}",
+                // Reports in the same second to one user are told apart by the msgid they report on.
+                Id =
+                    reports.Count > 0
+                        ? $"{from}:{createTime}:{name}:{reports[0].MessageId}"
+                        : $"{from}:{createTime}:{name}",
                 Type = ActivityType.Event,
                 Conversation = conversation,
                 Timestamp = timestamp,
@@ -52,12 +57,10 @@ internal static class WeChatActivityMapper
                 TemplateConsents =
                 [
                     .. xml
-                        .Lists.Where(l => l.ContainsKey("TemplateId"))
-                        .Select(l => new TemplateConsent(
-                            l["TemplateId"],
-                            l.GetValueOrDefault("SubscribeStatusString") == "accept"
-                        )),
+                        .Lists.Where(l => l.ContainsKey("TemplateId") && l.ContainsKey("SubscribeStatusString"))
+                        .Select(l => new TemplateConsent(l["TemplateId"], l["SubscribeStatusString"] == "accept")),
                 ],
+                DeliveryReports = reports,
             };
         }
 
@@ -106,6 +109,47 @@ internal static class WeChatActivityMapper
         };
     }
 
+    // TEMPLATESENDJOBFINISH: Status "success", "failed:user block" or "failed: system failed".
+    // subscribe_msg_sent_event: per template, ErrorCode 0, 43101 (the user refused), or another failure.
+    private static IReadOnlyList<DeliveryReport> DeliveryReports(string name, WeChatXml xml) =>
+        name switch
+        {
+            "TEMPLATESENDJOBFINISH" when xml["Status"] is { Length: > 0 } status =>
+            [
+                new DeliveryReport(
+                    Digits(xml["MsgID"]),
+                    null,
+                    status switch
+                    {
+                        "success" => DeliveryReportOutcome.Delivered,
+                        _ when status.Contains("block", StringComparison.OrdinalIgnoreCase) =>
+                            DeliveryReportOutcome.UserBlocked,
+                        _ => DeliveryReportOutcome.SystemFailure,
+                    },
+                    status,
+                    Subscribe: false
+                ),
+            ],
+            "subscribe_msg_sent_event" =>
+            [
+                .. xml
+                    .Lists.Where(l => l.ContainsKey("ErrorCode"))
+                    .Select(l => new DeliveryReport(
+                        Digits(l.GetValueOrDefault("MsgID")),
+                        NullIfEmpty(l.GetValueOrDefault("TemplateId")),
+                        l["ErrorCode"] switch
+                        {
+                            "0" => DeliveryReportOutcome.Delivered,
+                            "43101" => DeliveryReportOutcome.UserBlocked,
+                            _ => DeliveryReportOutcome.SystemFailure,
+                        },
+                        l.GetValueOrDefault("ErrorStatus") ?? l["ErrorCode"],
+                        Subscribe: true
+                    )),
+            ],
+            _ => [],
+        };
+
     private static string MessageId(WeChatXml xml)
     {
         var id = Required(xml, "MsgId");
@@ -122,6 +166,9 @@ internal static class WeChatActivityMapper
         && double.IsFinite(value)
             ? value
             : throw new FormatException($"{name} is not a number.");
+
+    private static string? Digits(string? value) =>
+        value is { Length: > 0 and <= 24 } && value.All(char.IsAsciiDigit) ? value : null;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

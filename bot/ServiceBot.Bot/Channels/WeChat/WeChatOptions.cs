@@ -32,6 +32,18 @@ internal sealed class WeChatOptions
 
     public Uri ApiBaseUrl { get; set; } = new("https://api.weixin.qq.com");
 
+    /// <summary>
+    /// Where customers reach the bot's pages (<c>https://bot.example.com</c>): links to the consent page are made
+    /// from it. Unset, no such links are sent.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>WeChat's web-page authorisation (OAuth), which tells a page who opened it.</summary>
+    public Uri OAuthBaseUrl { get; set; } = new("https://open.weixin.qq.com");
+
+    /// <summary>The JS-SDK script a page inside WeChat loads, from WeChat's own server.</summary>
+    public Uri JsSdkUrl { get; set; } = new("https://res.wx.qq.com/open/js/jweixin-1.6.0.js");
+
     public TimeSpan ReplyBudget { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Safe when a key is set, else Plain.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using ServiceBot.Bot.Channels.WeChat.Api;
 using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Notifications;
 
 namespace ServiceBot.Bot.Channels.WeChat;
 
@@ -44,8 +45,11 @@ internal static class WeChatRegistration
 
         services.TryAddSingleton<AccessTokenCache>();
         services.TryAddSingleton<WeChatApiClient>();
+        services.TryAddSingleton<JsApiTicketCache>();
+        services.TryAddSingleton<IConsentLinks, WeChatConsentLinks>();
         services.AddSingleton<IChannelSender, WeChatCustomerServiceSender>();
         services.TryAddSingleton<ISubscribeMessageSender, WeChatSubscribeMessageSender>();
+        services.AddSingleton<ITemplateMessageSender, WeChatTemplateMessageSender>();
         services.TryAddSingleton<BackgroundTurns>();
         services.TryAddSingleton<DeferredReplies>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundTurns>());
@@ -70,6 +74,7 @@ internal static class WeChatRegistration
                 webhook.ReceiveAsync(request, aborted)
             )
             .ShortCircuit();
+        endpoints.MapConsentPage();
         return endpoints;
     }
 }

@@ -13,6 +13,24 @@ internal interface IChannelSender
 }
 
 /// <summary>
+/// A channel's template message (WeChat: <c>message/template/send</c>) for service notices, which the channel
+/// reports on later by the id it answers with; the idempotency key lets the channel drop a repeat.
+/// </summary>
+internal interface ITemplateMessageSender
+{
+    string Channel { get; }
+
+    Task<SendOutcome> SendAsync(
+        ConversationReference customer,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        Uri? url,
+        string idempotencyKey,
+        CancellationToken cancellationToken
+    );
+}
+
+/// <summary>
 /// A channel's subscribe message (WeChat: <c>message/subscribe/bizsend</c>), allowed once per one-time consent.
 /// </summary>
 internal interface ISubscribeMessageSender

@@ -35,10 +35,13 @@ public enum SendStatus
 }
 
 /// <summary>
-/// What a send came to; <see cref="Delivered"/> counts the parts (replies) the channel took before it stopped.
+/// What a send came to; <see cref="Delivered"/> counts the parts (replies) the channel took before it stopped;
+/// <see cref="MessageId"/> is the channel's id for a message it reports on later (WeChat's template msgid).
 /// </summary>
 internal sealed record SendOutcome(SendStatus Status, string? Detail = null, int Delivered = 0)
 {
+    public string? MessageId { get; init; }
+
     public static SendOutcome Sent { get; } = new(SendStatus.Sent);
 
     public bool IsSent => Status == SendStatus.Sent;

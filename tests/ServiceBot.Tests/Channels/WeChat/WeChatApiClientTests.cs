@@ -101,7 +101,7 @@ public sealed class WeChatApiClientTests : IDisposable
     [InlineData(40001)]
     [InlineData(40014)]
     [InlineData(42001)]
-    public async Task TokenRejected_IsRefreshedAndTheCallRetriedOnce(int errcode)
+    public async Task TokenRejected_WhileStillHandedOut_IsForcedOnce_AndTheCallRetriedOnce(int errcode)
     {
         var client = Client();
         _api.Then(Send, errcode);
@@ -109,9 +109,35 @@ public sealed class WeChatApiClientTests : IDisposable
         var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
 
         Assert.True(result.IsOk);
-        Assert.Equal(2, _api.TokenCalls);
+        Assert.Equal(1, _api.ForcedRefreshes);
         Assert.Equal(2, _api.CallsTo(Send));
         Assert.Contains("access_token=token-2", _api.Calls.Last(c => c.Path == Send).Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenReplacedElsewhere_IsPickedUpWithoutForcing()
+    {
+        var client = Client();
+        await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+        _api.Rotate(); // another instance forced a refresh
+        _api.Then(Send, 40001);
+
+        var result = await client.SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        Assert.True(result.IsOk);
+        Assert.Equal(0, _api.ForcedRefreshes);
+        Assert.Contains("access_token=token-2", _api.Calls.Last(c => c.Path == Send).Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenRequests_AskForTheStableTokenInNormalMode()
+    {
+        await Client().SendCustomerMessageAsync("oUser", Reply.FromText("x"), Ct);
+
+        using var body = JsonDocument.Parse(_api.Calls.First(c => c.Path == "/cgi-bin/stable_token").Body);
+        Assert.Equal("client_credential", body.RootElement.GetProperty("grant_type").GetString());
+        Assert.False(body.RootElement.GetProperty("force_refresh").GetBoolean());
+        Assert.DoesNotContain(_api.Calls, c => c.Path == "/cgi-bin/token");
     }
 
     [Fact]

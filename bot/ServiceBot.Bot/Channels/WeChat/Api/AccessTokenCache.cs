@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
 /// <summary>
-/// The access token, fetched once and reused until shortly before it expires. One refresh runs
-/// at a time: callers that find the token stale wait for that refresh instead of starting their
-/// own (each refresh invalidates the previous token at WeChat).
+/// The access token, from <c>cgi-bin/stable_token</c>: every instance asking in normal mode gets the
+/// same token while it is valid, so instances never invalidate each other's (as each call to
+/// <c>cgi-bin/token</c> would). Reused until shortly before it expires; one refresh runs at a time
+/// here, and callers that find the token stale wait for it. A token WeChat rejects while normal mode
+/// still hands it out is replaced with <c>force_refresh</c>, at most once in 30 s (WeChat's own limit).
 /// </summary>
 internal sealed class AccessTokenCache(
     IHttpClientFactory httpClients,
@@ -16,9 +18,11 @@ internal sealed class AccessTokenCache(
 ) : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan ForceRefreshInterval = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile CachedToken? _current;
+    private DateTimeOffset _lastForced = DateTimeOffset.MinValue;
 
     public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
     {
@@ -28,13 +32,14 @@ internal sealed class AccessTokenCache(
             return current.Value;
         }
 
-        return await RefreshAsync(current?.Value, cancellationToken);
+        return await RefreshAsync(current?.Value, rejected: false, cancellationToken);
     }
 
     /// <summary>
-    /// Replaces <paramref name="stale"/> (rejected by WeChat, or expiring), unless another caller already did.
+    /// Replaces <paramref name="stale"/> (<paramref name="rejected"/> by WeChat, or expiring), unless another caller
+    /// already did.
     /// </summary>
-    public async ValueTask<string> RefreshAsync(string? stale, CancellationToken cancellationToken)
+    public async ValueTask<string> RefreshAsync(string? stale, bool rejected, CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken);
         try
@@ -45,7 +50,13 @@ internal sealed class AccessTokenCache(
                 return current.Value;
             }
 
-            var fresh = await FetchAsync(cancellationToken);
+            var fresh = await FetchAsync(force: false, cancellationToken);
+            if (rejected && fresh.Value == stale && time.GetUtcNow() - _lastForced >= ForceRefreshInterval)
+            {
+                _lastForced = time.GetUtcNow();
+                fresh = await FetchAsync(force: true, cancellationToken);
+            }
+
             _current = fresh;
             WeChatLog.TokenRefreshed(logger, (int)(fresh.RefreshAfter - time.GetUtcNow()).TotalSeconds);
             return fresh.Value;
@@ -58,7 +69,7 @@ internal sealed class AccessTokenCache(
 
     public void Dispose() => _refreshGate.Dispose();
 
-    private async Task<CachedToken> FetchAsync(CancellationToken cancellationToken)
+    private async Task<CachedToken> FetchAsync(bool force, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.AppSecret))
@@ -69,15 +80,16 @@ internal sealed class AccessTokenCache(
             );
         }
 
-        var path =
-            $"cgi-bin/token?grant_type=client_credential&appid={Uri.EscapeDataString(settings.AppId)}"
-            + $"&secret={Uri.EscapeDataString(settings.AppSecret)}";
         JsonElement body;
         try
         {
+            using var request = new ByteArrayContent(
+                WeChatApiJson.StableToken(settings.AppId, settings.AppSecret, force)
+            );
+            request.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             using var response = await httpClients
                 .CreateClient(WeChatApiClient.HttpClientName)
-                .GetAsync(path, cancellationToken);
+                .PostAsync("cgi-bin/stable_token", request, cancellationToken);
             body = await JsonSerializer.DeserializeAsync<JsonElement>(
                 await response.Content.ReadAsStreamAsync(cancellationToken),
                 cancellationToken: cancellationToken

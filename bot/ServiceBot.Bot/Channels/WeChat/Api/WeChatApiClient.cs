@@ -8,7 +8,7 @@ using ServiceBot.Services.Conversations.Delivery;
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
 /// <summary>
-/// The official-account API as this bot uses it: customer-service messages, subscribe messages
+/// The official-account API as this bot uses it: customer-service, subscribe and template messages,
 /// and media downloads. A rejected token is refreshed and the call made once more (WeChat took
 /// nothing). Sends are made once otherwise: a message WeChat did not take (a quota errcode, a 5xx,
 /// no connection) comes back as such for the caller to retry (<see cref="SendRetry"/>), and one
@@ -54,6 +54,25 @@ internal sealed class WeChatApiClient
             "subscribe_send",
             "cgi-bin/message/subscribe/bizsend",
             WeChatApiJson.SubscribeMessage(openId, templateId, data, page),
+            cancellationToken
+        );
+
+    /// <summary>
+    /// A template message (service notices); answered with a msgid that <c>TEMPLATESENDJOBFINISH</c> reports on.
+    /// <paramref name="clientMsgId"/> makes WeChat drop a repeat to the same user within 10 minutes.
+    /// </summary>
+    public Task<WeChatApiResult> SendTemplateMessageAsync(
+        string openId,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        Uri? url,
+        string clientMsgId,
+        CancellationToken cancellationToken
+    ) =>
+        PostAsync(
+            "template_send",
+            "cgi-bin/message/template/send",
+            WeChatApiJson.TemplateMessage(openId, templateId, data, url, clientMsgId),
             cancellationToken
         );
 
@@ -113,6 +132,85 @@ internal sealed class WeChatApiClient
         }
     }
 
+    /// <summary>The JS-SDK ticket (<c>ticket/getticket</c>, type jsapi) and how many seconds it lasts.</summary>
+    public async Task<(WeChatApiResult Result, string? Ticket, int ExpiresIn)> GetJsApiTicketAsync(
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            var (result, body) = await WithTokenAsync(
+                "jsapi_ticket",
+                token =>
+                    GetJsonAsync(
+                        $"cgi-bin/ticket/getticket?access_token={Uri.EscapeDataString(token)}&type=jsapi",
+                        cancellationToken
+                    ),
+                answer => answer.Result,
+                cancellationToken
+            );
+            return
+                result.IsOk
+                && body.TryGetProperty("ticket", out var ticket)
+                && ticket.GetString() is { Length: > 0 } value
+                ? (result, value, body.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 7200)
+                : (result.IsOk ? WeChatApiResult.Failure("no ticket in the answer") : result, null, 0);
+        }
+        catch (WeChatTokenException e)
+        {
+            return (e.Outcome, null, 0);
+        }
+    }
+
+    /// <summary>
+    /// The OpenID of whoever opened a page through WeChat's web-page authorisation (<c>snsapi_base</c>). A code is
+    /// good once, for a few minutes.
+    /// </summary>
+    public async Task<(WeChatApiResult Result, string? OpenId)> ExchangeOAuthCodeAsync(
+        string appId,
+        string secret,
+        string code,
+        CancellationToken cancellationToken
+    )
+    {
+        var (result, body) = await GetJsonAsync(
+            $"sns/oauth2/access_token?appid={Uri.EscapeDataString(appId)}&secret={Uri.EscapeDataString(secret)}"
+                + $"&code={Uri.EscapeDataString(code)}&grant_type=authorization_code",
+            cancellationToken
+        );
+        WeChatApiMetrics.Answered("oauth2", result);
+        return result.IsOk && body.TryGetProperty("openid", out var openId) && openId.GetString() is { Length: > 0 } id
+            ? (result, id)
+            : (result.IsOk ? WeChatApiResult.Failure("no openid in the answer") : result, null);
+    }
+
+    // A GET answered with JSON: errcode 0 (or none) is success.
+    private async Task<(WeChatApiResult Result, JsonElement Body)> GetJsonAsync(
+        string path,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            using var response = await Http().GetAsync(path, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (WeChatApiResult.Unreachable($"HTTP {(int)response.StatusCode}"), default);
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            var result =
+                body.ValueKind == JsonValueKind.Object && !body.TryGetProperty("errcode", out _)
+                    ? WeChatApiResult.Ok
+                    : ReadError(body);
+            return (result, body);
+        }
+        catch (Exception e) when (e is JsonException || IsTransportFailure(e, cancellationToken))
+        {
+            return (WeChatApiResult.Unreachable(e.GetType().Name), default);
+        }
+    }
+
     internal static WeChatApiResult ReadError(JsonElement body)
     {
         var code =
@@ -125,7 +223,13 @@ internal sealed class WeChatApiClient
             body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errmsg", out var errmsg)
                 ? errmsg.GetString()
                 : null;
-        return WeChatApiResult.FromErrCode(code, message);
+        var msgId =
+            body.ValueKind == JsonValueKind.Object && body.TryGetProperty("msgid", out var id)
+                ? id.ValueKind == JsonValueKind.Number
+                    ? id.GetRawText()
+                    : id.GetString()
+                : null;
+        return WeChatApiResult.FromErrCode(code, message) with { MsgId = msgId };
     }
 
     private async Task<WeChatApiResult> PostAsync(
@@ -174,7 +278,7 @@ internal sealed class WeChatApiClient
         }
 
         WeChatLog.TokenRejected(_logger, resultOf(outcome).ErrCode);
-        outcome = await call(await _tokens.RefreshAsync(token, cancellationToken));
+        outcome = await call(await _tokens.RefreshAsync(token, rejected: true, cancellationToken));
         WeChatApiMetrics.Answered(api, resultOf(outcome));
         return outcome;
     }

@@ -3,7 +3,7 @@ using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
-/// <summary>Request bodies of the customer-service and subscribe-message APIs.</summary>
+/// <summary>Request bodies of the WeChat APIs the bot calls.</summary>
 internal static class WeChatApiJson
 {
     public static byte[] CustomerMessage(string openId, Reply reply) =>
@@ -59,15 +59,49 @@ internal static class WeChatApiJson
                 json.WriteString("page", page.AbsoluteUri);
             }
 
-            json.WriteStartObject("data");
-            foreach (var (key, value) in data)
+            WriteData(json, data);
+        });
+
+    private static void WriteData(Utf8JsonWriter json, IReadOnlyDictionary<string, string> data)
+    {
+        json.WriteStartObject("data");
+        foreach (var (key, value) in data)
+        {
+            json.WriteStartObject(key);
+            json.WriteString("value", value);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    public static byte[] TemplateMessage(
+        string openId,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        Uri? url,
+        string clientMsgId
+    ) =>
+        Write(json =>
+        {
+            json.WriteString("touser", openId);
+            json.WriteString("template_id", templateId);
+            if (url is not null)
             {
-                json.WriteStartObject(key);
-                json.WriteString("value", value);
-                json.WriteEndObject();
+                json.WriteString("url", url.AbsoluteUri);
             }
 
-            json.WriteEndObject();
+            json.WriteString("client_msg_id", clientMsgId);
+            WriteData(json, data);
+        });
+
+    public static byte[] StableToken(string appId, string secret, bool forceRefresh) =>
+        Write(json =>
+        {
+            json.WriteString("grant_type", "client_credential");
+            json.WriteString("appid", appId);
+            json.WriteString("secret", secret);
+            json.WriteBoolean("force_refresh", forceRefresh);
         });
 
     private static byte[] Write(Action<Utf8JsonWriter> body)

@@ -42,6 +42,9 @@ internal sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, stri
 {
     public static WeChatApiResult Ok { get; } = new(WeChatApiStatus.Ok, 0, null);
 
+    /// <summary>The msgid WeChat answered a template (or subscribe) send with; its delivery report names it.</summary>
+    public string? MsgId { get; init; }
+
     public bool IsOk => Status == WeChatApiStatus.Ok;
 
     public static WeChatApiResult FromErrCode(int errCode, string? errMsg) =>
@@ -69,7 +72,10 @@ internal sealed record WeChatApiResult(WeChatApiStatus Status, int ErrCode, stri
     /// <summary>What a proactive send came to, channel-neutral.</summary>
     public SendOutcome ToSendOutcome() =>
         IsOk
-            ? SendOutcome.Sent
+            ? SendOutcome.Sent with
+            {
+                MessageId = MsgId,
+            }
             : new SendOutcome(
                 Status switch
                 {
