@@ -28,6 +28,29 @@ internal sealed class HoursOptions
     public TimeOnly Start { get; set; }
 
     public TimeOnly End { get; set; }
+
+    /// <summary>The first moment at or after <paramref name="at"/> inside the window, in the zone given.</summary>
+    public DateTimeOffset NextOpen(DateTimeOffset at, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
+        if (time >= Start && time < End)
+        {
+            return at;
+        }
+
+        var date = DateOnly.FromDateTime(local.DateTime);
+        var day = time < Start ? date : date.AddDays(1);
+
+        // A wall-clock time skipped by a DST jump moves forward past the gap.
+        var wall = day.ToDateTime(Start, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(wall))
+        {
+            wall = wall.AddMinutes(30);
+        }
+
+        return new DateTimeOffset(wall, zone.GetUtcOffset(wall));
+    }
 }
 
 internal sealed class ShopOptionsValidator : IValidateOptions<ShopOptions>

@@ -82,7 +82,8 @@ internal sealed partial class CallbackJsonContext : JsonSerializerContext;
 
 /// <summary>"回电" / "call me": asks for a mobile number and records a call-back request for the agents.</summary>
 internal sealed class CallbackDialog(CallbackRequests callbacks, TimeProvider time)
-    : Dialog<CallbackState>(CallbackJsonContext.Default.CallbackState)
+    : Dialog<CallbackState>(CallbackJsonContext.Default.CallbackState),
+        IChoiceDialog
 {
     public const string DialogId = "handoff.callback";
 

@@ -35,14 +35,20 @@ internal static class HandoffText
             ? "OK, you've left the queue. I'm still here: reply \"menu\" to see what I can do."
             : "好的，已退出排队。我还在，回复“菜单”看看我能帮您做什么。";
 
-    public static string AgentJoined(string agent) => $"您好，我是客服 {agent}，接下来由我为您服务。";
+    public static string AgentJoined(string agent) =>
+        $"您好，我是客服 {agent}，接下来由我为您服务。\nHello, I'm {agent} from customer service; I'll take it from here.";
 
-    public static string AgentWentQuiet => "刚才的客服暂时离开了，已为您重新排队，稍等片刻。";
+    public static string AgentWentQuiet =>
+        "刚才的客服暂时离开了，已为您重新排队，稍等片刻。\n"
+        + "The agent had to step away; you're back in the queue and someone will be with you shortly.";
 
-    public static string ChatResolved => "本次服务已结束，感谢您的耐心。之后有问题随时找我，回复“人工”可再联系客服。";
+    public static string ChatResolved =>
+        "本次服务已结束，感谢您的耐心。之后有问题随时找我，回复“人工”可再联系客服。\n"
+        + "This chat is closed; thank you for your patience. Reply \"agent\" any time to reach a person again.";
 
     public static string BackToTheBot =>
-        "客服已离开，接下来由智能助手为您服务。回复“菜单”看看我能做什么，回复“人工”可再联系客服。";
+        "客服已离开，接下来由智能助手为您服务。回复“菜单”看看我能做什么，回复“人工”可再联系客服。\n"
+        + "The agent has left and I'm back. Reply \"menu\" to see what I can do, or \"agent\" for a person.";
 
     public static string AllAgentsBusy =>
         "抱歉，客服暂时都在忙。回复“回电”留下手机号，我们会给您回电；也可以稍后回复“人工”再试。\n"

@@ -1,17 +1,23 @@
 using Mediator;
 using Microsoft.Extensions.Options;
 using Quartz;
+using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Scheduling;
 
 namespace ServiceBot.Services.Handoff;
 
 /// <summary>
-/// Keeps each open case's clock in Quartz: a queued case times out after <c>Handoff:QueueTimeout</c>;
+/// Keeps each open case's clock in Quartz: a queued case times out <c>Handoff:QueueTimeout</c> after
+/// it was queued, or after agents are back when it was queued outside business hours;
 /// a claimed case goes back to the queue when its agent is silent for <c>Handoff:IdleTimeout</c>
 /// (every reply, claim or transfer restarts that clock); a closed case has neither.
 /// </summary>
-internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<HandoffOptions> options, TimeProvider time)
-    : INotificationHandler<CaseChanged>
+internal sealed class HandoffTimeouts(
+    ISchedulerFactory schedulers,
+    IOptions<HandoffOptions> options,
+    IOptions<ShopOptions> shop,
+    TimeProvider time
+) : INotificationHandler<CaseChanged>
 {
     public async ValueTask Handle(CaseChanged changed, CancellationToken cancellationToken)
     {
@@ -25,7 +31,9 @@ internal sealed class HandoffTimeouts(ISchedulerFactory schedulers, IOptions<Han
                 await scheduler.DeleteJob(idle, cancellationToken);
                 await scheduler.ScheduleOrMoveAsync(
                     OneShotJobs.Job<HandoffTimeoutJob>(queue, "caseId", handoffCase.CaseId),
-                    time.GetUtcNow() + options.Value.QueueTimeout,
+                    // Outside business hours the wait starts when agents are back, as the customer was told.
+                    options.Value.BusinessHours.NextOpen(time.GetUtcNow(), shop.Value.Zone)
+                        + options.Value.QueueTimeout,
                     cancellationToken
                 );
                 break;

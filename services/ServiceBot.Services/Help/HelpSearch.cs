@@ -146,6 +146,8 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
         return any;
     }
 
+    private const int MaxTerms = 64;
+
     private static BooleanQuery TermsQuery(IReadOnlyCollection<string> terms)
     {
         var any = new BooleanQuery();
@@ -208,13 +210,15 @@ internal sealed class HelpSearch(HelpStore store) : IDisposable
         return text;
     }
 
+    // A question's first terms, at most MaxTerms: three clauses each stay under Lucene's limit of 1,024
+    // clauses a query, so a pasted essay gets an answer, not an error; its subject is in its opening words.
     private HashSet<string> Terms(string text)
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
         using var stream = _analyzer.GetTokenStream("body", new StringReader(text));
         var term = stream.AddAttribute<ICharTermAttribute>();
         stream.Reset();
-        while (stream.IncrementToken())
+        while (terms.Count < MaxTerms && stream.IncrementToken())
         {
             terms.Add(term.ToString());
         }

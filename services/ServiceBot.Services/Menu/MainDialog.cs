@@ -67,6 +67,11 @@ internal sealed class MainDialog(IEnumerable<ITopic> topics, IHandoffInbox hando
         return true;
     }
 
+    public bool TakesOverFrom(DialogContext context, string activeDialogId) =>
+        context is { Activity.IsMessage: true, Text: { Length: > 1 } text }
+        && PickByNumber(text) is null
+        && Array.Exists(_topics, t => t.DialogId != activeDialogId && t.Matches(text));
+
     private async Task AskForPersonAsync(DialogContext context, string reason, CancellationToken cancellationToken)
     {
         await handoff.RequestAsync(context.Turn, reason, cancellationToken);

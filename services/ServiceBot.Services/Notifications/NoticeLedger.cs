@@ -101,13 +101,17 @@ internal sealed class NoticeLedger(IDocumentStore store)
         CancellationToken cancellationToken
     )
     {
-        await store.UpdateAsync(
+        // A notice dropped again for the same reason (a courier repeating an event) is one row, not two.
+        var (before, _) = await store.UpdateAsync(
             Key(customer),
             NoticeJsonContext.Default.ListNoticeRecord,
-            records => [.. (records ?? []).TakeLast(MaxRecords - 1), record],
+            records => IsRepeat(records, record) ? null : [.. (records ?? []).TakeLast(MaxRecords - 1), record],
             cancellationToken
         );
-        NoticeMetrics.Recorded(record);
+        if (!IsRepeat(before, record))
+        {
+            NoticeMetrics.Recorded(record);
+        }
     }
 
     /// <summary>
@@ -137,6 +141,12 @@ internal sealed class NoticeLedger(IDocumentStore store)
 
         return counts;
     }
+
+    private static bool IsRepeat(List<NoticeRecord>? records, NoticeRecord record) =>
+        record.Verdict == Verdict.Drop
+        && records?.LastOrDefault(r => r.Key == record.Key) is { Verdict: Verdict.Drop } last
+        && last.Rule == record.Rule
+        && last.Channel == record.Channel;
 
     /// <summary>
     /// Changes the customer's records: <paramref name="change"/> returns the new list, or null to write nothing.

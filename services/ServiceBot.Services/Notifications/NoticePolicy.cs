@@ -117,29 +117,5 @@ internal sealed class NoticePolicy(PolicyOptions options, ShopOptions shop, Temp
     }
 
     /// <summary>The first moment at or after <paramref name="at"/> inside the local daily window.</summary>
-    internal DateTimeOffset NextOpen(DateTimeOffset at, HoursOptions hours)
-    {
-        var local = TimeZoneInfo.ConvertTime(at, _zone);
-        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
-        if (time >= hours.Start && time < hours.End)
-        {
-            return at;
-        }
-
-        var date = DateOnly.FromDateTime(local.DateTime);
-        var day = time < hours.Start ? date : date.AddDays(1);
-        return AtLocal(day, hours.Start);
-    }
-
-    // A local wall-clock time to an instant; a time skipped by a DST jump moves forward past the gap.
-    private DateTimeOffset AtLocal(DateOnly day, TimeOnly time)
-    {
-        var wall = day.ToDateTime(time, DateTimeKind.Unspecified);
-        while (_zone.IsInvalidTime(wall))
-        {
-            wall = wall.AddMinutes(30);
-        }
-
-        return new DateTimeOffset(wall, _zone.GetUtcOffset(wall));
-    }
+    internal DateTimeOffset NextOpen(DateTimeOffset at, HoursOptions hours) => hours.NextOpen(at, _zone);
 }

@@ -17,8 +17,9 @@ internal sealed record NotificationSettingsState(bool FromMenu, int Misses);
 internal sealed class NotificationSettingsDialog(
     TimeProvider time,
     IOptions<ShopOptions> shop,
+    IOptions<PolicyOptions> caps,
     IEnumerable<IConsentLinks> links
-) : Dialog<NotificationSettingsState>(NotificationsJsonContext.Default.NotificationSettingsState)
+) : Dialog<NotificationSettingsState>(NotificationsJsonContext.Default.NotificationSettingsState), IChoiceDialog
 {
     public const string DialogId = "notifications.settings";
 
@@ -51,7 +52,7 @@ internal sealed class NotificationSettingsDialog(
                 var topic = pick == 1 ? NoticeTopic.Delivery : NoticeTopic.Promotion;
                 var optIn = !consents.IsOptedIn(topic);
                 Consents.Record(context.Turn, new ConsentChange(topic, optIn, now, source, shown));
-                var switched = NotificationText.Switched(topic, optIn, context.IsEnglish);
+                var switched = NotificationText.Switched(topic, optIn, context.IsEnglish, caps.Value);
                 context.SendText(
                     optIn && DeliveryNoticeOffer.LinkFor([.. links], context.Activity.Conversation, topic) is { } link
                         ? $"{switched}\n{NotificationText.NextNoticeLink(link, context.IsEnglish)}"

@@ -41,19 +41,26 @@ internal static class NotificationText
             ? $"If you don't write to us for two days, WeChat lets a notice through only with your OK: {link}"
             : $"如果您两天没有联系我们，微信需要您点一下同意才能送达通知：{link}";
 
-    public static string Switched(NoticeTopic topic, bool optedIn, bool english) =>
+    /// <summary>The change, and for an opt-in the caps as configured: what is agreed to is what comes.</summary>
+    public static string Switched(NoticeTopic topic, bool optedIn, bool english, PolicyOptions caps) =>
         (topic, optedIn, english) switch
         {
             (NoticeTopic.Delivery, true, false) =>
-                "已开启物流通知：包裹发出、派送和签收时会通知您，每个状态最多一条，晚上不打扰。",
+                $"已开启物流通知：包裹发出、派送和签收时会通知您，每个状态最多一条，每天最多 {caps.DeliveryNoticesPerDay} 条，"
+                    + $"只在 {caps.DeliveryHours.Start:HH\\:mm}–{caps.DeliveryHours.End:HH\\:mm} 发送。",
             (NoticeTopic.Delivery, true, true) =>
                 "Delivery updates are on: you'll hear when your parcel ships, is out for delivery and arrives — "
-                    + "at most one message per step, never at night.",
+                    + $"at most one message per step and {caps.DeliveryNoticesPerDay} a day, only "
+                    + $"{caps.DeliveryHours.Start:HH\\:mm}–{caps.DeliveryHours.End:HH\\:mm}.",
             (NoticeTopic.Delivery, false, false) => "已关闭物流通知。",
             (NoticeTopic.Delivery, false, true) => "Delivery updates are off.",
-            (_, true, false) => "已开启优惠活动通知：每天最多一条，每周最多两条，晚上不打扰。随时回复 TD 退订。",
+            (_, true, false) =>
+                $"已开启优惠活动通知：每天最多 {caps.PromotionsPerDay} 条，每周最多 {caps.PromotionsPerWeek} 条，"
+                    + $"只在 {caps.PromotionHours.Start:HH\\:mm}–{caps.PromotionHours.End:HH\\:mm} 发送。随时回复 TD 退订。",
             (_, true, true) =>
-                "Offers are on: at most one a day and two a week, never at night. Reply TD to stop any time.",
+                $"Offers are on: at most {caps.PromotionsPerDay} a day and {caps.PromotionsPerWeek} a week, only "
+                    + $"{caps.PromotionHours.Start:HH\\:mm}–{caps.PromotionHours.End:HH\\:mm}. "
+                    + "Reply TD to stop any time.",
             (_, false, false) => "已关闭优惠活动通知。",
             _ => "Offers are off.",
         };

@@ -3,12 +3,13 @@ using ServiceBot.Services.Conversations;
 namespace ServiceBot.Services.Notifications;
 
 /// <summary>
-/// "TD", "退订", "unsubscribe", "stop" (alone, in any state, mid-dialog or while an agent owns the
-/// chat) and unfollowing the account revoke every notice consent at once.
+/// "TD", "退订", "取消订阅", "不要再发", "unsubscribe", "stop" (alone, in any state, mid-dialog or while an
+/// agent owns the chat; full-width letters as typed on a Chinese keyboard count) and unfollowing the
+/// account revoke every notice consent at once.
 /// </summary>
 internal sealed class UnsubscribeCommand(TimeProvider time) : IGlobalCommand
 {
-    private static readonly string[] Words = ["td", "退订", "unsubscribe", "stop"];
+    private static readonly string[] Words = ["td", "退订", "取消订阅", "不要再发", "unsubscribe", "stop"];
 
     public Task<bool> TryHandleAsync(TurnContext turn, CancellationToken cancellationToken)
     {
@@ -19,7 +20,8 @@ internal sealed class UnsubscribeCommand(TimeProvider time) : IGlobalCommand
             return Task.FromResult(true);
         }
 
-        var text = activity.Text?.Trim().TrimEnd('.', '。', '!', '！');
+        // NFKC folds full-width "ＴＤ" and "！" into the ASCII a person means.
+        var text = activity.Text?.Normalize(System.Text.NormalizationForm.FormKC).Trim().TrimEnd('.', '。', '!');
         if (!activity.IsMessage || text is null || !Words.Contains(text, StringComparer.OrdinalIgnoreCase))
         {
             return Task.FromResult(false);

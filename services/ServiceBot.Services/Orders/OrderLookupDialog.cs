@@ -21,7 +21,7 @@ internal sealed class OrderLookupDialog(
     OrderStore orders,
     IOptions<ShopOptions> shop,
     IEnumerable<INoticeOffers> offers
-) : Dialog<OrderLookupState>(OrderDialogJsonContext.Default.OrderLookupState)
+) : Dialog<OrderLookupState>(OrderDialogJsonContext.Default.OrderLookupState), IChoiceDialog
 {
     private readonly INoticeOffers[] _offers = [.. offers];
 

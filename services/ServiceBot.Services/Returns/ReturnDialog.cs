@@ -225,21 +225,7 @@ internal sealed class ReturnDialog(
         switch (YesNo.Parse(context.Text))
         {
             case true:
-                var now = time.GetUtcNow();
-                var request = new ReturnRequest(
-                    RmaIdFor(context.Activity, now),
-                    draft.OrderId!,
-                    context.Activity.Conversation.UserId,
-                    draft.Sku!,
-                    draft.Reason!,
-                    ReturnStatus.Requested,
-                    draft.Photos,
-                    now,
-                    null,
-                    null,
-                    context.Activity.Conversation
-                );
-                await returns.CreateAsync(request, cancellationToken);
+                var request = await CreateAsync(context.Activity, draft, cancellationToken);
                 context.SendText(ReturnText.Submitted(request.RmaId, context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>(request.RmaId);
             case false:
@@ -269,9 +255,46 @@ internal sealed class ReturnDialog(
     }
 
     // Same confirming message → same RMA id: a retry finds the return already created.
-    private static string RmaIdFor(Activity activity, DateTimeOffset now)
+    // The id comes from the confirming message, so a channel's retry finds the return it made; an id
+    // taken by another return (a collision, however unlikely at 64 bits) is derived again, never ignored.
+    private async Task<ReturnRequest> CreateAsync(Activity activity, ReturnDraft draft, CancellationToken ct)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation}/{activity.Id}"));
-        return $"R{now:yyMMdd}-{Convert.ToHexString(hash, 0, 3)}";
+        var now = time.GetUtcNow();
+        for (var salt = 0; ; salt++)
+        {
+            var request = new ReturnRequest(
+                RmaIdFor(activity, now, salt),
+                draft.OrderId!,
+                activity.Conversation.UserId,
+                draft.Sku!,
+                draft.Reason!,
+                ReturnStatus.Requested,
+                draft.Photos,
+                now,
+                null,
+                null,
+                activity.Conversation
+            );
+            if (await returns.CreateAsync(request, ct))
+            {
+                return request;
+            }
+
+            if (
+                await returns.GetAsync(request.RmaId, ct) is { Request: var existing }
+                && existing.Conversation == activity.Conversation
+                && existing.OrderId == request.OrderId
+                && existing.Sku == request.Sku
+            )
+            {
+                return existing; // this confirmation, retried
+            }
+        }
+    }
+
+    internal static string RmaIdFor(Activity activity, DateTimeOffset now, int salt = 0)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation}/{activity.Id}/{salt}"));
+        return $"R{now:yyMMdd}-{Convert.ToHexString(hash, 0, 8)}";
     }
 }

@@ -13,15 +13,24 @@ internal sealed class ReturnStore(IDocumentStore store)
     /// </summary>
     public async Task<bool> CreateAsync(ReturnRequest request, CancellationToken cancellationToken)
     {
+        // The return first, then the customer's index: a taken id never lists another's return as theirs,
+        // and a retry after a crash between the two writes completes the index of the customer's own.
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest);
+        var created =
+            await store.TryWriteAsync(Key(request.RmaId), bytes, WriteCondition.IfAbsent, cancellationToken)
+            is not null;
+        if (!created && (await GetAsync(request.RmaId, cancellationToken))?.Request.OpenId != request.OpenId)
+        {
+            return false;
+        }
+
         await store.TryWriteAsync(
             IndexKey(request.OpenId, request.RmaId),
             ReadOnlyMemory<byte>.Empty,
             WriteCondition.None,
             cancellationToken
         );
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(request, ReturnsJsonContext.Default.ReturnRequest);
-        return await store.TryWriteAsync(Key(request.RmaId), bytes, WriteCondition.IfAbsent, cancellationToken)
-            is not null;
+        return created;
     }
 
     public async Task<(ReturnRequest Request, string ETag)?> GetAsync(string rmaId, CancellationToken cancellationToken)

@@ -68,4 +68,38 @@ public sealed class HandoffTimeoutTests
             StringComparison.Ordinal
         );
     }
+
+    [Fact]
+    public async Task QueuedOutOfHours_TheWaitStartsWhenAgentsAreBack()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        // 20:00 in Shanghai
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        using var bot = new BotFactory { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
+        bot.Settings["WeChat:ApiBaseUrl"] = api.BaseUrl.AbsoluteUri;
+        using var wechat = bot.CreateClient();
+        var openId = WeChatWire.OpenId();
+
+        using var asked = await wechat.SendAsync(
+            WeChatWire.Encrypted(
+                WeChatWire.Text(openId, 1, "转人工"),
+                openId,
+                timestamp: WeChatWire.Unix(clock.GetUtcNow())
+            ),
+            Ct
+        );
+        Assert.Contains(
+            "非工作时间",
+            WeChatWire.OpenReply(await asked.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
+        var queued = Assert.Single(await bot.Services.GetRequiredService<AgentDesk>().QueueAsync(Ct));
+        var scheduler = await bot.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct);
+        var trigger = await scheduler.GetTrigger(new Quartz.TriggerKey(queued.CaseId, HandoffTimeoutJob.Queue), Ct);
+
+        // 09:00 the next morning in Shanghai, plus the ten minutes: not ten minutes from 20:00.
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.Zero), trigger!.NextFireTimeUtc);
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 1, 10, 0, TimeSpan.Zero));
+        Assert.True(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
+    }
 }

@@ -37,6 +37,7 @@ public sealed class TemplateMessageTests : IAsyncLifetime
         _bot.Settings["Couriers:sf:Carriers"] = "SF,顺丰";
         _bot.Settings["Merchant:ApiKey"] = "k";
         _bot.Settings["WeChat:TemplateMessages:Delivery:Id"] = "tm-delivery";
+        _bot.Settings["WeChat:TemplateMessages:ReturnOutcome:Id"] = "tm-return";
         _bot.Settings["Notices:ClaimLease"] = "00:00:30";
         _merchant = Client();
         _merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
@@ -191,6 +192,86 @@ public sealed class TemplateMessageTests : IAsyncLifetime
             message.GetProperty("text").GetProperty("content").GetString(),
             StringComparison.Ordinal
         );
+    }
+
+    [Fact]
+    public async Task AReturnDecidedForACustomerSilentForDays_IsToldByTemplate_AndTheAnswerSaysSo()
+    {
+        await ReturnAsync("R-T1");
+        _clock.Advance(TimeSpan.FromDays(3));
+
+        var told = await DecideAsync("R-T1");
+
+        Assert.Equal(
+            ("sent", "templateMessage"),
+            (told.GetProperty("status").GetString(), told.GetProperty("channel").GetString())
+        );
+        var message = Assert.Single(_api.TemplateMessages);
+        Assert.Equal("tm-return", message.GetProperty("template_id").GetString());
+        Assert.Equal(
+            "R-T1",
+            message.GetProperty("data").GetProperty("character_string1").GetProperty("value").GetString()
+        );
+    }
+
+    [Fact]
+    public async Task AReturnDecidedAtNight_IsToldAtSeven_AndTheAnswerSaysWhen()
+    {
+        await ReturnAsync("R-N1");
+        _clock.Advance(TimeSpan.FromHours(12.5)); // 23:30 in Shanghai
+
+        var told = await DecideAsync("R-N1");
+
+        Assert.Equal(
+            ("deferred", "quietHours"),
+            (told.GetProperty("status").GetString(), told.GetProperty("rule").GetString())
+        );
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero),
+            told.GetProperty("until").GetDateTimeOffset()
+        );
+        Assert.Empty(_api.CustomerMessages);
+
+        // Morning: Quartz runs on the host's clock, so 07:00 fires the deferred telling.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 0, 0, TimeSpan.Zero));
+
+        Assert.True(await _api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
+        var message = Assert.Single(_api.CustomerMessages).GetProperty("text").GetProperty("content").GetString();
+        Assert.Contains("R-N1 已通过", message, StringComparison.Ordinal);
+        Assert.Empty(_api.TemplateMessages);
+    }
+
+    private async Task ReturnAsync(string rmaId) =>
+        Assert.True(
+            await _bot
+                .Services.GetRequiredService<ServiceBot.Services.Returns.ReturnStore>()
+                .CreateAsync(
+                    new ServiceBot.Services.Returns.ReturnRequest(
+                        rmaId,
+                        "A1001",
+                        _openId,
+                        "CUP-1",
+                        "Arrived damaged",
+                        ServiceBot.Services.Returns.ReturnStatus.Requested,
+                        [],
+                        _clock.GetUtcNow(),
+                        null,
+                        null,
+                        new ConversationReference("wechat", _openId)
+                    ),
+                    Ct
+                )
+        );
+
+    private async Task<JsonElement> DecideAsync(string rmaId)
+    {
+        using var decision = await _merchant.PostAsJsonAsync(
+            $"/api/returns/{rmaId}/decision",
+            new { approve = true, note = "请用原包装寄回" },
+            Ct
+        );
+        decision.EnsureSuccessStatusCode();
+        return (await decision.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("told");
     }
 
     private HttpClient Client()

@@ -37,6 +37,18 @@ public sealed class HelpSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEssayOfAQuestion_IsAnswered_NotAnError()
+    {
+        await SeedAsync();
+        var essay = "how do I descale the kettle " + string.Join(' ', Enumerable.Range(0, 500).Select(i => $"w{i}"));
+        Assert.True(essay.Length >= 2000);
+
+        var match = await _search.FindAsync(essay, null, Ct);
+
+        Assert.Equal("电热水壶除水垢", match?.Article.Title);
+    }
+
+    [Fact]
     public async Task OnlyTheProductsTheCustomerBought_AreSearched()
     {
         await SeedAsync();

@@ -111,6 +111,53 @@ public sealed class NoticeSenderTests
             .OneTimeAvailable(NoticeTopic.Delivery);
 
     [Fact]
+    public async Task ANoticeDroppedAgainForTheSameReason_IsRecordedOnce()
+    {
+        await CustomerAsync(optedIn: false, lastMessageAgo: TimeSpan.FromHours(1));
+
+        await Sender().DecideAndSendAsync(Notice, 1, Ct);
+        await Sender().DecideAndSendAsync(Notice, 1, Ct); // the courier repeats the event
+
+        var dropped = Assert.Single(await LedgerAsync());
+        Assert.Equal((Verdict.Drop, PolicyRule.Consent), (dropped.Verdict, dropped.Rule));
+    }
+
+    [Fact]
+    public async Task SilentForThreeDays_AServiceNoticeGoesAsOneTemplateMessage_WithItsMsgIdRecorded()
+    {
+        await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromDays(3));
+        _template
+            .Setup(t =>
+                t.SendAsync(
+                    Customer,
+                    "tm-delivery",
+                    It.IsAny<IReadOnlyDictionary<string, string>>(),
+                    null,
+                    Candidate.Key,
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .ReturnsAsync(SendOutcome.Sent with { MessageId = "400000001" });
+
+        var outcome = await Sender()
+            .DecideAndSendAsync(Notice with { Candidate = Candidate with { Template = TemplateKind.Delivery } }, 1, Ct);
+
+        Assert.Equal((Verdict.Send, NoticeChannel.TemplateMessage), (outcome.Verdict, outcome.Channel));
+        var sent = Assert.Single(await LedgerAsync());
+        Assert.Equal(("400000001", NoticeDelivery.Unknown), (sent.MessageId, sent.Delivery));
+        Assert.Equal("tm-delivery", sent.Payload!.TemplateId);
+        _customerService.Verify(
+            s =>
+                s.SendAsync(
+                    It.IsAny<ConversationReference>(),
+                    It.IsAny<IReadOnlyList<Reply>>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
+    }
+
+    [Fact]
     public async Task ABusyChannel_DefersWithBackOff_ThenSendsOnce()
     {
         await CustomerAsync(optedIn: true, lastMessageAgo: TimeSpan.FromHours(1));

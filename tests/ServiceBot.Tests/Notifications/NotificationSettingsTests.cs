@@ -35,6 +35,31 @@ public sealed class NotificationSettingsTests
     }
 
     [Fact]
+    public Task AClearRequestForSomethingElse_LeavesTheSettings_InsteadOfAskingFor1To3() =>
+        Flow()
+            .Send("通知")
+            .ExpectReply("您的通知设置")
+            .Send("我的快递到哪了")
+            .ExpectReply("没有找到您名下的订单")
+            .ExpectState(r =>
+                Assert.DoesNotContain(r.DialogStack, f => f.DialogId == NotificationSettingsDialog.DialogId)
+            )
+            .RunAsync();
+
+    [Fact]
+    public Task TheOptIn_StatesTheCapsAndHoursAsConfigured() => new TestFlow(services =>
+            services
+                .AddOrders()
+                .AddNotificationSettings()
+                .Configure<PolicyOptions>(p =>
+                {
+                    p.PromotionsPerDay = 2;
+                    p.PromotionsPerWeek = 5;
+                    p.PromotionHours = new HoursOptions { Start = new TimeOnly(9, 30), End = new TimeOnly(21, 0) };
+                })
+        ).Send("通知").ExpectReply("优惠活动通知").Send("2").ExpectReply("每天最多 2 条，每周最多 5 条，只在 09:30–21:00 发送").RunAsync();
+
+    [Fact]
     public Task FromTheMenu_InEnglish_PromotionsOnThenOff_SourceIsMenu() =>
         Flow()
             .Send("hello")
@@ -93,6 +118,10 @@ public sealed class NotificationSettingsTests
     [InlineData("退订")]
     [InlineData("unsubscribe")]
     [InlineData("STOP")]
+    [InlineData("ＴＤ")]
+    [InlineData("ｔｄ！")]
+    [InlineData("取消订阅")]
+    [InlineData("不要再发")]
     public Task UnsubscribeWord_MidDialog_RevokesEverythingAtOnce(string word) =>
         Flow()
             .Send("通知")

@@ -98,6 +98,54 @@ public sealed class ReturnDialogTests
     }
 
     [Fact]
+    public async Task AReturnIdAlreadyTaken_IsNeverIgnored_TheCustomerGetsAReturnOfTheirOwn()
+    {
+        var flow = await FlowAsync(Delivered("K1", "oMe", daysAgo: 3));
+        var store = flow.Services.GetRequiredService<ReturnStore>();
+        // Another customer's returns hold the first id of every message this conversation could confirm with.
+        for (var i = 1; i <= 12; i++)
+        {
+            var activity = new Activity
+            {
+                Id = $"msg-{i}",
+                Type = ActivityType.Message,
+                Conversation = flow.Conversation,
+                Timestamp = Now,
+            };
+            var taken = new ReturnRequest(
+                ReturnDialog.RmaIdFor(activity, Now),
+                "X9",
+                "oOther",
+                "CUP-1",
+                "Other",
+                ReturnStatus.Requested,
+                [],
+                Now,
+                null,
+                null,
+                new ConversationReference("wechat", "oOther")
+            );
+            Assert.True(await store.CreateAsync(taken, Ct));
+        }
+
+        await flow.Send("收到的水壶坏了，我要退货")
+            .ExpectReply("请选择退货原因")
+            .Send("1")
+            .ExpectReply("请拍下商品照片")
+            .Deliver(Photo(flow))
+            .ExpectReply("收到第 1 张")
+            .Send("好了")
+            .ExpectReply("请确认")
+            .Send("确认")
+            .ExpectReply("退货申请已提交，编号 R")
+            .RunAsync();
+
+        var mine = Assert.Single(await store.ListForCustomerAsync("oMe", Ct));
+        Assert.Equal(("K1", "oMe"), (mine.OrderId, mine.OpenId));
+        Assert.Equal(12, (await store.ListForCustomerAsync("oOther", Ct)).Count);
+    }
+
+    [Fact]
     public async Task HappyPath_InEnglish_PickOrderAndItem_FreeTextReason_ThreePhotosGoStraightToConfirm()
     {
         var twoItems = Delivered("K2", "oMe", daysAgo: 2) with

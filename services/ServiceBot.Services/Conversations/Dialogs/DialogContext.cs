@@ -38,4 +38,17 @@ internal sealed class DialogContext(TurnContext turn)
 internal interface IInterruptionHandler
 {
     Task<bool> TryInterruptAsync(DialogContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when the message clearly asks for something other than the active choice dialog
+    /// (<paramref name="activeDialogId"/>): that dialog is left and the root handles the message.
+    /// </summary>
+    bool TakesOverFrom(DialogContext context, string activeDialogId);
 }
+
+/// <summary>
+/// A dialog whose prompts take a choice (a number, an order id), never free text: a clear request
+/// for another topic there ("where is my order" in the notice settings) leaves it instead of
+/// being answered "reply 1, 2 or 3". Dialogs that ask for free text (a return's reason) are not.
+/// </summary>
+internal interface IChoiceDialog;

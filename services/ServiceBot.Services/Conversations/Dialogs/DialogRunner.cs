@@ -46,6 +46,16 @@ internal sealed class DialogMiddleware(
                 return;
             }
 
+            if (
+                stack.Count > 1
+                && Find(stack[^1].DialogId) is IChoiceDialog
+                && Find(stack[0].DialogId) is IInterruptionHandler router
+                && router.TakesOverFrom(context, stack[^1].DialogId)
+            )
+            {
+                context.CancelChildren();
+            }
+
             var top = stack[^1];
             result = await ApplyAsync(
                 context,

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,22 @@ public sealed class WeChatApiClientTests : IDisposable
         Assert.Equal("oUser", body.RootElement.GetProperty("touser").GetString());
         Assert.Equal("text", body.RootElement.GetProperty("msgtype").GetString());
         Assert.Equal("您好", body.RootElement.GetProperty("text").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task ALongAgentReply_GoesAsSeveralMessages_EachWithinWeChatsByteLimit()
+    {
+        var reply = string.Concat(Enumerable.Repeat("您好，这款水壶的保修期是一年，请保留好购买凭证。", 60)); // 1,440 chars: 4,320 bytes
+        var sender = new WeChatCustomerServiceSender(Client());
+
+        var outcome = await sender.SendAsync(new ConversationReference("wechat", "oUser"), [Reply.FromText(reply)], Ct);
+
+        Assert.True(outcome.IsSent);
+        var sent = _api.Calls.Where(c => c.Path == Send).Select(c => JsonDocument.Parse(c.Body)).ToList();
+        var texts = sent.Select(d => d.RootElement.GetProperty("text").GetProperty("content").GetString()!).ToList();
+        Assert.True(texts.Count >= 3);
+        Assert.All(texts, t => Assert.True(Encoding.UTF8.GetByteCount(t) <= WeChatReplyPlan.MaxTextBytes));
+        Assert.Equal(reply, string.Concat(texts));
     }
 
     [Fact]

@@ -112,6 +112,72 @@ public sealed class WeChatXmlTests
         );
     }
 
+    [Theory]
+    [InlineData("success", "Delivered")]
+    [InlineData("failed:user block", "UserBlocked")]
+    [InlineData("failed: system failed", "SystemFailure")]
+    public void Map_TemplateJobFinish_IsADeliveryReport_NamedByItsMsgId(string status, string outcome)
+    {
+        var activity = Map(
+            $"""
+            <xml>{Head}<MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event>
+            <MsgID>200163836</MsgID><Status><![CDATA[{status}]]></Status></xml>
+            """
+        );
+
+        Assert.Equal(
+            [
+                new DeliveryReport(
+                    "200163836",
+                    null,
+                    Enum.Parse<DeliveryReportOutcome>(outcome),
+                    status,
+                    Subscribe: false
+                ),
+            ],
+            activity.DeliveryReports
+        );
+        Assert.Equal("oUser_1-x:1700000000:TEMPLATESENDJOBFINISH:200163836", activity.Id);
+        Assert.Empty(activity.TemplateConsents);
+    }
+
+    [Fact]
+    public void Map_SubscribeMessageSent_ReportsEachTemplate()
+    {
+        var activity = Map(
+            $"""
+            <xml>{Head}<MsgType>event</MsgType><Event>subscribe_msg_sent_event</Event>
+            <SubscribeMsgSentEvent>
+              <List><TemplateId><![CDATA[tpl-delivery]]></TemplateId><MsgID>1700827132819554304</MsgID>
+                <ErrorCode>0</ErrorCode><ErrorStatus><![CDATA[success]]></ErrorStatus></List>
+              <List><TemplateId><![CDATA[tpl-promo]]></TemplateId><MsgID>1700827132819554305</MsgID>
+                <ErrorCode>43101</ErrorCode><ErrorStatus><![CDATA[fail_user_refuse]]></ErrorStatus></List>
+            </SubscribeMsgSentEvent></xml>
+            """
+        );
+
+        Assert.Equal(
+            [
+                new DeliveryReport(
+                    "1700827132819554304",
+                    "tpl-delivery",
+                    DeliveryReportOutcome.Delivered,
+                    "success",
+                    true
+                ),
+                new DeliveryReport(
+                    "1700827132819554305",
+                    "tpl-promo",
+                    DeliveryReportOutcome.UserBlocked,
+                    "fail_user_refuse",
+                    true
+                ),
+            ],
+            activity.DeliveryReports
+        );
+        Assert.Empty(activity.TemplateConsents);
+    }
+
     [Fact]
     public void Map_MenuEventWithNestedInfo_SkipsTheNesting()
     {

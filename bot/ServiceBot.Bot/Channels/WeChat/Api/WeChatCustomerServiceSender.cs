@@ -19,10 +19,23 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api) : IChanne
     {
         for (var i = 0; i < replies.Count; i++)
         {
-            var result = await api.SendCustomerMessageAsync(conversation.UserId, replies[i], cancellationToken);
-            if (!result.IsOk)
+            // A long text goes as several messages; once one of them went, the reply counts as taken, so
+            // a retry never repeats a piece (at most once): the rest of it is lost and said so.
+            var pieces = replies[i].Kind == ReplyKind.Text ? WeChatReplyPlan.Split(replies[i].Text ?? "") : [];
+            for (var p = 0; p < Math.Max(1, pieces.Count); p++)
             {
-                return result.ToSendOutcome() with { Delivered = i };
+                var piece = pieces.Count > 0 ? Reply.FromText(pieces[p]) : replies[i];
+                var result = await api.SendCustomerMessageAsync(conversation.UserId, piece, cancellationToken);
+                if (!result.IsOk)
+                {
+                    var outcome = result.ToSendOutcome() with { Delivered = p == 0 ? i : i + 1 };
+                    return p == 0
+                        ? outcome
+                        : outcome with
+                        {
+                            Detail = $"{outcome.Detail}; part {p + 1} of a long reply",
+                        };
+                }
             }
         }
 
