@@ -7,7 +7,7 @@ using ServiceBot.Services.Photos;
 namespace ServiceBot.Bot.Channels;
 
 /// <summary>Downloads a customer's photo from the channel it came through (WeChat: the media API).</summary>
-internal sealed class ChannelMediaDownloader(WeChatApiClient wechat, WebChatMedia webChat) : IMediaDownloader
+internal sealed class ChannelMediaDownloader(WeChatMediaApi wechat, WebChatMedia webChat) : IMediaDownloader
 {
     public async Task<DownloadedMedia> DownloadAsync(
         ConversationReference conversation,

@@ -12,8 +12,15 @@ internal sealed record OrderBody(
     DateTimeOffset? PlacedAt,
     OrderStatus? Status,
     IReadOnlyList<OrderItemBody>? Items,
-    ShipmentBody? Shipment
+    ShipmentBody? Shipment,
+    ContactBody? Contact = null
 );
+
+/// <summary>A packing-slip QR code: WeChat's ticket, the image to print, and when it stops working.</summary>
+internal sealed record OrderQr(string Ticket, Uri Url, DateTimeOffset ExpiresAt);
+
+/// <summary>Who to reach: only the phone's last four digits are kept, for the customer to bind the order.</summary>
+internal sealed record ContactBody(string? Phone);
 
 internal sealed record OrderItemBody(string? Sku, string? Name, int? Quantity, decimal? Price);
 
@@ -31,4 +38,5 @@ internal sealed record ShipmentBody(
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip
 )]
 [JsonSerializable(typeof(OrderBody))]
+[JsonSerializable(typeof(OrderQr))]
 internal sealed partial class MerchantJsonContext : JsonSerializerContext;

@@ -3,13 +3,16 @@ using ServiceBot.Services.Orders;
 namespace ServiceBot.Bot.Merchant;
 
 /// <summary>
-/// <c>PUT/GET /api/orders/{orderId}</c>: the merchant feeds orders; a bad one is refused whole, naming the field.
+/// <c>PUT/GET /api/orders/{orderId}</c>: the merchant feeds orders; a bad one is refused whole, naming the
+/// field. An order may come without the customer's OpenID; <c>POST /api/orders/{orderId}/qr</c> makes the
+/// packing-slip QR code whose scan binds it.
 /// </summary>
 internal static class OrderEndpoints
 {
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder merchant)
     {
         merchant.MapPut("/orders/{orderId}", PutAsync);
+        merchant.MapPost("/orders/{orderId}/qr", QrAsync);
         merchant.MapGet("/orders/{orderId}", async (string orderId, OrderStore orders, CancellationToken ct) =>
             OrderIds.IsValid(orderId) && await orders.GetAsync(orderId, ct) is { } order
                 ? Results.Json(order, OrderJsonContext.Default.Order)
@@ -42,6 +45,11 @@ internal static class OrderEndpoints
             return MerchantProblems.Invalid(missing, "is required.");
         }
 
+        if (body.Contact?.Phone is { } phone && (phone.Length > 32 || PhoneTails.TailOf(phone) is null))
+        {
+            return MerchantProblems.Invalid("contact.phone", "a phone number of at least 7 digits.");
+        }
+
         var errors = OrderValidator.Validate(order);
         if (errors.Count > 0)
         {
@@ -61,11 +69,36 @@ internal static class OrderEndpoints
             : Results.Json(stored, OrderJsonContext.Default.Order);
     }
 
+    private static async Task<IResult> QrAsync(
+        string orderId,
+        OrderStore orders,
+        OrderScenes scenes,
+        Channels.WeChat.Api.WeChatAccountApi wechat,
+        CancellationToken ct
+    )
+    {
+        if (!OrderIds.IsValid(orderId) || await orders.GetAsync(orderId, ct) is null)
+        {
+            return Results.NotFound();
+        }
+
+        var (scene, expiresAt) = await scenes.IssueAsync(orderId, ct);
+        var (result, ticket) = await wechat.CreateQrCodeAsync(scene, OrderScenes.Lifetime, ct);
+        return ticket is null
+            ? Results.Problem(
+                $"WeChat did not make the QR code: {result.Status} ({result.ErrCode}).",
+                statusCode: StatusCodes.Status502BadGateway
+            )
+            : Results.Json(
+                new OrderQr(ticket, Channels.WeChat.Api.WeChatAccountApi.QrImageUrl(ticket), expiresAt),
+                MerchantJsonContext.Default.OrderQr
+            );
+    }
+
     private static Order? ToOrder(string orderId, OrderBody body, out string missing)
     {
         missing = body switch
         {
-            { OpenId: null } => "openId",
             { PlacedAt: null } => "placedAt",
             { Status: null } => "status",
             { Items: null } => "items",
@@ -103,7 +136,10 @@ internal static class OrderEndpoints
         var shipment = body.Shipment is { } s
             ? new Shipment(s.Carrier ?? "", s.TrackingNumber ?? "", s.Status!.Value, s.DeliveredAt)
             : null;
-        return new Order(orderId, body.OpenId!, body.PlacedAt!.Value, body.Status!.Value, items, shipment);
+        return new Order(orderId, body.OpenId, body.PlacedAt!.Value, body.Status!.Value, items, shipment)
+        {
+            PhoneTail = PhoneTails.TailOf(body.Contact?.Phone),
+        };
     }
 
     // "$.items[0].quantity" → "items[0].quantity"

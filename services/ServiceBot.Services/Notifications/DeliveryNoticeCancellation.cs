@@ -37,7 +37,7 @@ internal sealed class DeliveryNoticeCancellation(
                 {
                     var detail = $"cancelled: consent withdrawn ({withdrawn.Source.ToString().ToLowerInvariant()})";
                     await ledger.RecordAsync(
-                        DeliveryNotices.CustomerOf(order),
+                        withdrawn.Customer,
                         NoticeRecord.Dropped(key, NoticeTopic.Delivery, PolicyRule.Consent, time.GetUtcNow(), detail),
                         cancellationToken
                     );

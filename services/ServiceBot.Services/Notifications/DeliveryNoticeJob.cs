@@ -65,11 +65,12 @@ internal sealed class DeliveryNoticeScheduler(ISchedulerFactory schedulers, Send
     {
         var key = new JobKey(DeliveryNotices.KeyOf(order.OrderId, moment), DeliveryNoticeJob.Group);
         if (
-            await outbox.GetAsync(DeliveryNotices.CustomerOf(order), key.Name, cancellationToken) is
-            { State: OutboxState.Sent or OutboxState.Unanswered }
+            DeliveryNotices.CustomerOf(order) is not { } customer
+            || await outbox.GetAsync(customer, key.Name, cancellationToken)
+                is { State: OutboxState.Sent or OutboxState.Unanswered }
         )
         {
-            return; // a replayed courier event after the notice went out (or may have)
+            return; // no customer bound yet, or a replayed courier event after the notice went out (or may have)
         }
 
         var job = JobBuilder

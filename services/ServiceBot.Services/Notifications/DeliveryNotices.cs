@@ -41,8 +41,9 @@ internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, No
 
     public static string KeyOf(string orderId, string moment) => $"order:{orderId}:{moment}";
 
-    /// <summary>Orders belong to WeChat customers: their notices go to that conversation.</summary>
-    public static ConversationReference CustomerOf(Order order) => Customers.Of(order.OpenId);
+    /// <summary>Orders belong to WeChat customers, and their notices go there; an unbound order has none.</summary>
+    public static ConversationReference? CustomerOf(Order order) =>
+        order.OpenId is { } openId ? Customers.Of(openId) : null;
 
     /// <summary>
     /// Decides and sends the notice; <paramref name="attempt"/> is 1 at first and counts the retries after a busy
@@ -65,7 +66,11 @@ internal sealed class DeliveryNotices(OrderStore orders, NoticeSender sender, No
             return NoticeOutcome.Dropped(PolicyRule.Once);
         }
 
-        var customer = CustomerOf(order);
+        if (CustomerOf(order) is not { } customer)
+        {
+            return NoticeOutcome.Dropped(PolicyRule.Consent); // nobody to tell yet: the order waits for its customer
+        }
+
         var shipment = order.Shipment;
         var superseded = status is null
             ? shipment is not null && Announced.Contains(shipment.Status)

@@ -2,15 +2,23 @@ using System.Text.Json.Serialization;
 
 namespace ServiceBot.Services.Orders;
 
-/// <summary>An order as the merchant feeds it, plus what couriers reported about its shipment.</summary>
+/// <summary>
+/// An order as the merchant feeds it, plus what couriers reported about its shipment. An order from
+/// the shop may come without the customer's OpenID: it waits, unbound, until the customer scans its
+/// packing-slip QR code or names it in the chat with the last four digits of the phone on it.
+/// </summary>
 internal sealed record Order(
     string OrderId,
-    string OpenId,
+    string? OpenId,
     DateTimeOffset PlacedAt,
     OrderStatus Status,
     IReadOnlyList<OrderItem> Items,
     Shipment? Shipment
-);
+)
+{
+    /// <summary>The last four digits of the phone on the order: all the chat's check needs of it.</summary>
+    public string? PhoneTail { get; init; }
+}
 
 internal sealed record OrderItem(string Sku, string Name, int Quantity, decimal Price);
 

@@ -82,7 +82,7 @@ internal sealed class OrderSkuIndex(IDocumentStore store)
     }
 
     private static IEnumerable<string> KeysOf(Order order) =>
-        order.Status == OrderStatus.Cancelled
+        order.Status == OrderStatus.Cancelled || order.OpenId is null
             ? []
             : order
                 .Items.Select(item => item.Sku)

@@ -37,6 +37,12 @@ internal sealed class OrderStore(IDocumentStore store)
     /// </summary>
     public async Task<bool> PutAsync(Order order, CancellationToken cancellationToken)
     {
+        // The shop may not know the customer's OpenID: a binding the customer made stays.
+        if (order.OpenId is null && await GetAsync(order.OrderId, cancellationToken) is { OpenId: { } bound })
+        {
+            order = order with { OpenId = bound };
+        }
+
         if (order.Shipment is { } shipment)
         {
             await store.TryWriteAsync(
@@ -47,26 +53,16 @@ internal sealed class OrderStore(IDocumentStore store)
             );
         }
 
-        await store.TryWriteAsync(
-            IndexKey(order.OpenId, order.OrderId),
-            JsonSerializer.SerializeToUtf8Bytes(
-                new CustomerOrderEntry(order.OrderId, order.PlacedAt),
-                OrderJsonContext.Default.CustomerOrderEntry
-            ),
-            WriteCondition.None,
-            cancellationToken
-        );
-
-        await _skus.AddAsync(order, cancellationToken);
+        await IndexForCustomerAsync(order, cancellationToken);
         var (previous, _) = await store.UpdateAsync(
             OrderKey(order.OrderId),
             OrderJsonContext.Default.Order,
-            previous => KeepCourierScan(order, previous),
+            previous => KeepCourierScan(order with { OpenId = order.OpenId ?? previous?.OpenId }, previous),
             cancellationToken
         );
-        if (previous is not null && previous.OpenId != order.OpenId)
+        if (previous?.OpenId is { } before && order.OpenId is { } now && before != now)
         {
-            await store.DeleteAsync(IndexKey(previous.OpenId, order.OrderId), cancellationToken);
+            await store.DeleteAsync(IndexKey(before, order.OrderId), cancellationToken);
         }
 
         await _skus.RemoveStaleAsync(previous, order, cancellationToken);
@@ -104,6 +100,59 @@ internal sealed class OrderStore(IDocumentStore store)
         }
 
         return orders;
+    }
+
+    /// <summary>
+    /// Binds an unbound order to the customer who proved it theirs (its QR code, or the phone's last digits).
+    /// </summary>
+    public async Task<(BindOutcome Outcome, Order? Order)> BindToCustomerAsync(
+        string orderId,
+        string openId,
+        CancellationToken cancellationToken
+    )
+    {
+        var outcome = BindOutcome.NotFound;
+        var changed = await UpdateAsync(
+            orderId,
+            order =>
+            {
+                outcome = order.OpenId switch
+                {
+                    null => BindOutcome.Bound,
+                    var owner when owner == openId => BindOutcome.AlreadyYours,
+                    _ => BindOutcome.SomeoneElses,
+                };
+                return outcome == BindOutcome.Bound ? order with { OpenId = openId } : null;
+            },
+            cancellationToken
+        );
+        var order = changed?.After ?? await GetAsync(orderId, cancellationToken);
+        if (outcome is BindOutcome.Bound or BindOutcome.AlreadyYours && order is not null)
+        {
+            await IndexForCustomerAsync(order, cancellationToken); // again for a retry after a crash mid-way
+        }
+
+        return (outcome, outcome == BindOutcome.SomeoneElses ? null : order);
+    }
+
+    // The customer's index and the SKU index, for a bound order (before the order itself: see above).
+    private async Task IndexForCustomerAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.OpenId is not { } openId)
+        {
+            return;
+        }
+
+        await store.TryWriteAsync(
+            IndexKey(openId, order.OrderId),
+            JsonSerializer.SerializeToUtf8Bytes(
+                new CustomerOrderEntry(order.OrderId, order.PlacedAt),
+                OrderJsonContext.Default.CustomerOrderEntry
+            ),
+            WriteCondition.None,
+            cancellationToken
+        );
+        await _skus.AddAsync(order, cancellationToken);
     }
 
     private static Order KeepCourierScan(Order order, Order? previous) =>
@@ -195,4 +244,12 @@ internal sealed class OrderStore(IDocumentStore store)
 
     private static string IndexKey(string openId, string orderId) =>
         StorageKey.Join("customers", openId, "orders", orderId);
+}
+
+internal enum BindOutcome
+{
+    Bound,
+    AlreadyYours,
+    SomeoneElses,
+    NotFound,
 }

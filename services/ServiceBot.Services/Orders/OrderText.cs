@@ -10,8 +10,9 @@ internal static class OrderText
 
     public static string NoOrdersFound(bool english) =>
         english
-            ? "I couldn't find any orders for you. If you ordered from another account, send me the order number."
-            : "没有找到您名下的订单。如果您是用其他微信号下单的，请直接发送订单号给我。";
+            ? "I couldn't find any orders for you. If you ordered in our shop or from another account, "
+                + "send me the order number."
+            : "没有找到您名下的订单。如果您是在网店或用其他微信号下单的，请直接发送订单号给我。";
 
     public static string RecentOrders(IReadOnlyList<Order> recent, bool english, TimeZoneInfo zone)
     {
@@ -100,6 +101,41 @@ internal static class OrderText
             ShipmentStatus.Delivered => english ? "delivered" : "已签收",
             _ => english ? "delivery problem, the courier is on it" : "派送异常，快递正在处理",
         };
+
+    public static string WelcomeByScan(bool english) => english ? "Hello and welcome! " : "您好，欢迎关注！";
+
+    public static string Bound(string orderId, bool english) =>
+        english ? $"Order {orderId} is now linked to your WeChat." : $"已为您绑定订单 {orderId}。";
+
+    public static string BoundToSomeoneElse(string orderId, bool english) =>
+        english
+            ? $"Order {orderId} is already linked to another WeChat account, so I can't link it to yours. "
+                + "Reply \"agent\" if that's wrong."
+            : $"订单 {orderId} 已经绑定了其他微信号，不能再绑定到您的微信。如有疑问请回复“人工”。";
+
+    public static string ScanExpired(bool english) =>
+        english
+            ? "This QR code no longer works. Send me your order number and I'll look it up."
+            : "这个二维码已失效。请直接发送订单号给我，我来帮您查。";
+
+    public static string AskPhoneTail(string orderId, bool english) =>
+        english
+            ? $"Order {orderId} isn't linked to your WeChat yet. Reply with the last four digits of the phone "
+                + "number on the order and I'll link it."
+            : $"订单 {orderId} 还没有绑定微信。请回复下单时留的手机号后四位，我来帮您绑定。";
+
+    public static string PhoneTailWrong(int triesLeft, bool english) =>
+        english
+            ? $"Those digits don't match the order. You can try {triesLeft} more time(s) today."
+            : $"手机号后四位不对。今天还可以再试 {triesLeft} 次。";
+
+    public static string TooManyTries(bool english) =>
+        english
+            ? "Too many tries today. Please try again tomorrow, or reply \"agent\" for a person."
+            : "今天尝试次数过多，请明天再试，或回复“人工”联系客服。";
+
+    public static string AskOrderNumber(bool english) =>
+        english ? "Please send me the order number, e.g. A1001." : "请发送订单号，例如 A1001。";
 
     private static string Date(DateTimeOffset at, bool english, TimeZoneInfo zone)
     {

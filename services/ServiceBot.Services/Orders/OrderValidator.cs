@@ -12,12 +12,11 @@ internal static class OrderValidator
         }
 
         if (
-            string.IsNullOrEmpty(order.OpenId)
-            || order.OpenId.Length > 64
-            || !order.OpenId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            order.OpenId is { } openId
+            && (openId.Length is 0 or > 64 || !openId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         )
         {
-            errors["openId"] = "required: the customer's OpenID (letters, digits, '-' or '_').";
+            errors["openId"] = "the customer's OpenID (letters, digits, '-' or '_'), or absent for an unbound order.";
         }
 
         if (order.Items is not { Count: > 0 })

@@ -13,6 +13,8 @@ internal static class OrdersRegistration
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
         services.TryAddSingleton<OrderStore>();
+        services.TryAddSingleton<OrderScenes>();
+        services.AddSingleton<IGlobalCommand, OrderScanCommand>();
         services.AddDialog<OrderLookupDialog>();
         services.AddSingleton<ITopic, OrderTopic>();
         return services;

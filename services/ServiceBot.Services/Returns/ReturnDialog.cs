@@ -104,7 +104,7 @@ internal sealed class ReturnDialog(
         CancellationToken cancellationToken
     )
     {
-        var existing = await returns.ListForCustomerAsync(order.OpenId, cancellationToken);
+        var existing = await returns.ListForCustomerAsync(context.Activity.Conversation.UserId, cancellationToken);
         if (ReturnEligibility.Check(order, null, existing, time.GetUtcNow(), Options.WindowDays) is { } why)
         {
             return Ineligible(context, why);
@@ -144,7 +144,7 @@ internal sealed class ReturnDialog(
         CancellationToken cancellationToken
     )
     {
-        var existing = await returns.ListForCustomerAsync(order.OpenId, cancellationToken);
+        var existing = await returns.ListForCustomerAsync(context.Activity.Conversation.UserId, cancellationToken);
         if (ReturnEligibility.Check(order, sku, existing, time.GetUtcNow(), Options.WindowDays) is { } why)
         {
             return Ineligible(context, why);

@@ -74,6 +74,9 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
     public int OAuthRefused { get; private set; }
 
+    /// <summary>The scene of every QR code made, in order.</summary>
+    public ConcurrentQueue<string> QrScenes { get; } = new();
+
     /// <summary>The msgid each accepted template message was answered with, in order.</summary>
     public ConcurrentQueue<long> TemplateMsgIds { get; } = new();
 
@@ -209,6 +212,37 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         app.MapGet("/open/js/jweixin-1.6.0.js", () =>
             Results.Content(FakeJsSdk.Replace("TICKET", _ticket, StringComparison.Ordinal), "application/javascript")
         );
+        // Temporary QR codes with a string scene: at most 30 days and 64 characters, as WeChat allows.
+        app.MapPost("/cgi-bin/qrcode/create", async (HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            if (Refused(request) is { } refused)
+            {
+                return refused;
+            }
+
+            var scene = body.GetProperty("action_info").GetProperty("scene").GetProperty("scene_str").GetString();
+            var seconds = body.GetProperty("expire_seconds").GetInt32();
+            if (
+                body.GetProperty("action_name").GetString() != "QR_STR_SCENE"
+                || scene is not { Length: > 0 and <= 64 }
+                || seconds is < 60 or > 2_592_000
+            )
+            {
+                return Results.Json(new { errcode = 40097, errmsg = "invalid args" });
+            }
+
+            QrScenes.Enqueue(scene);
+            var ticket = "gQ" + Guid.NewGuid().ToString("N");
+            return Results.Json(
+                new
+                {
+                    ticket,
+                    expire_seconds = seconds,
+                    url = $"http://weixin.qq.com/q/{ticket}",
+                }
+            );
+        });
         app.MapPost("/cgi-bin/message/custom/send", async (HttpRequest request) =>
             await RecordAsync(request, CustomerMessages)
         );

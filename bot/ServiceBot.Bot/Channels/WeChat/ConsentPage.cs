@@ -50,7 +50,7 @@ internal static class ConsentPage
         string? code,
         IOptions<WeChatOptions> wechat,
         IOptions<SubscribeTemplateOptions> templates,
-        WeChatApiClient api,
+        WeChatAccountApi api,
         JsApiTicketCache tickets,
         ConversationStateStore conversations,
         TimeProvider time,

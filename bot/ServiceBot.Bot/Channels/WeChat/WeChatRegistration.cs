@@ -45,6 +45,8 @@ internal static class WeChatRegistration
 
         services.TryAddSingleton<AccessTokenCache>();
         services.TryAddSingleton<WeChatApiClient>();
+        services.TryAddSingleton<WeChatAccountApi>();
+        services.TryAddSingleton<WeChatMediaApi>();
         services.TryAddSingleton<JsApiTicketCache>();
         services.TryAddSingleton<IConsentLinks, WeChatConsentLinks>();
         services.AddSingleton<IChannelSender, WeChatCustomerServiceSender>();

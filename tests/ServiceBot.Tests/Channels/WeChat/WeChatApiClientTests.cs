@@ -249,7 +249,7 @@ public sealed class WeChatApiClientTests : IDisposable
         var client = Client();
         _api.ThenStatus("/cgi-bin/media/get", HttpStatusCode.InternalServerError);
 
-        var photo = await client.DownloadMediaAsync("m1", 1024, Ct);
+        var photo = await new WeChatMediaApi(client).DownloadMediaAsync("m1", 1024, Ct);
 
         Assert.True(photo.Outcome.IsOk);
         Assert.Equal(2, _api.CallsTo("/cgi-bin/media/get"));
@@ -323,15 +323,15 @@ public sealed class WeChatApiClientTests : IDisposable
     {
         var client = Client();
 
-        var photo = await client.DownloadMediaAsync("m1", 1024, Ct);
+        var photo = await new WeChatMediaApi(client).DownloadMediaAsync("m1", 1024, Ct);
         Assert.True(photo.Outcome.IsOk);
         Assert.Equal("image/jpeg", photo.ContentType);
         Assert.Equal(7, photo.Content!.Length);
 
         _api.Then("/cgi-bin/media/get", 40007);
-        Assert.Equal(40007, (await client.DownloadMediaAsync("gone", 1024, Ct)).Outcome.ErrCode);
+        Assert.Equal(40007, (await new WeChatMediaApi(client).DownloadMediaAsync("gone", 1024, Ct)).Outcome.ErrCode);
 
-        Assert.False((await client.DownloadMediaAsync("m2", 4, Ct)).Outcome.IsOk);
+        Assert.False((await new WeChatMediaApi(client).DownloadMediaAsync("m2", 4, Ct)).Outcome.IsOk);
     }
 
     [Fact]

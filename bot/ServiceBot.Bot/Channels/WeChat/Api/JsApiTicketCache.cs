@@ -5,7 +5,7 @@ namespace ServiceBot.Bot.Channels.WeChat.Api;
 /// token's care: one fetch at a time, callers that find it stale wait for that fetch (WeChat limits
 /// how often it may be asked). A failure is not cached: the next page asks again.
 /// </summary>
-internal sealed class JsApiTicketCache(WeChatApiClient api, TimeProvider time) : IDisposable
+internal sealed class JsApiTicketCache(WeChatAccountApi api, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 

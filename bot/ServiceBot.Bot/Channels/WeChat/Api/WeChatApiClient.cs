@@ -77,122 +77,64 @@ internal sealed class WeChatApiClient
         );
 
     /// <summary>
-    /// Downloads a user's photo or voice note; media is refused when larger than <paramref name="maxBytes"/>.
+    /// A call that is not a message (a QR code, a ticket, a menu), made with the access token and answered with
+    /// JSON; a GET when <paramref name="body"/> is null. Unlike a message, it may be repeated.
     /// </summary>
-    public async Task<MediaDownload> DownloadMediaAsync(
-        string mediaId,
-        long maxBytes,
+    internal async Task<(WeChatApiResult Result, JsonElement Body)> CallAsync(
+        string api,
+        Func<string, string> path,
+        byte[]? body,
         CancellationToken cancellationToken
     )
     {
         try
         {
             return await WithTokenAsync(
-                "media",
-                async token =>
-                {
-                    var path =
-                        $"cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}"
-                        + $"&media_id={Uri.EscapeDataString(mediaId)}";
-                    using var response = await Http()
-                        .GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                    var contentType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        return MediaDownload.Failed(WeChatApiResult.Failure($"HTTP {(int)response.StatusCode}"));
-                    }
-
-                    if (contentType is "application/json" or "text/plain")
-                    {
-                        var error = ReadError(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken));
-                        return MediaDownload.Failed(error);
-                    }
-
-                    if (response.Content.Headers.ContentLength > maxBytes)
-                    {
-                        return MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType);
-                    }
-
-                    var content = await ReadLimitedAsync(response.Content, maxBytes, cancellationToken);
-                    return content is null
-                        ? MediaDownload.Failed(WeChatApiResult.Failure("media too large"), contentType)
-                        : new MediaDownload(WeChatApiResult.Ok, content, contentType);
-                },
-                d => d.Outcome,
-                cancellationToken
-            );
-        }
-        catch (WeChatTokenException e)
-        {
-            return MediaDownload.Failed(e.Outcome);
-        }
-        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
-        {
-            return MediaDownload.Failed(WeChatApiResult.Unreachable(e.GetType().Name));
-        }
-    }
-
-    /// <summary>The JS-SDK ticket (<c>ticket/getticket</c>, type jsapi) and how many seconds it lasts.</summary>
-    public async Task<(WeChatApiResult Result, string? Ticket, int ExpiresIn)> GetJsApiTicketAsync(
-        CancellationToken cancellationToken
-    )
-    {
-        try
-        {
-            var (result, body) = await WithTokenAsync(
-                "jsapi_ticket",
-                token =>
-                    GetJsonAsync(
-                        $"cgi-bin/ticket/getticket?access_token={Uri.EscapeDataString(token)}&type=jsapi",
-                        cancellationToken
-                    ),
+                api,
+                token => AnswerAsync(Send(path(token), body, cancellationToken), cancellationToken),
                 answer => answer.Result,
                 cancellationToken
             );
-            return
-                result.IsOk
-                && body.TryGetProperty("ticket", out var ticket)
-                && ticket.GetString() is { Length: > 0 } value
-                ? (result, value, body.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 7200)
-                : (result.IsOk ? WeChatApiResult.Failure("no ticket in the answer") : result, null, 0);
         }
         catch (WeChatTokenException e)
         {
-            return (e.Outcome, null, 0);
+            return (e.Outcome, default);
         }
     }
 
-    /// <summary>
-    /// The OpenID of whoever opened a page through WeChat's web-page authorisation (<c>snsapi_base</c>). A code is
-    /// good once, for a few minutes.
-    /// </summary>
-    public async Task<(WeChatApiResult Result, string? OpenId)> ExchangeOAuthCodeAsync(
-        string appId,
-        string secret,
-        string code,
-        CancellationToken cancellationToken
-    )
-    {
-        var (result, body) = await GetJsonAsync(
-            $"sns/oauth2/access_token?appid={Uri.EscapeDataString(appId)}&secret={Uri.EscapeDataString(secret)}"
-                + $"&code={Uri.EscapeDataString(code)}&grant_type=authorization_code",
-            cancellationToken
-        );
-        WeChatApiMetrics.Answered("oauth2", result);
-        return result.IsOk && body.TryGetProperty("openid", out var openId) && openId.GetString() is { Length: > 0 } id
-            ? (result, id)
-            : (result.IsOk ? WeChatApiResult.Failure("no openid in the answer") : result, null);
-    }
-
-    // A GET answered with JSON: errcode 0 (or none) is success.
-    private async Task<(WeChatApiResult Result, JsonElement Body)> GetJsonAsync(
+    /// <summary>A GET without the access token (web-page authorisation uses the AppSecret itself).</summary>
+    internal async Task<(WeChatApiResult Result, JsonElement Body)> GetWithoutTokenAsync(
+        string api,
         string path,
         CancellationToken cancellationToken
     )
     {
+        var answer = await AnswerAsync(Send(path, null, cancellationToken), cancellationToken);
+        WeChatApiMetrics.Answered(api, answer.Result);
+        return answer;
+    }
+
+    private Task<HttpResponseMessage> Send(string path, byte[]? body, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return Http().GetAsync(path, cancellationToken);
+        }
+
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return Http().PostAsync(path, content, cancellationToken);
+    }
+
+    // WeChat's JSON answer: errcode 0 (or none) is success.
+    private static async Task<(WeChatApiResult Result, JsonElement Body)> AnswerAsync(
+        Task<HttpResponseMessage> call,
+        CancellationToken cancellationToken
+    )
+    {
         try
         {
-            using var response = await Http().GetAsync(path, cancellationToken);
+            using var response = await call;
             if (!response.IsSuccessStatusCode)
             {
                 return (WeChatApiResult.Unreachable($"HTTP {(int)response.StatusCode}"), default);
@@ -262,7 +204,7 @@ internal sealed class WeChatApiClient
 
     // Calls with the cached token; if WeChat says the token is bad, refreshes it and tries once more.
     // Every answer that is not a success is counted by errcode (servicebot.wechat.api.errors).
-    private async Task<T> WithTokenAsync<T>(
+    internal async Task<T> WithTokenAsync<T>(
         string api,
         Func<string, Task<T>> call,
         Func<T, WeChatApiResult> resultOf,
@@ -328,32 +270,9 @@ internal sealed class WeChatApiClient
 
     // After the resilience handler's retries: unreachable, timed out, or the circuit is open because
     // WeChat kept failing (ExecutionRejectedException covers the open circuit and the total timeout).
-    private static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>
+    internal static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>
         e is HttpRequestException or ExecutionRejectedException
         || e is TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
-    private HttpClient Http() => _httpClients.CreateClient(HttpClientName);
-
-    private static async Task<byte[]?> ReadLimitedAsync(
-        HttpContent content,
-        long maxBytes,
-        CancellationToken cancellationToken
-    )
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    internal HttpClient Http() => _httpClients.CreateClient(HttpClientName);
 }

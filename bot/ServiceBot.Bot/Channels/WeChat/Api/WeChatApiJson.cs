@@ -95,6 +95,18 @@ internal static class WeChatApiJson
             WriteData(json, data);
         });
 
+    public static byte[] QrCode(string scene, int expireSeconds) =>
+        Write(json =>
+        {
+            json.WriteNumber("expire_seconds", expireSeconds);
+            json.WriteString("action_name", "QR_STR_SCENE");
+            json.WriteStartObject("action_info");
+            json.WriteStartObject("scene");
+            json.WriteString("scene_str", scene);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+
     public static byte[] StableToken(string appId, string secret, bool forceRefresh) =>
         Write(json =>
         {
