@@ -29,6 +29,7 @@ internal static class MerchantRegistration
             .MapGroup("/api")
             .RequireAuthorization(Policy)
             .MapOrders()
+            .MapMenu()
             .MapHelp()
             .MapReturns()
             .MapNoticeAudit()

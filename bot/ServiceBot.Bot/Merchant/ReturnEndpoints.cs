@@ -8,7 +8,10 @@ using ServiceBot.Services.Returns;
 
 namespace ServiceBot.Bot.Merchant;
 
-internal sealed record DecisionBody(bool? Approve, string? Note);
+internal sealed record DecisionBody(bool? Approve, string? Note, InstructionsBody? Instructions = null);
+
+/// <summary>With an approval: where to send the item, and a label to print (a link).</summary>
+internal sealed record InstructionsBody(string? Address, string? Label);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(DecisionBody))]
@@ -19,18 +22,19 @@ internal static class ReturnEndpoints
 {
     public static RouteGroupBuilder MapReturns(this RouteGroupBuilder merchant)
     {
-        merchant.MapGet("/returns", async (string? status, ReturnStore returns, CancellationToken ct) =>
-            TryParseStatus(status, out var filter)
-                ? Results.Json(
-                    (await returns.ListAsync(filter, ct)).ToList(),
-                    ReturnsJsonContext.Default.ListReturnRequest
-                )
-                : Results.ValidationProblem(
-                    new Dictionary<string, string[]>
-                    {
-                        ["status"] = ["status must be requested, approved or rejected."],
-                    }
-                )
+        merchant.MapGet("/returns", async (string? status, string? kind, ReturnStore returns, CancellationToken ct) =>
+            !TryParseStatus(status, out var filter)
+                ? MerchantProblems.Invalid("status", "must be requested, approved or rejected.")
+            : kind is not (null or "return" or "exchange" or "refund")
+                ? MerchantProblems.Invalid("kind", "must be return, exchange or refund.")
+            : Results.Json(
+                [
+                    .. (await returns.ListAsync(filter, ct)).Where(r =>
+                        kind is null || r.Kind.ToString().Equals(kind, StringComparison.OrdinalIgnoreCase)
+                    ),
+                ],
+                ReturnsJsonContext.Default.ListReturnRequest
+            )
         );
 
         merchant.MapGet(
@@ -97,7 +101,28 @@ internal static class ReturnEndpoints
             );
         }
 
-        var (outcome, decided, told) = await decisions.DecideAsync(rmaId, approve, body.Note, ct);
+        if (body.Instructions?.Address is { Length: > 200 })
+        {
+            return MerchantProblems.Invalid("instructions.address", "at most 200 characters.");
+        }
+
+        Uri? label = null;
+        if (
+            body.Instructions?.Label is { } text
+            && !(
+                text.Length <= 1024
+                && Uri.TryCreate(text, UriKind.Absolute, out label)
+                && label.Scheme is "https" or "http"
+            )
+        )
+        {
+            return MerchantProblems.Invalid("instructions.label", "a link (http or https) of at most 1024 characters.");
+        }
+
+        var instructions = body.Instructions is { Address: not null } or { Label: not null }
+            ? new ReturnInstructions(body.Instructions.Address?.Trim(), label)
+            : null;
+        var (outcome, decided, told) = await decisions.DecideAsync(rmaId, approve, body.Note, ct, instructions);
         if (outcome == DecisionOutcome.Decided)
         {
             var answer = JsonSerializer.SerializeToNode(decided, ReturnsJsonContext.Default.ReturnRequest)!.AsObject();

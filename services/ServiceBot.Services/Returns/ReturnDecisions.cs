@@ -25,7 +25,8 @@ internal sealed class ReturnDecisions(ReturnStore returns, ReturnOutcomeNotices 
         string rmaId,
         bool approve,
         string? note,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        ReturnInstructions? instructions = null
     )
     {
         if (await returns.GetAsync(rmaId, cancellationToken) is not { } found)
@@ -43,6 +44,7 @@ internal sealed class ReturnDecisions(ReturnStore returns, ReturnOutcomeNotices 
             Status = approve ? ReturnStatus.Approved : ReturnStatus.Rejected,
             DecidedAt = time.GetUtcNow(),
             Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            Instructions = approve ? instructions : null,
         };
         if (!await returns.TryUpdateAsync(decided, found.ETag, cancellationToken))
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
@@ -10,8 +8,9 @@ using ServiceBot.Services.Understanding;
 namespace ServiceBot.Services.Returns;
 
 /// <summary>
-/// "It arrived broken": pick the order and item, a reason, send 1-3 photos, confirm, get an RMA
-/// number. The RMA id comes from the confirming message's id and is created if absent, so a
+/// "It arrived broken": pick the order and item, what the customer wants (return, exchange or
+/// refund only; said in the opening words or picked), how many, a reason, 1-3 photos, confirm, get
+/// an RMA number. The RMA id comes from the confirming message's id and is created if absent, so a
 /// retried confirmation never opens a second return.
 /// </summary>
 internal sealed class ReturnDialog(
@@ -52,7 +51,7 @@ internal sealed class ReturnDialog(
             && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } named
         )
         {
-            return await OrderChosenAsync(context, named, cancellationToken);
+            return await OrderChosenAsync(context, named, ReturnText.KindIn(context.Text), cancellationToken);
         }
 
         switch (recent.Count)
@@ -61,10 +60,15 @@ internal sealed class ReturnDialog(
                 context.SendText(ReturnText.NoOrdersToReturn(context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>();
             case 1:
-                return await OrderChosenAsync(context, recent[0], cancellationToken);
+                return await OrderChosenAsync(context, recent[0], ReturnText.KindIn(context.Text), cancellationToken);
             default:
                 context.SendText(ReturnText.OrderList(recent, context.IsEnglish));
-                return DialogStep.Wait(ReturnDraft.PickingOrder([.. recent.Select(o => o.OrderId)]));
+                return DialogStep.Wait(
+                    ReturnDraft.PickingOrder([.. recent.Select(o => o.OrderId)]) with
+                    {
+                        Kind = ReturnText.KindIn(context.Text),
+                    }
+                );
         }
     }
 
@@ -77,6 +81,8 @@ internal sealed class ReturnDialog(
         {
             ReturnStep.PickOrder => await PickOrderAsync(context, draft, cancellationToken),
             ReturnStep.PickItem => await PickItemAsync(context, draft, cancellationToken),
+            ReturnStep.PickKind => PickKind(context, draft),
+            ReturnStep.PickQuantity => PickQuantity(context, draft),
             ReturnStep.PickReason => PickReason(context, draft),
             ReturnStep.Photos => await PhotoAsync(context, draft, cancellationToken),
             _ => await ConfirmAsync(context, draft, cancellationToken),
@@ -94,13 +100,14 @@ internal sealed class ReturnDialog(
             : OrderIds.FindIn(context.Text) is [var typed, ..] ? typed
             : null;
         return id is not null && await orders.GetForCustomerAsync(id, customer, cancellationToken) is { } order
-            ? await OrderChosenAsync(context, order, cancellationToken)
+            ? await OrderChosenAsync(context, order, draft.Kind, cancellationToken)
             : Miss(context, draft, ReturnText.PickOrderByNumber(draft.Choices.Count, context.IsEnglish));
     }
 
     private async Task<DialogStep<ReturnDraft>> OrderChosenAsync(
         DialogContext context,
         Order order,
+        ReturnKind? kind,
         CancellationToken cancellationToken
     )
     {
@@ -110,7 +117,7 @@ internal sealed class ReturnDialog(
             return Ineligible(context, why);
         }
 
-        var draft = ReturnDraft.PickingItem(order.OrderId, [.. order.Items.Select(i => i.Sku)]);
+        var draft = ReturnDraft.PickingItem(order.OrderId, [.. order.Items.Select(i => i.Sku)]) with { Kind = kind };
         if (order.Items.Count == 1)
         {
             return await ItemChosenAsync(context, order, order.Items[0].Sku, draft, cancellationToken);
@@ -150,9 +157,39 @@ internal sealed class ReturnDialog(
             return Ineligible(context, why);
         }
 
-        context.SendText(ReturnText.ReasonPrompt(context.IsEnglish));
-        return DialogStep.Wait(draft with { Step = ReturnStep.PickReason, Sku = sku, Choices = [], Misses = 0 });
+        var bought = order.Items.Where(i => i.Sku == sku).Sum(i => i.Quantity);
+        return Next(context, draft with { Sku = sku, Choices = [], Misses = 0, Bought = Math.Max(1, bought) });
     }
+
+    // The next question the draft still needs answered: the kind, then how many, then why.
+    private static DialogStep<ReturnDraft> Next(DialogContext context, ReturnDraft draft)
+    {
+        if (draft.Kind is null)
+        {
+            context.SendText(ReturnText.KindPrompt(context.IsEnglish));
+            return DialogStep.Wait(draft with { Step = ReturnStep.PickKind, Misses = 0 });
+        }
+
+        if (draft.Bought > 1 && draft.Step != ReturnStep.PickQuantity)
+        {
+            context.SendText(ReturnText.QuantityPrompt(draft.Bought, context.IsEnglish));
+            return DialogStep.Wait(draft with { Step = ReturnStep.PickQuantity, Misses = 0 });
+        }
+
+        context.SendText(ReturnText.ReasonPrompt(context.IsEnglish));
+        return DialogStep.Wait(draft with { Step = ReturnStep.PickReason, Misses = 0 });
+    }
+
+    private static DialogStep<ReturnDraft> PickKind(DialogContext context, ReturnDraft draft) =>
+        (ChoiceParser.Pick(context.Text, 3) is { } pick ? (ReturnKind)(pick - 1) : ReturnText.KindIn(context.Text))
+            is { } kind
+            ? Next(context, draft with { Kind = kind })
+            : Miss(context, draft, ReturnText.KindPrompt(context.IsEnglish));
+
+    private static DialogStep<ReturnDraft> PickQuantity(DialogContext context, ReturnDraft draft) =>
+        ChoiceParser.Pick(context.Text, draft.Bought) is { } quantity
+            ? Next(context, draft with { Quantity = quantity })
+            : Miss(context, draft, ReturnText.QuantityPrompt(draft.Bought, context.IsEnglish));
 
     private DialogStep<ReturnDraft> PickReason(DialogContext context, ReturnDraft draft)
     {
@@ -226,7 +263,7 @@ internal sealed class ReturnDialog(
         {
             case true:
                 var request = await CreateAsync(context.Activity, draft, cancellationToken);
-                context.SendText(ReturnText.Submitted(request.RmaId, context.IsEnglish));
+                context.SendText(ReturnText.Submitted(request.RmaId, request.Kind, context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>(request.RmaId);
             case false:
                 context.SendText(ReturnText.NotSubmitted(context.IsEnglish));
@@ -254,7 +291,6 @@ internal sealed class ReturnDialog(
         return DialogStep.Wait(draft with { Misses = draft.Misses + 1 });
     }
 
-    // Same confirming message → same RMA id: a retry finds the return already created.
     // The id comes from the confirming message, so a channel's retry finds the return it made; an id
     // taken by another return (a collision, however unlikely at 64 bits) is derived again, never ignored.
     private async Task<ReturnRequest> CreateAsync(Activity activity, ReturnDraft draft, CancellationToken ct)
@@ -263,7 +299,7 @@ internal sealed class ReturnDialog(
         for (var salt = 0; ; salt++)
         {
             var request = new ReturnRequest(
-                RmaIdFor(activity, now, salt),
+                ReturnIds.For(activity, now, salt),
                 draft.OrderId!,
                 activity.Conversation.UserId,
                 draft.Sku!,
@@ -274,7 +310,11 @@ internal sealed class ReturnDialog(
                 null,
                 null,
                 activity.Conversation
-            );
+            )
+            {
+                Kind = draft.Kind ?? ReturnKind.Return,
+                Quantity = draft.Quantity,
+            };
             if (await returns.CreateAsync(request, ct))
             {
                 return request;
@@ -290,11 +330,5 @@ internal sealed class ReturnDialog(
                 return existing; // this confirmation, retried
             }
         }
-    }
-
-    internal static string RmaIdFor(Activity activity, DateTimeOffset now, int salt = 0)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation}/{activity.Id}/{salt}"));
-        return $"R{now:yyMMdd}-{Convert.ToHexString(hash, 0, 8)}";
     }
 }

@@ -15,6 +15,25 @@ internal enum ReturnStatus
     Rejected,
 }
 
+/// <summary>What the customer wants: the money back for the item, another one, or the money alone.</summary>
+internal enum ReturnKind
+{
+    /// <summary>Send the item back, get the money back.</summary>
+    [JsonStringEnumMemberName("return")]
+    Return,
+
+    /// <summary>Send the item back, get another.</summary>
+    [JsonStringEnumMemberName("exchange")]
+    Exchange,
+
+    /// <summary>Keep (or never had) the item, get the money back: a missing or worthless item.</summary>
+    [JsonStringEnumMemberName("refund")]
+    Refund,
+}
+
+/// <summary>Where and how to send the item back, as the merchant decides it.</summary>
+internal sealed record ReturnInstructions(string? Address, Uri? Label);
+
 /// <summary>A photo kept with a return: its id in the photo store, type and size.</summary>
 internal sealed record ReturnPhoto(string Id, string ContentType, long Length);
 
@@ -31,7 +50,28 @@ internal sealed record ReturnRequest(
     DateTimeOffset? DecidedAt,
     string? Note,
     ConversationReference? Conversation
-);
+)
+{
+    public ReturnKind Kind { get; init; } = ReturnKind.Return;
+
+    /// <summary>How many of the item: part of what was bought may go back.</summary>
+    public int Quantity { get; init; } = 1;
+
+    /// <summary>With an approval: the return address and label the customer is sent.</summary>
+    public ReturnInstructions? Instructions { get; init; }
+}
+
+/// <summary>Return ids: from the confirming message, so a channel's retry finds the return it made.</summary>
+internal static class ReturnIds
+{
+    public static string For(Activity activity, DateTimeOffset now, int salt = 0)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{activity.Conversation}/{activity.Id}/{salt}")
+        );
+        return $"R{now:yyMMdd}-{Convert.ToHexString(hash, 0, 8)}";
+    }
+}
 
 internal sealed class ReturnsOptions
 {
@@ -56,6 +96,14 @@ internal sealed record ReturnDraft(
     int Misses
 )
 {
+    /// <summary>Null until the customer said which (by the words they opened with, or by picking).</summary>
+    public ReturnKind? Kind { get; init; }
+
+    public int Quantity { get; init; } = 1;
+
+    /// <summary>How many of the chosen item the order holds.</summary>
+    public int Bought { get; init; } = 1;
+
     /// <summary>The customer is to pick one of their recent orders.</summary>
     public static ReturnDraft PickingOrder(IReadOnlyList<string> orderIds) =>
         new(ReturnStep.PickOrder, null, null, null, [], orderIds, 0);
@@ -69,6 +117,8 @@ internal enum ReturnStep
 {
     PickOrder,
     PickItem,
+    PickKind,
+    PickQuantity,
     PickReason,
     Photos,
     Confirm,

@@ -15,7 +15,8 @@ internal static class ReturnText
         ("不想要了", "Changed my mind"),
     ];
 
-    public static string ReturnTitle(bool english) => english ? "Return an item (with photos)" : "申请退货（拍照）";
+    public static string ReturnTitle(bool english) =>
+        english ? "Return, exchange or refund (with photos)" : "退货 / 换货 / 退款（拍照）";
 
     public static string MyReturnsTitle(bool english) => english ? "My returns" : "我的退货";
 
@@ -60,6 +61,42 @@ internal static class ReturnText
             ? $"Please reply with a number from 1 to {count} for the item."
             : $"请回复 1 到 {count} 之间的序号，选择要退的商品。";
 
+    /// <summary>The kind the customer's words ask for: "换货" is an exchange, "仅退款" a refund, "退货" a return.</summary>
+    public static ReturnKind? KindIn(string? text) =>
+        text switch
+        {
+            null => null,
+            _ when Has(text, "换货", "换一个", "exchange", "replace") => ReturnKind.Exchange,
+            _ when Has(text, "仅退款", "只退款", "不退货", "refund only", "just a refund") => ReturnKind.Refund,
+            _ when Has(text, "退货", "return") => ReturnKind.Return,
+            _ => null,
+        };
+
+    private static bool Has(string text, params string[] words) =>
+        words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    public static string KindPrompt(bool english) =>
+        english
+            ? "What would you like?\n1. Return it for a refund\n2. Exchange it\n3. A refund only (keep the item, "
+                + "or it never came)"
+            : "您想怎么处理？\n1. 退货退款\n2. 换货\n3. 仅退款（不寄回商品，或商品没收到）";
+
+    public static string QuantityPrompt(int bought, bool english) =>
+        english
+            ? $"You bought {bought}. How many? Reply 1 to {bought}."
+            : $"这件商品您买了 {bought} 件，要处理几件？请回复 1 到 {bought}。";
+
+    private static string KindName(ReturnKind kind, bool english) =>
+        (kind, english) switch
+        {
+            (ReturnKind.Exchange, false) => "换货",
+            (ReturnKind.Exchange, true) => "exchange",
+            (ReturnKind.Refund, false) => "仅退款",
+            (ReturnKind.Refund, true) => "refund",
+            (_, false) => "退货",
+            _ => "return",
+        };
+
     public static string ReasonPrompt(bool english)
     {
         var text = new StringBuilder(english ? "What's wrong with it?\n" : "请选择退货原因：\n");
@@ -103,20 +140,24 @@ internal static class ReturnText
         var reason = Array.Find(Reasons, r => r.English == draft.Reason) is { Chinese: not null } known
             ? (english ? known.English : known.Chinese)
             : draft.Reason;
+        var kind = KindName(draft.Kind ?? ReturnKind.Return, english);
+        var quantity = draft.Bought > 1 ? $" ×{draft.Quantity}" : "";
         return english
-            ? $"Please check:\nOrder {draft.OrderId}, item {draft.Sku}\nReason: {reason}\nPhotos: "
-                + $"{draft.Photos.Count}\nReply \"yes\" to submit, \"cancel\" to drop it."
-            : $"请确认：\n订单 {draft.OrderId}，商品 {draft.Sku}\n原因：{reason}\n照片：{draft.Photos.Count} 张\n回复“确认”提交，回复“取消”放弃。";
+            ? $"Please check:\nOrder {draft.OrderId}, item {draft.Sku}{quantity}\nReason: {reason}\n"
+                + $"Photos: {draft.Photos.Count}\nWanted: {kind}\nReply \"yes\" to submit, \"cancel\" to drop it."
+            : $"请确认：\n订单 {draft.OrderId}，商品 {draft.Sku}{quantity}\n原因：{reason}\n"
+                + $"照片：{draft.Photos.Count} 张\n处理方式：{kind}\n回复“确认”提交，回复“取消”放弃。";
     }
 
     public static string ConfirmOrCancel(bool english) =>
         english ? "Please reply \"yes\" to submit or \"cancel\" to drop it." : "请回复“确认”提交，或“取消”放弃。";
 
-    public static string Submitted(string rmaId, bool english) =>
+    public static string Submitted(string rmaId, ReturnKind kind, bool english) =>
         english
-            ? $"Your return is in: {rmaId}. The merchant reviews it within 1-2 working days "
+            ? $"Your {(kind == ReturnKind.Return ? "return" : KindName(kind, true) + " request")} is in: {rmaId}. "
+                + "The merchant reviews it within 1-2 working days "
                 + "and I'll tell you the outcome here. Reply \"my returns\" any time."
-            : $"退货申请已提交，编号 {rmaId}。商家会在 1-2 个工作日内审核，结果会在这里通知您。回复“我的退货”可随时查看进度。";
+            : $"{KindName(kind, false)}申请已提交，编号 {rmaId}。商家会在 1-2 个工作日内审核，结果会在这里通知您。回复“我的退货”可随时查看进度。";
 
     public static string NotSubmitted(bool english) =>
         english ? "OK, the return was not submitted." : "好的，退货申请没有提交。";
@@ -126,15 +167,32 @@ internal static class ReturnText
             ? "Sorry, I still didn't get that. Reply \"return\" to start again, or \"agent\" for a person."
             : "抱歉，我还是没看明白。回复“退货”重新开始，或回复“人工”找客服。";
 
-    /// <summary>Sent outside any turn, so it carries both languages: Chinese first, then English.</summary>
+    /// <summary>
+    /// Sent outside any turn, so it carries both languages: Chinese first, then English; with an approval,
+    /// where and how to send the item back.
+    /// </summary>
     public static string Decision(ReturnRequest request)
     {
+        var (zh, en) = (KindName(request.Kind, false), KindName(request.Kind, true));
         var note = request.Note is null ? "" : $"\n商家留言 / Note: {request.Note}";
+        var back = request.Instructions switch
+        {
+            null => "",
+            { Address: { } address, Label: { } label } =>
+                $"\n寄回地址 / Send it to: {address}\n退货标签 / Label: {label}",
+            { Address: { } address } => $"\n寄回地址 / Send it to: {address}",
+            { Label: { } label } => $"\n退货标签 / Label: {label}",
+            _ => "",
+        };
+        var next =
+            request.Kind == ReturnKind.Refund
+                ? ("退款会原路退回。", "the refund goes back the way you paid.")
+                : ("请按商家说明寄回商品。", "please send the item back as described.");
         return request.Status == ReturnStatus.Approved
-            ? $"您的退货申请 {request.RmaId} 已通过，请按商家说明寄回商品。\n"
-                + $"Your return {request.RmaId} is approved; please send the item back as the merchant describes.{note}"
-            : $"很抱歉，您的退货申请 {request.RmaId} 未通过。有疑问请回复“人工”。\n"
-                + $"Sorry, your return {request.RmaId} was declined. Reply \"agent\" with any questions.{note}";
+            ? $"您的{zh}申请 {request.RmaId} 已通过，{next.Item1}\n"
+                + $"Your {en} {request.RmaId} is approved; {next.Item2}{back}{note}"
+            : $"很抱歉，您的{zh}申请 {request.RmaId} 未通过。有疑问请回复“人工”。\n"
+                + $"Sorry, your {en} {request.RmaId} was declined. Reply \"agent\" with any questions.{note}";
     }
 
     public static string NoReturnsYet(bool english) =>

@@ -9,10 +9,12 @@ internal sealed class ReturnTopic : ITopic
         "退货",
         "退换",
         "退款",
+        "换货",
         "破损",
         "坏了",
         "return",
         "refund",
+        "exchange",
         "broken",
         "damaged",
     ];

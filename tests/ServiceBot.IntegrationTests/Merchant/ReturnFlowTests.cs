@@ -129,6 +129,77 @@ public sealed class ReturnFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnExchange_DecidedWithReturnInstructions_TellsTheCustomerWhereToSendIt()
+    {
+        var openId = WeChatWire.OpenId();
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        var delivered = _clock.GetUtcNow().AddDays(-2).ToString("O");
+        using var put = await merchant.PutAsync(
+            "/api/orders/K2002",
+            new StringContent(
+                $$$"""
+                {"openId":"{{{openId}}}","placedAt":"{{{delivered}}}","status":"delivered",
+                 "items":[{"sku":"CUP-1","name":"保温杯","quantity":1,"price":99}],
+                 "shipment":{"carrier":"中通","trackingNumber":"ZT2","status":"delivered",
+                             "deliveredAt":"{{{delivered}}}"}}
+                """,
+                Encoding.UTF8,
+                "application/json"
+            ),
+            Ct
+        );
+        using var wechat = _bot.CreateClient();
+        var msgId = WeChatWire.NewMsgId();
+        async Task<string> SayAsync(string xml)
+        {
+            using var response = await wechat.SendAsync(
+                WeChatWire.Encrypted(xml, openId, timestamp: WeChatWire.Unix(_clock.GetUtcNow())),
+                Ct
+            );
+            return WeChatWire.OpenReply(await response.Content.ReadAsStringAsync(Ct))["Content"]!;
+        }
+
+        Assert.Contains(
+            "请选择退货原因",
+            await SayAsync(WeChatWire.Text(openId, msgId++, "我要换货")),
+            StringComparison.Ordinal
+        );
+        await SayAsync(WeChatWire.Text(openId, msgId++, "1"));
+        await SayAsync(WeChatWire.Image(openId, msgId++, "media-1"));
+        Assert.Contains(
+            "处理方式：换货",
+            await SayAsync(WeChatWire.Text(openId, msgId++, "好了")),
+            StringComparison.Ordinal
+        );
+        var rma = (await SayAsync(WeChatWire.Text(openId, msgId++, "确认"))).Split("编号 ")[1].Split('。')[0];
+
+        var exchanges = await merchant.GetFromJsonAsync<JsonElement>("/api/returns?kind=exchange", Ct);
+        Assert.Equal("exchange", Assert.Single(exchanges.EnumerateArray()).GetProperty("kind").GetString());
+        Assert.Empty((await merchant.GetFromJsonAsync<JsonElement>("/api/returns?kind=refund", Ct)).EnumerateArray());
+        using var decision = await merchant.PostAsJsonAsync(
+            $"/api/returns/{rma}/decision",
+            new
+            {
+                approve = true,
+                instructions = new
+                {
+                    address = "上海市浦东新区张江路 1 号 售后部",
+                    label = "https://shop.example/labels/" + rma,
+                },
+            },
+            Ct
+        );
+
+        decision.EnsureSuccessStatusCode();
+        await _bot.Services.GetRequiredService<BackgroundTurns>().WhenIdleAsync();
+        var told = Assert.Single(_api.CustomerMessages).GetProperty("text").GetProperty("content").GetString()!;
+        Assert.Contains($"换货申请 {rma} 已通过", told, StringComparison.Ordinal);
+        Assert.Contains("张江路 1 号", told, StringComparison.Ordinal);
+        Assert.Contains("https://shop.example/labels/" + rma, told, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReturnsApi_RefusesABadStatus_AndAnonymousCallers()
     {
         using var merchant = _bot.CreateClient();

@@ -17,7 +17,11 @@ public sealed class RequestLimitTests
             new Dictionary<string, string> { ["Storage__Path"] = folder, ["WeChat__Token"] = BotFactory.Token }
         );
         await bot.WaitUntilListeningAsync(Ct);
-        using var http = new HttpClient { BaseAddress = bot.BaseAddress };
+        // A client that waits for the server's word however long it takes (a loaded machine answers slowly).
+        using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) })
+        {
+            BaseAddress = bot.BaseAddress,
+        };
         var image = new string('A', 25 * 1024 * 1024);
         var small = Encoding.UTF8.GetBytes("""{"text":"你好"}""");
 

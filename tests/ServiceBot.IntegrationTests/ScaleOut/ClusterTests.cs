@@ -561,7 +561,7 @@ public sealed class ClusterTests(AzuriteFixture azurite, PostgresFixture postgre
                     StringComparison.Ordinal
                 );
                 var submitted = await SayAsync(c.openId, WeChatWire.Text(c.openId, msgId++, "确认"), c.i, ct);
-                rmas[c.openId] = System.Text.RegularExpressions.Regex.Match(submitted, "R[0-9]{6}-[0-9A-F]{6}").Value;
+                rmas[c.openId] = System.Text.RegularExpressions.Regex.Match(submitted, "R[0-9]{6}-[0-9A-F]{16}").Value;
             }
         );
 

@@ -74,6 +74,9 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
     public int OAuthRefused { get; private set; }
 
+    /// <summary>Every custom menu set, in order.</summary>
+    public ConcurrentQueue<JsonElement> Menus { get; } = new();
+
     /// <summary>The scene of every QR code made, in order.</summary>
     public ConcurrentQueue<string> QrScenes { get; } = new();
 
@@ -212,6 +215,33 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         app.MapGet("/open/js/jweixin-1.6.0.js", () =>
             Results.Content(FakeJsSdk.Replace("TICKET", _ticket, StringComparison.Ordinal), "application/javascript")
         );
+        // The custom menu: at most 3 buttons of at most 5 sub-buttons, as WeChat allows (40016, 40017).
+        app.MapPost("/cgi-bin/menu/create", async (HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            if (Refused(request) is { } refused)
+            {
+                return refused;
+            }
+
+            var buttons = body.GetProperty("button");
+            if (buttons.GetArrayLength() is < 1 or > 3)
+            {
+                return Results.Json(new { errcode = 40016, errmsg = "invalid button size" });
+            }
+
+            if (
+                buttons
+                    .EnumerateArray()
+                    .Any(b => b.TryGetProperty("sub_button", out var subs) && subs.GetArrayLength() is < 1 or > 5)
+            )
+            {
+                return Results.Json(new { errcode = 40023, errmsg = "invalid sub button size" });
+            }
+
+            Menus.Enqueue(body);
+            return Results.Json(new { errcode = 0, errmsg = "ok" });
+        });
         // Temporary QR codes with a string scene: at most 30 days and 64 characters, as WeChat allows.
         app.MapPost("/cgi-bin/qrcode/create", async (HttpRequest request) =>
         {

@@ -113,7 +113,7 @@ public sealed class ReturnDialogTests
                 Timestamp = Now,
             };
             var taken = new ReturnRequest(
-                ReturnDialog.RmaIdFor(activity, Now),
+                ReturnIds.For(activity, Now),
                 "X9",
                 "oOther",
                 "CUP-1",
@@ -174,6 +174,41 @@ public sealed class ReturnDialogTests
 
         Assert.Equal(3, Assert.Single(await ReturnsAsync(flow)).Photos.Count);
     }
+
+    [Fact]
+    public async Task AnExchange_OfPartOfWhatWasBought_RunsTheSamePhotoFlow()
+    {
+        var three = Delivered("K3", "oMe", daysAgo: 2) with { Items = [new OrderItem("CUP-1", "保温杯", 3, 99m)] };
+        var flow = await FlowAsync(three);
+
+        await flow.Send("杯子坏了")
+            .ExpectReply("您想怎么处理？\n1. 退货退款\n2. 换货\n3. 仅退款")
+            .Send("2")
+            .ExpectReply("这件商品您买了 3 件，要处理几件？")
+            .Send("2")
+            .ExpectReply("请选择退货原因")
+            .Send("1")
+            .ExpectReply("请拍下商品照片")
+            .Deliver(Photo(flow))
+            .ExpectReply("收到第 1 张")
+            .Send("好了")
+            .ExpectReply("商品 CUP-1 ×2\n原因：商品破损\n照片：1 张\n处理方式：换货")
+            .Send("确认")
+            .ExpectReply("换货申请已提交，编号 R")
+            .RunAsync();
+
+        var exchange = Assert.Single(await ReturnsAsync(flow));
+        Assert.Equal((ReturnKind.Exchange, 2), (exchange.Kind, exchange.Quantity));
+    }
+
+    [Fact]
+    public async Task ARefundOnly_SaidInTheOpeningWords_IsNotAskedAgain() =>
+        await (await FlowAsync(Delivered("K1", "oMe", daysAgo: 3)))
+            .Send("水壶坏了，我要仅退款")
+            .ExpectReply("请选择退货原因")
+            .Send("1")
+            .ExpectReply("请拍下商品照片")
+            .RunAsync();
 
     [Fact]
     public async Task NotDeliveredYet_IsToldWhy_AndOfferedAPerson() =>

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
 /// <summary>
-/// The official account's own calls, beside the messages: packing-slip QR codes, the JS-SDK ticket
-/// and web-page authorisation. None sends anything to a customer, so each may be repeated.
+/// The official account's own calls, beside the messages: packing-slip QR codes, the custom menu,
+/// the JS-SDK ticket and web-page authorisation. None sends anything to a customer, so each may be repeated.
 /// </summary>
 internal sealed class WeChatAccountApi(WeChatApiClient api)
 {
@@ -26,6 +26,17 @@ internal sealed class WeChatAccountApi(WeChatApiClient api)
         );
         return Read(result, answer, "ticket") is { } ticket ? (result, ticket) : (Failed(result, "ticket"), null);
     }
+
+    /// <summary>Replaces the account's custom menu (<c>menu/create</c>) with WeChat's menu JSON.</summary>
+    public async Task<WeChatApiResult> CreateMenuAsync(byte[] menu, CancellationToken cancellationToken) =>
+        (
+            await api.CallAsync(
+                "menu_create",
+                token => $"cgi-bin/menu/create?access_token={Uri.EscapeDataString(token)}",
+                menu,
+                cancellationToken
+            )
+        ).Result;
 
     /// <summary>Where WeChat serves a QR code's image, by its ticket.</summary>
     public static Uri QrImageUrl(string ticket) =>
