@@ -15,6 +15,7 @@ using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
+using ServiceBot.Services.Privacy;
 using ServiceBot.Services.Returns;
 using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Shipments;
@@ -62,6 +63,7 @@ builder.Services.AddCustomerPhotos();
 builder.Services.AddReturns();
 builder.Services.AddHandoff();
 builder.Services.AddCallbacks();
+builder.Services.AddPrivacy();
 
 // The host: channels, the people's faces, operations.
 builder.Services.AddChannels();

@@ -33,6 +33,7 @@ internal static class MerchantRegistration
             .MapHelp()
             .MapReturns()
             .MapNoticeAudit()
+            .MapCustomers()
             .MapCampaigns();
         return endpoints;
     }

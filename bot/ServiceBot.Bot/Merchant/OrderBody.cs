@@ -39,4 +39,5 @@ internal sealed record ShipmentBody(
 )]
 [JsonSerializable(typeof(OrderBody))]
 [JsonSerializable(typeof(OrderQr))]
+[JsonSerializable(typeof(ErasureAnswer))]
 internal sealed partial class MerchantJsonContext : JsonSerializerContext;

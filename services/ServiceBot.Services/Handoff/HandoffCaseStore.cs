@@ -70,6 +70,13 @@ internal sealed class HandoffCaseStore(IDocumentStore store)
     }
 
     /// <summary>Open cases in queue order (oldest first); an index entry whose case is over is cleaned up.</summary>
+    /// <summary>Erases a case and its place in the open index.</summary>
+    public async Task DeleteAsync(string caseId, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(OpenKey(caseId), cancellationToken);
+        await store.DeleteAsync(Key(caseId), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<HandoffCase>> ListOpenAsync(CancellationToken cancellationToken)
     {
         var open = new List<HandoffCase>();

@@ -31,6 +31,10 @@ internal enum ConsentSource
 
     [JsonStringEnumMemberName("unfollow")]
     Unfollow,
+
+    /// <summary>The customer's data was erased (on request, or after unfollowing): nothing may be sent.</summary>
+    [JsonStringEnumMemberName("erasure")]
+    Erasure,
 }
 
 /// <summary>One change: opted in or out, when, from where, and the text the customer was shown.</summary>
@@ -72,11 +76,11 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
         OneTime.Count(c => c.Topic == topic && (c.SpentOn is null || c.SpentOn == noticeKey));
 
     /// <summary>
-    /// Adds a change; the oldest beyond <see cref="MaxHistory"/> fall off. Withdrawing a topic also voids its unspent
-    /// one-time consents.
+    /// Adds a change; the history is append-only, the proof of every consent and withdrawal. Withdrawing a
+    /// topic also voids its unspent one-time consents.
     /// </summary>
     public Consents With(ConsentChange change) =>
-        new([.. History.TakeLast(MaxHistory - 1), change])
+        new([.. History, change])
         {
             OneTime = change.OptedIn
                 ? OneTime
@@ -124,8 +128,6 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
         {
             OneTime = [.. OneTime.Select(c => c.SpentOn == noticeKey ? c with { SpentOn = null } : c)],
         };
-
-    public const int MaxHistory = 40;
 
     /// <summary>
     /// Kept with the conversation, so a change is saved atomically with the turn that made it and

@@ -53,6 +53,10 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
         return (bytes, ImageSniffer.ContentTypeOf(bytes) ?? "application/octet-stream");
     }
 
+    /// <summary>Deletes one kept photo; false when there was none.</summary>
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        IsValidId(id) ? store.DeleteAsync(Key(id), cancellationToken) : Task.FromResult(false);
+
     /// <summary>
     /// Deletes every photo kept from <paramref name="sender"/>. Ids are <c>{channel}_{user}_{message}</c>, so a
     /// user id that is another's plus <c>_…</c> would match too: only for channels whose ids have no <c>_</c>.

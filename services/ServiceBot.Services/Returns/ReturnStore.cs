@@ -56,6 +56,19 @@ internal sealed class ReturnStore(IDocumentStore store)
         )
             is not null;
 
+    /// <summary>
+    /// Cuts a return loose from its customer (erasure): no OpenID, conversation, reason text or photos; the
+    /// merchant keeps the rest of the record.
+    /// </summary>
+    public async Task ForgetCustomerAsync(string rmaId, CancellationToken cancellationToken) =>
+        await store.UpdateAsync(
+            Key(rmaId),
+            ReturnsJsonContext.Default.ReturnRequest,
+            request =>
+                request is null ? null : request with { OpenId = "", Reason = "", Photos = [], Conversation = null },
+            cancellationToken
+        );
+
     public async Task<IReadOnlyList<ReturnRequest>> ListAsync(ReturnStatus? status, CancellationToken cancellationToken)
     {
         var all = new List<ReturnRequest>();

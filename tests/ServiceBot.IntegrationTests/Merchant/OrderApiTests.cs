@@ -84,7 +84,10 @@ public sealed class OrderApiTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"orderId":"A1001","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[]}""", "openId")]
+    [InlineData(
+        """{"orderId":"A1001","openId":"not an id!","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[]}""",
+        "openId"
+    )]
     [InlineData("""{"openId":"oC","placedAt":"yesterday","status":"paid","items":[]}""", "placedAt")]
     [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"lost","items":[]}""", "status")]
     [InlineData("""{"openId":"oC","placedAt":"2026-11-20T08:30:00Z","status":"paid","items":[]}""", "items")]
