@@ -45,6 +45,9 @@ internal sealed record CaseView(
 
 internal sealed record AgentText(string? Text);
 
+/// <summary>A photo the agent sends the customer: a JPEG, PNG, GIF or WebP as Base64 (a data URL is fine).</summary>
+internal sealed record AgentPhoto(string? Image);
+
 internal sealed record AgentTransfer(string? To);
 
 [JsonSourceGenerationOptions(
@@ -56,6 +59,7 @@ internal sealed record AgentTransfer(string? To);
 [JsonSerializable(typeof(List<QueueItem>))]
 [JsonSerializable(typeof(CaseView))]
 [JsonSerializable(typeof(AgentText))]
+[JsonSerializable(typeof(AgentPhoto))]
 [JsonSerializable(typeof(AgentTransfer))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;
 
@@ -157,6 +161,37 @@ internal static class AgentApi
                 Answer(await desk.ReplyAsync(caseId, AgentConsoleRegistration.NameOf(user), body.Text ?? "", ct))
         );
         api.MapPost(
+                "/cases/{caseId}/photo",
+                async (
+                    string caseId,
+                    AgentPhoto body,
+                    ClaimsPrincipal user,
+                    AgentDesk desk,
+                    CustomerPhotos photos,
+                    CancellationToken ct
+                ) =>
+                {
+                    if (body.Image is null || Base64Images.Decode(body.Image, MaxPhotoBytes) is not { } bytes)
+                    {
+                        return Results.Problem(
+                            $"image: a JPEG, PNG, GIF or WebP of at most {MaxPhotoBytes / 1024 / 1024} MB, as Base64.",
+                            statusCode: StatusCodes.Status400BadRequest
+                        );
+                    }
+
+                    // Named by its content: the same picture sent again is the same photo, stored once.
+                    var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+                    var id = $"agent_{caseId}_{hash[..16]}";
+                    if (!HandoffCaseStore.IsValidId(caseId) || await photos.KeepBytesAsync(id, bytes, ct) is null)
+                    {
+                        return Results.NotFound();
+                    }
+
+                    return Answer(await desk.SendPhotoAsync(caseId, AgentConsoleRegistration.NameOf(user), id, ct));
+                }
+            )
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(RequestLimits.Photo));
+        api.MapPost(
             "/cases/{caseId}/note",
             async (string caseId, AgentText body, ClaimsPrincipal user, AgentDesk desk, CancellationToken ct) =>
                 Answer(await desk.NoteAsync(caseId, AgentConsoleRegistration.NameOf(user), body.Text ?? "", ct))
@@ -187,6 +222,8 @@ internal static class AgentApi
         );
         return api;
     }
+
+    private const int MaxPhotoBytes = 5 * 1024 * 1024;
 
     private static IResult Answer(DeskResult result) =>
         result.Ok

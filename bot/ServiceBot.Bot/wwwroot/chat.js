@@ -24,6 +24,15 @@
     for (const reply of replies || []) {
       if (String(reply.kind).toLowerCase() === 'news') {
         for (const card of reply.cards || []) show('bot', card.title + (card.description ? '\n' + card.description : ''), card.url);
+      } else if (reply.photoId) {
+        const item = document.createElement('li');
+        item.className = 'bot';
+        const img = document.createElement('img');
+        img.alt = '客服发来的照片 / a photo from the agent';
+        img.src = 'api/webchat/photos/' + encodeURIComponent(reply.photoId);
+        item.appendChild(img);
+        log.appendChild(item);
+        log.scrollTop = log.scrollHeight;
       } else if (reply.text) {
         show('bot', reply.text);
       }

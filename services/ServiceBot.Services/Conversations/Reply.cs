@@ -20,11 +20,16 @@ internal sealed record Reply
     /// <summary>For images: the channel's media id of an uploaded picture.</summary>
     public string? MediaId { get; init; }
 
+    /// <summary>For images: a picture in the bot's own photo store, which the channel uploads itself.</summary>
+    public string? PhotoId { get; init; }
+
     public IReadOnlyList<Card> Cards { get; init; } = [];
 
     public static Reply FromText(string text) => new() { Kind = ReplyKind.Text, Text = text };
 
     public static Reply FromImage(string mediaId) => new() { Kind = ReplyKind.Image, MediaId = mediaId };
+
+    public static Reply FromPhoto(string photoId) => new() { Kind = ReplyKind.Image, PhotoId = photoId };
 
     public static Reply FromCards(IReadOnlyList<Card> cards) => new() { Kind = ReplyKind.News, Cards = cards };
 }

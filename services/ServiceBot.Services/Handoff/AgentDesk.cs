@@ -107,13 +107,47 @@ internal sealed class AgentDesk(
         string agent,
         string text,
         CancellationToken cancellationToken
+    ) =>
+        Validate(text)
+        ?? await SendToCustomerAsync(
+            caseId,
+            agent,
+            Reply.FromText(text.Trim()),
+            at => new CaseEntry(CaseEntryKind.Agent, at, text.Trim(), agent, SentToCustomer: true),
+            cancellationToken
+        );
+
+    /// <summary>A photo from the agent (kept in the photo store) to the customer, as one image message.</summary>
+    public Task<DeskResult> SendPhotoAsync(
+        string caseId,
+        string agent,
+        string photoId,
+        CancellationToken cancellationToken
+    ) =>
+        SendToCustomerAsync(
+            caseId,
+            agent,
+            Reply.FromPhoto(photoId),
+            at => new CaseEntry(
+                CaseEntryKind.Agent,
+                at,
+                "[照片 / photo]",
+                agent,
+                PhotoId: photoId,
+                SentToCustomer: true
+            ),
+            cancellationToken
+        );
+
+    // What the agent sends, once WeChat's window and quota allow it; kept in the transcript only when it went.
+    private async Task<DeskResult> SendToCustomerAsync(
+        string caseId,
+        string agent,
+        Reply reply,
+        Func<DateTimeOffset, CaseEntry> entry,
+        CancellationToken cancellationToken
     )
     {
-        if (Validate(text) is { } bad)
-        {
-            return bad;
-        }
-
         if (await OwnedAsync(caseId, agent, cancellationToken) is not ({ } found, { } record))
         {
             return await NotOwnedAsync(caseId, cancellationToken);
@@ -141,7 +175,7 @@ internal sealed class AgentDesk(
             );
         }
 
-        var outcome = await messenger.SendAsync(found.Customer, [Reply.FromText(text.Trim())], cancellationToken);
+        var outcome = await messenger.SendAsync(found.Customer, [reply], cancellationToken);
         if (outcome.Status == SendStatus.Unanswered)
         {
             return DeskResult.Refused(
@@ -162,11 +196,7 @@ internal sealed class AgentDesk(
         var at = time.GetUtcNow();
         var after = await cases.UpdateAsync(
             caseId,
-            c =>
-                c.With(new CaseEntry(CaseEntryKind.Agent, at, text.Trim(), agent, SentToCustomer: true)) with
-                {
-                    LastAgentAt = at,
-                },
+            c => c.With(entry(at)) with { LastAgentAt = at },
             cancellationToken
         );
         return await DoneAsync(after!, CaseChange.AgentReplied, cancellationToken);

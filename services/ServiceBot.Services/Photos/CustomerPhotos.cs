@@ -41,6 +41,18 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
         return new KeptPhoto(id, type, downloaded.Content.Length);
     }
 
+    /// <summary>Keeps a picture the bot was given (an agent's photo for a customer) under the id given.</summary>
+    public async Task<KeptPhoto?> KeepBytesAsync(string id, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(id) || ImageSniffer.ContentTypeOf(bytes) is not { } type)
+        {
+            return null;
+        }
+
+        await store.TryWriteAsync(Key(id), bytes, WriteCondition.IfAbsent, cancellationToken);
+        return new KeptPhoto(id, type, bytes.Length);
+    }
+
     /// <summary>The photo's bytes and content type, or null.</summary>
     public async Task<(byte[] Content, string ContentType)?> GetAsync(string id, CancellationToken cancellationToken)
     {

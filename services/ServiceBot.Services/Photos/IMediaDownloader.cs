@@ -23,6 +23,29 @@ internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, str
     public static DownloadedMedia Failed(string why) => new(null, null, why);
 }
 
+/// <summary>An image sent as Base64 (a data URL or bare), checked to be a real image and not too large.</summary>
+internal static class Base64Images
+{
+    /// <summary>The image's bytes, or null when the Base64 is bad, too large or not an image.</summary>
+    public static byte[]? Decode(string base64, int maxBytes)
+    {
+        var comma = base64.IndexOf(',', StringComparison.Ordinal);
+        var data = base64.StartsWith("data:", StringComparison.Ordinal) && comma > 0 ? base64[(comma + 1)..] : base64;
+        if (data.Length > (maxBytes / 3 * 4) + 4)
+        {
+            return null;
+        }
+
+        var bytes = new byte[data.Length];
+        return
+            Convert.TryFromBase64String(data, bytes, out var length)
+            && length > 0
+            && ImageSniffer.ContentTypeOf(bytes.AsSpan(0, length)) is not null
+            ? bytes[..length]
+            : null;
+    }
+}
+
 /// <summary>Recognises real images by their first bytes, whatever the channel claims.</summary>
 internal static class ImageSniffer
 {

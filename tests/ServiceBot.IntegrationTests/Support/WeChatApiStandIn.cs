@@ -26,6 +26,7 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     private int _tokens;
     private int _attempts;
     private int _refused;
+    private int _forced;
     private long _msgIds = 400_000_000;
     private readonly ConcurrentDictionary<string, string> _oauthCodes = new();
     private string? _classicToken;
@@ -61,6 +62,9 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
     public int TokenRequests => _tokens;
 
+    /// <summary>Stable-token requests that forced a new token (and so superseded the one in force).</summary>
+    public int ForcedRefreshes => _forced;
+
     /// <summary>Calls refused because their access token was not (or no longer) valid.</summary>
     public int TokensRefused => _refused;
 
@@ -73,6 +77,9 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
     public int OAuthExchanges { get; private set; }
 
     public int OAuthRefused { get; private set; }
+
+    /// <summary>Every temporary media upload: its media id and bytes.</summary>
+    public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
 
     /// <summary>Every custom menu set, in order.</summary>
     public ConcurrentQueue<JsonElement> Menus { get; } = new();
@@ -157,6 +164,7 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
             {
                 if (_stableToken is null || force)
                 {
+                    _forced += force ? 1 : 0;
                     _stableToken = Mint();
                 }
 
@@ -215,6 +223,36 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
         app.MapGet("/open/js/jweixin-1.6.0.js", () =>
             Results.Content(FakeJsSdk.Replace("TICKET", _ticket, StringComparison.Ordinal), "application/javascript")
         );
+        // Temporary media (3 days): a multipart "media" file, answered with its media_id.
+        app.MapPost("/cgi-bin/media/upload", async (HttpRequest request, string type) =>
+        {
+            if (Refused(request) is { } refused)
+            {
+                return refused;
+            }
+
+            var form = await request.ReadFormAsync();
+            if (
+                form.Files.GetFile("media") is not { Length: > 0 } file
+                || type is not ("image" or "voice" or "video" or "thumb")
+            )
+            {
+                return Results.Json(new { errcode = 41005, errmsg = "media data missing" });
+            }
+
+            using var bytes = new MemoryStream();
+            await file.CopyToAsync(bytes);
+            var mediaId = "up-" + Guid.NewGuid().ToString("N");
+            Uploads[mediaId] = bytes.ToArray();
+            return Results.Json(
+                new
+                {
+                    type,
+                    media_id = mediaId,
+                    created_at = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+                }
+            );
+        });
         // The custom menu: at most 3 buttons of at most 5 sub-buttons, as WeChat allows (40016, 40017).
         app.MapPost("/cgi-bin/menu/create", async (HttpRequest request) =>
         {
@@ -351,6 +389,16 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
         var attempt = Interlocked.Increment(ref _attempts);
         var fault = NextFaults.TryDequeue(out var scripted) ? scripted : FaultEvery?.Invoke(attempt);
+        // An image message names media WeChat holds: an id never uploaded is refused (40007).
+        if (
+            body.TryGetProperty("image", out var image)
+            && image.GetProperty("media_id").GetString() is { } media
+            && !Uploads.ContainsKey(media)
+        )
+        {
+            return Results.Json(new { errcode = 40007, errmsg = "invalid media_id" });
+        }
+
         var msgId = template ? Interlocked.Increment(ref _msgIds) : 0;
         if (template)
         {

@@ -74,7 +74,7 @@
       ? `· 微信窗口 ${new Date(view.window.closesAt).toLocaleString()} 关闭，还可发 ${view.window.repliesLeft} 条 / ${view.window.repliesLeft} replies left`
       : '· 微信 48 小时窗口已关闭，无法发送 / WeChat window closed';
     $('claim').disabled = current.state !== 'queued';
-    for (const id of ['handback', 'resolve', 'transfer', 'transfer-to', 'reply']) $(id).disabled = !mine;
+    for (const id of ['handback', 'resolve', 'transfer', 'transfer-to', 'reply', 'photo']) $(id).disabled = !mine;
     $('note').disabled = current.state === 'closed';
     $('transcript').replaceChildren(...current.entries.map(entry => {
       const li = document.createElement('li');
@@ -83,7 +83,7 @@
       li.append(document.createTextNode(entry.text));
       if (entry.photoId) {
         const img = document.createElement('img');
-        img.alt = '客户照片 / customer photo';
+        img.alt = entry.kind === 'agent' ? '发给客户的照片 / photo sent' : '客户照片 / customer photo';
         img.src = `/agent/api/cases/${encodeURIComponent(current.caseId)}/photos/${encodeURIComponent(entry.photoId)}`;
         li.append(img);
       }
@@ -129,6 +129,14 @@
     $('transfer').addEventListener('click', () => act('transfer', { to: $('transfer-to').value }));
     $('reply').addEventListener('click', () => send('reply'));
     $('note').addEventListener('click', () => send('note'));
+    // A photo for the customer goes as Base64, like the web chat's; the server checks it is an image.
+    $('photo').addEventListener('change', () => {
+      const file = $('photo').files[0];
+      if (!file) return;
+      const reader = new FileReader();
+      reader.onload = () => act('photo', { image: reader.result }, () => { $('photo').value = ''; });
+      reader.readAsDataURL(file);
+    });
     $('back').addEventListener('click', () => { $('case').hidden = true; document.querySelector('.queue').classList.remove('hidden-on-phone'); });
     await loadQueue();
 

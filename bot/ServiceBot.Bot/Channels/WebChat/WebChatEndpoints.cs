@@ -4,6 +4,7 @@ using ServiceBot.Bot.Demo;
 using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Bot.Channels.WebChat;
 
@@ -48,6 +49,23 @@ internal static class WebChatEndpoints
     {
         var group = endpoints.MapGroup("/api/webchat").RequireRateLimiting(Operations.RateLimiting.WebChat);
         group.MapPost("/messages", PostAsync).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.Photo));
+        // A photo an agent sent this visitor: its id names the visitor's case, so no one else's can be read.
+        group.MapGet(
+            "/photos/{photoId}",
+            async (
+                string photoId,
+                HttpContext http,
+                WebChatVisitors visitors,
+                CustomerPhotos photos,
+                CancellationToken ct
+            ) =>
+                visitors.Identify(http) is { } visitor
+                && photoId.StartsWith("agent_", StringComparison.Ordinal)
+                && photoId.Contains($".{Channel}.{visitor}_", StringComparison.Ordinal)
+                && await photos.GetAsync(photoId, ct) is { } photo
+                    ? SecurityHeaders.InlinePhoto(http.Response, photo.Content, photo.ContentType)
+                    : Results.NotFound()
+        );
         group.MapGet(
             "/messages",
             async (HttpContext http, WebChatVisitors visitors, WebChatOutbox outbox, CancellationToken ct) =>

@@ -14,23 +14,7 @@ internal sealed class WebChatMedia
     private readonly ConcurrentDictionary<(string UserId, string MediaId), byte[]> _held = new();
 
     /// <summary>The image bytes, or null when the Base64 is bad, too large or not an image.</summary>
-    public static byte[]? Decode(string base64)
-    {
-        var comma = base64.IndexOf(',', StringComparison.Ordinal);
-        var data = base64.StartsWith("data:", StringComparison.Ordinal) && comma > 0 ? base64[(comma + 1)..] : base64;
-        if (data.Length > (WebChatEndpoints.MaxImageBytes / 3 * 4) + 4)
-        {
-            return null;
-        }
-
-        var bytes = new byte[data.Length];
-        return
-            Convert.TryFromBase64String(data, bytes, out var length)
-            && length > 0
-            && ImageSniffer.ContentTypeOf(bytes.AsSpan(0, length)) is not null
-            ? bytes[..length]
-            : null;
-    }
+    public static byte[]? Decode(string base64) => Base64Images.Decode(base64, WebChatEndpoints.MaxImageBytes);
 
     /// <summary>Holds the photo until the returned handle is disposed, at the end of its turn.</summary>
     public IDisposable Hold(string userId, string mediaId, byte[] bytes)

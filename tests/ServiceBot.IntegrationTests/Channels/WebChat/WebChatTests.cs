@@ -288,6 +288,37 @@ public sealed class WebChatTests : IDisposable
         Assert.Equal(ConversationOwner.Bot, (await RecordOfVisitorAsync(refused)).Owner);
     }
 
+    [Fact]
+    public async Task AnAgentsPhoto_ReachesTheVisitor_AndNoOtherVisitorCanOpenIt()
+    {
+        using var http = _bot.CreateClient();
+        await http.PostAsJsonAsync("/api/webchat/messages", new { text = "人工" }, Ct);
+        var desk = _bot.Services.GetRequiredService<ServiceBot.Services.Handoff.AgentDesk>();
+        var caseId = Assert.Single(await desk.QueueAsync(Ct)).CaseId;
+        await desk.ClaimAsync(caseId, "alice", Ct);
+        await http.PostAsJsonAsync("/api/webchat/messages", new { text = "看看这个" }, Ct); // the window opens
+        var photoId = $"agent_{caseId}_one";
+        await _bot
+            .Services.GetRequiredService<ServiceBot.Services.Photos.CustomerPhotos>()
+            .KeepBytesAsync(photoId, [0xFF, 0xD8, 0xFF, 0xE0, 0, 16], Ct);
+
+        Assert.True((await desk.SendPhotoAsync(caseId, "alice", photoId, Ct)).Ok);
+
+        var pending = await (await http.GetAsync("/api/webchat/messages", Ct)).Content.ReadFromJsonAsync<JsonElement>(
+            Ct
+        );
+        var photo = pending
+            .GetProperty("replies")
+            .EnumerateArray()
+            .Single(r => r.TryGetProperty("photoId", out var id) && id.ValueKind == JsonValueKind.String);
+        using var mine = await http.GetAsync($"/api/webchat/photos/{photo.GetProperty("photoId").GetString()}", Ct);
+        using var stranger = _bot.CreateClient();
+        using var theirs = await stranger.GetAsync($"/api/webchat/photos/{photoId}", Ct);
+        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        Assert.Equal("image/jpeg", mine.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+    }
+
     [Theory]
     [InlineData("bm90IGFuIGltYWdl")]
     [InlineData("%%%")]

@@ -72,7 +72,13 @@ public sealed class WeChatApiClientTests : IDisposable
     public async Task ALongAgentReply_GoesAsSeveralMessages_EachWithinWeChatsByteLimit()
     {
         var reply = string.Concat(Enumerable.Repeat("您好，这款水壶的保修期是一年，请保留好购买凭证。", 60)); // 1,440 chars: 4,320 bytes
-        var sender = new WeChatCustomerServiceSender(Client());
+        var client = Client();
+        var store = new InMemoryDocumentStore();
+        var sender = new WeChatCustomerServiceSender(
+            client,
+            new WeChatMediaApi(client, store, TimeProvider.System),
+            new ServiceBot.Services.Photos.CustomerPhotos(store, new JpegMediaDownloader())
+        );
 
         var outcome = await sender.SendAsync(new ConversationReference("wechat", "oUser"), [Reply.FromText(reply)], Ct);
 
@@ -249,7 +255,11 @@ public sealed class WeChatApiClientTests : IDisposable
         var client = Client();
         _api.ThenStatus("/cgi-bin/media/get", HttpStatusCode.InternalServerError);
 
-        var photo = await new WeChatMediaApi(client).DownloadMediaAsync("m1", 1024, Ct);
+        var photo = await new WeChatMediaApi(
+            client,
+            new InMemoryDocumentStore(),
+            TimeProvider.System
+        ).DownloadMediaAsync("m1", 1024, Ct);
 
         Assert.True(photo.Outcome.IsOk);
         Assert.Equal(2, _api.CallsTo("/cgi-bin/media/get"));
@@ -323,15 +333,40 @@ public sealed class WeChatApiClientTests : IDisposable
     {
         var client = Client();
 
-        var photo = await new WeChatMediaApi(client).DownloadMediaAsync("m1", 1024, Ct);
+        var photo = await new WeChatMediaApi(
+            client,
+            new InMemoryDocumentStore(),
+            TimeProvider.System
+        ).DownloadMediaAsync("m1", 1024, Ct);
         Assert.True(photo.Outcome.IsOk);
         Assert.Equal("image/jpeg", photo.ContentType);
         Assert.Equal(7, photo.Content!.Length);
 
         _api.Then("/cgi-bin/media/get", 40007);
-        Assert.Equal(40007, (await new WeChatMediaApi(client).DownloadMediaAsync("gone", 1024, Ct)).Outcome.ErrCode);
+        Assert.Equal(
+            40007,
+            (
+                await new WeChatMediaApi(client, new InMemoryDocumentStore(), TimeProvider.System).DownloadMediaAsync(
+                    "gone",
+                    1024,
+                    Ct
+                )
+            )
+                .Outcome
+                .ErrCode
+        );
 
-        Assert.False((await new WeChatMediaApi(client).DownloadMediaAsync("m2", 4, Ct)).Outcome.IsOk);
+        Assert.False(
+            (
+                await new WeChatMediaApi(client, new InMemoryDocumentStore(), TimeProvider.System).DownloadMediaAsync(
+                    "m2",
+                    4,
+                    Ct
+                )
+            )
+                .Outcome
+                .IsOk
+        );
     }
 
     [Fact]

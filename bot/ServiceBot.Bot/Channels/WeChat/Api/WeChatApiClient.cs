@@ -127,7 +127,7 @@ internal sealed class WeChatApiClient
     }
 
     // WeChat's JSON answer: errcode 0 (or none) is success.
-    private static async Task<(WeChatApiResult Result, JsonElement Body)> AnswerAsync(
+    internal static async Task<(WeChatApiResult Result, JsonElement Body)> AnswerAsync(
         Task<HttpResponseMessage> call,
         CancellationToken cancellationToken
     )

@@ -1,5 +1,6 @@
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
+using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
@@ -7,7 +8,8 @@ namespace ServiceBot.Bot.Channels.WeChat.Api;
 /// Proactive messages to WeChat users go through the customer-service API, one reply per call, in order, stopping at
 /// the first not taken.
 /// </summary>
-internal sealed class WeChatCustomerServiceSender(WeChatApiClient api) : IChannelSender
+internal sealed class WeChatCustomerServiceSender(WeChatApiClient api, WeChatMediaApi media, CustomerPhotos photos)
+    : IChannelSender
 {
     public string Channel => WeChatActivityMapper.Channel;
 
@@ -21,6 +23,28 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api) : IChanne
         {
             // A long text goes as several messages; once one of them went, the reply counts as taken, so
             // a retry never repeats a piece (at most once): the rest of it is lost and said so.
+            if (replies[i] is { Kind: ReplyKind.Image, PhotoId: { } photoId })
+            {
+                // A photo of the bot's own goes up as temporary media first (once per picture), then as one image.
+                var uploaded = await UploadAsync(photoId, cancellationToken);
+                if (uploaded.MediaId is not { } mediaId)
+                {
+                    return uploaded.Result.ToSendOutcome() with { Delivered = i };
+                }
+
+                var sent = await api.SendCustomerMessageAsync(
+                    conversation.UserId,
+                    Reply.FromImage(mediaId),
+                    cancellationToken
+                );
+                if (!sent.IsOk)
+                {
+                    return sent.ToSendOutcome() with { Delivered = i };
+                }
+
+                continue;
+            }
+
             var pieces = replies[i].Kind == ReplyKind.Text ? WeChatReplyPlan.Split(replies[i].Text ?? "") : [];
             for (var p = 0; p < Math.Max(1, pieces.Count); p++)
             {
@@ -41,4 +65,9 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api) : IChanne
 
         return SendOutcome.Sent;
     }
+
+    private async Task<(WeChatApiResult Result, string? MediaId)> UploadAsync(string photoId, CancellationToken ct) =>
+        await photos.GetAsync(photoId, ct) is { } photo
+            ? await media.UploadImageAsync(photo.Content, photo.ContentType, ct)
+            : (WeChatApiResult.Failure($"photo {photoId} is not kept"), null);
 }

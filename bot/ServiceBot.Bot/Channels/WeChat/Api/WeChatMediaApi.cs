@@ -2,9 +2,99 @@ using System.Text.Json;
 
 namespace ServiceBot.Bot.Channels.WeChat.Api;
 
-/// <summary>Media customers send (photos, voice notes, videos), fetched from WeChat, which keeps them 3 days.</summary>
-internal sealed class WeChatMediaApi(WeChatApiClient api)
+/// <summary>A temporary media upload: WeChat's id for it, and when WeChat forgets it.</summary>
+internal sealed record UploadedMedia(string MediaId, DateTimeOffset ExpiresAt);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(UploadedMedia))]
+internal sealed partial class MediaJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+
+/// <summary>
+/// Media both ways. Customers' photos, voice notes and videos are fetched from WeChat, which keeps
+/// them 3 days. What the bot sends (an agent's photo) is uploaded as temporary media, once per
+/// content: the media id is kept (<c>media-uploads/{sha256}</c>, for every instance) until shortly
+/// before WeChat's 3 days run out.
+/// </summary>
+internal sealed class WeChatMediaApi(
+    WeChatApiClient api,
+    ServiceBot.Services.Storage.IDocumentStore store,
+    TimeProvider time
+)
 {
+    private static readonly TimeSpan Kept = TimeSpan.FromDays(3) - TimeSpan.FromHours(2);
+
+    /// <summary>The media id of <paramref name="content"/>, uploading it unless a recent upload is kept.</summary>
+    public async Task<(WeChatApiResult Result, string? MediaId)> UploadImageAsync(
+        byte[] content,
+        string contentType,
+        CancellationToken cancellationToken
+    )
+    {
+        var key = ServiceBot.Services.Storage.StorageKey.Join(
+            "media-uploads",
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))
+        );
+        if (
+            await store.ReadAsync(key, cancellationToken) is { } kept
+            && JsonSerializer.Deserialize(kept.Content.Span, MediaJsonContext.Default.UploadedMedia) is { } cached
+            && cached.ExpiresAt > time.GetUtcNow()
+        )
+        {
+            return (WeChatApiResult.Ok, cached.MediaId);
+        }
+
+        var extension = contentType switch
+        {
+            "image/png" => "png",
+            "image/gif" => "gif",
+            _ => "jpg",
+        };
+        try
+        {
+            var (result, answer) = await api.WithTokenAsync(
+                "media_upload",
+                token =>
+                {
+                    var form = new MultipartFormDataContent();
+                    var file = new ByteArrayContent(content);
+                    file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+                    form.Add(file, "media", $"photo.{extension}");
+                    return WeChatApiClient.AnswerAsync(
+                        api.Http()
+                            .PostAsync(
+                                $"cgi-bin/media/upload?access_token={Uri.EscapeDataString(token)}&type=image",
+                                form,
+                                cancellationToken
+                            ),
+                        cancellationToken
+                    );
+                },
+                a => a.Result,
+                cancellationToken
+            );
+            if (
+                !result.IsOk
+                || !answer.TryGetProperty("media_id", out var id)
+                || id.GetString() is not { Length: > 0 } mediaId
+            )
+            {
+                return (result.IsOk ? WeChatApiResult.Failure("no media_id in the answer") : result, null);
+            }
+
+            var upload = new UploadedMedia(mediaId, time.GetUtcNow() + Kept);
+            await store.TryWriteAsync(
+                key,
+                JsonSerializer.SerializeToUtf8Bytes(upload, MediaJsonContext.Default.UploadedMedia),
+                ServiceBot.Services.Storage.WriteCondition.None,
+                cancellationToken
+            );
+            return (result, mediaId);
+        }
+        catch (WeChatTokenException e)
+        {
+            return (e.Outcome, null);
+        }
+    }
+
     /// <summary>
     /// Downloads a user's photo or voice note; media is refused when larger than <paramref name="maxBytes"/>.
     /// </summary>
