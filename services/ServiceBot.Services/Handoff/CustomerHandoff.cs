@@ -156,20 +156,15 @@ internal sealed class CustomerHandoff(
 
     private async Task<CaseEntry> CustomerEntryAsync(Activity activity, CancellationToken cancellationToken)
     {
-        var photo =
-            activity.Kind == MessageKind.Image
-                ? await photos.KeepAsync(activity, MaxPhotoBytes, cancellationToken)
-                : null;
+        var sent = activity.Kind is MessageKind.Image or MessageKind.Voice or MessageKind.Video;
+        var kept = sent ? await photos.KeepAsync(activity, MaxPhotoBytes, cancellationToken) : null;
         var text =
-            activity.Kind == MessageKind.Image && photo is null
-                ? "[照片未能取回 / the photo could not be fetched]"
+            sent && kept is null
+                ? $"{Transcript.Describe(activity)} [未能取回 / could not be fetched]"
                 : Transcript.Describe(activity);
-        return new CaseEntry(
-            CaseEntryKind.Customer,
-            time.GetUtcNow(),
-            text,
-            PhotoId: photo?.Id,
-            ActivityId: activity.Id
-        );
+        return new CaseEntry(CaseEntryKind.Customer, time.GetUtcNow(), text, PhotoId: kept?.Id, ActivityId: activity.Id)
+        {
+            MediaType = kept?.ContentType,
+        };
     }
 }

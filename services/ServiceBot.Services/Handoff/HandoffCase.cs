@@ -48,7 +48,11 @@ internal sealed record CaseEntry(
     string? PhotoId = null,
     string? ActivityId = null,
     bool SentToCustomer = false
-);
+)
+{
+    /// <summary>What <see cref="PhotoId"/> holds: an image, a voice note (audio/amr, audio/ogg) or a video.</summary>
+    public string? MediaType { get; init; }
+}
 
 /// <summary>
 /// A customer's request for a person, from the moment the bot queued it until an agent hands the

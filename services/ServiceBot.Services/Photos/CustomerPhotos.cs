@@ -7,9 +7,10 @@ namespace ServiceBot.Services.Photos;
 internal sealed record KeptPhoto(string Id, string ContentType, int Length);
 
 /// <summary>
-/// Photos customers send (for returns, for an agent), fetched from the channel at once (WeChat
-/// deletes media after 3 days), checked by their first bytes to be images, and stored once per
-/// message (<c>photos/{channel}_{user}_{message}</c>), so a channel retry stores nothing twice.
+/// Photos customers send (for returns, for an agent), and the voice notes and videos they send an
+/// agent, fetched from the channel at once (WeChat deletes media after 3 days), checked by their
+/// first bytes to be what they claim, and stored once per message
+/// (<c>photos/{channel}_{user}_{message}</c>), so a channel retry stores nothing twice.
 /// </summary>
 internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader media)
 {
@@ -24,13 +25,17 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
     /// </summary>
     public async Task<KeptPhoto?> KeepAsync(Activity activity, long maxBytes, CancellationToken cancellationToken)
     {
-        if (activity is not { Kind: MessageKind.Image, Media: { } photo })
+        if (activity is not { Kind: MessageKind.Image or MessageKind.Voice or MessageKind.Video, Media: { } photo })
         {
             return null;
         }
 
+        // What it claims to be must be what it is: an image for a photo, a recording for a voice note or video.
         var downloaded = await media.DownloadAsync(activity.Conversation, photo, maxBytes, cancellationToken);
-        var type = downloaded.Content is { } bytes ? ImageSniffer.ContentTypeOf(bytes) : null;
+        var type =
+            downloaded.Content is not { } bytes ? null
+            : activity.Kind == MessageKind.Image ? ImageSniffer.ContentTypeOf(bytes)
+            : RecordingSniffer.ContentTypeOf(bytes);
         if (downloaded.Content is null || type is null)
         {
             return null;
@@ -53,7 +58,7 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
         return new KeptPhoto(id, type, bytes.Length);
     }
 
-    /// <summary>The photo's bytes and content type, or null.</summary>
+    /// <summary>The photo's (or recording's) bytes and content type, or null.</summary>
     public async Task<(byte[] Content, string ContentType)?> GetAsync(string id, CancellationToken cancellationToken)
     {
         if (!IsValidId(id) || await store.ReadAsync(Key(id), cancellationToken) is not { } document)
@@ -62,7 +67,10 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
         }
 
         var bytes = document.Content.ToArray();
-        return (bytes, ImageSniffer.ContentTypeOf(bytes) ?? "application/octet-stream");
+        return (
+            bytes,
+            ImageSniffer.ContentTypeOf(bytes) ?? RecordingSniffer.ContentTypeOf(bytes) ?? "application/octet-stream"
+        );
     }
 
     /// <summary>Deletes one kept photo; false when there was none.</summary>

@@ -46,6 +46,22 @@ internal static class Base64Images
     }
 }
 
+/// <summary>
+/// Recognises voice notes and videos by their first bytes: WeChat's AMR or Speex (in Ogg) voice, and
+/// MP4 video. Browsers play MP4 and Ogg; AMR they cannot, so the console offers it as a download.
+/// </summary>
+internal static class RecordingSniffer
+{
+    public static string? ContentTypeOf(ReadOnlySpan<byte> bytes) =>
+        bytes switch
+        {
+            [0x23, 0x21, 0x41, 0x4D, 0x52, ..] => "audio/amr", // "#!AMR"
+            [0x4F, 0x67, 0x67, 0x53, ..] => "audio/ogg", // "OggS" (Speex)
+            [_, _, _, _, 0x66, 0x74, 0x79, 0x70, ..] => "video/mp4", // "....ftyp"
+            _ => null,
+        };
+}
+
 /// <summary>Recognises real images by their first bytes, whatever the channel claims.</summary>
 internal static class ImageSniffer
 {

@@ -21,6 +21,21 @@ internal static class WeChatWire
         + $"<![CDATA[http://mmbiz.example/{mediaId}.jpg]]></PicUrl>"
         + $"<MediaId><![CDATA[{mediaId}]]></MediaId><MsgId>{msgId}</MsgId></xml>";
 
+    /// <summary>A voice note (with WeChat's recognition) or a video, by its media id.</summary>
+    public static string Recording(
+        string openId,
+        long msgId,
+        string type,
+        string mediaId,
+        long createTime = 1_763_870_400
+    ) =>
+        $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
+        + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[{type}]]></MsgType>"
+        + $"<MediaId><![CDATA[{mediaId}]]></MediaId>"
+        + (type == "voice" ? "<Format><![CDATA[amr]]></Format><Recognition><![CDATA[杯子漏水]]></Recognition>" : "")
+        + (type == "video" ? "<ThumbMediaId><![CDATA[thumb-1]]></ThumbMediaId>" : "")
+        + $"<MsgId>{msgId}</MsgId></xml>";
+
     public static string Event(string openId, string name, string key = "", long createTime = 1_763_870_400) =>
         $"<xml><ToUserName><![CDATA[{Bot}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
         + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>"

@@ -81,18 +81,36 @@
       li.className = entry.kind;
       li.append(text('span', `${entry.author || ({ customer: '客户', bot: '机器人', system: '' })[entry.kind] || ''} ${new Date(entry.at).toLocaleTimeString()}${entry.kind === 'note' ? ' · 内部备注 internal' : ''}`, 'meta'));
       li.append(document.createTextNode(entry.text));
-      if (entry.photoId) {
-        const img = document.createElement('img');
-        img.alt = entry.kind === 'agent' ? '发给客户的照片 / photo sent' : '客户照片 / customer photo';
-        img.src = `/agent/api/cases/${encodeURIComponent(current.caseId)}/photos/${encodeURIComponent(entry.photoId)}`;
-        li.append(img);
-      }
+      if (entry.photoId) li.append(media(entry));
       return li;
     }));
     $('transcript').scrollTop = $('transcript').scrollHeight;
     $('orders').replaceChildren(...view.orders.map(o => text('li',
       `${o.orderId} · ${o.status}${o.shipment ? ` · ${o.shipment.carrier} ${o.shipment.trackingNumber} (${o.shipment.status})` : ''} · ${o.items.map(i => i.name).join('、')}`)));
     $('returns').replaceChildren(...view.returns.map(r => text('li', `${r.rmaId} · ${r.sku} · ${r.status}`)));
+  }
+
+  // A photo shows in place, a video and a Speex voice note play; an AMR voice note (browsers cannot play
+  // it) is offered as a download.
+  function media(entry) {
+    const src = `/agent/api/cases/${encodeURIComponent(current.caseId)}/photos/${encodeURIComponent(entry.photoId)}`;
+    const type = entry.mediaType || 'image/';
+    if (type.startsWith('video/') || type === 'audio/ogg') {
+      const player = document.createElement(type.startsWith('video/') ? 'video' : 'audio');
+      player.controls = true;
+      player.src = src;
+      return player;
+    }
+    if (type.startsWith('audio/')) {
+      const link = text('a', '下载语音（AMR）/ Download the voice note (AMR)');
+      link.href = src;
+      link.download = entry.photoId + '.amr';
+      return link;
+    }
+    const img = document.createElement('img');
+    img.alt = entry.kind === 'agent' ? '发给客户的照片 / photo sent' : '客户照片 / customer photo';
+    img.src = src;
+    return img;
   }
 
   // Posts an action; on success `done` runs at once (before the reloads), then the case and queue reload.
