@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using ServiceBot.Services.Help;
+using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Bot.Merchant;
 
@@ -21,7 +23,13 @@ internal static class HelpEndpoints
         return merchant;
     }
 
-    private static async Task<IResult> PutAsync(string sku, HttpRequest request, HelpStore help, CancellationToken ct)
+    private static async Task<IResult> PutAsync(
+        string sku,
+        HttpRequest request,
+        HelpStore help,
+        CustomerPhotos photos,
+        CancellationToken ct
+    )
     {
         if (!IsSku(sku))
         {
@@ -58,14 +66,40 @@ internal static class HelpEndpoints
             {
                 return Invalid($"[{i}].body", $"required, at most {MaxBody} characters.");
             }
+
+            if (article.Image is { } image && Base64Images.Decode(image, MaxImageBytes) is null)
+            {
+                return Invalid(
+                    $"[{i}].image",
+                    $"a JPEG, PNG, GIF or WebP of at most {MaxImageBytes / 1024 / 1024} MB, as Base64."
+                );
+            }
         }
 
-        await help.PutAsync(
-            new ProductHelp(sku, [.. articles.Select(a => a with { Keywords = a.Keywords ?? [] })]),
-            ct
-        );
+        // Pictures are kept by content, so the same picture in a new version of the articles is the same photo.
+        var kept = new List<HelpArticle>();
+        foreach (var article in articles)
+        {
+            var photoId =
+                article.Image is { } image && Base64Images.Decode(image, MaxImageBytes) is { } bytes
+                    ? (
+                        await photos.KeepBytesAsync(
+                            $"help_{sku}_{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}",
+                            bytes,
+                            ct
+                        )
+                    )?.Id
+                : article.PhotoId is { } existing && existing.StartsWith($"help_{sku}_", StringComparison.Ordinal)
+                    ? existing
+                : null;
+            kept.Add(article with { Keywords = article.Keywords ?? [], Image = null, PhotoId = photoId });
+        }
+
+        await help.PutAsync(new ProductHelp(sku, kept), ct);
         return Results.Ok();
     }
+
+    private const int MaxImageBytes = 2 * 1024 * 1024;
 
     private static bool IsSku(string sku) =>
         sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

@@ -68,6 +68,11 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
         if (match is { Coverage: >= ConfidentCoverage })
         {
             context.SendText(HelpText.Answer(match.Article, context.IsEnglish));
+            if (match.Article.PhotoId is { } picture)
+            {
+                context.Send(Reply.FromPhoto(picture));
+            }
+
             return DialogStep.Complete<HelpState>();
         }
 

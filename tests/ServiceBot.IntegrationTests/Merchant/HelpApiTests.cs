@@ -46,10 +46,52 @@ public sealed class HelpApiTests : IDisposable
         );
     }
 
+    [Fact]
+    public async Task AnArticlesPicture_FollowsItsAnswer_AsOneImageMessage()
+    {
+        await using var api = await WeChatApiStandIn.StartAsync();
+        _bot.Settings["WeChat:ApiBaseUrl"] = api.BaseUrl.AbsoluteUri;
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        var picture = Picture.Png(32, 24);
+        using var put = await merchant.PutAsync(
+            "/api/help/KETTLE-1",
+            Json(
+                $$"""
+                [{"title":"电热水壶除水垢","body":"加入半壶水和两勺柠檬酸，烧开后静置三十分钟。","keywords":["水垢"],
+                  "image":"data:image/png;base64,{{Convert.ToBase64String(picture)}}"}]
+                """
+            ),
+            Ct
+        );
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        using var wechat = _bot.CreateClient();
+        var openId = WeChatWire.OpenId();
+        using var answer = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "水壶怎么除水垢"), openId),
+            Ct
+        );
+
+        Assert.Contains(
+            "【电热水壶除水垢】",
+            WeChatWire.OpenReply(await answer.Content.ReadAsStringAsync(Ct))["Content"],
+            StringComparison.Ordinal
+        );
+        Assert.True(await api.WaitForCustomerMessagesAsync(1, TimeSpan.FromSeconds(30)));
+        var image = Assert.Single(api.CustomerMessages);
+        Assert.Equal("image", image.GetProperty("msgtype").GetString());
+        Assert.Equal(picture, api.Uploads[image.GetProperty("image").GetProperty("media_id").GetString()!]);
+        var stored = await merchant.GetStringAsync("/api/help/KETTLE-1", Ct);
+        Assert.Contains("\"photoId\":\"help_KETTLE-1_", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("base64", stored, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"title":"x"}""", "body")]
     [InlineData("""[{"body":"b"}]""", "[0].title")]
     [InlineData("""[{"title":"t","body":""}]""", "[0].body")]
+    [InlineData("""[{"title":"t","body":"b","image":"bm90IGFuIGltYWdl"}]""", "[0].image")]
     public async Task InvalidArticles_Are400NamingTheField(string body, string field)
     {
         using var merchant = _bot.CreateClient();

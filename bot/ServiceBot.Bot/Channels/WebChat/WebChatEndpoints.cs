@@ -49,7 +49,8 @@ internal static class WebChatEndpoints
     {
         var group = endpoints.MapGroup("/api/webchat").RequireRateLimiting(Operations.RateLimiting.WebChat);
         group.MapPost("/messages", PostAsync).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.Photo));
-        // A photo an agent sent this visitor: its id names the visitor's case, so no one else's can be read.
+        // A photo the bot sent this visitor: a help article's, or an agent's (whose id names the visitor's case,
+        // so no one else's can be read).
         group.MapGet(
             "/photos/{photoId}",
             async (
@@ -60,8 +61,11 @@ internal static class WebChatEndpoints
                 CancellationToken ct
             ) =>
                 visitors.Identify(http) is { } visitor
-                && photoId.StartsWith("agent_", StringComparison.Ordinal)
-                && photoId.Contains($".{Channel}.{visitor}_", StringComparison.Ordinal)
+                && (
+                    photoId.StartsWith("help_", StringComparison.Ordinal) // help articles' pictures are for anyone
+                    || photoId.StartsWith("agent_", StringComparison.Ordinal)
+                        && photoId.Contains($".{Channel}.{visitor}_", StringComparison.Ordinal)
+                )
                 && await photos.GetAsync(photoId, ct) is { } photo
                     ? SecurityHeaders.InlinePhoto(http.Response, photo.Content, photo.ContentType)
                     : Results.NotFound()
