@@ -101,6 +101,7 @@ public sealed class HandoffTests
 
         Assert.Equal("sso:0f3a9c", claimed.Case!.AgentId);
         Assert.Contains("客服 Carol", Assert.Single(_sent), StringComparison.Ordinal);
+        Assert.Contains("I'm Carol from customer service", _sent[0], StringComparison.Ordinal); // both languages
         Assert.DoesNotContain("sso:", _sent[0], StringComparison.Ordinal);
     }
 
