@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mediator;
 using Quartz;
 using ServiceBot.Services.Conversations.Delivery;
@@ -20,22 +19,15 @@ internal sealed class DeliveryNoticeJob(DeliveryNotices notices) : IJob
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var data = context.MergedJobDataMap;
-        var orderId = data.GetString("orderId")!;
-        var moment = data.GetString("status")!;
-        var attempt = int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
-        var outcome = await notices.ProcessAsync(orderId, moment, attempt, cancellationToken);
-        if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
-        {
-            var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
-            await context.Scheduler.RescheduleJob(
-                context.Trigger.Key,
-                OneShotJobs.At(context.JobDetail.Key, at, AttemptKey, next.ToString(CultureInfo.InvariantCulture)),
-                cancellationToken
-            );
-        }
+        var attempt = OneShotJobs.AttemptOf(context);
+        var outcome = await notices.ProcessAsync(
+            data.GetString("orderId")!,
+            data.GetString("status")!,
+            attempt,
+            cancellationToken
+        );
+        await outcome.RunAgainIfDeferredAsync(context, attempt, cancellationToken);
     }
-
-    private const string AttemptKey = "attempt";
 }
 
 /// <summary>

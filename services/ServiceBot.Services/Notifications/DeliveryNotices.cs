@@ -9,6 +9,22 @@ internal sealed record NoticeOutcome(Verdict Verdict, PolicyRule Rule, DateTimeO
     public NoticeChannel? Channel { get; init; }
 
     public static NoticeOutcome Dropped(PolicyRule rule) => new(Verdict.Drop, rule, null);
+
+    /// <summary>
+    /// A deferral runs the notice's job again when the policy said; a busy channel's counts as the next try.
+    /// </summary>
+    public async Task RunAgainIfDeferredAsync(
+        Quartz.IJobExecutionContext context,
+        int attempt,
+        CancellationToken cancellationToken
+    )
+    {
+        if (this is { Verdict: Verdict.Defer, RetryAt: { } at })
+        {
+            var next = Rule == PolicyRule.Retry ? attempt + 1 : attempt;
+            await Scheduling.OneShotJobs.RunAgainAsync(context, at, next, cancellationToken);
+        }
+    }
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
@@ -220,8 +219,6 @@ internal sealed class NoticeResendJob(NoticeReports reports) : IJob
 {
     public const string Group = "notice-resends";
 
-    private const string AttemptKey = "attempt";
-
     public static IJobDetail For(ConversationReference customer, string key) =>
         JobBuilder
             .Create<NoticeResendJob>()
@@ -236,19 +233,10 @@ internal sealed class NoticeResendJob(NoticeReports reports) : IJob
     {
         var data = context.MergedJobDataMap;
         var customer = new ConversationReference(data.GetString("channel")!, data.GetString("userId")!);
-        var attempt = int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
+        var attempt = OneShotJobs.AttemptOf(context);
         if (await reports.ResendAsync(customer, data.GetString("key")!, attempt, cancellationToken) is { } at)
         {
-            await context.Scheduler.RescheduleJob(
-                context.Trigger.Key,
-                OneShotJobs.At(
-                    context.JobDetail.Key,
-                    at,
-                    AttemptKey,
-                    (attempt + 1).ToString(CultureInfo.InvariantCulture)
-                ),
-                cancellationToken
-            );
+            await OneShotJobs.RunAgainAsync(context, at, attempt + 1, cancellationToken);
         }
     }
 }

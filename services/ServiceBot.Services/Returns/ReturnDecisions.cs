@@ -1,4 +1,3 @@
-using System.Globalization;
 using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
@@ -119,27 +118,20 @@ internal sealed class ReturnOutcomeJob(ReturnOutcomeNotices notices) : IJob
 {
     public const string Group = "return-outcomes";
 
-    private const string AttemptKey = "attempt";
-
     public static IJobDetail For(string rmaId) =>
         OneShotJobs.Job<ReturnOutcomeJob>(new JobKey(ReturnOutcomeNotices.KeyOf(rmaId), Group), "rmaId", rmaId);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var attempt = int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
+        var attempt = OneShotJobs.AttemptOf(context);
         var outcome = await notices.ProcessAsync(
             context.MergedJobDataMap.GetString("rmaId")!,
             attempt,
             cancellationToken
         );
-        if (outcome is { Verdict: Verdict.Defer, RetryAt: { } at })
+        if (outcome is not null)
         {
-            var next = outcome.Rule == PolicyRule.Retry ? attempt + 1 : attempt;
-            await context.Scheduler.RescheduleJob(
-                context.Trigger.Key,
-                OneShotJobs.At(context.JobDetail.Key, at, AttemptKey, next.ToString(CultureInfo.InvariantCulture)),
-                cancellationToken
-            );
+            await outcome.RunAgainIfDeferredAsync(context, attempt, cancellationToken);
         }
     }
 }

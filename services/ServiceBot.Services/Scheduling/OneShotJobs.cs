@@ -52,6 +52,30 @@ internal static class OneShotJobs
         }
     }
 
+    private const string AttemptKey = "attempt";
+
+    /// <summary>Which try of a retried job this run is: 1 at first.</summary>
+    public static int AttemptOf(IJobExecutionContext context) =>
+        int.TryParse(context.Trigger.JobDataMap.GetString(AttemptKey), out var n) ? n : 1;
+
+    /// <summary>Runs the job again at <paramref name="at"/>, as try <paramref name="attempt"/>.</summary>
+    public static ValueTask<DateTimeOffset?> RunAgainAsync(
+        IJobExecutionContext context,
+        DateTimeOffset at,
+        int attempt,
+        CancellationToken cancellationToken
+    ) =>
+        context.Scheduler.RescheduleJob(
+            context.Trigger.Key,
+            At(
+                context.JobDetail.Key,
+                at,
+                AttemptKey,
+                attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ),
+            cancellationToken
+        );
+
     /// <summary>Schedules the job at a new time, replacing it if it exists.</summary>
     public static ValueTask ScheduleOrMoveAsync(
         this IScheduler scheduler,

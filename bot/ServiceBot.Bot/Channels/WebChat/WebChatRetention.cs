@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Photos;
+using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Bot.Channels.WebChat;
@@ -10,7 +11,7 @@ namespace ServiceBot.Bot.Channels.WebChat;
 /// Forgets web chat visitors silent for <c>WebChat:RetentionDays</c>: their conversation, pending
 /// messages, notice ledger and kept photos. Anonymous visitors cost storage for as long as they are
 /// kept, and nobody can come back for them once their cookie is gone. A visitor still with a person
-/// is left until the case ends. Every instance sweeps; deleting twice is harmless.
+/// is left until the case ends.
 /// </summary>
 internal sealed partial class WebChatRetention(
     IDocumentStore store,
@@ -21,14 +22,12 @@ internal sealed partial class WebChatRetention(
     IOptions<WebChatOptions> options,
     TimeProvider time,
     ILogger<WebChatRetention> logger
-) : BackgroundService
+) : PeriodicSweep(time, logger)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromHours(6);
-
     /// <summary>One pass over every web chat visitor; answers how many were forgotten.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow().AddDays(-options.Value.RetentionDays);
+        var before = Time.GetUtcNow().AddDays(-options.Value.RetentionDays);
         var prefix = StorageKey.Join("conversations", WebChatEndpoints.Channel) + "/";
         var forgotten = 0;
         await foreach (var key in store.ListKeysAsync(prefix, cancellationToken))
@@ -47,26 +46,10 @@ internal sealed partial class WebChatRetention(
 
         if (forgotten > 0)
         {
-            LogForgotten(forgotten, options.Value.RetentionDays);
+            LogForgotten(Logger, forgotten, options.Value.RetentionDays);
         }
 
         return forgotten;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every, time);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is StorageUnavailableException or InvalidDataException)
-            {
-                LogSweepFailed(e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private async Task ForgetAsync(ConversationReference visitor, CancellationToken cancellationToken)
@@ -80,8 +63,5 @@ internal sealed partial class WebChatRetention(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} web chat visitors silent for {Days} days")]
-    private partial void LogForgotten(int count, int days);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The web chat retention sweep failed; it runs again later")]
-    private partial void LogSweepFailed(Exception exception);
+    private static partial void LogForgotten(ILogger logger, int count, int days);
 }
