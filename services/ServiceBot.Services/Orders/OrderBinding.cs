@@ -61,7 +61,40 @@ internal sealed class OrderScenes(IDocumentStore store, TimeProvider time)
         return found is not null && found.ExpiresAt > time.GetUtcNow() ? found : null;
     }
 
+    /// <summary>Deletes the scenes whose codes no longer work; answers how many.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken ct)
+    {
+        var expired = new List<string>();
+        await foreach (
+            var (key, scene) in store.ReadAllAsync("order-scenes/", OrderBindingJsonContext.Default.OrderScene, ct)
+        )
+        {
+            if (scene.ExpiresAt <= time.GetUtcNow())
+            {
+                expired.Add(key);
+            }
+        }
+
+        foreach (var key in expired)
+        {
+            await store.DeleteAsync(key, ct);
+        }
+
+        return expired.Count;
+    }
+
     private static string Key(string token) => StorageKey.Join("order-scenes", token);
+}
+
+/// <summary>Packing-slip codes stop working after 30 days; their scenes go then too.</summary>
+internal sealed class OrderSceneRetention(
+    OrderScenes scenes,
+    TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<OrderSceneRetention> logger
+) : Scheduling.PeriodicSweep(time, logger)
+{
+    public override Task<int> SweepAsync(CancellationToken cancellationToken) =>
+        scenes.DeleteExpiredAsync(cancellationToken);
 }
 
 /// <summary>

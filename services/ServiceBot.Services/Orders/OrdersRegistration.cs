@@ -14,6 +14,7 @@ internal static class OrdersRegistration
     {
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<OrderScenes>();
+        services.AddHostedService<OrderSceneRetention>();
         services.AddSingleton<IGlobalCommand, OrderScanCommand>();
         services.AddDialog<OrderLookupDialog>();
         services.AddSingleton<ITopic, OrderTopic>();

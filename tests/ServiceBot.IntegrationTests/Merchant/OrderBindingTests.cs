@@ -141,6 +141,30 @@ public sealed class OrderBindingTests : IAsyncLifetime
         Assert.Equal("1234", order.PhoneTail);
     }
 
+    [Fact]
+    public async Task AfterThirtyDays_TheCodeNoLongerBinds_AndItsSceneIsSweptAway()
+    {
+        await PutShopOrderAsync("S5005");
+        await _merchant.PostAsync("/api/orders/S5005/qr", null, Ct);
+        var scene = Assert.Single(_api.QrScenes);
+        _clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
+
+        var late = await EventAsync(WeChatWire.OpenId(), "SCAN", scene);
+        var swept = await _bot.Services.GetRequiredService<OrderScenes>().DeleteExpiredAsync(Ct);
+
+        Assert.Contains("二维码已失效", late, StringComparison.Ordinal);
+        Assert.Null((await OrderAsync("S5005")).OpenId);
+        Assert.InRange(swept, 0, 1); // the periodic sweep may have been first
+        await foreach (
+            var key in _bot
+                .Services.GetRequiredService<ServiceBot.Services.Storage.IDocumentStore>()
+                .ListKeysAsync("order-scenes/", Ct)
+        )
+        {
+            Assert.Fail($"{key} was left behind");
+        }
+    }
+
     private HttpClient Client()
     {
         var client = _bot.CreateClient();
