@@ -14,7 +14,10 @@ internal static class HelpEndpoints
 
     public static RouteGroupBuilder MapHelp(this RouteGroupBuilder merchant)
     {
-        merchant.MapPut("/help/{sku}", PutAsync);
+        // A help article may carry a short video: up to 10 MB, as Base64.
+        merchant
+            .MapPut("/help/{sku}", PutAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024 * 1024));
         merchant.MapGet("/help/{sku}", async (string sku, HelpStore help, CancellationToken ct) => !IsSku(sku)
                 ? InvalidSku()
             : await help.GetAsync(sku, ct) is { } product
@@ -67,6 +70,11 @@ internal static class HelpEndpoints
                 return Invalid($"[{i}].body", $"required, at most {MaxBody} characters.");
             }
 
+            if (article.Video is { } video && Mp4(video) is null)
+            {
+                return Invalid($"[{i}].video", $"an MP4 of at most {MaxVideoBytes / 1024 / 1024} MB, as Base64.");
+            }
+
             if (article.Image is { } image && Base64Images.Decode(image, MaxImageBytes) is null)
             {
                 return Invalid(
@@ -92,7 +100,29 @@ internal static class HelpEndpoints
                 : article.PhotoId is { } existing && existing.StartsWith($"help_{sku}_", StringComparison.Ordinal)
                     ? existing
                 : null;
-            kept.Add(article with { Keywords = article.Keywords ?? [], Image = null, PhotoId = photoId });
+            var videoId =
+                article.Video is { } clip && Mp4(clip) is { } mp4
+                    ? (
+                        await photos.KeepBytesAsync(
+                            $"help_{sku}_{Convert.ToHexStringLower(SHA256.HashData(mp4))[..16]}",
+                            mp4,
+                            ct
+                        )
+                    )?.Id
+                : article.VideoId is { } existingVideo
+                && existingVideo.StartsWith($"help_{sku}_", StringComparison.Ordinal)
+                    ? existingVideo
+                : null;
+            kept.Add(
+                article with
+                {
+                    Keywords = article.Keywords ?? [],
+                    Image = null,
+                    PhotoId = photoId,
+                    Video = null,
+                    VideoId = videoId,
+                }
+            );
         }
 
         await help.PutAsync(new ProductHelp(sku, kept), ct);
@@ -100,6 +130,9 @@ internal static class HelpEndpoints
     }
 
     private const int MaxImageBytes = 2 * 1024 * 1024;
+    private const int MaxVideoBytes = 10 * 1024 * 1024; // WeChat's limit for a temporary video
+
+    private static byte[]? Mp4(string base64) => Base64Images.DecodeMp4(base64, MaxVideoBytes);
 
     private static bool IsSku(string sku) =>
         sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

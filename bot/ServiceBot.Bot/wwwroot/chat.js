@@ -27,10 +27,11 @@
       } else if (reply.photoId) {
         const item = document.createElement('li');
         item.className = 'bot';
-        const img = document.createElement('img');
-        img.alt = '客服发来的照片 / a photo from the agent';
-        img.src = 'api/webchat/photos/' + encodeURIComponent(reply.photoId);
-        item.appendChild(img);
+        const video = String(reply.kind).toLowerCase() === 'video';
+        const shown = document.createElement(video ? 'video' : 'img');
+        if (video) shown.controls = true; else shown.alt = '图片 / picture';
+        shown.src = 'api/webchat/photos/' + encodeURIComponent(reply.photoId);
+        item.appendChild(shown);
         log.appendChild(item);
         log.scrollTop = log.scrollHeight;
       } else if (reply.text) {

@@ -5,6 +5,7 @@ internal enum ReplyKind
     Text,
     Image,
     News,
+    Video,
 }
 
 /// <summary>
@@ -30,6 +31,15 @@ internal sealed record Reply
     public static Reply FromImage(string mediaId) => new() { Kind = ReplyKind.Image, MediaId = mediaId };
 
     public static Reply FromPhoto(string photoId) => new() { Kind = ReplyKind.Image, PhotoId = photoId };
+
+    /// <summary>A short video of the bot's own (in the photo store), with a title the channel may show.</summary>
+    public static Reply FromVideo(string photoId, string title) =>
+        new()
+        {
+            Kind = ReplyKind.Video,
+            PhotoId = photoId,
+            Text = title,
+        };
 
     public static Reply FromCards(IReadOnlyList<Card> cards) => new() { Kind = ReplyKind.News, Cards = cards };
 }

@@ -10,6 +10,12 @@ internal sealed record HelpArticle(string Title, string Body, IReadOnlyList<stri
 
     /// <summary>The article's picture in the photo store, sent after the text.</summary>
     public string? PhotoId { get; init; }
+
+    /// <summary>As sent: a short MP4 video as Base64; kept as <see cref="VideoId"/>.</summary>
+    public string? Video { get; init; }
+
+    /// <summary>The article's short video in the photo store, sent after the text (and picture).</summary>
+    public string? VideoId { get; init; }
 }
 
 /// <summary>A product's articles as stored.</summary>

@@ -73,6 +73,11 @@ internal sealed class HelpDialog(HelpSearch search, OrderStore orders, IHandoffI
                 context.Send(Reply.FromPhoto(picture));
             }
 
+            if (match.Article.VideoId is { } video)
+            {
+                context.Send(Reply.FromVideo(video, match.Article.Title));
+            }
+
             return DialogStep.Complete<HelpState>();
         }
 

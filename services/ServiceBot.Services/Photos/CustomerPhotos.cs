@@ -46,10 +46,15 @@ internal sealed class CustomerPhotos(IDocumentStore store, IMediaDownloader medi
         return new KeptPhoto(id, type, downloaded.Content.Length);
     }
 
-    /// <summary>Keeps a picture the bot was given (an agent's photo for a customer) under the id given.</summary>
+    /// <summary>
+    /// Keeps a picture (or a video) the bot was given, an agent's photo or a help article's, under the id given.
+    /// </summary>
     public async Task<KeptPhoto?> KeepBytesAsync(string id, byte[] bytes, CancellationToken cancellationToken)
     {
-        if (!IsValidId(id) || ImageSniffer.ContentTypeOf(bytes) is not { } type)
+        if (
+            !IsValidId(id)
+            || (ImageSniffer.ContentTypeOf(bytes) ?? RecordingSniffer.ContentTypeOf(bytes)) is not { } type
+        )
         {
             return null;
         }

@@ -23,11 +23,18 @@ internal sealed record DownloadedMedia(byte[]? Content, string? ContentType, str
     public static DownloadedMedia Failed(string why) => new(null, null, why);
 }
 
-/// <summary>An image sent as Base64 (a data URL or bare), checked to be a real image and not too large.</summary>
+/// <summary>An image (or video) sent as Base64 (a data URL or bare), checked to be what it says, not too big.</summary>
 internal static class Base64Images
 {
     /// <summary>The image's bytes, or null when the Base64 is bad, too large or not an image.</summary>
-    public static byte[]? Decode(string base64, int maxBytes)
+    public static byte[]? Decode(string base64, int maxBytes) =>
+        Decode(base64, maxBytes, bytes => ImageSniffer.ContentTypeOf(bytes) is not null);
+
+    /// <summary>An MP4 video's bytes, or null when the Base64 is bad, too large or not an MP4.</summary>
+    public static byte[]? DecodeMp4(string base64, int maxBytes) =>
+        Decode(base64, maxBytes, bytes => RecordingSniffer.ContentTypeOf(bytes) == "video/mp4");
+
+    private static byte[]? Decode(string base64, int maxBytes, Func<byte[], bool> accepts)
     {
         var comma = base64.IndexOf(',', StringComparison.Ordinal);
         var data = base64.StartsWith("data:", StringComparison.Ordinal) && comma > 0 ? base64[(comma + 1)..] : base64;
@@ -37,10 +44,7 @@ internal static class Base64Images
         }
 
         var bytes = new byte[data.Length];
-        return
-            Convert.TryFromBase64String(data, bytes, out var length)
-            && length > 0
-            && ImageSniffer.ContentTypeOf(bytes.AsSpan(0, length)) is not null
+        return Convert.TryFromBase64String(data, bytes, out var length) && length > 0 && accepts(bytes[..length])
             ? bytes[..length]
             : null;
     }

@@ -389,10 +389,10 @@ public sealed class WeChatApiStandIn : IAsyncDisposable
 
         var attempt = Interlocked.Increment(ref _attempts);
         var fault = NextFaults.TryDequeue(out var scripted) ? scripted : FaultEvery?.Invoke(attempt);
-        // An image message names media WeChat holds: an id never uploaded is refused (40007).
+        // An image or video message names media WeChat holds: an id never uploaded is refused (40007).
         if (
-            body.TryGetProperty("image", out var image)
-            && image.GetProperty("media_id").GetString() is { } media
+            (body.TryGetProperty("image", out var held) || body.TryGetProperty("video", out held))
+            && held.GetProperty("media_id").GetString() is { } media
             && !Uploads.ContainsKey(media)
         )
         {

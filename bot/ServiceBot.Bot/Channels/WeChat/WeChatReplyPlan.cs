@@ -19,6 +19,13 @@ internal static class WeChatReplyPlan
     public static Reply? ForPassive(IReadOnlyList<Reply> replies, out IReadOnlyList<Reply> pushed)
     {
         var merged = Merge(replies);
+        if (merged is [{ PhotoId: not null }, ..])
+        {
+            // A picture or video of the bot's own must be uploaded first: no passive reply can carry it.
+            pushed = [.. merged];
+            return null;
+        }
+
         pushed = merged.Count > 1 ? merged.Skip(1).ToArray() : [];
         return merged.Count > 0 ? merged[0] : null;
     }

@@ -18,6 +18,14 @@ internal static class WeChatApiJson
                     json.WriteString("media_id", reply.MediaId);
                     json.WriteEndObject();
                     break;
+                case ReplyKind.Video:
+                    json.WriteString("msgtype", "video");
+                    json.WriteStartObject("video");
+                    json.WriteString("media_id", reply.MediaId);
+                    json.WriteString("title", reply.Text ?? "");
+                    json.WriteString("description", "");
+                    json.WriteEndObject();
+                    break;
                 case ReplyKind.News:
                     json.WriteString("msgtype", "news");
                     json.WriteStartObject("news");

@@ -23,20 +23,18 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api, WeChatMed
         {
             // A long text goes as several messages; once one of them went, the reply counts as taken, so
             // a retry never repeats a piece (at most once): the rest of it is lost and said so.
-            if (replies[i] is { Kind: ReplyKind.Image, PhotoId: { } photoId })
+            if (replies[i] is { PhotoId: { } photoId } own)
             {
-                // A photo of the bot's own goes up as temporary media first (once per picture), then as one image.
-                var uploaded = await UploadAsync(photoId, cancellationToken);
+                // A picture or video of the bot's own goes up as temporary media first (once per file), then as one
+                // message.
+                var uploaded = await UploadAsync(photoId, own.Kind, cancellationToken);
                 if (uploaded.MediaId is not { } mediaId)
                 {
                     return uploaded.Result.ToSendOutcome() with { Delivered = i };
                 }
 
-                var sent = await api.SendCustomerMessageAsync(
-                    conversation.UserId,
-                    Reply.FromImage(mediaId),
-                    cancellationToken
-                );
+                var message = own with { MediaId = mediaId, PhotoId = null };
+                var sent = await api.SendCustomerMessageAsync(conversation.UserId, message, cancellationToken);
                 if (!sent.IsOk)
                 {
                     return sent.ToSendOutcome() with { Delivered = i };
@@ -66,8 +64,12 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api, WeChatMed
         return SendOutcome.Sent;
     }
 
-    private async Task<(WeChatApiResult Result, string? MediaId)> UploadAsync(string photoId, CancellationToken ct) =>
+    private async Task<(WeChatApiResult Result, string? MediaId)> UploadAsync(
+        string photoId,
+        ReplyKind kind,
+        CancellationToken ct
+    ) =>
         await photos.GetAsync(photoId, ct) is { } photo
-            ? await media.UploadImageAsync(photo.Content, photo.ContentType, ct)
-            : (WeChatApiResult.Failure($"photo {photoId} is not kept"), null);
+            ? await media.UploadAsync(photo.Content, photo.ContentType, kind == ReplyKind.Video ? "video" : "image", ct)
+            : (WeChatApiResult.Failure($"{photoId} is not kept"), null);
 }

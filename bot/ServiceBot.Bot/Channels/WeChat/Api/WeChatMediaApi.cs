@@ -22,10 +22,14 @@ internal sealed class WeChatMediaApi(
 {
     private static readonly TimeSpan Kept = TimeSpan.FromDays(3) - TimeSpan.FromHours(2);
 
-    /// <summary>The media id of <paramref name="content"/>, uploading it unless a recent upload is kept.</summary>
-    public async Task<(WeChatApiResult Result, string? MediaId)> UploadImageAsync(
+    /// <summary>
+    /// The media id of <paramref name="content"/> as <paramref name="type"/> (image, video), uploading it unless a
+    /// recent upload is kept.
+    /// </summary>
+    public async Task<(WeChatApiResult Result, string? MediaId)> UploadAsync(
         byte[] content,
         string contentType,
+        string type,
         CancellationToken cancellationToken
     )
     {
@@ -46,6 +50,7 @@ internal sealed class WeChatMediaApi(
         {
             "image/png" => "png",
             "image/gif" => "gif",
+            "video/mp4" => "mp4",
             _ => "jpg",
         };
         try
@@ -57,11 +62,11 @@ internal sealed class WeChatMediaApi(
                     var form = new MultipartFormDataContent();
                     var file = new ByteArrayContent(content);
                     file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
-                    form.Add(file, "media", $"photo.{extension}");
+                    form.Add(file, "media", $"media.{extension}");
                     return WeChatApiClient.AnswerAsync(
                         api.Http()
                             .PostAsync(
-                                $"cgi-bin/media/upload?access_token={Uri.EscapeDataString(token)}&type=image",
+                                $"cgi-bin/media/upload?access_token={Uri.EscapeDataString(token)}&type={type}",
                                 form,
                                 cancellationToken
                             ),
