@@ -31,7 +31,7 @@ internal sealed partial class CampaignApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// <c>POST /api/campaigns</c> stores a promotion and schedules its fan-out at <c>sendAt</c>;
 /// <c>POST /api/campaigns/{id}/preview</c> says how many would get it and what holds the rest back;
-/// <c>GET /api/campaigns/{id}</c> shows its progress.
+/// <c>GET /api/campaigns/{id}</c> shows its progress; <c>DELETE /api/campaigns/{id}</c> cancels what has not gone.
 /// </summary>
 internal static class CampaignEndpoints
 {
@@ -46,6 +46,16 @@ internal static class CampaignEndpoints
             async (string campaignId, CampaignStore campaigns, CampaignRunner runner, CancellationToken ct) =>
                 IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
                     ? Results.Json(await runner.PreviewAsync(campaign, ct), CampaignJsonContext.Default.CampaignPreview)
+                    : Results.NotFound()
+        );
+        merchant.MapDelete(
+            "/campaigns/{campaignId}",
+            async (string campaignId, CampaignStore campaigns, CampaignScheduler scheduler, CancellationToken ct) =>
+                IsId(campaignId) && await scheduler.CancelAsync(campaignId, ct)
+                    ? Results.Json(
+                        await StatusAsync((await campaigns.GetAsync(campaignId, ct))!, campaigns, ct),
+                        CampaignApiJsonContext.Default.CampaignStatus
+                    )
                     : Results.NotFound()
         );
         merchant.MapGet(
@@ -110,8 +120,10 @@ internal static class CampaignEndpoints
     )
     {
         var progress = await campaigns.GetProgressAsync(campaign.CampaignId, ct);
+        var cancelled = await campaigns.CancelledAtAsync(campaign.CampaignId, ct) is not null;
         var status = progress switch
         {
+            _ when cancelled => "cancelled",
             null => "scheduled",
             { Finished: true } => "finished",
             { NextPage: var next, Pages: var pages } when next < pages => "sending",

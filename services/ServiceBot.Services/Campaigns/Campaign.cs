@@ -65,4 +65,5 @@ internal sealed record CampaignPreview(
 [JsonSerializable(typeof(CampaignProgress))]
 [JsonSerializable(typeof(AudiencePage))]
 [JsonSerializable(typeof(CampaignPreview))]
+[JsonSerializable(typeof(DateTimeOffset))]
 internal sealed partial class CampaignJsonContext : JsonSerializerContext;

@@ -45,9 +45,25 @@ internal sealed partial class CampaignFanOutJob(CampaignRunner runner, ILogger<C
     private static partial void Finished(ILogger logger, string campaignId);
 }
 
-/// <summary>Schedules a campaign's fan-out at its send time (now, if that has passed); once per campaign.</summary>
-internal sealed class CampaignScheduler(ISchedulerFactory schedulers, TimeProvider time)
+/// <summary>
+/// Schedules a campaign's fan-out at its send time (now, if that has passed); once per campaign. A
+/// cancelled campaign's job is deleted; one already running stops at its next step.
+/// </summary>
+internal sealed class CampaignScheduler(ISchedulerFactory schedulers, CampaignStore campaigns, TimeProvider time)
 {
+    /// <summary>Cancels what has not gone out yet; false when there is no such campaign.</summary>
+    public async Task<bool> CancelAsync(string campaignId, CancellationToken cancellationToken)
+    {
+        if (!await campaigns.CancelAsync(campaignId, time.GetUtcNow(), cancellationToken))
+        {
+            return false;
+        }
+
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.DeleteJob(new JobKey(campaignId, CampaignFanOutJob.Group), cancellationToken);
+        return true;
+    }
+
     public async Task ScheduleAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         // Posted twice (at once, or on two instances): one fan-out.

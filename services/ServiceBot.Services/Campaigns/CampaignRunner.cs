@@ -79,7 +79,11 @@ internal sealed class CampaignRunner(
     /// </summary>
     public async Task<DateTimeOffset?> RunStepAsync(string campaignId, CancellationToken cancellationToken)
     {
-        if (await campaigns.GetAsync(campaignId, cancellationToken) is not { } campaign)
+        // Cancelled: nothing more goes out, not the next page nor the held-back recipients.
+        if (
+            await campaigns.GetAsync(campaignId, cancellationToken) is not { } campaign
+            || await campaigns.CancelledAtAsync(campaignId, cancellationToken) is not null
+        )
         {
             return null;
         }

@@ -6,7 +6,8 @@ namespace ServiceBot.Services.Campaigns;
 
 /// <summary>
 /// Campaigns (<c>campaigns/{id}</c>, created once), their audience in pages
-/// (<c>campaign-pages/{id}/{page}</c>) and the fan-out's progress (<c>campaign-progress/{id}</c>).
+/// (<c>campaign-pages/{id}/{page}</c>), the fan-out's progress (<c>campaign-progress/{id}</c>) and
+/// a cancellation (<c>campaign-cancellations/{id}</c>).
 /// </summary>
 internal sealed class CampaignStore(IDocumentStore store)
 {
@@ -73,6 +74,31 @@ internal sealed class CampaignStore(IDocumentStore store)
             WriteCondition.None,
             cancellationToken
         );
+
+    /// <summary>Marks the campaign cancelled (the first time is kept); false when there is no such campaign.</summary>
+    public async Task<bool> CancelAsync(string campaignId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(campaignId, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await store.TryWriteAsync(
+            CancelKey(campaignId),
+            JsonSerializer.SerializeToUtf8Bytes(at, CampaignJsonContext.Default.DateTimeOffset),
+            WriteCondition.IfAbsent,
+            cancellationToken
+        );
+        return true;
+    }
+
+    /// <summary>When the campaign was cancelled, or null.</summary>
+    public async Task<DateTimeOffset?> CancelledAtAsync(string campaignId, CancellationToken cancellationToken) =>
+        await store.ReadAsync(CancelKey(campaignId), cancellationToken) is { } document
+            ? JsonSerializer.Deserialize(document.Content.Span, CampaignJsonContext.Default.DateTimeOffset)
+            : null;
+
+    private static string CancelKey(string campaignId) => StorageKey.Join("campaign-cancellations", campaignId);
 
     private static string Key(string campaignId) => StorageKey.Join("campaigns", campaignId);
 

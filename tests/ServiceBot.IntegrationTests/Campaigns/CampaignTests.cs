@@ -204,6 +204,31 @@ public sealed class CampaignTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACancelledCampaign_SendsNothing_EvenIfItsJobStillRan()
+    {
+        using var created = await _merchant.PostAsync(
+            "/api/campaigns",
+            Json(CampaignJson("later", Now.AddHours(1))),
+            Ct
+        );
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        using var cancelled = await _merchant.DeleteAsync("/api/campaigns/later", Ct);
+        using var unknown = await _merchant.DeleteAsync("/api/campaigns/nope", Ct);
+        _clock.SetUtcNow(Now.AddHours(2)); // past its send time: Quartz runs on the host's clock
+        var step = await _bot.Services.GetRequiredService<CampaignRunner>().RunStepAsync("later", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var scheduler = await _bot.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct);
+        Assert.False(await scheduler.Exists(new Quartz.JobKey("later", CampaignFanOutJob.Group), Ct));
+        Assert.Null(step);
+        Assert.Equal("cancelled", (await StatusAsync("later")).GetProperty("status").GetString());
+        Assert.Empty(_api.CustomerMessages);
+        Assert.Empty(await AuditAsync(A));
+    }
+
+    [Fact]
     public async Task PostedInQuietHours_IsHeldBackUntilTen_AndThenSentOnce()
     {
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 13, 30, 0, TimeSpan.Zero)); // 21:30 in Shanghai
