@@ -57,6 +57,7 @@ internal static class HelpEndpoints
             return Invalid("body", $"an array of at most {MaxArticles} articles is expected.");
         }
 
+        var files = new (byte[]? Image, byte[]? Video)[articles.Count]; // decoded once, kept after every check
         for (var i = 0; i < articles.Count; i++)
         {
             var article = articles[i];
@@ -70,12 +71,16 @@ internal static class HelpEndpoints
                 return Invalid($"[{i}].body", $"required, at most {MaxBody} characters.");
             }
 
-            if (article.Video is { } video && Mp4(video) is null)
+            files[i] = (
+                article.Image is { } image ? Base64Images.Decode(image, MaxImageBytes) : null,
+                article.Video is { } video ? Base64Images.DecodeMp4(video, MaxVideoBytes) : null
+            );
+            if (article.Video is not null && files[i].Video is null)
             {
                 return Invalid($"[{i}].video", $"an MP4 of at most {MaxVideoBytes / 1024 / 1024} MB, as Base64.");
             }
 
-            if (article.Image is { } image && Base64Images.Decode(image, MaxImageBytes) is null)
+            if (article.Image is not null && files[i].Image is null)
             {
                 return Invalid(
                     $"[{i}].image",
@@ -84,43 +89,18 @@ internal static class HelpEndpoints
             }
         }
 
-        // Pictures are kept by content, so the same picture in a new version of the articles is the same photo.
         var kept = new List<HelpArticle>();
-        foreach (var article in articles)
+        for (var i = 0; i < articles.Count; i++)
         {
-            var photoId =
-                article.Image is { } image && Base64Images.Decode(image, MaxImageBytes) is { } bytes
-                    ? (
-                        await photos.KeepBytesAsync(
-                            $"help_{sku}_{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}",
-                            bytes,
-                            ct
-                        )
-                    )?.Id
-                : article.PhotoId is { } existing && existing.StartsWith($"help_{sku}_", StringComparison.Ordinal)
-                    ? existing
-                : null;
-            var videoId =
-                article.Video is { } clip && Mp4(clip) is { } mp4
-                    ? (
-                        await photos.KeepBytesAsync(
-                            $"help_{sku}_{Convert.ToHexStringLower(SHA256.HashData(mp4))[..16]}",
-                            mp4,
-                            ct
-                        )
-                    )?.Id
-                : article.VideoId is { } existingVideo
-                && existingVideo.StartsWith($"help_{sku}_", StringComparison.Ordinal)
-                    ? existingVideo
-                : null;
+            var article = articles[i];
             kept.Add(
                 article with
                 {
                     Keywords = article.Keywords ?? [],
                     Image = null,
-                    PhotoId = photoId,
                     Video = null,
-                    VideoId = videoId,
+                    PhotoId = await KeepAsync(sku, files[i].Image, article.PhotoId, photos, ct),
+                    VideoId = await KeepAsync(sku, files[i].Video, article.VideoId, photos, ct),
                 }
             );
         }
@@ -132,7 +112,25 @@ internal static class HelpEndpoints
     private const int MaxImageBytes = 2 * 1024 * 1024;
     private const int MaxVideoBytes = 10 * 1024 * 1024; // WeChat's limit for a temporary video
 
-    private static byte[]? Mp4(string base64) => Base64Images.DecodeMp4(base64, MaxVideoBytes);
+    // A file is kept by its content, so the same picture in a new version of the articles is the same photo; an
+    // article sent back as read keeps the file it names, if it is this product's.
+    private static async Task<string?> KeepAsync(
+        string sku,
+        byte[]? file,
+        string? existing,
+        CustomerPhotos photos,
+        CancellationToken ct
+    ) =>
+        file is not null
+            ? (
+                await photos.KeepBytesAsync(
+                    $"help_{sku}_{Convert.ToHexStringLower(SHA256.HashData(file))[..16]}",
+                    file,
+                    ct
+                )
+            )?.Id
+        : existing is not null && existing.StartsWith($"help_{sku}_", StringComparison.Ordinal) ? existing
+        : null;
 
     private static bool IsSku(string sku) =>
         sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

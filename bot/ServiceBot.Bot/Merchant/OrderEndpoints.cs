@@ -56,15 +56,13 @@ internal static class OrderEndpoints
             return Results.ValidationProblem(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
         }
 
-        var before = await orders.GetAsync(orderId, ct);
-        var created = await orders.PutAsync(order, ct);
-        var stored = await orders.GetAsync(orderId, ct);
+        var (before, stored) = await orders.ReplaceAsync(order, ct);
         if (before is { Status: OrderStatus.Paid } && stored is { Status: OrderStatus.Shipped })
         {
             await publisher.Publish(new OrderMarkedShipped(stored), ct);
         }
 
-        return created
+        return before is null
             ? Results.Json(stored, OrderJsonContext.Default.Order, statusCode: StatusCodes.Status201Created)
             : Results.Json(stored, OrderJsonContext.Default.Order);
     }

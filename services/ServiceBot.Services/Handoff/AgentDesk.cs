@@ -242,12 +242,7 @@ internal sealed class AgentDesk(
             found.Customer,
             record =>
             {
-                if (
-                    record.Owner != ConversationOwner.Agent
-                    || CustomerHandoff.Link.Get(record) is not { } link
-                    || link.CaseId != caseId
-                    || link.AgentId != agent
-                )
+                if (Held(record, caseId, agent) is not { } link)
                 {
                     return false;
                 }
@@ -295,12 +290,7 @@ internal sealed class AgentDesk(
             found.Customer,
             record =>
             {
-                if (
-                    record.Owner != ConversationOwner.Agent
-                    || CustomerHandoff.Link.Get(record) is not { } link
-                    || link.CaseId != caseId
-                    || link.AgentId != agent
-                )
+                if (Held(record, caseId, agent) is not { } link)
                 {
                     return false;
                 }
@@ -404,11 +394,7 @@ internal sealed class AgentDesk(
             found.Customer,
             record =>
             {
-                if (
-                    record.Owner != ConversationOwner.Agent
-                    || CustomerHandoff.Link.Get(record) is not { } link
-                    || link.CaseId != caseId
-                )
+                if (Held(record, caseId) is not { } link)
                 {
                     return false;
                 }
@@ -508,4 +494,13 @@ internal sealed class AgentDesk(
         await publisher.Publish(new CaseChanged(after, change), cancellationToken);
         return DeskResult.Done(after);
     }
+
+    // The conversation's link to this case while an agent (this one, when named) holds it; else null.
+    private static HandoffLink? Held(ConversationRecord record, string caseId, string? agent = null) =>
+        record.Owner == ConversationOwner.Agent
+        && CustomerHandoff.Link.Get(record) is { } link
+        && link.CaseId == caseId
+        && (agent is null || link.AgentId == agent)
+            ? link
+            : null;
 }

@@ -228,7 +228,9 @@ internal sealed class NoticeSender(
         string idempotencyKey,
         CancellationToken cancellationToken
     ) =>
-        channel == NoticeChannel.TemplateMessage && TemplateSender(customer) is { } sender
+        channel != NoticeChannel.TemplateMessage
+            ? subscribeMessages.SendAsync(customer, payload.TemplateId, payload.Data, payload.Url, cancellationToken)
+        : TemplateSender(customer) is { } sender
             ? sender.SendAsync(
                 customer,
                 payload.TemplateId,
@@ -237,7 +239,8 @@ internal sealed class NoticeSender(
                 idempotencyKey,
                 cancellationToken
             )
-            : subscribeMessages.SendAsync(customer, payload.TemplateId, payload.Data, payload.Url, cancellationToken);
+        // Never a subscribe message in a template message's place: that would spend the wrong consent.
+        : Task.FromResult(new SendOutcome(SendStatus.Failed, $"no template messages on {customer.Channel}"));
 
     private sealed record Sent(string? MessageId, NoticeDelivery Delivery, TemplatePayload? Payload);
 

@@ -109,16 +109,14 @@ internal sealed class OrderLookupDialog(
         CancellationToken cancellationToken
     )
     {
-        if (await orders.GetForCustomerAsync(orderId, customer, cancellationToken) is { } order)
+        var order = OrderIds.IsValid(orderId) ? await orders.GetAsync(orderId, cancellationToken) : null;
+        if (order is not null && order.OpenId == customer)
         {
             ShowDetail(context, order);
             return DialogStep.Complete<OrderLookupState>();
         }
 
-        if (
-            OrderIds.IsValid(orderId)
-            && await orders.GetAsync(orderId, cancellationToken) is { OpenId: null, PhoneTail: not null }
-        )
+        if (order is { OpenId: null, PhoneTail: not null })
         {
             var state = new OrderLookupState([], 0, orderId);
             if (PhoneTails.FindIn(context.Text, except: orderId) is not null)

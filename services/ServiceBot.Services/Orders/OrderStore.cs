@@ -35,7 +35,11 @@ internal sealed class OrderStore(IDocumentStore store)
     /// <summary>
     /// Creates or replaces an order; keeps the courier's latest scan when the parcel is the same. True when created.
     /// </summary>
-    public async Task<bool> PutAsync(Order order, CancellationToken cancellationToken)
+    public async Task<bool> PutAsync(Order order, CancellationToken cancellationToken) =>
+        (await ReplaceAsync(order, cancellationToken)).Before is null;
+
+    /// <summary>As <see cref="PutAsync"/>: the order before (null when new) and as stored now.</summary>
+    public async Task<(Order? Before, Order After)> ReplaceAsync(Order order, CancellationToken cancellationToken)
     {
         // The shop may not know the customer's OpenID: a binding the customer made stays.
         if (order.OpenId is null && await GetAsync(order.OrderId, cancellationToken) is { OpenId: { } bound })
@@ -54,7 +58,7 @@ internal sealed class OrderStore(IDocumentStore store)
         }
 
         await IndexForCustomerAsync(order, cancellationToken);
-        var (previous, _) = await store.UpdateAsync(
+        var (previous, stored) = await store.UpdateAsync(
             OrderKey(order.OrderId),
             OrderJsonContext.Default.Order,
             previous => KeepCourierScan(order with { OpenId = order.OpenId ?? previous?.OpenId }, previous),
@@ -66,7 +70,7 @@ internal sealed class OrderStore(IDocumentStore store)
         }
 
         await _skus.RemoveStaleAsync(previous, order, cancellationToken);
-        return previous is null;
+        return (previous, stored!);
     }
 
     /// <summary>The customer's orders, most recent first.</summary>

@@ -90,7 +90,7 @@ internal sealed class ErasureJob(CustomerRecords records, ConversationStateStore
             long.Parse(data.GetString("unfollowedAt")!, System.Globalization.CultureInfo.InvariantCulture)
         );
         var record = (await conversations.LoadAsync(customer, cancellationToken)).Record;
-        if (record.LastUserActivityAt > unfollowedAt.AddSeconds(1))
+        if (record.LastUserActivityAt > unfollowedAt)
         {
             return; // they came back: the clock stops
         }

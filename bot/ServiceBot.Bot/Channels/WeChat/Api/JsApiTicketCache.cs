@@ -13,7 +13,7 @@ internal sealed class JsApiTicketCache(WeChatAccountApi api, TimeProvider time) 
     private volatile Cached? _current;
 
     /// <summary>The ticket, or null with WeChat's answer when none can be had.</summary>
-    public async Task<(string? Ticket, WeChatApiResult Result)> GetAsync(CancellationToken cancellationToken)
+    public async Task<(string? Ticket, WeChatApiResult Outcome)> GetAsync(CancellationToken cancellationToken)
     {
         if (_current is { } fresh && time.GetUtcNow() < fresh.RefreshAfter)
         {

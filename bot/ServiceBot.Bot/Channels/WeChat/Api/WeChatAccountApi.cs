@@ -12,7 +12,7 @@ internal sealed class WeChatAccountApi(WeChatApiClient api)
     /// A temporary parametric QR code (<c>qrcode/create</c>, <c>QR_STR_SCENE</c>) carrying <paramref name="scene"/>;
     /// its ticket, or null with WeChat's answer.
     /// </summary>
-    public async Task<(WeChatApiResult Result, string? Ticket)> CreateQrCodeAsync(
+    public async Task<(WeChatApiResult Outcome, string? Ticket)> CreateQrCodeAsync(
         string scene,
         TimeSpan lifetime,
         CancellationToken cancellationToken
@@ -36,14 +36,14 @@ internal sealed class WeChatAccountApi(WeChatApiClient api)
                 menu,
                 cancellationToken
             )
-        ).Result;
+        ).Outcome;
 
     /// <summary>Where WeChat serves a QR code's image, by its ticket.</summary>
     public static Uri QrImageUrl(string ticket) =>
         new($"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket={Uri.EscapeDataString(ticket)}");
 
     /// <summary>The JS-SDK ticket (<c>ticket/getticket</c>, type jsapi) and how many seconds it lasts.</summary>
-    public async Task<(WeChatApiResult Result, string? Ticket, int ExpiresIn)> GetJsApiTicketAsync(
+    public async Task<(WeChatApiResult Outcome, string? Ticket, int ExpiresIn)> GetJsApiTicketAsync(
         CancellationToken cancellationToken
     )
     {
@@ -62,7 +62,7 @@ internal sealed class WeChatAccountApi(WeChatApiClient api)
     /// The OpenID of whoever opened a page through WeChat's web-page authorisation (<c>snsapi_base</c>). A code is
     /// good once, for a few minutes.
     /// </summary>
-    public async Task<(WeChatApiResult Result, string? OpenId)> ExchangeOAuthCodeAsync(
+    public async Task<(WeChatApiResult Outcome, string? OpenId)> ExchangeOAuthCodeAsync(
         string appId,
         string secret,
         string code,

@@ -80,7 +80,7 @@ internal sealed class WeChatApiClient
     /// A call that is not a message (a QR code, a ticket, a menu), made with the access token and answered with
     /// JSON; a GET when <paramref name="body"/> is null. Unlike a message, it may be repeated.
     /// </summary>
-    internal async Task<(WeChatApiResult Result, JsonElement Body)> CallAsync(
+    internal async Task<(WeChatApiResult Outcome, JsonElement Body)> CallAsync(
         string api,
         Func<string, string> path,
         byte[]? body,
@@ -92,7 +92,7 @@ internal sealed class WeChatApiClient
             return await WithTokenAsync(
                 api,
                 token => AnswerAsync(Send(path(token), body, cancellationToken), cancellationToken),
-                answer => answer.Result,
+                answer => answer.Outcome,
                 cancellationToken
             );
         }
@@ -103,14 +103,14 @@ internal sealed class WeChatApiClient
     }
 
     /// <summary>A GET without the access token (web-page authorisation uses the AppSecret itself).</summary>
-    internal async Task<(WeChatApiResult Result, JsonElement Body)> GetWithoutTokenAsync(
+    internal async Task<(WeChatApiResult Outcome, JsonElement Body)> GetWithoutTokenAsync(
         string api,
         string path,
         CancellationToken cancellationToken
     )
     {
         var answer = await AnswerAsync(Send(path, null, cancellationToken), cancellationToken);
-        WeChatApiMetrics.Answered(api, answer.Result);
+        WeChatApiMetrics.Answered(api, answer.Outcome);
         return answer;
     }
 
@@ -127,7 +127,7 @@ internal sealed class WeChatApiClient
     }
 
     // WeChat's JSON answer: errcode 0 (or none) is success.
-    internal static async Task<(WeChatApiResult Result, JsonElement Body)> AnswerAsync(
+    internal static async Task<(WeChatApiResult Outcome, JsonElement Body)> AnswerAsync(
         Task<HttpResponseMessage> call,
         CancellationToken cancellationToken
     )

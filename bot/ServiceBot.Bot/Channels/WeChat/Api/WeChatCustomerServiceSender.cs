@@ -30,7 +30,7 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api, WeChatMed
                 var uploaded = await UploadAsync(photoId, own.Kind, cancellationToken);
                 if (uploaded.MediaId is not { } mediaId)
                 {
-                    return uploaded.Result.ToSendOutcome() with { Delivered = i };
+                    return uploaded.Outcome.ToSendOutcome() with { Delivered = i };
                 }
 
                 var message = own with { MediaId = mediaId, PhotoId = null };
@@ -64,7 +64,7 @@ internal sealed class WeChatCustomerServiceSender(WeChatApiClient api, WeChatMed
         return SendOutcome.Sent;
     }
 
-    private async Task<(WeChatApiResult Result, string? MediaId)> UploadAsync(
+    private async Task<(WeChatApiResult Outcome, string? MediaId)> UploadAsync(
         string photoId,
         ReplyKind kind,
         CancellationToken ct

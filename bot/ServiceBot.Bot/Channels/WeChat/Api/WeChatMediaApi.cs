@@ -26,7 +26,7 @@ internal sealed class WeChatMediaApi(
     /// The media id of <paramref name="content"/> as <paramref name="type"/> (image, video), uploading it unless a
     /// recent upload is kept.
     /// </summary>
-    public async Task<(WeChatApiResult Result, string? MediaId)> UploadAsync(
+    public async Task<(WeChatApiResult Outcome, string? MediaId)> UploadAsync(
         byte[] content,
         string contentType,
         string type,
@@ -73,7 +73,7 @@ internal sealed class WeChatMediaApi(
                         cancellationToken
                     );
                 },
-                a => a.Result,
+                a => a.Outcome,
                 cancellationToken
             );
             if (
