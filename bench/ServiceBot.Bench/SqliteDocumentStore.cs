@@ -53,7 +53,9 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     // plan each statement on every call.
     private readonly Statements _statements;
 
-    public SqliteDocumentStore(string databasePath)
+    /// <param name="databasePath">The database file.</param>
+    /// <param name="synchronous">SQLite's synchronous setting: NORMAL (as it was), or FULL (an fsync a commit).</param>
+    public SqliteDocumentStore(string databasePath, string synchronous = "NORMAL")
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
         if (directory is not null)
@@ -77,7 +79,7 @@ internal sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         // (8 MiB), since SQLite scans the cache's hash table at the end of every transaction.
         command.CommandText =
             Schema
-            + "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; "
+            + $"PRAGMA synchronous = {synchronous}; PRAGMA wal_autocheckpoint = 256; PRAGMA mmap_size = 1073741824; "
             + "PRAGMA cache_size = -8192;";
         command.ExecuteNonQuery();
         _statements = new Statements(_connection);

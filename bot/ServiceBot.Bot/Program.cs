@@ -37,6 +37,12 @@ if (args is ["hash-password", ..])
     return 0;
 }
 
+// `dotnet ServiceBot.Bot.dll store verify|repair|backup <dir>|restore <dir>`: the local store's tools.
+if (args is ["store", ..])
+{
+    return await StoreCommand.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // ASP.NET Core's request log writes each URL whole, and WeChat's signed query string would let

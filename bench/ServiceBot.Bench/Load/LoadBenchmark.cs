@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Bench.Load;
 

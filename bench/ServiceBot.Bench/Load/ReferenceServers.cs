@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Channels.WeChat;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
-using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Bench.Load;
 

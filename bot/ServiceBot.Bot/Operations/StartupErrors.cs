@@ -2,11 +2,18 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceBot.Bot.Operations;
 
-/// <summary>Turns a configuration error at start-up into one clear line naming the key.</summary>
+/// <summary>Turns a configuration or store error at start-up into one clear line naming the key or file.</summary>
 internal static class StartupErrors
 {
     public static int Report(Exception exception)
     {
+        if (exception is ServiceBot.Services.Storage.StorageUnavailableException storage)
+        {
+            // A damaged or locked store: the message names the file and byte, or the other process.
+            Console.Error.WriteLine($"ServiceBot cannot start: {storage.Message}");
+            return 1;
+        }
+
         var message = exception switch
         {
             OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),

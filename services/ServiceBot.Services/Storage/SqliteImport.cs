@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Services.Storage;
 
@@ -31,7 +32,7 @@ internal static class SqliteImport
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                store.TryWrite(reader.GetString(0), (byte[])reader.GetValue(1), WriteCondition.None);
+                store.WriteUnsynced(reader.GetString(0), (byte[])reader.GetValue(1));
                 imported++;
             }
         }
@@ -44,6 +45,7 @@ internal static class SqliteImport
             );
         }
 
+        store.Flush();
         foreach (var suffix in new[] { "-wal", "-shm", "" })
         {
             if (File.Exists(databasePath + suffix))

@@ -1,7 +1,7 @@
 namespace ServiceBot.Services.Storage;
 
 /// <summary>The store could not be reached or failed; the inner exception says how.</summary>
-internal sealed class StorageUnavailableException : Exception
+internal class StorageUnavailableException : Exception
 {
     public StorageUnavailableException() { }
 

@@ -21,6 +21,14 @@ internal static class StorageMetrics
         "Requests made to the document store."
     );
 
+    private static readonly Counter<long> CompactionFailures = Meter.CreateCounter<long>(
+        "servicebot.storage.compaction_failures",
+        "{failure}",
+        "Compactions of the local store that failed (the old files keep everything)."
+    );
+
+    internal static void CountCompactionFailure() => CompactionFailures.Add(1);
+
     internal static void Count(string store, string operation, int requests = 1) =>
         Requests.Add(
             requests,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Services.Storage;
 
@@ -13,14 +14,20 @@ internal sealed class StorageOptions
     /// </summary>
     public string Path { get; set; } = "./data";
 
+    /// <summary>
+    /// When the local store acknowledges a write: <c>Synced</c> (on the disk: survives a power cut) or
+    /// <c>Written</c> (handed to the operating system: survives the process; a power cut may lose the last second).
+    /// </summary>
+    public LocalDurability Durability { get; set; } = LocalDurability.Synced;
+
     /// <summary>Azure Storage connection string for <see cref="StorageProvider.AzureBlob"/>.</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Blob container that holds every document.</summary>
     public string Container { get; set; } = "servicebot";
 
-    /// <summary>The local provider's log store (<see cref="LogDocumentStore"/>).</summary>
-    public string LocalStorePath => System.IO.Path.Combine(Path, "documents");
+    /// <summary>The local provider's log store (<see cref="LogDocumentStore"/>), as an absolute path.</summary>
+    public string LocalStorePath => System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "documents"));
 
     /// <summary>The SQLite file that builds before the log store kept documents in; imported once if found.</summary>
     public string LegacyDatabasePath => System.IO.Path.Combine(Path, "servicebot.db");
@@ -40,6 +47,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (!Enum.IsDefined(options.Provider))
         {
             failures.Add("Storage:Provider must be Local or AzureBlob.");
+        }
+
+        if (!Enum.IsDefined(options.Durability))
+        {
+            failures.Add("Storage:Durability must be Synced or Written.");
         }
 
         if (options.Provider == StorageProvider.Local && string.IsNullOrWhiteSpace(options.Path))

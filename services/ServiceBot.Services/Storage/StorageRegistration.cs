@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Services.Storage;
 
@@ -26,9 +28,22 @@ internal static class StorageRegistration
         var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
         if (options.Provider != StorageProvider.AzureBlob)
         {
-            var local = new LogDocumentStore(options.LocalStorePath);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<LogDocumentStore>();
+            var folder = options.LocalStorePath;
+            var formatZero = LegacyLogImport.SetAside(folder);
+            var local = new LogDocumentStore(folder, durability: options.Durability, logger: logger);
+            StoreLog.Opened(
+                logger,
+                folder,
+                options.Durability == LocalDurability.Synced ? "on the disk" : "handed to the operating system"
+            );
             try
             {
+                if (formatZero is not null)
+                {
+                    LegacyLogImport.Import(formatZero, local, logger);
+                }
+
                 SqliteImport.ImportIfPresent(options.LegacyDatabasePath, local);
             }
             catch

@@ -1,6 +1,6 @@
 using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
-using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.IntegrationTests.Operations;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Tests.Storage;
 
@@ -71,16 +72,23 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         await _store.TryWriteAsync("torn/first", "whole"u8.ToArray(), WriteCondition.None, Ct);
         await _store.TryWriteAsync("torn/second", "cut short"u8.ToArray(), WriteCondition.None, Ct);
         _store.Dispose();
+        // As a crash leaves it: the second record cut short, and no mark of a clean close after it.
+        File.Delete(Path.Combine(_folder, LogFormat.ClosedFile));
         var segment = Directory.GetFiles(_folder, "*.log").Single();
+        long cutAt;
         using (var file = new FileStream(segment, FileMode.Open))
         {
-            file.SetLength(file.Length - 3);
+            file.SetLength(file.Length - LogFormat.RecordSize(LogFormat.Mark, 0, 0) - 3);
+            cutAt = file.Length - LogFormat.PutSize("torn/second".Length, "cut short".Length) + 3;
         }
 
         _store = new LogDocumentStore(_folder);
 
         Assert.Equal("whole"u8.ToArray(), (await _store.ReadAsync("torn/first", Ct))!.Content.ToArray());
         Assert.Null(await _store.ReadAsync("torn/second", Ct));
+        var aside = Assert.Single(Directory.GetFiles(Path.Combine(_folder, "cut")));
+        Assert.EndsWith($"00000001.log.at-{cutAt}", aside, StringComparison.Ordinal);
+        Assert.Equal(LogFormat.PutSize("torn/second".Length, "cut short".Length) - 3, new FileInfo(aside).Length);
         await _store.TryWriteAsync("torn/third", "after"u8.ToArray(), WriteCondition.IfAbsent, Ct);
         Reopen();
         Assert.Equal("after"u8.ToArray(), (await _store.ReadAsync("torn/third", Ct))!.Content.ToArray());
@@ -100,9 +108,10 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         bytes[^5] ^= 0xFF;
         File.WriteAllBytes(first, bytes);
 
-        var refused = Assert.Throws<StorageUnavailableException>(() => new LogDocumentStore(_folder));
+        var refused = Assert.Throws<StoreDamagedException>(() => new LogDocumentStore(_folder));
 
-        Assert.Contains("damaged", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(first, refused.FilePath);
+        Assert.Contains($"damaged at byte {refused.Offset}", refused.Message, StringComparison.Ordinal);
         _store = new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-log-").FullName);
     }
 
@@ -117,7 +126,8 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         bytes[50] ^= 0xFF;
         File.WriteAllBytes(segment, bytes);
 
-        Assert.Throws<StorageUnavailableException>(() => new LogDocumentStore(_folder));
+        var refused = Assert.Throws<StoreDamagedException>(() => new LogDocumentStore(_folder));
+        Assert.Equal((segment, (long)LogFormat.FileHeader), (refused.FilePath, refused.Offset));
 
         _store = new LogDocumentStore(Directory.CreateTempSubdirectory("servicebot-log-").FullName);
     }
@@ -219,21 +229,32 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     {
         await _store.TryWriteAsync("crash/a", "a"u8.ToArray(), WriteCondition.None, Ct);
         _store.Dispose();
-        var log = Directory.GetFiles(_folder, "*.log").Single();
 
         // Before the rename: a half-written output is thrown away, the segment still counts.
         File.WriteAllBytes(Path.Combine(_folder, "00000001.base.tmp"), [1, 2, 3]);
         _store = new LogDocumentStore(_folder);
         Assert.Equal("a"u8.ToArray(), (await _store.ReadAsync("crash/a", Ct))!.Content.ToArray());
         Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
-        _store.Dispose();
 
-        // After the rename, before the old segment was deleted: the base stands for it.
-        File.Copy(log, Path.Combine(_folder, "00000001.base"));
-        File.AppendAllText(log, "not a record: this segment is superseded and must not be read");
+        // After the rename, before the old segments were deleted: the base stands for them.
+        ReopenCompactingSmall();
+        await FillUntilCompactedAsync("crash/filler");
+        var before = Directory.GetFiles(_folder, "*.log").ToDictionary(p => p, File.ReadAllBytes);
+        await FillUntilCompactedAsync("crash/filler");
+        _store.Dispose();
+        var based = LogFormat.ParseName(Path.GetFileName(Directory.GetFiles(_folder, "*.base").Single()))!.Value.Number;
+        var superseded = before
+            .Keys.Where(p => LogFormat.ParseName(Path.GetFileName(p))!.Value.Number <= based)
+            .ToList();
+        Assert.NotEmpty(superseded);
+        foreach (var path in superseded)
+        {
+            File.WriteAllBytes(path, [.. before[path], .. "not a record: superseded, never read"u8.ToArray()]);
+        }
+
         _store = new LogDocumentStore(_folder);
         Assert.Equal("a"u8.ToArray(), (await _store.ReadAsync("crash/a", Ct))!.Content.ToArray());
-        Assert.False(File.Exists(log));
+        Assert.All(superseded, path => Assert.False(File.Exists(path)));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Tests.Storage;
 

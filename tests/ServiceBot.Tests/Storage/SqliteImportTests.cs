@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 
 namespace ServiceBot.Tests.Storage;
 

@@ -4,6 +4,7 @@ using ServiceBot.IntegrationTests.Support;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Dialogs;
 using ServiceBot.Services.Storage;
+using ServiceBot.Services.Storage.Local;
 using ServiceBot.Tests.Support;
 
 namespace ServiceBot.IntegrationTests.Channels.WeChat;

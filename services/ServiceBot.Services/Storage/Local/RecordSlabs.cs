@@ -1,4 +1,4 @@
-namespace ServiceBot.Services.Storage;
+namespace ServiceBot.Services.Storage.Local;
 
 /// <summary>
 /// Where the local store holds its small documents' records in memory: copied into slabs of 1 MiB,

@@ -1,0 +1,149 @@
+using System.Buffers;
+
+namespace ServiceBot.Services.Storage.Local;
+
+/// <summary>
+/// Writing: a write's condition is checked against the index and its record appended under one lock;
+/// a full segment is sealed and the next started; a failed append is cut back so that no later
+/// record follows part of one.
+/// </summary>
+internal sealed partial class LogDocumentStore
+{
+    /// <summary>Writes without a condition or a wait for the disk (imports, which call <see cref="Flush"/>).</summary>
+    internal void WriteUnsynced(string key, ReadOnlySpan<byte> content) => TryWrite(key, content, WriteCondition.None);
+
+    /// <summary>Deletes without a wait for the disk (bulk imports, which call <see cref="Flush"/>).</summary>
+    internal void DeleteUnsynced(string key)
+    {
+        var record = new byte[LogFormat.RecordSize(LogFormat.Delete, key.Length, 0)];
+        LogFormat.Encode(LogFormat.Delete, key, null, [], 0, record);
+        lock (_write)
+        {
+            ThrowIfUnusable();
+            if (_index.ContainsKey(key))
+            {
+                Append(key, record);
+                Replace(key, null);
+            }
+        }
+    }
+
+    /// <summary>Puts everything written so far on the disk.</summary>
+    internal void Flush()
+    {
+        lock (_write)
+        {
+            _active.File.Sync();
+            _commit.Advance(_active.Number, _active.Length);
+        }
+    }
+
+    private (string? ETag, Position At) TryWrite(string key, ReadOnlySpan<byte> content, WriteCondition condition)
+    {
+        var etag = NewETag();
+        var buffer = ArrayPool<byte>.Shared.Rent(LogFormat.PutSize(key.Length, content.Length));
+        try
+        {
+            var record = LogFormat.Encode(LogFormat.Put, key, etag, content, 0, buffer);
+            lock (_write)
+            {
+                ThrowIfUnusable();
+                _index.TryGetValue(key, out var current);
+                var holds = condition.Kind switch
+                {
+                    WriteConditionKind.IfAbsent => current is null,
+                    WriteConditionKind.IfMatch => current?.ETag == condition.ETag,
+                    _ => true,
+                };
+                if (!holds)
+                {
+                    return (null, current is null ? default : current.End);
+                }
+
+                var at = Append(key, record);
+                IndexPut(key, etag, record, _active, at.Offset - record.Length);
+                return (etag, at);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Under _write: appends the record (its synced length stamped) to the newest segment, starting a
+    // new one when full; returns where the record ends.
+    private Position Append(string key, Span<byte> record)
+    {
+        if (_active.Length >= _segmentLimit)
+        {
+            Rotate();
+        }
+
+        LogFormat.StampSynced(record, Math.Max(_commit.DurableIn(_active.Number), LogFormat.FileHeader));
+        try
+        {
+            _active.File.Write(record, _active.Length);
+        }
+        catch (IOException e)
+        {
+            _writesFailing = true;
+            CutBack();
+            throw new StorageUnavailableException($"The local store failed to write '{key}': {e.Message}", e);
+        }
+
+        _writesFailing = false;
+        _active.Length += record.Length;
+        return new Position(_active.Number, _active.Length);
+    }
+
+    // A failed append may have left part of its record: cut so that no later record follows it.
+    private void CutBack()
+    {
+        try
+        {
+            _active.File.SetLength(_active.Length);
+        }
+        catch (IOException e)
+        {
+            StoreLog.CutBackFailed(_logger, e, _active.Path);
+        }
+    }
+
+    // Under _write: the next segment is made durable before the current one is sealed, so a seal
+    // always names a file that exists, and an unsealed segment before an empty one is a rotation a
+    // crash interrupted.
+    private void Rotate()
+    {
+        var number = _active.Number + 1;
+        var path = Path.Combine(_folder, LogFormat.FileName(number, isBase: false));
+        IStoreFile? next = null;
+        try
+        {
+            next = _files.Open(path, create: true);
+            next.SetLength(0);
+            next.Write(LogFormat.EncodeFileHeader(number, isBase: false, previous: _active.Number), 0);
+            next.Sync();
+            _files.SyncFolder(_folder);
+            // Synced before its seal, and the seal says so: a seal on the disk proves everything before it was.
+            _active.File.Sync();
+            var seal = LogFormat.EncodeSeal(number, _active.Length);
+            _active.File.Write(seal, _active.Length);
+            _active.Length += seal.Length;
+            _active.File.Sync();
+        }
+        catch (IOException e)
+        {
+            next?.Dispose();
+            _writesFailing = true;
+            CutBack();
+            throw new StorageUnavailableException($"The local store could not start '{path}': {e.Message}", e);
+        }
+
+        _commit.Advance(_active.Number, _active.Length);
+        _active = new Segment(path, number, isBase: false, next) { Length = LogFormat.FileHeader };
+        _segments.Add(_active);
+        _commit.Advance(number, LogFormat.FileHeader);
+        CompactIfWorthIt();
+    }
+}

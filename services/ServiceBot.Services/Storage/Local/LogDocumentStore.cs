@@ -1,0 +1,323 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ServiceBot.Services.Storage.Local;
+
+/// <summary>
+/// The embedded default: a log-structured store (in the manner of Bitcask). Every write appends one
+/// record to the newest file of a folder; an index in memory says where each document's latest
+/// record is and holds the bytes of small documents (in <see cref="RecordSlabs"/>, out of the GC's
+/// way). By default a write is acknowledged once it is on the disk (fsync), one sync serving every
+/// writer waiting at the time (<see cref="GroupCommit"/>); a reader never sees a write that is not.
+/// </summary>
+/// <remarks>
+/// <para>Files (<see cref="LogFormat"/>): <c>NNNNNNNN.log</c> segments, replayed in order; a
+/// <c>NNNNNNNN.base</c>, a compaction's output, stands for every segment up to its number. Each file
+/// names the one before it and each but the newest ends with a seal naming the next, so a missing
+/// file is seen. At open (<c>LogReplay.cs</c>) a write a crash interrupted at the end of the newest
+/// segment is cut and kept aside; damage anywhere else stops the store, naming file and offset.</para>
+/// <para>One process owns the folder (a lock file); a write's condition is checked against the
+/// index and its record appended under one lock.</para>
+/// </remarks>
+internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
+{
+    private const string Store = "local";
+
+    /// <summary>Content up to this size stays in memory; larger (photos) is read from its segment.</summary>
+    internal const int InMemoryLimit = 16 * 1024;
+
+    private readonly string _folder;
+    private readonly long _segmentLimit;
+    private readonly long _compactAbove;
+    private readonly LocalDurability _durability;
+    private readonly ILogger _logger;
+    private readonly IStoreFiles _files;
+    private readonly IDisposable _lock;
+    private readonly Dictionary<string, Entry> _index = new(StringComparer.Ordinal);
+
+    // The index's keys in order, for listings by prefix; under _write, and built once after the replay.
+    private readonly SortedSet<string>? _keys;
+    private readonly Lock _write = new();
+
+    // The records of small documents; under _write.
+    private readonly RecordSlabs _held = new();
+    private readonly List<Segment> _segments = [];
+    private readonly GroupCommit _commit;
+    private Segment _active;
+    private long _liveBytes;
+    private bool _disposed;
+
+    // The last append failed (a full disk): unhealthy until one succeeds.
+    private bool _writesFailing;
+
+    /// <param name="folder">The store's own folder.</param>
+    /// <param name="segmentLimit">A segment this large is closed and a new one started.</param>
+    /// <param name="compactAbove">Closed segments are compacted once above this and twice the live bytes.</param>
+    /// <param name="durability">When a write is acknowledged.</param>
+    /// <param name="logger">Where cut tails and compaction failures are told.</param>
+    /// <param name="files">The disk (the tests put a simulated one here).</param>
+    public LogDocumentStore(
+        string folder,
+        long segmentLimit = 64L * 1024 * 1024,
+        long compactAbove = 128L * 1024 * 1024,
+        LocalDurability durability = LocalDurability.Synced,
+        ILogger? logger = null,
+        IStoreFiles? files = null
+    )
+    {
+        _folder = folder;
+        _segmentLimit = segmentLimit;
+        _compactAbove = compactAbove;
+        _durability = durability;
+        _logger = logger ?? NullLogger.Instance;
+        _files = files ?? DiskFiles.Instance;
+        _files.CreateFolder(folder);
+        try
+        {
+            _lock = _files.Lock(folder);
+        }
+        catch (IOException e)
+        {
+            throw new StorageUnavailableException($"The local store in '{folder}' is in use by another process.", e);
+        }
+
+        try
+        {
+            _active = Replay();
+        }
+        catch
+        {
+            foreach (var segment in _segments)
+            {
+                segment.File.Dispose();
+            }
+
+            _lock.Dispose();
+            throw;
+        }
+
+        _keys = new SortedSet<string>(_index.Keys, StringComparer.Ordinal);
+        _commit = new GroupCommit(
+            () =>
+            {
+                lock (_write)
+                {
+                    return (_active.File, _active.Number, _active.Length);
+                }
+            },
+            (_active.Number, _active.Length),
+            durability == LocalDurability.Synced ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(1)
+        );
+    }
+
+    /// <summary>The folder the store keeps its files in.</summary>
+    public string Folder => _folder;
+
+    /// <summary>Bytes of the records the index points at, and of all segment files.</summary>
+    internal (long Live, long Files) Size
+    {
+        get
+        {
+            lock (_write)
+            {
+                return (_liveBytes, _segments.Sum(s => s.Length));
+            }
+        }
+    }
+
+    /// <summary>How many documents there are.</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _index.Count;
+            }
+        }
+    }
+
+    /// <summary>Bytes of memory the small documents' records are held in (slabs in use).</summary>
+    internal long HeldBytes
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _held.HeldBytes;
+            }
+        }
+    }
+
+    public async Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        Prepare(key, "read", cancellationToken);
+        var (document, at) = Read(key);
+        await Durable(at);
+        return document;
+    }
+
+    public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(
+        IReadOnlyList<string> keys,
+        CancellationToken cancellationToken
+    )
+    {
+        foreach (var key in keys)
+        {
+            StorageKey.Validate(key);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        StorageMetrics.Count(Store, "read", keys.Count);
+        var documents = new StoredDocument?[keys.Count];
+        var last = default(Position);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            (documents[i], var at) = Read(keys[i]);
+            last = Position.Max(last, at);
+        }
+
+        await Durable(last);
+        return documents;
+    }
+
+    public async Task<string?> TryWriteAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        WriteCondition condition,
+        CancellationToken cancellationToken
+    )
+    {
+        Prepare(key, "write", cancellationToken);
+        var (etag, at) = TryWrite(key, content.Span, condition);
+        // A condition that failed on a write not yet on the disk waits for it too: its answer rests on it.
+        await Durable(at);
+        return etag;
+    }
+
+    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        Prepare(key, "delete", cancellationToken);
+        var record = new byte[LogFormat.RecordSize(LogFormat.Delete, key.Length, 0)];
+        LogFormat.Encode(LogFormat.Delete, key, null, [], 0, record);
+        Position at;
+        lock (_write)
+        {
+            ThrowIfUnusable();
+            if (!_index.ContainsKey(key))
+            {
+                return false;
+            }
+
+            at = Append(key, record);
+            Replace(key, null);
+        }
+
+        await Durable(at);
+        return true;
+    }
+
+    public async IAsyncEnumerable<string> ListKeysAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        StorageMetrics.Count(Store, "list");
+        var keys = new List<string>();
+        lock (_write)
+        {
+            // Every key from the prefix up to the last that can start with it (keys are ASCII).
+            keys.AddRange(_keys!.GetViewBetween(prefix, prefix + char.MaxValue));
+        }
+
+        await Task.CompletedTask;
+        foreach (var key in keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+    }
+
+    /// <summary>Unhealthy when closed, when a sync failed, or while appends fail (a probe append tells).</summary>
+    public Task CheckReachableAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_write)
+        {
+            ThrowIfUnusable();
+            if (_writesFailing)
+            {
+                Append("(probe)", LogFormat.EncodeMark(0));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        lock (_write)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        // A compaction that is running finishes (or gives up) before its files are closed under it.
+        WaitForCompaction();
+        _commit.Dispose();
+        CloseCleanly();
+        foreach (var segment in _segments)
+        {
+            segment.File.Dispose();
+        }
+
+        _lock.Dispose();
+    }
+
+    // 64 random bits in hex: a version token, not a secret, so from the shared generator, which needs
+    // no system call (the cryptographic one asks the OS for each write's bytes).
+    private static string NewETag() =>
+        Random.Shared.NextInt64(long.MinValue, long.MaxValue).ToString("x16", CultureInfo.InvariantCulture);
+
+    private static void Prepare(string key, string operation, CancellationToken cancellationToken)
+    {
+        StorageKey.Validate(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        StorageMetrics.Count(Store, operation);
+    }
+
+    // Waits until what an answer rests on is on the disk (never, relaxed).
+    private Task Durable(Position at) =>
+        _durability == LocalDurability.Synced && at.Number > 0 && !_commit.IsDurable(at.Number, at.Offset)
+            ? _commit.WaitAsync(at.Number, at.Offset)
+            : Task.CompletedTask;
+
+    // Under _write.
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_commit.Failure is { } failure)
+        {
+            throw new StorageUnavailableException(
+                "The local store could not sync its file and takes no more writes; restart it.",
+                failure
+            );
+        }
+    }
+}
+
+/// <summary>When the local store acknowledges a write (<c>Storage:Durability</c>).</summary>
+internal enum LocalDurability
+{
+    /// <summary>Once it is on the disk: survives a power cut.</summary>
+    Synced,
+
+    /// <summary>Once the operating system has it: survives the process, a power cut may lose the last second.</summary>
+    Written,
+}
