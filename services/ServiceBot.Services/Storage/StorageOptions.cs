@@ -20,6 +20,12 @@ internal sealed class StorageOptions
     /// </summary>
     public LocalDurability Durability { get; set; } = LocalDurability.Synced;
 
+    /// <summary>
+    /// Memory the local store may hold documents in; past it, those used longest ago are read from
+    /// their file when asked for again. The index itself (about 150 bytes a document) is apart.
+    /// </summary>
+    public int CacheMegabytes { get; set; } = (int)(LogDocumentStore.DefaultCacheBytes / (1024 * 1024));
+
     /// <summary>Azure Storage connection string for <see cref="StorageProvider.AzureBlob"/>.</summary>
     public string? ConnectionString { get; set; }
 
@@ -52,6 +58,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (!Enum.IsDefined(options.Durability))
         {
             failures.Add("Storage:Durability must be Synced or Written.");
+        }
+
+        if (options.CacheMegabytes < 1)
+        {
+            failures.Add("Storage:CacheMegabytes must be at least 1.");
         }
 
         if (options.Provider == StorageProvider.Local && string.IsNullOrWhiteSpace(options.Path))

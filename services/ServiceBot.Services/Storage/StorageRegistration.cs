@@ -31,7 +31,12 @@ internal static class StorageRegistration
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<LogDocumentStore>();
             var folder = options.LocalStorePath;
             var formatZero = LegacyLogImport.SetAside(folder);
-            var local = new LogDocumentStore(folder, durability: options.Durability, logger: logger);
+            var local = new LogDocumentStore(
+                folder,
+                durability: options.Durability,
+                cacheBytes: options.CacheMegabytes * 1024L * 1024,
+                logger: logger
+            );
             StoreLog.Opened(
                 logger,
                 folder,

@@ -346,6 +346,65 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         }
     }
 
+    [Fact]
+    public async Task MemoryStaysWithinTheCache_AsDocumentsGrow_AndEveryDocumentStillReads()
+    {
+        _store.Dispose();
+        const long Cache = 2L * RecordSlabs.SlabSize;
+        // Written three times over, so that compactions copy documents held and let go alike.
+        _store = new LogDocumentStore(
+            _folder,
+            segmentLimit: 512 * 1024,
+            compactAbove: 4L * 1024 * 1024,
+            durability: LocalDurability.Written,
+            cacheBytes: Cache
+        );
+        var etags = new Dictionary<string, string>();
+        for (var i = 0; i < 3 * 8000; i++)
+        {
+            var key = $"many/{i % 8000}";
+            etags[key] = (await _store.TryWriteAsync(key, Kilobyte(i % 8000), WriteCondition.None, Ct))!;
+        }
+
+        _store.WaitForCompaction();
+        Assert.NotEmpty(Directory.GetFiles(_folder, "*.base"));
+
+        Assert.True(_store.HeldBytes <= Cache + RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held");
+        foreach (var reopened in new[] { false, true })
+        {
+            if (reopened)
+            {
+                _store.Dispose();
+                _store = new LogDocumentStore(_folder, cacheBytes: Cache);
+            }
+
+            for (var i = 0; i < 8000; i += 7)
+            {
+                var document = await _store.ReadAsync($"many/{i}", Ct);
+                Assert.Equal(Kilobyte(i), document!.Content.ToArray());
+                Assert.Equal(etags[$"many/{i}"], document.ETag);
+            }
+
+            Assert.True(_store.HeldBytes <= Cache + RecordSlabs.SlabSize, $"{_store.HeldBytes} bytes held");
+        }
+
+        // An old document read again is held again, and an update to it keeps its new ETag.
+        var updated = await _store.TryWriteAsync(
+            "many/1",
+            "new"u8.ToArray(),
+            WriteCondition.IfMatch(etags["many/1"]),
+            Ct
+        );
+        Assert.Equal(updated, (await _store.ReadAsync("many/1", Ct))!.ETag);
+
+        static byte[] Kilobyte(int seed)
+        {
+            var bytes = new byte[1000];
+            new Random(seed).NextBytes(bytes);
+            return bytes;
+        }
+    }
+
     private static byte[] Large(int seed)
     {
         var bytes = new byte[LogDocumentStore.InMemoryLimit * 3];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 
 namespace ServiceBot.Services.Storage.Local;
 
@@ -40,7 +41,8 @@ internal sealed partial class LogDocumentStore
 
     private (string? ETag, Position At) TryWrite(string key, ReadOnlySpan<byte> content, WriteCondition condition)
     {
-        var etag = NewETag();
+        var number = NewETag();
+        var etag = number.ToString("x16", CultureInfo.InvariantCulture);
         var buffer = ArrayPool<byte>.Shared.Rent(LogFormat.PutSize(key.Length, content.Length));
         try
         {
@@ -48,20 +50,20 @@ internal sealed partial class LogDocumentStore
             lock (_write)
             {
                 ThrowIfUnusable();
-                _index.TryGetValue(key, out var current);
+                var exists = _index.TryGetValue(key, out var current);
                 var holds = condition.Kind switch
                 {
-                    WriteConditionKind.IfAbsent => current is null,
-                    WriteConditionKind.IfMatch => current?.ETag == condition.ETag,
+                    WriteConditionKind.IfAbsent => !exists,
+                    WriteConditionKind.IfMatch => exists && current.ETagText == condition.ETag,
                     _ => true,
                 };
                 if (!holds)
                 {
-                    return (null, current is null ? default : current.End);
+                    return (null, exists ? current.End : default);
                 }
 
                 var at = Append(key, record);
-                IndexPut(key, etag, record, _active, at.Offset - record.Length);
+                IndexPut(key, number, record, _active, at.Offset - record.Length);
                 return (etag, at);
             }
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,10 +27,14 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     /// <summary>Content up to this size stays in memory; larger (photos) is read from its segment.</summary>
     internal const int InMemoryLimit = 16 * 1024;
 
+    /// <summary>Memory for held documents by default (<c>Storage:CacheMegabytes</c>).</summary>
+    internal const long DefaultCacheBytes = 256L * 1024 * 1024;
+
     private readonly string _folder;
     private readonly long _segmentLimit;
     private readonly long _compactAbove;
     private readonly LocalDurability _durability;
+    private readonly long _cacheBytes;
     private readonly ILogger _logger;
     private readonly IStoreFiles _files;
     private readonly IDisposable _lock;
@@ -56,6 +59,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     /// <param name="segmentLimit">A segment this large is closed and a new one started.</param>
     /// <param name="compactAbove">Closed segments are compacted once above this and twice the live bytes.</param>
     /// <param name="durability">When a write is acknowledged.</param>
+    /// <param name="cacheBytes">Memory for held documents; past it the least recently used are read from their file.</param>
     /// <param name="logger">Where cut tails and compaction failures are told.</param>
     /// <param name="files">The disk (the tests put a simulated one here).</param>
     public LogDocumentStore(
@@ -63,6 +67,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
         long segmentLimit = 64L * 1024 * 1024,
         long compactAbove = 128L * 1024 * 1024,
         LocalDurability durability = LocalDurability.Synced,
+        long cacheBytes = DefaultCacheBytes,
         ILogger? logger = null,
         IStoreFiles? files = null
     )
@@ -71,6 +76,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
         _segmentLimit = segmentLimit;
         _compactAbove = compactAbove;
         _durability = durability;
+        _cacheBytes = cacheBytes;
         _logger = logger ?? NullLogger.Instance;
         _files = files ?? DiskFiles.Instance;
         _files.CreateFolder(folder);
@@ -282,8 +288,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
 
     // 64 random bits in hex: a version token, not a secret, so from the shared generator, which needs
     // no system call (the cryptographic one asks the OS for each write's bytes).
-    private static string NewETag() =>
-        Random.Shared.NextInt64(long.MinValue, long.MaxValue).ToString("x16", CultureInfo.InvariantCulture);
+    private static ulong NewETag() => (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
 
     private static void Prepare(string key, string operation, CancellationToken cancellationToken)
     {

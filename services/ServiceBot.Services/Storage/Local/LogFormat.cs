@@ -214,8 +214,16 @@ internal static class LogFormat
     public static int KeyLength(ReadOnlySpan<byte> record) =>
         BinaryPrimitives.ReadUInt16LittleEndian(record[(RecordHeader + 1)..]);
 
-    public static string ETag(ReadOnlySpan<byte> record) =>
-        Encoding.ASCII.GetString(record.Slice(RecordHeader + 3 + KeyLength(record), ETagLength));
+    /// <summary>A put's ETag as the number it is written from (16 hex digits); 0 if it is not one.</summary>
+    public static ulong ETagNumber(ReadOnlySpan<byte> record) =>
+        ulong.TryParse(
+            record.Slice(RecordHeader + 3 + KeyLength(record), ETagLength),
+            NumberStyles.AllowHexSpecifier,
+            CultureInfo.InvariantCulture,
+            out var number
+        )
+            ? number
+            : 0;
 
     public static long SealNext(ReadOnlySpan<byte> record) =>
         BinaryPrimitives.ReadInt64LittleEndian(record[(RecordHeader + 3)..]);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace ServiceBot.Services.Storage.Local;
@@ -13,7 +14,7 @@ internal sealed partial class LogDocumentStore
     {
         while (true)
         {
-            Entry? entry;
+            Entry entry;
             lock (_write)
             {
                 if (!_index.TryGetValue(key, out entry))
@@ -25,13 +26,22 @@ internal sealed partial class LogDocumentStore
                 if (entry.Slab is { } slab)
                 {
                     var bytes = slab.Bytes.AsSpan(entry.HeldAt, entry.Length).ToArray();
-                    return (new StoredDocument(bytes, entry.ETag), entry.End);
+                    return (new StoredDocument(bytes, entry.ETagText), entry.End);
                 }
             }
 
             try
             {
-                return (new StoredDocument(ReadContent(key, entry), entry.ETag), entry.End);
+                var record = ReadRecord(key, entry);
+                if (entry.Length <= InMemoryLimit)
+                {
+                    HoldAgain(key, entry, record);
+                }
+
+                return (
+                    new StoredDocument(record.AsMemory(LogFormat.ContentStart(key.Length)), entry.ETagText),
+                    entry.End
+                );
             }
             catch (ObjectDisposedException) when (!_disposed)
             {
@@ -44,9 +54,28 @@ internal sealed partial class LogDocumentStore
         }
     }
 
+    // A small document read from its file is held again, unless it changed meanwhile: it is being used.
+    private void HoldAgain(string key, Entry read, byte[] record)
+    {
+        lock (_write)
+        {
+            if (
+                _index.TryGetValue(key, out var now)
+                && now.Slab is null
+                && now.Segment == read.Segment
+                && now.Offset == read.Offset
+            )
+            {
+                var (slab, at) = _held.Hold(record);
+                _index[key] = now with { Slab = slab, HeldAt = at + LogFormat.ContentStart(key.Length) };
+                KeepHeldWithinLimit();
+            }
+        }
+    }
+
     // Under _write: a put's record (header included) that is now in the segment at offset; a small
-    // document's record is held in memory too.
-    private void IndexPut(string key, string etag, ReadOnlySpan<byte> record, Segment segment, long offset)
+    // document's record is held in memory too, as long as the cache has room.
+    private void IndexPut(string key, ulong etag, ReadOnlySpan<byte> record, Segment segment, long offset)
     {
         var start = LogFormat.ContentStart(key.Length);
         var length = record.Length - start;
@@ -58,13 +87,25 @@ internal sealed partial class LogDocumentStore
 
         var (slab, at) = _held.Hold(record);
         Replace(key, new Entry(etag, slab, at + start, segment, offset + start, length));
+        KeepHeldWithinLimit();
+    }
+
+    // Under _write: past the cache's limit, the oldest slab's records are let go (read from their file
+    // when next asked for): the documents written or read longest ago.
+    private void KeepHeldWithinLimit()
+    {
+        while (_held.HeldBytes > _cacheBytes && _held.TakeOldest(out var oldest))
+        {
+            WalkHeld(oldest, (key, entry, record) => _index[key] = entry with { Slab = null, HeldAt = 0 });
+        }
     }
 
     // Under _write: the index, its sorted keys (once the replay is done), the held records and the
     // live bytes for a put (entry) or a delete (null).
     private void Replace(string key, Entry? entry)
     {
-        if (_index.TryGetValue(key, out var old))
+        var existed = _index.TryGetValue(key, out var old);
+        if (existed)
         {
             _liveBytes -= LogFormat.PutSize(key.Length, old.Length);
             if (old.Slab is { } slab)
@@ -73,16 +114,16 @@ internal sealed partial class LogDocumentStore
             }
         }
 
-        if (entry is null)
+        if (entry is not { } put)
         {
             _index.Remove(key);
             _keys?.Remove(key);
         }
         else
         {
-            _index[key] = entry;
-            _liveBytes += LogFormat.PutSize(key.Length, entry.Length);
-            if (old is null)
+            _index[key] = put;
+            _liveBytes += LogFormat.PutSize(key.Length, put.Length);
+            if (!existed)
             {
                 _keys?.Add(key);
             }
@@ -90,13 +131,18 @@ internal sealed partial class LogDocumentStore
 
         while (_held.TakeSparse(out var sparse))
         {
-            MoveOut(sparse);
+            // The records of a slab that is mostly superseded, moved to the newest, so that it can be used again.
+            WalkHeld(sparse, (key, entry, record) =>
+            {
+                var (to, movedAt) = _held.Hold(record);
+                _index[key] = entry with { Slab = to, HeldAt = movedAt + LogFormat.ContentStart(key.Length) };
+            });
         }
     }
 
-    // Under _write: the records of a slab that is mostly superseded, moved to the newest, so that the
-    // GC can free it. The slab is walked record by record; a record is moved if the index still points at it.
-    private void MoveOut(RecordSlabs.Slab slab)
+    // Under _write: each record of a slab that the index still points at, let go of in the slab (the
+    // action moves it or lets it go) until the slab is empty.
+    private void WalkHeld(RecordSlabs.Slab slab, HeldRecordAction action)
     {
         var lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> name = stackalloc char[StorageKey.MaxLength];
@@ -106,24 +152,24 @@ internal sealed partial class LogDocumentStore
             var record = slab.Bytes.AsSpan(at, length);
             var keyLength = LogFormat.KeyLength(record);
             var key = name[..Encoding.ASCII.GetChars(record.Slice(LogFormat.RecordHeader + 3, keyLength), name)];
-            var start = LogFormat.ContentStart(keyLength);
             if (
                 lookup.TryGetValue(key, out var actualKey, out var entry)
                 && entry.Slab == slab
-                && entry.HeldAt == at + start
+                && entry.HeldAt == at + LogFormat.ContentStart(keyLength)
             )
             {
-                var (to, movedAt) = _held.Hold(record);
+                action(actualKey, entry, record);
                 _held.Release(slab, record.Length);
-                _index[actualKey] = entry with { Slab = to, HeldAt = movedAt + start };
             }
 
             at += record.Length;
         }
     }
 
-    // The content of a document that is not held in memory, from its segment, checked against its CRC.
-    private static byte[] ReadContent(string key, Entry entry)
+    private delegate void HeldRecordAction(string key, Entry entry, ReadOnlySpan<byte> record);
+
+    // The record of a document that is not held in memory, from its segment, checked against its CRC.
+    private static byte[] ReadRecord(string key, Entry entry)
     {
         var record = new byte[LogFormat.PutSize(key.Length, entry.Length)];
         var start = entry.Offset - LogFormat.ContentStart(key.Length);
@@ -134,7 +180,7 @@ internal sealed partial class LogDocumentStore
             );
         }
 
-        return record[LogFormat.ContentStart(key.Length)..];
+        return record;
     }
 
     /// <summary>A place in the files: a file's number and an offset in it, ordered.</summary>
@@ -144,10 +190,11 @@ internal sealed partial class LogDocumentStore
             a.Number > b.Number || a.Number == b.Number && a.Offset >= b.Offset ? a : b;
     }
 
-    /// <summary>Where a document's latest record is (Offset: its content's first byte); for a small
-    /// document, also where its record is held in memory (HeldAt: its content's first byte in Slab).</summary>
-    private sealed record Entry(
-        string ETag,
+    /// <summary>Where a document's latest record is (Offset: its content's first byte); for a document
+    /// held in memory, also where its record is (HeldAt: its content's first byte in Slab). A struct
+    /// with the ETag as a number: the index is most of the store's memory at a million customers.</summary>
+    private readonly record struct Entry(
+        ulong ETag,
         RecordSlabs.Slab? Slab,
         int HeldAt,
         Segment Segment,
@@ -156,6 +203,8 @@ internal sealed partial class LogDocumentStore
     )
     {
         public Position End => new(Segment.Number, Offset + Length);
+
+        public string ETagText => ETag.ToString("x16", CultureInfo.InvariantCulture);
     }
 
     private sealed class Segment(string path, long number, bool isBase, IStoreFile file)

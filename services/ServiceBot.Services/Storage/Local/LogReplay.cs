@@ -178,7 +178,7 @@ internal sealed partial class LogDocumentStore
             return;
         }
 
-        IndexPut(key, LogFormat.ETag(record), record, segment, offset);
+        IndexPut(key, LogFormat.ETagNumber(record), record, segment, offset);
     }
 
     // What a clean close leaves for the next open: a mark that everything before it is on the disk (so

@@ -26,6 +26,9 @@ internal sealed class RecordSlabs
     private const int SpareLimit = 8;
 
     private readonly Queue<Slab> _sparse = new();
+
+    // Slabs in the order they were filled, with the serial they had: the oldest are let go first.
+    private readonly Queue<(Slab Slab, long Serial)> _filled = new();
     private readonly Stack<Slab> _spare = new();
     private readonly List<Slab> _emptiedWhileCopying = [];
     private Slab _newest = new() { Serial = 1 };
@@ -60,6 +63,12 @@ internal sealed class RecordSlabs
             var full = _newest;
             _newest = _spare.TryPop(out var spare) ? spare : new Slab();
             _newest.Serial = ++_serial;
+            _filled.Enqueue((full, full.Serial));
+            while (_filled.TryPeek(out var head) && !InUse(head))
+            {
+                _filled.Dequeue();
+            }
+
             _slabs++;
             if (full.Live == 0)
             {
@@ -105,6 +114,26 @@ internal sealed class RecordSlabs
 
         return false;
     }
+
+    /// <summary>The slab filled longest ago that still holds records (never the newest), for the store to let go.</summary>
+    public bool TakeOldest(out Slab slab)
+    {
+        while (_filled.TryDequeue(out var oldest))
+        {
+            if (InUse(oldest))
+            {
+                slab = oldest.Slab;
+                return true;
+            }
+        }
+
+        slab = null!;
+        return false;
+    }
+
+    // Still the slab it was when queued (not emptied and taken into use again), with records in it.
+    private bool InUse((Slab Slab, long Serial) queued) =>
+        queued.Slab.Serial == queued.Serial && queued.Slab.Live > 0 && queued.Slab != _newest;
 
     private void MarkIfSparse(Slab slab)
     {
