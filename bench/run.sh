@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for every benchmark of bench/README.md, side by side on this machine:
-#   bash bench/run.sh            (about 12 minutes on 2 cores)
+#   bash bench/run.sh            (about 20 minutes on 2 cores)
 # Installs what the runs need when it is missing (wrk from Debian, the Node peers and Azurite
 # from npm), builds Release, and prints the tables; they are also added at the top of
 # bench/results.md, which keeps every run before it (newest first).
@@ -37,6 +37,12 @@ run=$(mktemp)
   echo "## Campaign, 1,000,000 customers"
   echo
   bench campaign 1000000
+  echo
+  echo "## Local store: durability and memory"
+  echo
+  bench store 20000 3
+  echo
+  bench memory 100000 1000000
 } | tee "$run"
 
 # The new run goes on top; the runs before it stay below.

@@ -9,6 +9,7 @@ using ServiceBot.Services.Storage.Local;
 // dotnet run -c Release --project bench/ServiceBot.Bench -- store [users] [turnsPerUser]
 // dotnet run -c Release --project bench/ServiceBot.Bench -- policy [decisions]
 // dotnet run -c Release --project bench/ServiceBot.Bench -- campaign [customers]
+// dotnet run -c Release --project bench/ServiceBot.Bench -- memory [customers...]
 // (serve bare|protocol <port> is what the load mode starts its reference servers with)
 var mode = args.FirstOrDefault() ?? "store";
 int Argument(int index, int fallback) =>
@@ -105,6 +106,13 @@ if (mode == "load")
         new LoadBenchmark.Settings(Argument(1, 100_000), Argument(2, 400_000), Argument(3, 10))
     );
 }
+if (mode == "memory")
+{
+    return await MemoryBenchmark.RunAsync(
+        args.Length > 1 ? [.. args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [100_000, 1_000_000]
+    );
+}
+
 if (mode == "campaign")
 {
     var customers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;

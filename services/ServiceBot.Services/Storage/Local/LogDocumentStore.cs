@@ -28,7 +28,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     internal const int InMemoryLimit = 16 * 1024;
 
     /// <summary>Memory for held documents by default (<c>Storage:CacheMegabytes</c>).</summary>
-    internal const long DefaultCacheBytes = 256L * 1024 * 1024;
+    internal const long DefaultCacheBytes = 192L * 1024 * 1024;
 
     private readonly string _folder;
     private readonly long _segmentLimit;
