@@ -21,6 +21,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The bot's management address (<c>Operations:ManagementUrls</c>), where its /metrics is.</summary>
+    public Uri ManagementAddress { get; private init; } = new("http://127.0.0.1:1");
+
     public int Id => _process.Id;
 
     public static int FreePort()
@@ -57,9 +60,15 @@ internal sealed class ChildProcess : IAsyncDisposable
             );
         }
 
+        // A second port, for the bot's management address (where /metrics is served), when asked for.
+        var management = FreePort();
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[key] = value;
+            start.Environment[key] = value.Replace(
+                "{management}",
+                management.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                StringComparison.Ordinal
+            );
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
@@ -78,7 +87,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var child = new ChildProcess(name, process, chosen);
+        var child = new ChildProcess(name, process, chosen)
+        {
+            ManagementAddress = new($"http://127.0.0.1:{management}"),
+        };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {

@@ -122,7 +122,10 @@ internal static class LoadBenchmark
                 )
             )
             {
-                var heapIdle = await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes");
+                var heapIdle = await Metrics.GaugeAsync(
+                    turn.ManagementAddress,
+                    "dotnet_gc_last_collection_heap_size_bytes"
+                );
                 rows.Add(
                     await run.StatefulAsync(
                         "ServiceBot full turn, local store (log-structured)",
@@ -135,7 +138,7 @@ internal static class LoadBenchmark
                     0,
                     0,
                     heapIdle,
-                    await Metrics.GaugeAsync(turn.BaseAddress, "dotnet_gc_last_collection_heap_size_bytes"),
+                    await Metrics.GaugeAsync(turn.ManagementAddress, "dotnet_gc_last_collection_heap_size_bytes"),
                     turn.WorkingSet()
                 );
             }
@@ -258,6 +261,8 @@ internal static class LoadBenchmark
             ["WeChat__MaxClockSkew"] = "01:00:00",
             // Kestrel and ASP.NET Core log nothing per request at Warning; ServiceBot logs no turn at Information.
             ["Logging__LogLevel__Default"] = "Warning",
+            // /metrics is served only there.
+            ["Operations__ManagementUrls"] = "http://127.0.0.1:{management}",
         };
 
     // The conversations the run left, read back from the stopped bot's store: key and content bytes,
@@ -455,12 +460,12 @@ internal static class LoadBenchmark
             // background GC of the driver's on the same 2 cores while wrk measures the server.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
-            var (storageBefore, turnsBefore) = await Metrics.StorageAndTurnsAsync(server.BaseAddress);
+            var (storageBefore, turnsBefore) = await Metrics.StorageAndTurnsAsync(server.ManagementAddress);
             var peak = await Wrk.RunAsync(server.BaseAddress, script, file, offset, seconds);
 
             // Per turn from the bot's own counters once the turns still in flight when wrk stopped
             // have ended (wrk counts only the answers it read in time).
-            var (storageAfter, turnsAfter) = await Metrics.SettledStorageAndTurnsAsync(server.BaseAddress);
+            var (storageAfter, turnsAfter) = await Metrics.SettledStorageAndTurnsAsync(server.ManagementAddress);
             if (peak.Repeats > 0)
             {
                 throw new InvalidOperationException(

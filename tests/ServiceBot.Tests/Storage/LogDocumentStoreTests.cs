@@ -133,6 +133,28 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task ALargeDocumentDamagedOnTheDisk_IsRefusedWhenRead_NamingFileAndOffset()
+    {
+        await _store.TryWriteAsync("large/photo", Large(5), WriteCondition.None, Ct);
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
+        using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            file.Position = file.Length - 100;
+            var bit = file.ReadByte();
+            file.Position = file.Length - 100;
+            file.WriteByte((byte)(bit ^ 0x08));
+        }
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => _store.ReadAsync("large/photo", Ct));
+
+        Assert.Contains(
+            $"'{segment}' is damaged at byte {LogFormat.FileHeader}",
+            refused.Message,
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
     public async Task ZeroedBlocksAfterTheLastWrite_AreCut_AsAPowerCutLeavesThem()
     {
         await _store.TryWriteAsync("zeroed/a", "kept"u8.ToArray(), WriteCondition.None, Ct);
