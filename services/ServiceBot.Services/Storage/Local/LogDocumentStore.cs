@@ -59,7 +59,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     /// <param name="segmentLimit">A segment this large is closed and a new one started.</param>
     /// <param name="compactAbove">Closed segments are compacted once above this and twice the live bytes.</param>
     /// <param name="durability">When a write is acknowledged.</param>
-    /// <param name="cacheBytes">Memory for held documents; past it the least recently used are read from their file.</param>
+    /// <param name="cacheBytes">Memory for held documents; past it the least used are read from their file.</param>
     /// <param name="logger">Where cut tails and compaction failures are told.</param>
     /// <param name="files">The disk (the tests put a simulated one here).</param>
     public LogDocumentStore(
@@ -157,12 +157,19 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    public async Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
+    public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         Prepare(key, "read", cancellationToken);
         var (document, at) = Read(key);
-        await Durable(at);
-        return document;
+        var durable = Durable(at);
+        // Almost always on the disk already: no state machine for the wait.
+        return durable.IsCompleted ? Task.FromResult(document) : AfterAsync(durable, document);
+
+        static async Task<StoredDocument?> AfterAsync(Task durable, StoredDocument? document)
+        {
+            await durable;
+            return document;
+        }
     }
 
     public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(

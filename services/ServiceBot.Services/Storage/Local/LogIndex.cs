@@ -90,14 +90,25 @@ internal sealed partial class LogDocumentStore
         KeepHeldWithinLimit();
     }
 
-    // Under _write: past the cache's limit, the oldest slab's records are let go (read from their file
-    // when next asked for): the documents written or read longest ago.
+    // Under _write: past the cache's limit, the oldest slab is emptied. Its superseded records are
+    // dropped and, when it holds much of them, its live records moved to the newest slab (rewritten
+    // documents stay held); a slab mostly live is let go: its documents, written or read longest
+    // ago, are read from their file when next asked for.
     private void KeepHeldWithinLimit()
     {
         while (_held.HeldBytes > _cacheBytes && _held.TakeOldest(out var oldest))
         {
-            WalkHeld(oldest, (key, entry, record) => _index[key] = entry with { Slab = null, HeldAt = 0 });
+            WalkHeld(oldest, oldest.Live * 4 < oldest.Used * 3 ? MoveToNewest : LetGo);
         }
+    }
+
+    private void LetGo(string key, Entry entry, ReadOnlySpan<byte> record) =>
+        _index[key] = entry with { Slab = null, HeldAt = 0 };
+
+    private void MoveToNewest(string key, Entry entry, ReadOnlySpan<byte> record)
+    {
+        var (to, movedAt) = _held.Hold(record);
+        _index[key] = entry with { Slab = to, HeldAt = movedAt + LogFormat.ContentStart(key.Length) };
     }
 
     // Under _write: the index, its sorted keys (once the replay is done), the held records and the
@@ -131,12 +142,8 @@ internal sealed partial class LogDocumentStore
 
         while (_held.TakeSparse(out var sparse))
         {
-            // The records of a slab that is mostly superseded, moved to the newest, so that it can be used again.
-            WalkHeld(sparse, (key, entry, record) =>
-            {
-                var (to, movedAt) = _held.Hold(record);
-                _index[key] = entry with { Slab = to, HeldAt = movedAt + LogFormat.ContentStart(key.Length) };
-            });
+            // A slab that is mostly superseded: its live records move to the newest, so it can be used again.
+            WalkHeld(sparse, MoveToNewest);
         }
     }
 

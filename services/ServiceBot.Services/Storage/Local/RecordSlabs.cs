@@ -115,7 +115,7 @@ internal sealed class RecordSlabs
         return false;
     }
 
-    /// <summary>The slab filled longest ago that still holds records (never the newest), for the store to let go.</summary>
+    /// <summary>The slab filled longest ago that still holds records (not the newest), to let go.</summary>
     public bool TakeOldest(out Slab slab)
     {
         while (_filled.TryDequeue(out var oldest))
