@@ -20,6 +20,7 @@ using ServiceBot.Services.Returns;
 using ServiceBot.Services.Scheduling;
 using ServiceBot.Services.Shipments;
 using ServiceBot.Services.Storage;
+using ServiceBot.Services.Webhooks;
 
 // `dotnet ServiceBot.Bot.dll hash-password` reads a password from standard input and prints the
 // hash to put in Agents:Users:<name>:PasswordHash (the password itself is never configured). Never
@@ -64,6 +65,7 @@ builder.Services.AddShipmentTracking();
 builder.Services.AddNotices();
 builder.Services.AddNotificationSettings();
 builder.Services.AddCampaigns();
+builder.Services.AddWebhooks();
 builder.Services.AddUsageHelp();
 builder.Services.AddCustomerPhotos();
 builder.Services.AddReturns();

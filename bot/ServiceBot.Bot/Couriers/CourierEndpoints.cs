@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ServiceBot.Bot.Operations;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Shipments;
+using ServiceBot.Services.Webhooks;
 
 namespace ServiceBot.Bot.Couriers;
 
@@ -75,8 +76,8 @@ internal static partial class CourierEndpoints
         if (
             !options.Value.Couriers.TryGetValue(courierId, out var courier)
             || string.IsNullOrEmpty(courier.Secret)
-            || !CourierSignature.Fresh(timestamp, time.GetUtcNow())
-            || !CourierSignature.Matches(request.Headers["X-Signature"], courier.Secret, timestamp, body)
+            || !WebhookSignature.Fresh(timestamp, time.GetUtcNow())
+            || !WebhookSignature.Matches(request.Headers["X-Signature"], courier.Secret, timestamp, body)
         )
         {
             if (warnings.ShouldWrite("courier signature", out var skipped))

@@ -34,7 +34,8 @@ internal static class MerchantRegistration
             .MapReturns()
             .MapNoticeAudit()
             .MapCustomers()
-            .MapCampaigns();
+            .MapCampaigns()
+            .MapWebhooks();
         return endpoints;
     }
 }

@@ -159,6 +159,11 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
             turn.Prepare(new ConsentGranted(turn.Conversation, granted));
         }
 
+        foreach (var change in changes)
+        {
+            turn.Raise(new ConsentChanged(turn.Conversation, change.Topic, change.OptedIn, OneTime: false, change.At));
+        }
+
         var withdrawn = changes.Where(c => !c.OptedIn).Select(c => c.Topic).Distinct().ToArray();
         if (withdrawn.Length > 0)
         {
@@ -173,6 +178,15 @@ internal sealed record Consents(IReadOnlyList<ConsentChange> History)
 /// </summary>
 internal sealed record ConsentGranted(ConversationReference Customer, IReadOnlyList<NoticeTopic> Topics)
     : INotification;
+
+/// <summary>A customer's consent to a topic changed (domain event, once saved): standing, or one-time.</summary>
+internal sealed record ConsentChanged(
+    ConversationReference Customer,
+    NoticeTopic Topic,
+    bool OptedIn,
+    bool OneTime,
+    DateTimeOffset At
+) : INotification;
 
 /// <summary>A customer withdrew consent for some topics (domain event): cancel what is scheduled for them.</summary>
 internal sealed record ConsentWithdrawn(

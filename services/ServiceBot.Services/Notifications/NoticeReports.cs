@@ -1,3 +1,4 @@
+using Mediator;
 using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
@@ -18,6 +19,7 @@ internal sealed class NoticeReports(
     SendOnceOutbox outbox,
     NoticeSender sender,
     ISchedulerFactory schedulers,
+    IPublisher publisher,
     TimeProvider time
 )
 {
@@ -30,11 +32,13 @@ internal sealed class NoticeReports(
     )
     {
         var resend = new List<string>();
+        var settledNow = new List<NoticeRecord>();
         await ledger.ChangeAsync(
             customer,
             records =>
             {
                 resend.Clear();
+                settledNow.Clear();
                 var changed = false;
                 foreach (var report in reports)
                 {
@@ -50,6 +54,11 @@ internal sealed class NoticeReports(
                         resend.Add(settled.Key);
                     }
 
+                    if (settled.Delivery != records[i].Delivery)
+                    {
+                        settledNow.Add(settled);
+                    }
+
                     records[i] = settled;
                 }
 
@@ -57,6 +66,11 @@ internal sealed class NoticeReports(
             },
             cancellationToken
         );
+        foreach (var record in settledNow)
+        {
+            await publisher.Publish(new NoticeSettled(customer, record), cancellationToken);
+        }
+
         foreach (var key in resend)
         {
             var job = NoticeResendJob.For(customer, key);
@@ -255,3 +269,6 @@ internal sealed class DeliveryReportCommand(NoticeReports reports) : IGlobalComm
         return true;
     }
 }
+
+/// <summary>WeChat reported a notice delivered or failed (domain event, once the ledger says so).</summary>
+internal sealed record NoticeSettled(ConversationReference Customer, NoticeRecord Record) : INotification;

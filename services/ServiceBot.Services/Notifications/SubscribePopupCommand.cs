@@ -27,6 +27,9 @@ internal sealed class SubscribePopupCommand(IOptions<SubscribeTemplateOptions> t
             {
                 consents = consents.Grant(new OneTimeConsent(topic, choice.TemplateId, time.GetUtcNow()));
                 granted.Add(topic);
+                turn.Raise(
+                    new ConsentChanged(turn.Conversation, topic, OptedIn: true, OneTime: true, time.GetUtcNow())
+                );
             }
         }
 

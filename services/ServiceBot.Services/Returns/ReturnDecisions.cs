@@ -1,3 +1,4 @@
+using Mediator;
 using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Notifications;
@@ -18,7 +19,12 @@ internal enum DecisionOutcome
 /// road every notice takes (policy, channel, ledger): the customer's asking for the return is the
 /// consent; quiet hours or a busy channel defer it to a job.
 /// </summary>
-internal sealed class ReturnDecisions(ReturnStore returns, ReturnOutcomeNotices notices, TimeProvider time)
+internal sealed class ReturnDecisions(
+    ReturnStore returns,
+    ReturnOutcomeNotices notices,
+    IPublisher publisher,
+    TimeProvider time
+)
 {
     public async Task<(DecisionOutcome Outcome, ReturnRequest? Request, NoticeOutcome? Told)> DecideAsync(
         string rmaId,
@@ -50,9 +56,16 @@ internal sealed class ReturnDecisions(ReturnStore returns, ReturnOutcomeNotices 
             return (DecisionOutcome.AlreadyDecided, (await returns.GetAsync(rmaId, cancellationToken))?.Request, null);
         }
 
+        await publisher.Publish(new ReturnDecided(decided), cancellationToken);
         return (DecisionOutcome.Decided, decided, await notices.TellAsync(decided, cancellationToken));
     }
 }
+
+/// <summary>A customer asked for a return, exchange or refund (domain event, once the request is kept).</summary>
+internal sealed record ReturnRequested(ReturnRequest Request) : INotification;
+
+/// <summary>The merchant approved or rejected a return (domain event, once the decision is kept).</summary>
+internal sealed record ReturnDecided(ReturnRequest Request) : INotification;
 
 /// <summary>"Your return was approved": the outcome of a return, as a notice the customer asked for.</summary>
 internal sealed class ReturnOutcomeNotices(ReturnStore returns, NoticeSender sender, ISchedulerFactory schedulers)

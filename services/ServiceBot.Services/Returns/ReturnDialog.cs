@@ -263,6 +263,7 @@ internal sealed class ReturnDialog(
         {
             case true:
                 var request = await CreateAsync(context.Activity, draft, cancellationToken);
+                context.Turn.Raise(new ReturnRequested(request));
                 context.SendText(ReturnText.Submitted(request.RmaId, request.Kind, context.IsEnglish));
                 return DialogStep.Complete<ReturnDraft>(request.RmaId);
             case false:

@@ -45,6 +45,18 @@ internal static class DocumentStoreExtensions
         throw new StorageConflictException($"'{key}' kept changing; gave up after {MaxUpdateAttempts} attempts.");
     }
 
+    /// <summary>A JSON document, or null when there is none.</summary>
+    public static async Task<T?> ReadJsonAsync<T>(
+        this IDocumentStore store,
+        string key,
+        JsonTypeInfo<T> type,
+        CancellationToken cancellationToken
+    )
+        where T : class =>
+        await store.ReadAsync(key, cancellationToken) is { } document
+            ? JsonSerializer.Deserialize(document.Content.Span, type)
+            : null;
+
     /// <summary>
     /// Every JSON document under <paramref name="prefix"/>, in key order, skipping any that
     /// vanished between listing and reading.

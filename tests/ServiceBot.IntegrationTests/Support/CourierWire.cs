@@ -1,5 +1,5 @@
 using System.Globalization;
-using ServiceBot.Bot.Couriers;
+using ServiceBot.Services.Webhooks;
 
 namespace ServiceBot.IntegrationTests.Support;
 
@@ -16,7 +16,7 @@ internal static class CourierWire
             {
                 { "X-Courier-Id", courierId },
                 { "X-Timestamp", timestamp },
-                { "X-Signature", CourierSignature.Compute(secret, timestamp, body) },
+                { "X-Signature", WebhookSignature.Compute(secret, timestamp, body) },
             },
         };
     }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ServiceBot.Bot.Couriers;
+using ServiceBot.Services.Webhooks;
 
 namespace ServiceBot.Tests.Couriers;
 
@@ -17,7 +17,7 @@ public sealed class CourierSignatureTests
     public void Fresh_WithinThreeHundredSecondsEitherWay(int offsetSeconds, bool fresh) =>
         Assert.Equal(
             fresh,
-            CourierSignature.Fresh(
+            WebhookSignature.Fresh(
                 Now.AddSeconds(offsetSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
                 Now
             )
@@ -30,5 +30,5 @@ public sealed class CourierSignatureTests
     [InlineData("-1763899200")]
     [InlineData("1763899200.5")]
     public void Fresh_RefusesWhatIsNotUnixSeconds(string? timestamp) =>
-        Assert.False(CourierSignature.Fresh(timestamp, Now));
+        Assert.False(WebhookSignature.Fresh(timestamp, Now));
 }

@@ -11,6 +11,7 @@ using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
 using ServiceBot.Services.Photos;
 using ServiceBot.Services.Storage;
+using ServiceBot.Services.Webhooks;
 
 namespace ServiceBot.Tests.Support;
 
@@ -47,6 +48,7 @@ internal sealed class TestFlow
             .AddSingleton<NoticeLedger>()
             .AddCustomerPhotos()
             .AddHandoff()
+            .AddWebhooks()
             .AddMainMenu();
         configure?.Invoke(services);
         Services = services.BuildServiceProvider(

@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ServiceBot.Bot.Couriers;
+namespace ServiceBot.Services.Webhooks;
 
-/// <summary><c>X-Signature</c> = lowercase hex HMAC-SHA256(secret, "{X-Timestamp}.{raw body}").</summary>
-internal static class CourierSignature
+/// <summary>
+/// <c>X-Signature</c> = lowercase hex HMAC-SHA256(secret, "{X-Timestamp}.{raw body}"): how couriers
+/// sign the events they send the bot, and how the bot signs the events it sends the merchant.
+/// </summary>
+internal static class WebhookSignature
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(300);
 
