@@ -263,6 +263,8 @@ internal static class LoadBenchmark
             ["Logging__LogLevel__Default"] = "Warning",
             // /metrics is served only there.
             ["Operations__ManagementUrls"] = "http://127.0.0.1:{management}",
+            // Synced (the default) unless the run asks otherwise, to see what the fsync costs.
+            ["Storage__Durability"] = Environment.GetEnvironmentVariable("BENCH_DURABILITY") ?? "Synced",
         };
 
     // The conversations the run left, read back from the stopped bot's store: key and content bytes,
