@@ -49,15 +49,7 @@ internal static class LoadBenchmark
             var script = Path.Combine(repository, "bench", "wrk", "messages.lua");
             var run = new Runner(messages, file, script, settings.Seconds);
             var self = SelfCommand();
-            var bot = Path.Combine(
-                repository,
-                "bot",
-                "ServiceBot.Bot",
-                "bin",
-                "Release",
-                "net10.0",
-                "ServiceBot.Bot.dll"
-            );
+            var bot = BotDll(repository);
             var peers = Path.Combine(repository, "bench", "peers");
             var peerArguments = new[]
             {
@@ -386,6 +378,10 @@ internal static class LoadBenchmark
             ? [host, typeof(LoadBenchmark).Assembly.Location]
             : [host];
     }
+
+    /// <summary>The bot as Release builds it.</summary>
+    internal static string BotDll(string repository) =>
+        Path.Combine(repository, "bot", "ServiceBot.Bot", "bin", "Release", "net10.0", "ServiceBot.Bot.dll");
 
     internal static string RepositoryRoot()
     {

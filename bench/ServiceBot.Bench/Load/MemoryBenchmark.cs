@@ -14,15 +14,7 @@ internal static class MemoryBenchmark
 
     public static async Task<int> RunAsync(IReadOnlyList<int> counts)
     {
-        var bot = Path.Combine(
-            LoadBenchmark.RepositoryRoot(),
-            "bot",
-            "ServiceBot.Bot",
-            "bin",
-            "Release",
-            "net10.0",
-            "ServiceBot.Bot.dll"
-        );
+        var bot = LoadBenchmark.BotDll(LoadBenchmark.RepositoryRoot());
         var work = Directory.CreateTempSubdirectory("servicebot-memory-").FullName;
         try
         {
@@ -53,14 +45,7 @@ internal static class MemoryBenchmark
                 }
 
                 var onDisk = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
-                await using (
-                    var turn = await ChildProcess.StartAsync(
-                        "bot",
-                        "dotnet",
-                        [bot, "--urls", "http://127.0.0.1:{port}"],
-                        LoadBenchmark.BotEnvironment(data)
-                    )
-                )
+                await using (var turn = await StartBotAsync(bot, data))
                 {
                     var started = turn.WorkingSet();
                     var messages = WeChatMessages.Build(customers, Turns, TimeProvider.System.GetUtcNow());
@@ -88,14 +73,7 @@ internal static class MemoryBenchmark
     // A conversation as the bot keeps it, after eight turns of one customer.
     private static async Task<(string Key, byte[] Content)> TemplateAsync(string bot, string data)
     {
-        await using (
-            var turn = await ChildProcess.StartAsync(
-                "bot",
-                "dotnet",
-                [bot, "--urls", "http://127.0.0.1:{port}"],
-                LoadBenchmark.BotEnvironment(data)
-            )
-        )
+        await using (var turn = await StartBotAsync(bot, data))
         {
             await ClosedLoop.SendAsync(
                 turn.BaseAddress,
@@ -108,4 +86,12 @@ internal static class MemoryBenchmark
         var key = (await store.ListKeysAsync("conversations/", CancellationToken.None).ToListAsync()).Single();
         return (key, (await store.ReadAsync(key, CancellationToken.None))!.Content.ToArray());
     }
+
+    private static Task<ChildProcess> StartBotAsync(string bot, string data) =>
+        ChildProcess.StartAsync(
+            "bot",
+            "dotnet",
+            [bot, "--urls", "http://127.0.0.1:{port}"],
+            LoadBenchmark.BotEnvironment(data)
+        );
 }

@@ -38,6 +38,25 @@ public sealed class LegacyLogImportTests : IDisposable
         Assert.Null(LegacyLogImport.SetAside(folder));
     }
 
+    [Fact]
+    public async Task ACurrentStoreWhoseFirstHeaderIsDamaged_IsNotTakenForFormatZero_AndIsRefused()
+    {
+        var folder = Path.Combine(_root, "documents");
+        using (var store = new LogDocumentStore(folder))
+        {
+            await store.TryWriteAsync("kept", "x"u8.ToArray(), Services.Storage.WriteCondition.None, Ct);
+        }
+
+        var first = Directory.GetFiles(folder, "*.log").Single();
+        var bytes = File.ReadAllBytes(first);
+        bytes[0] ^= 0xFF;
+        File.WriteAllBytes(first, bytes);
+
+        Assert.Null(LegacyLogImport.SetAside(folder));
+        Assert.True(Directory.Exists(folder));
+        Assert.Throws<StoreDamagedException>(() => new LogDocumentStore(folder));
+    }
+
     private static byte[] Put(string key, string content) =>
         Record(
             1,

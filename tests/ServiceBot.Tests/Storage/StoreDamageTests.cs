@@ -93,8 +93,12 @@ public sealed class StoreDamageTests
         var missing = LogFormat.ParseName(Path.GetFileName(ordered[2]))!.Value.Number;
         Assert.Contains($"file {missing}", refused.Why, StringComparison.Ordinal);
 
-        // The newest: the one before it is sealed, naming it.
+        // The newest: the clean close named it (and, after a crash, the one before it is sealed naming it).
         refused = Assert.Throws<StoreDamagedException>(() => Open(PowerCutFiles.Of(Without(files, ordered[^1]))));
+        Assert.Equal((ordered[^1], StoreDamage.MissingAfter), (refused.FilePath, refused.Damage));
+        refused = Assert.Throws<StoreDamagedException>(() =>
+            Open(PowerCutFiles.Of(Without(Without(files, ordered[^1]), $"{Folder}/{LogFormat.ClosedFile}")))
+        );
         Assert.Equal((ordered[^2], StoreDamage.MissingAfter), (refused.FilePath, refused.Damage));
     }
 

@@ -17,6 +17,7 @@ internal sealed class GroupCommit : IDisposable
     private TaskCompletionSource _nextRound = NewRound();
     private bool _wanted;
     private bool _stopping;
+    private bool _stopped;
 
     /// <param name="target">The newest file, its number and its length now (taken under the store's lock).</param>
     /// <param name="durable">What is on the disk already.</param>
@@ -64,13 +65,15 @@ internal sealed class GroupCommit : IDisposable
             {
                 if (Failure is not null)
                 {
-                    throw new StorageUnavailableException("The local store could not sync its file.", Failure);
+                    throw Unavailable(Failure);
                 }
 
                 if (Covers(_durable, number, offset))
                 {
                     return;
                 }
+
+                ObjectDisposedException.ThrowIf(_stopped, this);
 
                 _wanted = true;
                 round = _nextRound.Task;
@@ -105,6 +108,19 @@ internal sealed class GroupCommit : IDisposable
         _thread.Join();
     }
 
+    /// <summary>A sync the store made itself failed: nothing more is acknowledged.</summary>
+    public void Fail(Exception failure)
+    {
+        lock (_gate)
+        {
+            Failure ??= failure;
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    private static StorageUnavailableException Unavailable(Exception failure) =>
+        new("The local store could not sync its file.", failure);
+
     private static bool Covers((long Number, long Offset) durable, long number, long offset) =>
         number < durable.Number || number == durable.Number && offset <= durable.Offset;
 
@@ -118,13 +134,24 @@ internal sealed class GroupCommit : IDisposable
             lock (_gate)
             {
                 var timedOut = false;
-                while (!_wanted && !_stopping && !timedOut)
+                while (!_wanted && !_stopping && !timedOut && Failure is null)
                 {
                     timedOut = !Monitor.Wait(_gate, _interval);
                 }
 
                 if (Failure is not null || _stopping && !_wanted)
                 {
+                    // Whoever registered on the next round meanwhile is answered, never left waiting.
+                    _stopped = true;
+                    if (Failure is not null)
+                    {
+                        _nextRound.TrySetException(Unavailable(Failure));
+                    }
+                    else
+                    {
+                        _nextRound.TrySetResult();
+                    }
+
                     return;
                 }
 
@@ -156,7 +183,7 @@ internal sealed class GroupCommit : IDisposable
                     Failure = e;
                 }
 
-                round.SetException(new StorageUnavailableException("The local store could not sync its file.", e));
+                round.SetException(Unavailable(e));
             }
         }
     }

@@ -30,7 +30,9 @@ internal static class LegacyLogImport
                 .Order()
                 .FirstOrDefault()
             : null;
-        if (first is null || IsCurrentFormat(first))
+        // Format 0 only when its first record holds: a current file whose header was damaged is the
+        // store's to refuse, never a reason to set the store aside.
+        if (first is null || IsCurrentFormat(first) || !StartsWithFormatZeroRecord(first))
         {
             return null;
         }
@@ -52,15 +54,27 @@ internal static class LegacyLogImport
             .ToList();
         var newestBase = files.FindLastIndex(f => f.IsBase);
         var records = 0;
-        foreach (var (path, _, _) in files.Skip(Math.Max(newestBase, 0)))
+        var replayed = files.Skip(Math.Max(newestBase, 0)).ToList();
+        foreach (var (path, _, _) in replayed)
         {
             var bytes = File.ReadAllBytes(path);
             for (var at = 0; at + OldHeader <= bytes.Length; )
             {
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at));
+                var length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)), int.MaxValue);
                 if (length < 3 || at + OldHeader + length > bytes.Length)
                 {
-                    break; // the old format's torn tail
+                    // The old format's torn tail, which only the newest file can have.
+                    if (path != replayed[^1].Path)
+                    {
+                        throw new StoreDamagedException(
+                            path,
+                            at,
+                            StoreDamage.Record,
+                            "a format-0 record runs past the end"
+                        );
+                    }
+
+                    break;
                 }
 
                 var body = bytes.AsSpan(at + OldHeader, length);
@@ -94,6 +108,21 @@ internal static class LegacyLogImport
         Directory.Move(aside, aside + ".imported");
         StoreLog.FormatZeroImported(logger, records, aside, aside + ".imported");
         return records;
+    }
+
+    private static bool StartsWithFormatZeroRecord(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < OldHeader + 3)
+        {
+            return false;
+        }
+
+        var length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes), int.MaxValue);
+        return length >= 3
+            && OldHeader + length <= bytes.Length
+            && Crc32.HashToUInt32(bytes.AsSpan(OldHeader, length))
+                == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
     }
 
     private static bool IsCurrentFormat(string path)

@@ -23,7 +23,7 @@ internal sealed partial class LogDocumentStore
             ThrowIfUnusable();
             if (_index.ContainsKey(key))
             {
-                Append(key, record);
+                _lastDelete = Append(key, record);
                 Replace(key, null);
             }
         }
@@ -34,7 +34,7 @@ internal sealed partial class LogDocumentStore
     {
         lock (_write)
         {
-            _active.File.Sync();
+            SyncOrBreak(_active.File);
             _commit.Advance(_active.Number, _active.Length);
         }
     }
@@ -59,7 +59,7 @@ internal sealed partial class LogDocumentStore
                 };
                 if (!holds)
                 {
-                    return (null, exists ? current.End : default);
+                    return (null, exists ? current.End : _lastDelete);
                 }
 
                 var at = Append(key, record);
@@ -115,6 +115,20 @@ internal sealed partial class LogDocumentStore
     // Under _write: the next segment is made durable before the current one is sealed, so a seal
     // always names a file that exists, and an unsealed segment before an empty one is a rotation a
     // crash interrupted.
+    // A failed fsync may have dropped what the kernel held: the store takes no more writes.
+    private void SyncOrBreak(IStoreFile file)
+    {
+        try
+        {
+            file.Sync();
+        }
+        catch (IOException e)
+        {
+            _commit.Fail(e);
+            throw;
+        }
+    }
+
     private void Rotate()
     {
         var number = _active.Number + 1;
@@ -125,14 +139,14 @@ internal sealed partial class LogDocumentStore
             next = _files.Open(path, create: true);
             next.SetLength(0);
             next.Write(LogFormat.EncodeFileHeader(number, isBase: false, previous: _active.Number), 0);
-            next.Sync();
+            SyncOrBreak(next);
             _files.SyncFolder(_folder);
             // Synced before its seal, and the seal says so: a seal on the disk proves everything before it was.
-            _active.File.Sync();
+            SyncOrBreak(_active.File);
             var seal = LogFormat.EncodeSeal(number, _active.Length);
             _active.File.Write(seal, _active.Length);
+            SyncOrBreak(_active.File);
             _active.Length += seal.Length;
-            _active.File.Sync();
         }
         catch (IOException e)
         {

@@ -43,6 +43,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     // The index's keys in order, for listings by prefix; under _write, and built once after the replay.
     private readonly SortedSet<string>? _keys;
     private readonly Lock _write = new();
+    private readonly Lock _closing = new();
 
     // The records of small documents; under _write.
     private readonly RecordSlabs _held = new();
@@ -54,6 +55,9 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
 
     // The last append failed (a full disk): unhealthy until one succeeds.
     private bool _writesFailing;
+
+    // Where the last delete's record ends: an answer "absent" rests on it (under _write).
+    private Position _lastDelete;
 
     /// <param name="folder">The store's own folder.</param>
     /// <param name="segmentLimit">A segment this large is closed and a new one started.</param>
@@ -216,20 +220,24 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
         var record = new byte[LogFormat.RecordSize(LogFormat.Delete, key.Length, 0)];
         LogFormat.Encode(LogFormat.Delete, key, null, [], 0, record);
         Position at;
+        var absent = false;
         lock (_write)
         {
             ThrowIfUnusable();
             if (!_index.ContainsKey(key))
             {
-                return false;
+                at = _lastDelete;
+                absent = true;
             }
-
-            at = Append(key, record);
-            Replace(key, null);
+            else
+            {
+                at = _lastDelete = Append(key, record);
+                Replace(key, null);
+            }
         }
 
         await Durable(at);
-        return true;
+        return !absent;
     }
 
     public async IAsyncEnumerable<string> ListKeysAsync(
@@ -269,28 +277,32 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Closes the store cleanly; a second caller (hosts dispose twice) returns once it is closed.</summary>
     public void Dispose()
     {
-        lock (_write)
+        lock (_closing)
         {
-            if (_disposed)
+            lock (_write)
             {
-                return;
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
             }
 
-            _disposed = true;
-        }
+            // A compaction that is running finishes (or gives up) before its files are closed under it.
+            WaitForCompaction();
+            _commit.Dispose();
+            CloseCleanly();
+            foreach (var segment in _segments)
+            {
+                segment.File.Dispose();
+            }
 
-        // A compaction that is running finishes (or gives up) before its files are closed under it.
-        WaitForCompaction();
-        _commit.Dispose();
-        CloseCleanly();
-        foreach (var segment in _segments)
-        {
-            segment.File.Dispose();
+            _lock.Dispose();
         }
-
-        _lock.Dispose();
     }
 
     // 64 random bits in hex: a version token, not a secret, so from the shared generator, which needs

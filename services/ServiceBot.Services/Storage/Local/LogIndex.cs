@@ -19,7 +19,7 @@ internal sealed partial class LogDocumentStore
             {
                 if (!_index.TryGetValue(key, out entry))
                 {
-                    return (null, default);
+                    return (null, _lastDelete);
                 }
 
                 // A copy: the slab it is held in is written again once emptied.

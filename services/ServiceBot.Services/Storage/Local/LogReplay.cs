@@ -13,6 +13,16 @@ internal sealed partial class LogDocumentStore
         var scanner = new LogScanner(_files, _folder);
         var files = scanner.Files(tidy: true);
         var closed = ReadClosed();
+        if (closed is var (closedAt, _) && (files.Count == 0 || files[^1].Number < closedAt))
+        {
+            throw new StoreDamagedException(
+                Path.Combine(_folder, LogFormat.FileName(closedAt, isBase: false)),
+                0,
+                StoreDamage.MissingAfter,
+                "it was the newest file when the store was closed, and it is missing"
+            );
+        }
+
         if (closed is var (closedNumber, closedLength) && files.Count > 0 && files[^1].Number == closedNumber)
         {
             var length = Length(files[^1]);
@@ -148,9 +158,11 @@ internal sealed partial class LogDocumentStore
         var length = segment.File.Length;
         var cut = Path.Combine(_folder, "cut");
         _files.CreateFolder(cut);
+        _files.SyncFolder(_folder);
         var aside = Path.Combine(cut, $"{Path.GetFileName(segment.Path)}.at-{end}");
         using (var copy = _files.Open(aside, create: true))
         {
+            copy.SetLength(0);
             var buffer = new byte[1 << 20];
             for (var at = end; at < length; )
             {

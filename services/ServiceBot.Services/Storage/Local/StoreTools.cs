@@ -53,6 +53,7 @@ internal static class StoreTools
     /// </summary>
     public static int Backup(string folder, string target)
     {
+        RefuseOverlap(folder, target);
         for (var attempt = 1; ; attempt++)
         {
             if (Directory.Exists(target))
@@ -90,19 +91,40 @@ internal static class StoreTools
     /// <summary>Puts a backup in place of the folder (whose files are moved aside), once the backup opens.</summary>
     public static string Restore(string backup, string folder, TimeProvider time)
     {
+        RefuseOverlap(folder, backup);
         var (damage, _, _) = Verify(backup);
         if (damage is not null)
         {
             throw damage;
         }
 
-        // Fails if the bot still runs on the folder.
-        using (DiskFiles.Instance.Lock(PrivateFolder(folder))) { }
-
+        // Copied beside the folder first, then swapped in under the folder's lock (refused while the bot runs).
         var aside = $"{folder}.before-restore-{time.GetUtcNow():yyyyMMddHHmmss}";
-        Directory.Move(folder, aside);
-        CopyFolder(backup, folder);
+        var restoring = $"{folder}.restoring";
+        using (DiskFiles.Instance.Lock(PrivateFolder(folder)))
+        {
+            if (Directory.Exists(restoring))
+            {
+                Directory.Delete(restoring, recursive: true);
+            }
+
+            CopyFolder(backup, restoring);
+            Directory.Move(folder, aside);
+            Directory.Move(restoring, folder);
+        }
+
         return aside;
+    }
+
+    // A backup inside the store (or the store inside it) would be deleted or copied into itself.
+    private static void RefuseOverlap(string folder, string other)
+    {
+        var a = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        var b = Path.TrimEndingDirectorySeparator(Path.GetFullPath(other)) + Path.DirectorySeparatorChar;
+        if (a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{other}' and the store's folder '{folder}' must not contain one another.");
+        }
     }
 
     private static string PrivateFolder(string folder)
