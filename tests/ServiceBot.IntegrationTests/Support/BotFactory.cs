@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ServiceBot.IntegrationTests.Support;
 
@@ -67,9 +68,33 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         });
     }
 
+    // The host the factory built: its store is closed before the folder is deleted (below).
+    private IHost? _host;
+    private IDisposable? _store;
+
+    protected override IHost CreateHost(IHostBuilder builder) => _host = base.CreateHost(builder);
+
     protected override void Dispose(bool disposing)
     {
+        // The host is disposed twice, by the factory and by Program's RunAsync on its own thread, and
+        // the second returns while the first may still be closing the store: closing it here as well
+        // returns only once it is closed, so the folder is not deleted or copied under it.
+        try
+        {
+            _store ??= disposing
+                ? _host?.Services.GetService<ServiceBot.Services.Storage.IDocumentStore>() as IDisposable
+                : null;
+        }
+        catch (Exception e)
+            when (e is ServiceBot.Services.Storage.StorageUnavailableException or ObjectDisposedException)
+        {
+            // Never opened here (another instance has the folder), or already gone.
+        }
+
+        // The base disposes the host and calls this again (nested), which deletes the folder: the
+        // store is closed first, in whichever call gets there.
         base.Dispose(disposing);
+        _store?.Dispose();
         if (disposing && _sharedStoragePath is null && Directory.Exists(_storagePath))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

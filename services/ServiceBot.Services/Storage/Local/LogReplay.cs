@@ -11,7 +11,8 @@ internal sealed partial class LogDocumentStore
     private Segment Replay()
     {
         var scanner = new LogScanner(_files, _folder);
-        var files = scanner.Files(tidy: true);
+        // What a finished compaction superseded is deleted only once its base has been read whole.
+        var files = scanner.Files(tidy: false);
         var closed = ReadClosed();
         if (closed is var (closedAt, _) && (files.Count == 0 || files[^1].Number < closedAt))
         {
@@ -109,11 +110,13 @@ internal sealed partial class LogDocumentStore
         // What the replay read is made durable before anything is acknowledged on top of it; the note
         // of a clean close goes, so that it never speaks for a later crash.
         active.File.Sync();
+        scanner.Files(tidy: true);
         if (closed is not null)
         {
             _files.Delete(Path.Combine(_folder, LogFormat.ClosedFile));
-            _files.SyncFolder(_folder);
         }
+
+        _files.SyncFolder(_folder);
 
         return active;
     }
