@@ -125,42 +125,6 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     /// <summary>The folder the store keeps its files in.</summary>
     public string Folder => _folder;
 
-    /// <summary>Bytes of the records the index points at, and of all segment files.</summary>
-    internal (long Live, long Files) Size
-    {
-        get
-        {
-            lock (_write)
-            {
-                return (_liveBytes, _segments.Sum(s => s.Length));
-            }
-        }
-    }
-
-    /// <summary>How many documents there are.</summary>
-    internal int Count
-    {
-        get
-        {
-            lock (_write)
-            {
-                return _index.Count;
-            }
-        }
-    }
-
-    /// <summary>Bytes of memory the small documents' records are held in (slabs in use).</summary>
-    internal long HeldBytes
-    {
-        get
-        {
-            lock (_write)
-            {
-                return _held.HeldBytes;
-            }
-        }
-    }
-
     public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         Prepare(key, "read", cancellationToken);
@@ -275,34 +239,6 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>Closes the store cleanly; a second caller (hosts dispose twice) returns once it is closed.</summary>
-    public void Dispose()
-    {
-        lock (_closing)
-        {
-            lock (_write)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                _disposed = true;
-            }
-
-            // A compaction that is running finishes (or gives up) before its files are closed under it.
-            WaitForCompaction();
-            _commit.Dispose();
-            CloseCleanly();
-            foreach (var segment in _segments)
-            {
-                segment.File.Dispose();
-            }
-
-            _lock.Dispose();
-        }
     }
 
     // 64 random bits in hex: a version token, not a secret, so from the shared generator, which needs

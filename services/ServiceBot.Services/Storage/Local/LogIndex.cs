@@ -226,4 +226,40 @@ internal sealed partial class LogDocumentStore
 
         public long Length { get; set; }
     }
+
+    /// <summary>Bytes of the records the index points at, and of all segment files.</summary>
+    internal (long Live, long Files) Size
+    {
+        get
+        {
+            lock (_write)
+            {
+                return (_liveBytes, _segments.Sum(s => s.Length));
+            }
+        }
+    }
+
+    /// <summary>How many documents there are.</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _index.Count;
+            }
+        }
+    }
+
+    /// <summary>Bytes of memory the small documents' records are held in (slabs in use).</summary>
+    internal long HeldBytes
+    {
+        get
+        {
+            lock (_write)
+            {
+                return _held.HeldBytes;
+            }
+        }
+    }
 }

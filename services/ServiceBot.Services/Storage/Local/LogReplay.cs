@@ -1,10 +1,11 @@
 namespace ServiceBot.Services.Storage.Local;
 
 /// <summary>
-/// Opening: the files are checked as a chain and replayed into the index. What a crash can leave is
-/// mended: unfinished compaction output and files a base superseded are deleted, a rotation a crash
-/// interrupted is undone, and a write cut short at the end of the newest segment is cut and copied
-/// aside into <c>cut/</c>. Anything else refuses to open (<see cref="StoreDamagedException"/>).
+/// Opening and closing. At open the files are checked as a chain and replayed into the index, and
+/// what a crash can leave is mended: unfinished compaction output and files a base superseded are
+/// deleted, a rotation a crash interrupted is undone, and a write cut short at the end of the newest
+/// segment is cut and copied aside into <c>cut/</c>. Anything else refuses to open
+/// (<see cref="StoreDamagedException"/>). A clean close leaves what the next open checks.
 /// </summary>
 internal sealed partial class LogDocumentStore
 {
@@ -220,6 +221,34 @@ internal sealed partial class LogDocumentStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             StoreLog.CloseSyncFailed(_logger, e);
+        }
+    }
+
+    /// <summary>Closes the store cleanly; a second caller (hosts dispose twice) returns once it is closed.</summary>
+    public void Dispose()
+    {
+        lock (_closing)
+        {
+            lock (_write)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+            }
+
+            // A compaction that is running finishes (or gives up) before its files are closed under it.
+            WaitForCompaction();
+            _commit.Dispose();
+            CloseCleanly();
+            foreach (var segment in _segments)
+            {
+                segment.File.Dispose();
+            }
+
+            _lock.Dispose();
         }
     }
 }
