@@ -154,6 +154,17 @@ internal static class LoadBenchmark
                 ).Peak;
             }
 
+            // BENCH_TURN_ONLY=1: the ratio alone, for comparing two builds by hand (each run ~3 minutes).
+            if (Environment.GetEnvironmentVariable("BENCH_TURN_ONLY") == "1")
+            {
+                var ratio = 2 * rows[2].Peak.PerSecond / (rows[1].Peak.PerSecond + protocolAfter.PerSecond);
+                Console.WriteLine(
+                    $"full turn {rows[2].Peak.PerSecond:N0}/s, protocol only {rows[1].Peak.PerSecond:N0}/s and "
+                        + $"{protocolAfter.PerSecond:N0}/s: {ratio:N3}"
+                );
+                return 0;
+            }
+
             await using (
                 var azurite = await ChildProcess.StartAsync(
                     "Azurite",

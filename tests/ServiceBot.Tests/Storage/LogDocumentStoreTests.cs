@@ -139,9 +139,10 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
         var segment = Directory.GetFiles(_folder, "*.log").Single();
         using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
-            file.Position = file.Length - 100;
+            var inside = LogFormat.FileHeader + LogFormat.PutSize("large/photo".Length, Large(5).Length) - 100;
+            file.Position = inside;
             var bit = file.ReadByte();
-            file.Position = file.Length - 100;
+            file.Position = inside;
             file.WriteByte((byte)(bit ^ 0x08));
         }
 
@@ -167,6 +168,25 @@ public sealed class LogDocumentStoreTests : DocumentStoreContract, IDisposable
 
         Assert.Equal("kept"u8.ToArray(), (await _store.ReadAsync("zeroed/a", Ct))!.Content.ToArray());
         Assert.Equal(length, new FileInfo(segment).Length);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "cut")), "zeros hold nothing to copy aside");
+    }
+
+    [Fact]
+    public async Task TheNewestFile_IsWrittenOverZerosAhead_WhichACleanCloseTrims()
+    {
+        await _store.TryWriteAsync("ahead/a", "one"u8.ToArray(), WriteCondition.None, Ct);
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
+        var written = LogFormat.FileHeader + LogFormat.PutSize("ahead/a".Length, 3);
+        Assert.True(new FileInfo(segment).Length > written, "a sync then changes no file size");
+
+        _store.Dispose();
+        var closed = new FileInfo(segment).Length;
+        _store = new LogDocumentStore(_folder);
+        await _store.TryWriteAsync("ahead/b", "two"u8.ToArray(), WriteCondition.None, Ct);
+
+        Assert.True(closed < written + 100, $"{closed} bytes after a clean close of {written} written");
+        Assert.Equal("one"u8.ToArray(), (await _store.ReadAsync("ahead/a", Ct))!.Content.ToArray());
+        Assert.Equal("two"u8.ToArray(), (await _store.ReadAsync("ahead/b", Ct))!.Content.ToArray());
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace ServiceBot.Services.Storage.Local;
 /// </summary>
 internal sealed partial class LogDocumentStore
 {
+    private static readonly byte[] Zeros = new byte[1 << 20];
+
     /// <summary>Writes without a condition or a wait for the disk (imports, which call <see cref="Flush"/>).</summary>
     internal void WriteUnsynced(string key, ReadOnlySpan<byte> content) => TryWrite(key, content, WriteCondition.None);
 
@@ -83,6 +85,7 @@ internal sealed partial class LogDocumentStore
         }
 
         LogFormat.StampSynced(record, Math.Max(_commit.DurableIn(_active.Number), LogFormat.FileHeader));
+        Preallocate(record.Length);
         try
         {
             _active.File.Write(record, _active.Length);
@@ -99,9 +102,33 @@ internal sealed partial class LogDocumentStore
         return new Position(_active.Number, _active.Length);
     }
 
+    // Appends overwrite zeros written ahead of them, so that a sync of the newest file writes its data
+    // without changing its size, which on ext4 needs a journal commit each time (the group commit's
+    // syncs cost a fifth of a turn without this). A disk too full for the zeros gets the record alone.
+    private void Preallocate(int needed)
+    {
+        if (_active.Length + needed <= _active.Allocated)
+        {
+            return;
+        }
+
+        var from = Math.Max(_active.Length, _active.Allocated);
+        try
+        {
+            _active.File.Write(Zeros, from);
+            _active.Allocated = from + Zeros.Length;
+        }
+        catch (IOException e)
+        {
+            StoreLog.PreallocateFailed(_logger, e, _active.Path);
+            CutBack();
+        }
+    }
+
     // A failed append may have left part of its record: cut so that no later record follows it.
     private void CutBack()
     {
+        _active.Allocated = _active.Length;
         try
         {
             _active.File.SetLength(_active.Length);
@@ -141,6 +168,8 @@ internal sealed partial class LogDocumentStore
             next.Write(LogFormat.EncodeFileHeader(number, isBase: false, previous: _active.Number), 0);
             SyncOrBreak(next);
             _files.SyncFolder(_folder);
+            // Its zeros go first: a seal ends a file.
+            _active.File.SetLength(_active.Length);
             // Synced before its seal, and the seal says so: a seal on the disk proves everything before it was.
             SyncOrBreak(_active.File);
             var seal = LogFormat.EncodeSeal(number, _active.Length);

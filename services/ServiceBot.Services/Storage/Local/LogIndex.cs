@@ -225,6 +225,9 @@ internal sealed partial class LogDocumentStore
         public IStoreFile File { get; } = file;
 
         public long Length { get; set; }
+
+        /// <summary>Where the zeros written ahead of the records end (see <c>Preallocate</c>).</summary>
+        public long Allocated { get; set; }
     }
 
     /// <summary>Bytes of the records the index points at, and of all segment files.</summary>

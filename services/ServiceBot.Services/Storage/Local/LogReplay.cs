@@ -159,7 +159,15 @@ internal sealed partial class LogDocumentStore
     // copied aside in case it is something else.
     private void CutTail(Segment segment, long end)
     {
-        var length = segment.File.Length;
+        // Zeros written ahead of the records (Preallocate) hold nothing: they go without a copy.
+        var length = LogScanner.EndOfData(segment.File, end);
+        if (length == end)
+        {
+            segment.File.SetLength(end);
+            segment.File.Sync();
+            return;
+        }
+
         var cut = Path.Combine(_folder, "cut");
         _files.CreateFolder(cut);
         _files.SyncFolder(_folder);
@@ -204,6 +212,7 @@ internal sealed partial class LogDocumentStore
         try
         {
             // A mark that everything before it is on the disk: damage anywhere in the file is then told.
+            _active.File.SetLength(_active.Length);
             _active.File.Sync();
             var mark = LogFormat.EncodeMark(_active.Length);
             _active.File.Write(mark, _active.Length);

@@ -131,6 +131,31 @@ internal sealed class LogScanner(IStoreFiles files, string folder)
         return (offset, sealNext);
     }
 
+    /// <summary>Where the file's last byte that is not zero ends (at least <paramref name="from"/>).</summary>
+    public static long EndOfData(IStoreFile file, long from)
+    {
+        var buffer = new byte[64 * 1024];
+        for (var end = file.Length; end > from; )
+        {
+            var start = Math.Max(from, end - buffer.Length);
+            var chunk = buffer.AsSpan(0, (int)(end - start));
+            if (file.Read(chunk, start) < chunk.Length)
+            {
+                return end; // shorter than it said: whatever is there is kept
+            }
+
+            var last = chunk.LastIndexOfAnyExcept((byte)0);
+            if (last >= 0)
+            {
+                return start + last + 1;
+            }
+
+            end = start;
+        }
+
+        return from;
+    }
+
     // A whole good record at offset, or null.
     private static ReadOnlySpan<byte> RecordAt(Reader reader, long offset, long length)
     {

@@ -34,4 +34,7 @@ internal static partial class StoreLog
         "The local store imported {Records} records of format 0 from {Folder}; the old files are in {Imported}."
     )]
     public static partial void FormatZeroImported(ILogger logger, int records, string folder, string imported);
+
+    [LoggerMessage(7008, LogLevel.Debug, "The local store could not write zeros ahead of its records in {File}.")]
+    public static partial void PreallocateFailed(ILogger logger, Exception exception, string file);
 }
