@@ -76,6 +76,7 @@ builder.Services.AddPrivacy();
 // The host: channels, the people's faces, operations.
 builder.Services.AddChannels();
 builder.Services.AddMerchantApi();
+builder.Services.AddApiDescription();
 builder.Services.AddCourierWebhook();
 builder.Services.AddAgentConsole(builder.Configuration);
 builder.Services.AddDemo();
@@ -100,6 +101,7 @@ try
     app.UseRateLimiter();
     app.MapChannels();
     app.MapMerchantApi();
+    app.MapApiDescription();
     app.MapCourierWebhook();
     app.MapOperations();
     app.MapAgentConsole();

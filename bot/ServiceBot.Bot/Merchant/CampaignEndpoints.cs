@@ -40,34 +40,56 @@ internal static class CampaignEndpoints
 
     public static RouteGroupBuilder MapCampaigns(this RouteGroupBuilder merchant)
     {
-        merchant.MapPost("/campaigns", CreateAsync);
-        merchant.MapPost(
-            "/campaigns/{campaignId}/preview",
-            async (string campaignId, CampaignStore campaigns, CampaignRunner runner, CancellationToken ct) =>
-                IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
-                    ? Results.Json(await runner.PreviewAsync(campaign, ct), CampaignJsonContext.Default.CampaignPreview)
-                    : Results.NotFound()
-        );
-        merchant.MapDelete(
-            "/campaigns/{campaignId}",
-            async (string campaignId, CampaignStore campaigns, CampaignScheduler scheduler, CancellationToken ct) =>
-                IsId(campaignId) && await scheduler.CancelAsync(campaignId, ct)
-                    ? Results.Json(
-                        await StatusAsync((await campaigns.GetAsync(campaignId, ct))!, campaigns, ct),
-                        CampaignApiJsonContext.Default.CampaignStatus
-                    )
-                    : Results.NotFound()
-        );
-        merchant.MapGet(
-            "/campaigns/{campaignId}",
-            async (string campaignId, CampaignStore campaigns, CancellationToken ct) =>
-                IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
-                    ? Results.Json(
-                        await StatusAsync(campaign, campaigns, ct),
-                        CampaignApiJsonContext.Default.CampaignStatus
-                    )
-                    : Results.NotFound()
-        );
+        merchant
+            .MapPost("/campaigns", CreateAsync)
+            .WithName("CreateCampaign")
+            .Accepts<CampaignBody>("application/json")
+            .Produces<CampaignStatus>()
+            .Produces<CampaignStatus>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        merchant
+            .MapPost(
+                "/campaigns/{campaignId}/preview",
+                async (string campaignId, CampaignStore campaigns, CampaignRunner runner, CancellationToken ct) =>
+                    IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
+                        ? Results.Json(
+                            await runner.PreviewAsync(campaign, ct),
+                            CampaignJsonContext.Default.CampaignPreview
+                        )
+                        : Results.NotFound()
+            )
+            .WithName("PreviewCampaign")
+            .Produces<CampaignPreview>()
+            .Produces(StatusCodes.Status404NotFound);
+        merchant
+            .MapDelete(
+                "/campaigns/{campaignId}",
+                async (string campaignId, CampaignStore campaigns, CampaignScheduler scheduler, CancellationToken ct) =>
+                    IsId(campaignId) && await scheduler.CancelAsync(campaignId, ct)
+                        ? Results.Json(
+                            await StatusAsync((await campaigns.GetAsync(campaignId, ct))!, campaigns, ct),
+                            CampaignApiJsonContext.Default.CampaignStatus
+                        )
+                        : Results.NotFound()
+            )
+            .WithName("CancelCampaign")
+            .Produces<CampaignStatus>()
+            .Produces(StatusCodes.Status404NotFound);
+        merchant
+            .MapGet(
+                "/campaigns/{campaignId}",
+                async (string campaignId, CampaignStore campaigns, CancellationToken ct) =>
+                    IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
+                        ? Results.Json(
+                            await StatusAsync(campaign, campaigns, ct),
+                            CampaignApiJsonContext.Default.CampaignStatus
+                        )
+                        : Results.NotFound()
+            )
+            .WithName("GetCampaign")
+            .Produces<CampaignStatus>()
+            .Produces(StatusCodes.Status404NotFound);
         return merchant;
     }
 

@@ -11,13 +11,27 @@ internal static class OrderEndpoints
 {
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder merchant)
     {
-        merchant.MapPut("/orders/{orderId}", PutAsync);
-        merchant.MapPost("/orders/{orderId}/qr", QrAsync);
-        merchant.MapGet("/orders/{orderId}", async (string orderId, OrderStore orders, CancellationToken ct) =>
-            OrderIds.IsValid(orderId) && await orders.GetAsync(orderId, ct) is { } order
-                ? Results.Json(order, OrderJsonContext.Default.Order)
-                : Results.NotFound()
-        );
+        merchant
+            .MapPut("/orders/{orderId}", PutAsync)
+            .WithName("PutOrder")
+            .Accepts<OrderBody>("application/json")
+            .Produces<Order>()
+            .Produces<Order>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        merchant
+            .MapPost("/orders/{orderId}/qr", QrAsync)
+            .WithName("CreateOrderQr")
+            .Produces<OrderQr>()
+            .Produces(StatusCodes.Status404NotFound);
+        merchant
+            .MapGet("/orders/{orderId}", async (string orderId, OrderStore orders, CancellationToken ct) =>
+                OrderIds.IsValid(orderId) && await orders.GetAsync(orderId, ct) is { } order
+                    ? Results.Json(order, OrderJsonContext.Default.Order)
+                    : Results.NotFound()
+            )
+            .WithName("GetOrder")
+            .Produces<Order>()
+            .Produces(StatusCodes.Status404NotFound);
         return merchant;
     }
 

@@ -22,20 +22,11 @@ internal static class ReturnEndpoints
 {
     public static RouteGroupBuilder MapReturns(this RouteGroupBuilder merchant)
     {
-        merchant.MapGet("/returns", async (string? status, string? kind, ReturnStore returns, CancellationToken ct) =>
-            !TryParseStatus(status, out var filter)
-                ? MerchantProblems.Invalid("status", "must be requested, approved or rejected.")
-            : kind is not (null or "return" or "exchange" or "refund")
-                ? MerchantProblems.Invalid("kind", "must be return, exchange or refund.")
-            : Results.Json(
-                [
-                    .. (await returns.ListAsync(filter, ct)).Where(r =>
-                        kind is null || r.Kind.ToString().Equals(kind, StringComparison.OrdinalIgnoreCase)
-                    ),
-                ],
-                ReturnsJsonContext.Default.ListReturnRequest
-            )
-        );
+        merchant
+            .MapGet("/returns", ListAsync)
+            .WithName("ListReturns")
+            .Produces<List<ReturnRequest>>()
+            .ProducesValidationProblem();
 
         merchant.MapGet(
             "/returns/{rmaId}/photos/{photoId}",
@@ -54,8 +45,49 @@ internal static class ReturnEndpoints
                     : Results.NotFound()
         );
 
-        merchant.MapPost("/returns/{rmaId}/decision", DecideAsync);
+        merchant
+            .MapPost("/returns/{rmaId}/decision", DecideAsync)
+            .WithName("DecideReturn")
+            .Accepts<DecisionBody>("application/json")
+            .ProducesValidationProblem()
+            .Produces(StatusCodes.Status404NotFound);
         return merchant;
+    }
+
+    // Oldest first; pages by creation time, then id.
+    private static async Task<IResult> ListAsync(
+        HttpContext http,
+        string? status,
+        string? kind,
+        string? cursor,
+        int? limit,
+        ReturnStore returns,
+        CancellationToken ct
+    )
+    {
+        if (!TryParseStatus(status, out var filter))
+        {
+            return MerchantProblems.Invalid("status", "must be requested, approved or rejected.");
+        }
+
+        if (kind is not (null or "return" or "exchange" or "refund"))
+        {
+            return MerchantProblems.Invalid("kind", "must be return, exchange or refund.");
+        }
+
+        var (page, problem) = Paging.Take(
+            http,
+            (await returns.ListAsync(filter, ct))
+                .Where(r => kind is null || r.Kind.ToString().Equals(kind, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(SortKey, StringComparer.Ordinal),
+            SortKey,
+            cursor,
+            limit
+        );
+        return problem ?? Results.Json(page!, ReturnsJsonContext.Default.ListReturnRequest);
+
+        static string SortKey(ReturnRequest r) =>
+            $"{r.CreatedAt.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}|{r.RmaId}";
     }
 
     private static bool TryParseStatus(string? status, out ReturnStatus? filter)
