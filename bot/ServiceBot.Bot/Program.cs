@@ -11,6 +11,7 @@ using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Help;
+using ServiceBot.Services.Insights;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
@@ -72,6 +73,7 @@ builder.Services.AddReturns();
 builder.Services.AddHandoff();
 builder.Services.AddCallbacks();
 builder.Services.AddPrivacy();
+builder.Services.AddInsights();
 
 // The host: channels, the people's faces, operations.
 builder.Services.AddChannels();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ServiceBot.Services.Campaigns;
+using ServiceBot.Services.Insights;
 
 namespace ServiceBot.Bot.Merchant;
 
@@ -15,8 +16,11 @@ internal sealed record CampaignBody(
 
 internal sealed record CampaignAudienceBody(IReadOnlyList<string?>? Skus, int? OrderedWithinDays);
 
-/// <summary>A campaign and where its fan-out stands.</summary>
-internal sealed record CampaignStatus(Campaign Campaign, string Status, CampaignProgress? Progress);
+/// <summary>
+/// A campaign, where its fan-out stands, and its cost: customers who unfollowed within 48 hours of
+/// receiving it.
+/// </summary>
+internal sealed record CampaignStatus(Campaign Campaign, string Status, CampaignProgress? Progress, int Unfollows);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -65,10 +69,16 @@ internal static class CampaignEndpoints
         merchant
             .MapDelete(
                 "/campaigns/{campaignId}",
-                async (string campaignId, CampaignStore campaigns, CampaignScheduler scheduler, CancellationToken ct) =>
+                async (
+                    string campaignId,
+                    CampaignStore campaigns,
+                    CampaignScheduler scheduler,
+                    InsightsStore insights,
+                    CancellationToken ct
+                ) =>
                     IsId(campaignId) && await scheduler.CancelAsync(campaignId, ct)
                         ? Results.Json(
-                            await StatusAsync((await campaigns.GetAsync(campaignId, ct))!, campaigns, ct),
+                            await StatusAsync((await campaigns.GetAsync(campaignId, ct))!, campaigns, insights, ct),
                             CampaignApiJsonContext.Default.CampaignStatus
                         )
                         : Results.NotFound()
@@ -79,10 +89,10 @@ internal static class CampaignEndpoints
         merchant
             .MapGet(
                 "/campaigns/{campaignId}",
-                async (string campaignId, CampaignStore campaigns, CancellationToken ct) =>
+                async (string campaignId, CampaignStore campaigns, InsightsStore insights, CancellationToken ct) =>
                     IsId(campaignId) && await campaigns.GetAsync(campaignId, ct) is { } campaign
                         ? Results.Json(
-                            await StatusAsync(campaign, campaigns, ct),
+                            await StatusAsync(campaign, campaigns, insights, ct),
                             CampaignApiJsonContext.Default.CampaignStatus
                         )
                         : Results.NotFound()
@@ -97,6 +107,7 @@ internal static class CampaignEndpoints
         HttpRequest request,
         CampaignStore campaigns,
         CampaignScheduler scheduler,
+        InsightsStore insights,
         CancellationToken ct
     )
     {
@@ -127,7 +138,7 @@ internal static class CampaignEndpoints
         // Also on an identical repost: if the first post stored it but died before scheduling, this schedules it.
         await scheduler.ScheduleAsync(campaign, ct);
         return Results.Json(
-            await StatusAsync(campaign, campaigns, ct),
+            await StatusAsync(campaign, campaigns, insights, ct),
             CampaignApiJsonContext.Default.CampaignStatus,
             statusCode: result == CampaignStore.CreateResult.Created
                 ? StatusCodes.Status201Created
@@ -138,6 +149,7 @@ internal static class CampaignEndpoints
     private static async Task<CampaignStatus> StatusAsync(
         Campaign campaign,
         CampaignStore campaigns,
+        InsightsStore insights,
         CancellationToken ct
     )
     {
@@ -151,7 +163,12 @@ internal static class CampaignEndpoints
             { NextPage: var next, Pages: var pages } when next < pages => "sending",
             _ => "waiting for held-back recipients",
         };
-        return new CampaignStatus(campaign, status, progress);
+        return new CampaignStatus(
+            campaign,
+            status,
+            progress,
+            await insights.UnfollowsAfterAsync(campaign.NoticeKey, ct)
+        );
     }
 
     private static Campaign? Validate(CampaignBody body, out string field, out string why)

@@ -35,7 +35,8 @@ internal static class MerchantRegistration
             .MapNoticeAudit()
             .MapCustomers()
             .MapCampaigns()
-            .MapWebhooks();
+            .MapWebhooks()
+            .MapInsights();
         return endpoints;
     }
 }

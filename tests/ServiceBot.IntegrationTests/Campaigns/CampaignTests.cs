@@ -46,6 +46,7 @@ public sealed class CampaignTests : IAsyncLifetime
         _bot = new BotFactory { TestServices = services => services.AddSingleton<TimeProvider>(_clock) };
         _bot.Settings["WeChat:ApiBaseUrl"] = _api.BaseUrl.AbsoluteUri;
         _bot.Settings["Merchant:ApiKey"] = "k";
+        _bot.WithMetrics();
         _merchant = _bot.CreateClient();
         _merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
         _wechat = _bot.CreateClient();
@@ -201,6 +202,66 @@ public sealed class CampaignTests : IAsyncLifetime
         );
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict), (again.StatusCode, other.StatusCode));
         Assert.Single(_api.CustomerMessages);
+    }
+
+    private async Task UnfollowAsync(string openId)
+    {
+        using var response = await _wechat.SendAsync(
+            WeChatWire.Encrypted(
+                WeChatWire.Event(openId, "unsubscribe", createTime: _clock.GetUtcNow().ToUnixTimeSeconds()),
+                openId,
+                timestamp: WeChatWire.Unix(_clock.GetUtcNow())
+            ),
+            Ct
+        );
+        response.EnsureSuccessStatusCode();
+    }
+
+    private async Task<int> UnfollowCostAsync(string id) => (await StatusAsync(id)).GetProperty("unfollows").GetInt32();
+
+    [Fact]
+    public async Task ACampaign_ShowsItsCostInFollowers_OnItsPageAndInMetrics()
+    {
+        var id = $"cost{_run}";
+        (await _merchant.PostAsync("/api/campaigns", Json(CampaignJson(id, Now)), Ct)).Dispose();
+        await FinishedAsync(id);
+        Assert.Equal(0, await UnfollowCostAsync(id));
+
+        // A got it and unfollows two hours later; E never got it.
+        _clock.Advance(TimeSpan.FromHours(2));
+        await UnfollowAsync(A);
+        await UnfollowAsync(E);
+
+        await Eventually.HoldsAsync(async () => await UnfollowCostAsync(id) == 1, "A's unfollow was not counted");
+        var status = await StatusAsync(id);
+        Assert.Equal(1, status.GetProperty("progress").GetProperty("sent").GetInt32());
+        var scrape = await MetricsScrape.TextAsync(_bot, Ct);
+        Assert.Equal(1, MetricsScrape.Sum(scrape, "servicebot_campaign_unfollows_total", $"campaign=\"{id}\""));
+        var today = (await _merchant.GetFromJsonAsync<JsonElement>("/api/insights/followers?days=1", Ct))[0];
+        Assert.Equal(
+            ("2026-11-23", 2),
+            (today.GetProperty("date").GetString(), today.GetProperty("unfollows").GetInt32())
+        );
+    }
+
+    [Fact]
+    public async Task AnUnfollowMoreThan48HoursAfter_IsNotTheCampaignsCost()
+    {
+        var id = $"late{_run}";
+        (await _merchant.PostAsync("/api/campaigns", Json(CampaignJson(id, Now)), Ct)).Dispose();
+        await FinishedAsync(id);
+
+        _clock.Advance(TimeSpan.FromHours(49));
+        await UnfollowAsync(A);
+
+        await Eventually.HoldsAsync(
+            async () =>
+                (await _merchant.GetFromJsonAsync<JsonElement>("/api/insights/followers?days=1", Ct))[0]
+                    .GetProperty("unfollows")
+                    .GetInt32() == 1,
+            "the unfollow was not counted at all"
+        );
+        Assert.Equal(0, await UnfollowCostAsync(id));
     }
 
     [Fact]

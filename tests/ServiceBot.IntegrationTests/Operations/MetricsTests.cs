@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using ServiceBot.IntegrationTests.Support;
@@ -78,42 +77,13 @@ public sealed class MetricsTests
         Assert.Equal(StatusCodes.Status404NotFound, withoutOne.Response.StatusCode);
     }
 
-    private const int ManagementPort = 9464;
+    private const int ManagementPort = MetricsScrape.ManagementPort;
 
-    private static BotFactory Bot()
-    {
-        var bot = new BotFactory();
-        bot.Settings["Operations:ManagementUrls"] = $"http://127.0.0.1:{ManagementPort}";
-        return bot;
-    }
+    private static BotFactory Bot() => new BotFactory().WithMetrics();
 
-    // As a request arriving on a given port of the host: the test server has no sockets of its own.
-    private static Task<HttpContext> GetAsync(BotFactory bot, int port) =>
-        bot.Server.SendAsync(context =>
-        {
-            context.Request.Method = HttpMethods.Get;
-            context.Request.Path = "/metrics";
-            context.Connection.LocalPort = port;
-        });
+    private static Task<HttpContext> GetAsync(BotFactory bot, int port) => MetricsScrape.GetAsync(bot, port);
 
-    private static async Task<string> ScrapeAsync(BotFactory bot)
-    {
-        var context = await GetAsync(bot, ManagementPort);
-        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
-        Assert.StartsWith("text/plain", context.Response.ContentType, StringComparison.Ordinal);
-        using var reader = new StreamReader(context.Response.Body);
-        return await reader.ReadToEndAsync(Ct);
-    }
+    private static Task<string> ScrapeAsync(BotFactory bot) => MetricsScrape.TextAsync(bot, Ct);
 
-    // The sum of a metric's samples whose labels contain the given one.
-    private static double Sum(string scrape, string metric, string label) =>
-        scrape
-            .Split('\n')
-            .Where(line =>
-                line.StartsWith(metric + "{", StringComparison.Ordinal)
-                && line.Contains(label, StringComparison.Ordinal)
-            )
-            .Sum(line =>
-                double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)
-            );
+    private static double Sum(string scrape, string metric, string label) => MetricsScrape.Sum(scrape, metric, label);
 }

@@ -6,6 +6,7 @@ using Quartz;
 using ServiceBot.Services.Conversations;
 using ServiceBot.Services.Conversations.Delivery;
 using ServiceBot.Services.Handoff;
+using ServiceBot.Services.Insights;
 using ServiceBot.Services.Menu;
 using ServiceBot.Services.Notifications;
 using ServiceBot.Services.Orders;
@@ -49,6 +50,7 @@ internal sealed class TestFlow
             .AddCustomerPhotos()
             .AddHandoff()
             .AddWebhooks()
+            .AddInsights()
             .AddMainMenu();
         configure?.Invoke(services);
         Services = services.BuildServiceProvider(

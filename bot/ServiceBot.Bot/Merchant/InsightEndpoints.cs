@@ -1,0 +1,29 @@
+using ServiceBot.Services.Insights;
+
+namespace ServiceBot.Bot.Merchant;
+
+/// <summary>
+/// <c>GET /api/insights/followers?days=</c>: follows and unfollows a day, the last 30 days (up to 366)
+/// in the shop's time zone, oldest first. A campaign's unfollow cost is on <c>GET /api/campaigns/{id}</c>.
+/// </summary>
+internal static class InsightEndpoints
+{
+    public static RouteGroupBuilder MapInsights(this RouteGroupBuilder merchant)
+    {
+        merchant
+            .MapGet(
+                "/insights/followers",
+                async (int? days, InsightsStore insights, TimeProvider time, CancellationToken ct) =>
+                    days is < 1 or > 366
+                        ? MerchantProblems.Invalid("days", "must be 1 to 366.")
+                        : Results.Json(
+                            await insights.DaysAsync(days ?? 30, time.GetUtcNow(), ct),
+                            InsightsJsonContext.Default.ListFollowerDay
+                        )
+            )
+            .WithName("GetFollowerDays")
+            .Produces<List<FollowerDay>>()
+            .ProducesValidationProblem();
+        return merchant;
+    }
+}
