@@ -5,7 +5,10 @@ using ServiceBot.Services.Photos;
 
 namespace ServiceBot.Bot.Merchant;
 
-/// <summary><c>PUT /api/help/{sku}</c>: the usage-help articles of one product, replaced whole.</summary>
+/// <summary>
+/// <c>PUT /api/help/{sku}</c>: the usage-help articles of one product, replaced whole; <c>GET</c> reads them,
+/// <c>DELETE</c> removes them (the bot stops answering from them).
+/// </summary>
 internal static class HelpEndpoints
 {
     private const int MaxArticles = 50;
@@ -23,6 +26,15 @@ internal static class HelpEndpoints
             : await help.GetAsync(sku, ct) is { } product
                 ? Results.Json(product.Articles, HelpJsonContext.Default.ListHelpArticle)
             : Results.NotFound());
+        merchant
+            .MapDelete("/help/{sku}", async (string sku, HelpStore help, CancellationToken ct) => !IsSku(sku)
+                    ? InvalidSku()
+                : await help.DeleteAsync(sku, ct) ? Results.NoContent()
+                : Results.NotFound())
+            .WithName("DeleteHelp")
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem();
         return merchant;
     }
 

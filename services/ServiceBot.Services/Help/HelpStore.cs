@@ -19,6 +19,18 @@ internal sealed class HelpStore(IDocumentStore store)
         await store.TryWriteAsync(VersionKey, Guid.NewGuid().ToByteArray(), WriteCondition.None, cancellationToken);
     }
 
+    /// <summary>Deletes a product's articles (and makes every instance's index stale); false when there were none.</summary>
+    public async Task<bool> DeleteAsync(string sku, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(Prefix + sku, cancellationToken))
+        {
+            return false;
+        }
+
+        await store.TryWriteAsync(VersionKey, Guid.NewGuid().ToByteArray(), WriteCondition.None, cancellationToken);
+        return true;
+    }
+
     public async Task<ProductHelp?> GetAsync(string sku, CancellationToken cancellationToken) =>
         await store.ReadAsync(Prefix + sku, cancellationToken) is { } document
             ? JsonSerializer.Deserialize(document.Content.Span, HelpJsonContext.Default.ProductHelp)

@@ -47,6 +47,50 @@ public sealed class HelpApiTests : IDisposable
     }
 
     [Fact]
+    public async Task DeletedArticles_AreGone_AndNoLongerAnswer()
+    {
+        using var merchant = _bot.CreateClient();
+        merchant.DefaultRequestHeaders.Add("X-Api-Key", "k");
+        (
+            await merchant.PutAsync(
+                "/api/help/KETTLE-1",
+                Json("""[{"title":"电热水壶除水垢","body":"加入半壶水和两勺柠檬酸。","keywords":["水垢"]}]"""),
+                Ct
+            )
+        ).EnsureSuccessStatusCode();
+        using var wechat = _bot.CreateClient();
+        var openId = WeChatWire.OpenId();
+        Assert.Contains(
+            "【电热水壶除水垢】",
+            await AskAsync(wechat, openId, "水壶怎么除水垢"),
+            StringComparison.Ordinal
+        );
+
+        using var deleted = await merchant.DeleteAsync("/api/help/KETTLE-1", Ct);
+        using var again = await merchant.DeleteAsync("/api/help/KETTLE-1", Ct);
+        using var read = await merchant.GetAsync("/api/help/KETTLE-1", Ct);
+
+        Assert.Equal(
+            (HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            (deleted.StatusCode, again.StatusCode, read.StatusCode)
+        );
+        Assert.DoesNotContain(
+            "【电热水壶除水垢】",
+            await AskAsync(wechat, openId, "水壶怎么除水垢"),
+            StringComparison.Ordinal
+        );
+    }
+
+    private static async Task<string> AskAsync(HttpClient wechat, string openId, string text)
+    {
+        using var answer = await wechat.SendAsync(
+            WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), text), openId),
+            Ct
+        );
+        return WeChatWire.OpenReply(await answer.Content.ReadAsStringAsync(Ct))["Content"]!;
+    }
+
+    [Fact]
     public async Task AnArticlesPicture_FollowsItsAnswer_AsOneImageMessage()
     {
         await using var api = await WeChatApiStandIn.StartAsync();
