@@ -18,8 +18,13 @@ internal static class ApiDescription
 
     public static IServiceCollection AddApiDescription(this IServiceCollection services)
     {
-        // Enums on the wire are their names (the contract's words); the document says so too.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Enums on the wire are their names (the contract's words), and numbers are numbers, as the
+        // endpoints' own JSON contexts read them (the web default also takes strings): the document says so.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddOpenApi("v1", options =>
         {
             options.ShouldInclude = api =>

@@ -85,10 +85,16 @@ internal sealed class ConversationStateMiddleware(
             return;
         }
 
-        turn.State.LastUserActivityAt = time.GetUtcNow();
+        var now = time.GetUtcNow();
+        turn.State.LastUserActivityAt = now;
         if (turn.Activity.IsMessage)
         {
-            turn.State.LastUserMessageAt = time.GetUtcNow();
+            if (turn.State.LastUserMessageAt is not { } before || now - before > ChatStarted.Gap)
+            {
+                turn.Raise(new ChatStarted(turn.Conversation, now));
+            }
+
+            turn.State.LastUserMessageAt = now;
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class HelpStore(IDocumentStore store)
         await store.TryWriteAsync(VersionKey, Guid.NewGuid().ToByteArray(), WriteCondition.None, cancellationToken);
     }
 
-    /// <summary>Deletes a product's articles (and makes every instance's index stale); false when there were none.</summary>
+    /// <summary>Deletes a product's articles (every index goes stale); false when there were none.</summary>
     public async Task<bool> DeleteAsync(string sku, CancellationToken cancellationToken)
     {
         if (!await store.DeleteAsync(Prefix + sku, cancellationToken))

@@ -1,6 +1,9 @@
 using Mediator;
+using Microsoft.Extensions.Logging;
 using ServiceBot.Services.Conversations;
+using ServiceBot.Services.Handoff;
 using ServiceBot.Services.Notifications;
+using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Insights;
 
@@ -22,18 +25,63 @@ internal sealed class FollowWatch(TimeProvider time) : IGlobalCommand
 }
 
 /// <summary>
-/// Follows and unfollows by day, and what each unfollow costs the notices that came before it: an
-/// unfollow within <see cref="InsightsStore.UnfollowWindow"/> of a notice sent to that customer counts
-/// against the notice (and its campaign), once per customer.
+/// The day's numbers from the events that make them: follows, unfollows (and what each costs the notices
+/// sent in the <see cref="InsightsStore.UnfollowWindow"/> before it, once per customer), chats begun, chats
+/// handed to a person, the first agent reply and the resolution. Counts wait in memory for the next flush;
+/// an unfollow's cost is written at once (unfollows are few), and a failure there is logged, never a
+/// reason to fail what the customer did.
 /// </summary>
-internal sealed class FollowerInsights(InsightsStore insights, NoticeLedger ledger)
+internal sealed partial class FollowerInsights(
+    InsightsStore insights,
+    NoticeLedger ledger,
+    ILogger<FollowerInsights> logger
+)
     : INotificationHandler<AccountFollowed>,
-        INotificationHandler<ConsentWithdrawn>
+        INotificationHandler<ConsentWithdrawn>,
+        INotificationHandler<ChatStarted>,
+        INotificationHandler<CaseChanged>
 {
-    public async ValueTask Handle(AccountFollowed followed, CancellationToken cancellationToken)
+    public ValueTask Handle(AccountFollowed followed, CancellationToken cancellationToken)
     {
         InsightsMetrics.Followed();
-        await insights.CountDayAsync(followed.At, follow: true, cancellationToken);
+        return KeepAsync(followed.At, new InsightDay("") { Follows = 1 }, cancellationToken);
+    }
+
+    public ValueTask Handle(ChatStarted started, CancellationToken cancellationToken)
+    {
+        InsightsMetrics.ChatStarted();
+        return KeepAsync(started.At, new InsightDay("") { Chats = 1 }, cancellationToken);
+    }
+
+    public ValueTask Handle(CaseChanged changed, CancellationToken cancellationToken)
+    {
+        var handoff = changed.Case;
+        switch (changed.Change)
+        {
+            case CaseChange.Queued:
+                InsightsMetrics.HandedOff();
+                return KeepAsync(handoff.QueuedAt, new InsightDay("") { HandedOff = 1 }, cancellationToken);
+            case CaseChange.AgentReplied
+                when handoff.Entries.Count(e => e.Kind == CaseEntryKind.Agent) == 1
+                    && handoff.Entries.First(e => e.Kind == CaseEntryKind.Agent) is var first:
+                var waited = Math.Max(0, (first.At - handoff.QueuedAt).TotalSeconds);
+                InsightsMetrics.FirstResponse(waited);
+                return KeepAsync(
+                    first.At,
+                    new InsightDay("") { FirstResponses = 1, FirstResponseSeconds = waited },
+                    cancellationToken
+                );
+            case CaseChange.Resolved when handoff.ClosedAt is { } closed:
+                var took = Math.Max(0, (closed - handoff.QueuedAt).TotalSeconds);
+                InsightsMetrics.Resolved(took);
+                return KeepAsync(
+                    closed,
+                    new InsightDay("") { Resolved = 1, ResolutionSeconds = took },
+                    cancellationToken
+                );
+            default:
+                return ValueTask.CompletedTask;
+        }
     }
 
     public async ValueTask Handle(ConsentWithdrawn withdrawn, CancellationToken cancellationToken)
@@ -44,18 +92,43 @@ internal sealed class FollowerInsights(InsightsStore insights, NoticeLedger ledg
         }
 
         InsightsMetrics.Unfollowed();
-        await insights.CountDayAsync(withdrawn.At, follow: false, cancellationToken);
-        var sent = (await ledger.ListAsync(withdrawn.Customer, cancellationToken))
-            .Where(r =>
-                r.Verdict == Verdict.Send && r.At <= withdrawn.At && withdrawn.At - r.At <= InsightsStore.UnfollowWindow
-            )
-            .DistinctBy(r => r.Key);
-        foreach (var notice in sent)
+        await KeepAsync(withdrawn.At, new InsightDay("") { Unfollows = 1 }, cancellationToken);
+        try
         {
-            if (await insights.TryCountUnfollowAsync(notice.Key, withdrawn.Customer, withdrawn.At, cancellationToken))
+            var sent = (await ledger.ListAsync(withdrawn.Customer, cancellationToken))
+                .Where(r =>
+                    r.Verdict == Verdict.Send
+                    && r.At <= withdrawn.At
+                    && withdrawn.At - r.At <= InsightsStore.UnfollowWindow
+                )
+                .DistinctBy(r => r.Key);
+            foreach (var notice in sent)
             {
-                InsightsMetrics.UnfollowedAfter(notice.Topic, InsightsStore.CampaignOf(notice.Key));
+                if (
+                    await insights.TryCountUnfollowAsync(
+                        notice.Key,
+                        withdrawn.Customer,
+                        withdrawn.At,
+                        cancellationToken
+                    )
+                )
+                {
+                    InsightsMetrics.UnfollowedAfter(notice.Topic, InsightsStore.CampaignOf(notice.Key));
+                }
             }
         }
+        catch (Exception e) when (e is StorageUnavailableException or StorageConflictException)
+        {
+            NotKept(logger, e);
+        }
     }
+
+    private ValueTask KeepAsync(DateTimeOffset at, InsightDay change, CancellationToken cancellationToken)
+    {
+        insights.Add(at, change);
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(7101, LogLevel.Warning, "A number for the back office could not be kept.")]
+    private static partial void NotKept(ILogger logger, Exception exception);
 }

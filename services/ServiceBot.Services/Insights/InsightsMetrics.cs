@@ -4,8 +4,9 @@ using ServiceBot.Services.Notifications;
 namespace ServiceBot.Services.Insights;
 
 /// <summary>
-/// <c>servicebot.follows</c>, <c>servicebot.unfollows</c>, and <c>servicebot.unfollows.after_notice</c>
-/// by topic and <c>servicebot.campaign.unfollows</c> by campaign: what notices cost in followers.
+/// The numbers that decide: follows and unfollows, what notices cost in followers
+/// (<c>servicebot.unfollows.after_notice</c> by topic, <c>servicebot.campaign.unfollows</c> by campaign),
+/// chats and handoffs (containment), and the handoffs' first-response and resolution times.
 /// </summary>
 internal static class InsightsMetrics
 {
@@ -37,7 +38,44 @@ internal static class InsightsMetrics
         "Unfollows within 48 hours of a campaign's notice, by campaign: its cost in followers."
     );
 
+    private static readonly Counter<long> Chats = Meter.CreateCounter<long>(
+        "servicebot.chats",
+        "{chat}",
+        "Chats begun: a customer's first message, or the first after 24 hours of silence."
+    );
+
+    private static readonly Counter<long> Handoffs = Meter.CreateCounter<long>(
+        "servicebot.handoffs",
+        "{chat}",
+        "Chats handed to a person; containment is 1 - handoffs / chats."
+    );
+
+    private static readonly Histogram<double> FirstResponseTime = Meter.CreateHistogram<double>(
+        "servicebot.handoff.first_response",
+        "s",
+        "From the handoff to the agent's first reply.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [15, 30, 60, 120, 300, 600, 1800, 3600] }
+    );
+
+    private static readonly Histogram<double> ResolutionTime = Meter.CreateHistogram<double>(
+        "servicebot.handoff.resolution",
+        "s",
+        "From the handoff to the case resolved.",
+        advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [60, 300, 900, 1800, 3600, 7200, 14400, 86400],
+        }
+    );
+
     internal static void Followed() => Follows.Add(1);
+
+    internal static void ChatStarted() => Chats.Add(1);
+
+    internal static void HandedOff() => Handoffs.Add(1);
+
+    internal static void FirstResponse(double seconds) => FirstResponseTime.Record(seconds);
+
+    internal static void Resolved(double seconds) => ResolutionTime.Record(seconds);
 
     internal static void Unfollowed() => Unfollows.Add(1);
 

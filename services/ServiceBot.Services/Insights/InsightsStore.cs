@@ -8,69 +8,162 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Insights;
 
-/// <summary>Follows and unfollows on one day (the shop's time zone).</summary>
-internal sealed record FollowerDay(string Date, int Follows, int Unfollows);
+/// <summary>
+/// One day's numbers (the shop's time zone): follows, unfollows, chats begun, chats handed to a person,
+/// and the handoffs' first-response and resolution times (sums, with their counts).
+/// </summary>
+internal sealed record InsightDay(
+    string Date,
+    int Follows = 0,
+    int Unfollows = 0,
+    int Chats = 0,
+    int HandedOff = 0,
+    int FirstResponses = 0,
+    double FirstResponseSeconds = 0,
+    int Resolved = 0,
+    double ResolutionSeconds = 0
+)
+{
+    /// <summary>Chats the bot finished without a person (chats begun less those handed off that day).</summary>
+    public int Contained => Math.Max(0, Chats - HandedOff);
+
+    public double? AverageFirstResponseSeconds => FirstResponses == 0 ? null : FirstResponseSeconds / FirstResponses;
+
+    public double? AverageResolutionSeconds => Resolved == 0 ? null : ResolutionSeconds / Resolved;
+
+    public InsightDay Plus(InsightDay other) =>
+        this with
+        {
+            Follows = Follows + other.Follows,
+            Unfollows = Unfollows + other.Unfollows,
+            Chats = Chats + other.Chats,
+            HandedOff = HandedOff + other.HandedOff,
+            FirstResponses = FirstResponses + other.FirstResponses,
+            FirstResponseSeconds = FirstResponseSeconds + other.FirstResponseSeconds,
+            Resolved = Resolved + other.Resolved,
+            ResolutionSeconds = ResolutionSeconds + other.ResolutionSeconds,
+        };
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(FollowerDay))]
-[JsonSerializable(typeof(List<FollowerDay>))]
+[JsonSerializable(typeof(InsightDay))]
+[JsonSerializable(typeof(List<InsightDay>))]
 [JsonSerializable(typeof(DateTimeOffset))]
 internal sealed partial class InsightsJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// Where the numbers are kept: <c>insights/followers/{date}</c> a day's counts, and
+/// Where the numbers are kept: <c>insights/days/{date}/{shard}</c> a day's counts, added from each
+/// instance's memory every few seconds (<see cref="InsightsFlush"/>: a crash loses those seconds'
+/// counts), spread over a few documents so that instances seldom meet; and
 /// <c>insights/unfollows/{notice}/{customer}</c> one marker per customer who unfollowed after a notice,
-/// so that a retried event counts once and a notice's cost is the number of its markers.
+/// so that a notice's cost is the number of its markers.
 /// </summary>
 internal sealed class InsightsStore(IDocumentStore store, IOptions<ShopOptions> shop)
 {
     /// <summary>An unfollow this soon after a notice counts against it.</summary>
     public static readonly TimeSpan UnfollowWindow = TimeSpan.FromHours(48);
 
+    private const int Shards = 8;
+    private readonly Dictionary<string, InsightDay> _pending = new(StringComparer.Ordinal);
     private const string CampaignPrefix = "campaign:";
 
     /// <summary>The campaign a notice key belongs to, or null.</summary>
     public static string? CampaignOf(string noticeKey) =>
         noticeKey.StartsWith(CampaignPrefix, StringComparison.Ordinal) ? noticeKey[CampaignPrefix.Length..] : null;
 
-    public async Task CountDayAsync(DateTimeOffset at, bool follow, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <paramref name="change"/> to the day of <paramref name="at"/>, in memory until the next
+    /// <see cref="FlushAsync"/>: a turn never waits on the back office's numbers.
+    /// </summary>
+    public void Add(DateTimeOffset at, InsightDay change)
     {
         var date = DateOf(at);
-        await store.UpdateAsync(
-            DayKey(date),
-            InsightsJsonContext.Default.FollowerDay,
-            day =>
-                (day ?? new FollowerDay(date, 0, 0)) is var d && follow
-                    ? d with
+        lock (_pending)
+        {
+            _pending[date] = (_pending.GetValueOrDefault(date) ?? new InsightDay(date)).Plus(change);
+        }
+    }
+
+    /// <summary>Adds what was counted since the last flush to the stored days (kept for the next on failure).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        List<InsightDay> flushing;
+        lock (_pending)
+        {
+            flushing = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        for (var i = 0; i < flushing.Count; i++)
+        {
+            var change = flushing[i];
+            try
+            {
+                await store.UpdateAsync(
+                    StorageKey.Join(
+                        "insights",
+                        "days",
+                        change.Date,
+                        Random.Shared.Next(Shards).ToString(CultureInfo.InvariantCulture)
+                    ),
+                    InsightsJsonContext.Default.InsightDay,
+                    day => (day ?? new InsightDay(change.Date)).Plus(change),
+                    cancellationToken
+                );
+            }
+            catch
+            {
+                lock (_pending)
+                {
+                    foreach (var unsaved in flushing.Skip(i))
                     {
-                        Follows = d.Follows + 1,
+                        _pending[unsaved.Date] = (
+                            _pending.GetValueOrDefault(unsaved.Date) ?? new InsightDay(unsaved.Date)
+                        ).Plus(unsaved);
                     }
-                    : d with
-                    {
-                        Unfollows = d.Unfollows + 1,
-                    },
-            cancellationToken
-        );
+                }
+
+                throw;
+            }
+        }
     }
 
     /// <summary>The last <paramref name="days"/> days up to today, oldest first (a quiet day as zeros).</summary>
-    public async Task<List<FollowerDay>> DaysAsync(int days, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<List<InsightDay>> DaysAsync(int days, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var today = TimeZoneInfo.ConvertTime(now, shop.Value.Zone).Date;
         var dates = Enumerable
             .Range(0, days)
             .Select(i => today.AddDays(i - days + 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .ToList();
-        var found = await store.ReadManyAsync([.. dates.Select(DayKey)], cancellationToken);
+        var keys = dates.SelectMany(date =>
+            Enumerable
+                .Range(0, Shards)
+                .Select(s => StorageKey.Join("insights", "days", date, s.ToString(CultureInfo.InvariantCulture)))
+        );
+        var found = await store.ReadManyAsync([.. keys], cancellationToken);
         return
         [
             .. dates.Select(
                 (date, i) =>
-                    found[i] is { } document
-                        ? JsonSerializer.Deserialize(document.Content.Span, InsightsJsonContext.Default.FollowerDay)!
-                        : new FollowerDay(date, 0, 0)
+                    found
+                        .Skip(i * Shards)
+                        .Take(Shards)
+                        .OfType<StoredDocument>()
+                        .Select(d =>
+                            JsonSerializer.Deserialize(d.Content.Span, InsightsJsonContext.Default.InsightDay)!
+                        )
+                        .Aggregate(Pending(date), (sum, shard) => sum.Plus(shard))
             ),
         ];
+    }
+
+    private InsightDay Pending(string date)
+    {
+        lock (_pending)
+        {
+            return _pending.GetValueOrDefault(date) ?? new InsightDay(date);
+        }
     }
 
     /// <summary>Marks that the customer unfollowed after the notice; false when already marked.</summary>
@@ -99,8 +192,6 @@ internal sealed class InsightsStore(IDocumentStore store, IOptions<ShopOptions> 
 
         return count;
     }
-
-    private static string DayKey(string date) => StorageKey.Join("insights", "followers", date);
 
     // Notice keys hold ':' and may hold other characters a key segment should not: hex of the UTF-8.
     private static string UnfollowsPrefix(string noticeKey) =>

@@ -237,7 +237,7 @@ public sealed class CampaignTests : IAsyncLifetime
         Assert.Equal(1, status.GetProperty("progress").GetProperty("sent").GetInt32());
         var scrape = await MetricsScrape.TextAsync(_bot, Ct);
         Assert.Equal(1, MetricsScrape.Sum(scrape, "servicebot_campaign_unfollows_total", $"campaign=\"{id}\""));
-        var today = (await _merchant.GetFromJsonAsync<JsonElement>("/api/insights/followers?days=1", Ct))[0];
+        var today = (await _merchant.GetFromJsonAsync<JsonElement>("/api/insights/days?days=1", Ct))[0];
         Assert.Equal(
             ("2026-11-23", 2),
             (today.GetProperty("date").GetString(), today.GetProperty("unfollows").GetInt32())
@@ -256,7 +256,7 @@ public sealed class CampaignTests : IAsyncLifetime
 
         await Eventually.HoldsAsync(
             async () =>
-                (await _merchant.GetFromJsonAsync<JsonElement>("/api/insights/followers?days=1", Ct))[0]
+                (await _merchant.GetFromJsonAsync<JsonElement>("/api/insights/days?days=1", Ct))[0]
                     .GetProperty("unfollows")
                     .GetInt32() == 1,
             "the unfollow was not counted at all"
