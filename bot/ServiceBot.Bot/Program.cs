@@ -82,7 +82,7 @@ builder.Services.AddApiDescription();
 builder.Services.AddCourierWebhook();
 builder.Services.AddAgentConsole(builder.Configuration);
 builder.Services.AddDemo();
-builder.Services.AddTelemetry();
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddScaleOut(builder.Configuration);
 

@@ -1,4 +1,6 @@
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace ServiceBot.Bot.Operations;
 
@@ -9,7 +11,7 @@ namespace ServiceBot.Bot.Operations;
 /// </summary>
 internal static class TelemetryRegistration
 {
-    public static IServiceCollection AddTelemetry(this IServiceCollection services)
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<SampledWarnings>();
         services
@@ -29,7 +31,39 @@ internal static class TelemetryRegistration
                     // No cached scrape: Prometheus asks every 15 s or so, and a cached answer hid the last turns.
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0)
             );
+        AddTracing(services, configuration);
         return services;
+    }
+
+    // Spans only when asked for (an OTLP endpoint, or Operations:Tracing): with no listener, no span is
+    // made, so a turn pays nothing for them. A request, its turn, the turn's storage calls and WeChat calls
+    // (query strings redacted by the instrumentations) nest as parent and children.
+    private static void AddTracing(IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (string.IsNullOrEmpty(otlp) && !configuration.GetValue<bool>("Operations:Tracing"))
+        {
+            return;
+        }
+
+        // The Azure SDK's own spans for Blob calls.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        services
+            .AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("servicebot"))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource("ServiceBot.*", "Azure.*")
+                    .AddAspNetCoreInstrumentation(aspnet =>
+                        aspnet.Filter = http => !http.Request.Path.StartsWithSegments("/metrics")
+                    )
+                    .AddHttpClientInstrumentation();
+                if (!string.IsNullOrEmpty(otlp))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace ServiceBot.Services.Conversations;
@@ -12,6 +13,16 @@ internal static class TurnMetrics
     public const string MeterName = "ServiceBot.Turns";
 
     private static readonly Meter Meter = new(MeterName);
+
+    // A span for each turn; its storage calls and WeChat calls are its children.
+    private static readonly ActivitySource Spans = new(MeterName);
+
+    internal static System.Diagnostics.Activity? StartTurn(string channel)
+    {
+        var span = Spans.StartActivity("turn");
+        span?.SetTag("servicebot.channel", channel);
+        return span;
+    }
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         "servicebot.turn.duration",

@@ -43,8 +43,10 @@ internal sealed class TurnPipeline : ITurnProcessor
     )
     {
         var started = TimeProvider.System.GetTimestamp();
+        using var span = TurnMetrics.StartTurn(activity.Conversation.Channel);
         var turn = new TurnContext(activity, delivery);
         await _entry(turn, cancellationToken);
+        span?.SetTag("servicebot.replay", turn.IsReplay);
         TurnMetrics.TurnEnded(
             activity.Conversation.Channel,
             turn.IsReplay,

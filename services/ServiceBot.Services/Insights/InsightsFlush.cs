@@ -35,7 +35,9 @@ internal sealed partial class InsightsFlush(InsightsStore insights, TimeProvider
         {
             await insights.FlushAsync(cancellationToken);
         }
-        catch (Exception e) when (e is StorageUnavailableException or StorageConflictException)
+        // A store closed first (one shared by two hosts in a process) loses these seconds' counts, as a crash would.
+        catch (Exception e)
+            when (e is StorageUnavailableException or StorageConflictException or ObjectDisposedException)
         {
             NotFlushed(logger, e);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -15,6 +16,9 @@ internal static class StorageMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
+    // Spans of the local store's calls (Blob's come from the Azure SDK); nothing is made unless tracing is on.
+    private static readonly ActivitySource Spans = new(MeterName);
+
     private static readonly Counter<long> Requests = Meter.CreateCounter<long>(
         "servicebot.storage.requests",
         "{request}",
@@ -26,6 +30,16 @@ internal static class StorageMetrics
         "{failure}",
         "Compactions of the local store that failed (the old files keep everything)."
     );
+
+    /// <summary>A span for one storage call, named by the kind of document (a key's first segment), never the key.</summary>
+    internal static Activity? Trace(string store, string operation, string key)
+    {
+        var span = Spans.StartActivity($"{store} {operation}", ActivityKind.Client);
+        span?.SetTag("db.system", "servicebot." + store);
+        span?.SetTag("db.operation", operation);
+        span?.SetTag("servicebot.storage.kind", key.Split('/', 2)[0]);
+        return span;
+    }
 
     internal static void CountCompactionFailure() => CompactionFailures.Add(1);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -128,15 +129,25 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     public Task<StoredDocument?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         Prepare(key, "read", cancellationToken);
+        var span = StorageMetrics.Trace(Store, "read", key);
         var (document, at) = Read(key);
         var durable = Durable(at);
         // Almost always on the disk already: no state machine for the wait.
-        return durable.IsCompleted ? Task.FromResult(document) : AfterAsync(durable, document);
-
-        static async Task<StoredDocument?> AfterAsync(Task durable, StoredDocument? document)
+        if (durable.IsCompleted)
         {
-            await durable;
-            return document;
+            span?.Dispose();
+            return Task.FromResult(document);
+        }
+
+        return AfterAsync(durable, document, span);
+
+        static async Task<StoredDocument?> AfterAsync(Task durable, StoredDocument? document, Activity? span)
+        {
+            using (span)
+            {
+                await durable;
+                return document;
+            }
         }
     }
 
@@ -152,6 +163,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         StorageMetrics.Count(Store, "read", keys.Count);
+        using var span = keys.Count > 0 ? StorageMetrics.Trace(Store, "read many", keys[0]) : null;
         var documents = new StoredDocument?[keys.Count];
         var last = default(Position);
         for (var i = 0; i < keys.Count; i++)
@@ -172,6 +184,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     )
     {
         Prepare(key, "write", cancellationToken);
+        using var span = StorageMetrics.Trace(Store, "write", key);
         var (etag, at) = TryWrite(key, content.Span, condition);
         // A condition that failed on a write not yet on the disk waits for it too: its answer rests on it.
         await Durable(at);
@@ -181,6 +194,7 @@ internal sealed partial class LogDocumentStore : IDocumentStore, IDisposable
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Prepare(key, "delete", cancellationToken);
+        using var span = StorageMetrics.Trace(Store, "delete", key);
         var record = new byte[LogFormat.RecordSize(LogFormat.Delete, key.Length, 0)];
         LogFormat.Encode(LogFormat.Delete, key, null, [], 0, record);
         Position at;
