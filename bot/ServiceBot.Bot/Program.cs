@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServiceBot.Bot;
 using ServiceBot.Bot.Agents;
 using ServiceBot.Bot.Channels;
 using ServiceBot.Bot.Couriers;
@@ -107,6 +108,7 @@ try
     app.MapCourierWebhook();
     app.MapOperations();
     app.MapAgentConsole();
+    WelcomeBlock.LogWhenStarted(app);
     await app.RunAsync();
     return 0;
 }

@@ -31,7 +31,7 @@ internal static class StorageMetrics
         "Compactions of the local store that failed (the old files keep everything)."
     );
 
-    /// <summary>A span for one storage call, named by the kind of document (a key's first segment), never the key.</summary>
+    /// <summary>A span for one storage call, named by the kind of document (a key's first segment).</summary>
     internal static Activity? Trace(string store, string operation, string key)
     {
         var span = Spans.StartActivity($"{store} {operation}", ActivityKind.Client);
