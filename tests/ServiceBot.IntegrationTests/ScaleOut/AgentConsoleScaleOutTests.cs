@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using ServiceBot.Bot.Agents;
@@ -47,26 +46,7 @@ public sealed partial class AgentConsoleScaleOutTests(
             };
 
         // Sign in through instance 0.
-        using (var a = Agent(0))
-        {
-            var form = await a.GetStringAsync("/agent/login", Ct);
-            var token = AntiforgeryField().Match(form);
-            Assert.True(token.Success, form);
-            using var signIn = await a.PostAsync(
-                "/agent/login",
-                new FormUrlEncodedContent(
-                    new Dictionary<string, string>
-                    {
-                        [token.Groups["name"].Value] = token.Groups["value"].Value,
-                        ["name"] = "amy",
-                        ["password"] = Password,
-                    }
-                ),
-                Ct
-            );
-            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-            Assert.Equal("/agent", signIn.Headers.Location?.OriginalString);
-        }
+        await AgentSignIn.SignInAsync(cluster.Instances[0].BaseAddress, cookies, "amy", Password, Ct);
 
         // The key that signed the cookie is in the shared store (two processes on one machine would
         // otherwise share the user's key folder and hide a key ring that is per machine).
@@ -130,7 +110,4 @@ public sealed partial class AgentConsoleScaleOutTests(
             changes.Count
         );
     }
-
-    [GeneratedRegex("name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace ServiceBot.IntegrationTests.Support;
@@ -103,6 +104,19 @@ public sealed class BotProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) =>
         _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+
+    /// <summary>SIGTERM, as a service manager stops the bot; answers how long it took to exit (60 s at most).</summary>
+    public async Task<TimeSpan> TerminateAsync(CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await WaitForExitAsync(cancellationToken);
+        return TimeProvider.System.GetElapsedTime(started);
+    }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what was acknowledged must already be safe.</summary>
     public void Kill()
