@@ -25,6 +25,12 @@ public sealed class TracingTests
         using var http = bot.CreateClient();
         var openId = WeChatWire.OpenId();
         var request = WeChatWire.Encrypted(WeChatWire.Text(openId, WeChatWire.NewMsgId(), "你好"), openId);
+        // Listeners are process-wide, so spans of other tests' hosts arrive too: ours carry this trace.
+        var trace = ActivityTraceId.CreateRandom();
+        request.Headers.Add(
+            "traceparent",
+            $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01"
+        );
         var signature = System.Web.HttpUtility.ParseQueryString(
             new Uri(new Uri("http://bot"), request.RequestUri!).Query
         )["msg_signature"]!;
@@ -35,10 +41,10 @@ public sealed class TracingTests
         }
 
         await Eventually.HoldsAsync(
-            () => Task.FromResult(Snapshot(spans).Any(s => s.Kind == ActivityKind.Server)),
+            () => Task.FromResult(Snapshot(spans).Any(s => s.Kind == ActivityKind.Server && s.TraceId == trace)),
             "the request's span never ended"
         );
-        var all = Snapshot(spans);
+        var all = Snapshot(spans).Where(s => s.TraceId == trace).ToList();
         var server = Assert.Single(all, s => s.Kind == ActivityKind.Server);
         var turn = Assert.Single(all, s => s.Source.Name == "ServiceBot.Turns");
         var storage = all.Where(s => s.Source.Name == "ServiceBot.Storage").ToList();
