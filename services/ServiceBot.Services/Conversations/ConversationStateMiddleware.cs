@@ -87,6 +87,11 @@ internal sealed class ConversationStateMiddleware(
 
         var now = time.GetUtcNow();
         turn.State.LastUserActivityAt = now;
+        if (turn.Activity.IsEvent("subscribe"))
+        {
+            turn.Raise(new AccountFollowed(turn.Conversation, now));
+        }
+
         if (turn.Activity.IsMessage)
         {
             if (turn.State.LastUserMessageAt is not { } before || now - before > ChatStarted.Gap)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using ServiceBot.Services.Conversations;
 
 namespace ServiceBot.Services.Insights;
 
@@ -9,9 +8,6 @@ internal static class InsightsRegistration
     {
         services.AddSingleton<InsightsStore>();
         services.AddHostedService<InsightsFlush>();
-        // First of the global commands: one that answers a follow (a QR scan binding an order) ends the
-        // commands, and every follow must be counted.
-        services.Insert(0, ServiceDescriptor.Singleton<IGlobalCommand, FollowWatch>());
         return services;
     }
 }

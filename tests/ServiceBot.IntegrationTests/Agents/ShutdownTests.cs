@@ -16,13 +16,7 @@ public sealed class ShutdownTests
         var folder = Directory.CreateTempSubdirectory("servicebot-shutdown-").FullName;
         try
         {
-            await using var bot = BotProcess.Start(
-                new Dictionary<string, string>
-                {
-                    ["Storage__Path"] = folder,
-                    ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                }
-            );
+            await using var bot = BotProcess.StartDevelopment(folder);
             await bot.WaitUntilListeningAsync(Ct);
             var cookies = new CookieContainer();
             await AgentSignIn.SignInAsync(bot.BaseAddress, cookies, "demo", "demo", Ct);

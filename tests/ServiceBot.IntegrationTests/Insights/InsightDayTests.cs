@@ -39,6 +39,20 @@ public sealed class InsightDayTests
             await SayAsync(wechat, clock, b, 2, "你好");
             await SayAsync(wechat, clock, b, 3, "转人工");
             await SayAsync(wechat, clock, a, 4, "帮助"); // the same chat: a wrote minutes ago
+            var follower = WeChatWire.OpenId();
+            using (
+                var followed = await wechat.SendAsync(
+                    WeChatWire.Encrypted(
+                        WeChatWire.Event(follower, "subscribe", createTime: clock.GetUtcNow().ToUnixTimeSeconds()),
+                        follower,
+                        timestamp: WeChatWire.Unix(clock.GetUtcNow())
+                    ),
+                    Ct
+                )
+            )
+            {
+                followed.EnsureSuccessStatusCode();
+            }
 
             var desk = bot.Services.GetRequiredService<AgentDesk>();
             var handoff = Assert.Single(await desk.QueueAsync(Ct));
@@ -59,6 +73,7 @@ public sealed class InsightDayTests
                     today.GetProperty("contained").GetInt32()
                 )
             );
+            Assert.Equal(1, today.GetProperty("follows").GetInt32()); // a follow opens no chat
             Assert.Equal(60, today.GetProperty("averageFirstResponseSeconds").GetDouble());
             Assert.Equal(300, today.GetProperty("averageResolutionSeconds").GetDouble());
         }

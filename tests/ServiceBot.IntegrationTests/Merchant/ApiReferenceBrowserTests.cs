@@ -12,13 +12,9 @@ public sealed class ApiReferenceBrowserTests
     public async Task TheReference_RendersTheMerchantApi_WithNothingTheCspRefuses()
     {
         var folder = Directory.CreateTempSubdirectory("servicebot-openapi-").FullName;
-        await using var bot = BotProcess.Start(
-            new Dictionary<string, string>
-            {
-                ["Storage__Path"] = folder,
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["Merchant__ApiKey"] = "reference-key",
-            }
+        await using var bot = BotProcess.StartDevelopment(
+            folder,
+            new Dictionary<string, string> { ["Merchant__ApiKey"] = "reference-key" }
         );
         await bot.WaitUntilListeningAsync(Ct);
         var (playwright, browser) = await Browser.LaunchAsync();

@@ -13,13 +13,7 @@ public sealed class FirstMinuteTests
         var folder = Directory.CreateTempSubdirectory("servicebot-first-minute-").FullName;
         try
         {
-            await using var bot = BotProcess.Start(
-                new Dictionary<string, string>
-                {
-                    ["Storage__Path"] = folder,
-                    ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                }
-            );
+            await using var bot = BotProcess.StartDevelopment(folder);
             await bot.WaitUntilListeningAsync(Ct);
             var address = bot.BaseAddress.AbsoluteUri.TrimEnd('/');
             await Eventually.HoldsAsync(

@@ -69,6 +69,16 @@ public sealed class BotProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>As `dotnet run` starts it (Development, the project's settings), its data in the folder.</summary>
+    public static BotProcess StartDevelopment(string folder, IReadOnlyDictionary<string, string>? more = null) =>
+        Start(
+            new Dictionary<string, string>(more ?? new Dictionary<string, string>())
+            {
+                ["Storage__Path"] = folder,
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            }
+        );
+
     public static BotProcess Start(IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort.Next();

@@ -7,23 +7,6 @@ using ServiceBot.Services.Storage;
 
 namespace ServiceBot.Services.Insights;
 
-/// <summary>A customer followed the account (domain event, once the turn is saved).</summary>
-internal sealed record AccountFollowed(ConversationReference Customer, DateTimeOffset At) : INotification;
-
-/// <summary>Notes a follow and lets the turn go on to whatever answers it (the welcome, a QR scan's order).</summary>
-internal sealed class FollowWatch(TimeProvider time) : IGlobalCommand
-{
-    public Task<bool> TryHandleAsync(TurnContext turn, CancellationToken cancellationToken)
-    {
-        if (turn.Activity.IsEvent("subscribe"))
-        {
-            turn.Raise(new AccountFollowed(turn.Conversation, time.GetUtcNow()));
-        }
-
-        return Task.FromResult(false);
-    }
-}
-
 /// <summary>
 /// The day's numbers from the events that make them: follows, unfollows (and what each costs the notices
 /// sent in the <see cref="InsightsStore.UnfollowWindow"/> before it, once per customer), chats begun, chats
@@ -31,11 +14,7 @@ internal sealed class FollowWatch(TimeProvider time) : IGlobalCommand
 /// an unfollow's cost is written at once (unfollows are few), and a failure there is logged, never a
 /// reason to fail what the customer did.
 /// </summary>
-internal sealed partial class FollowerInsights(
-    InsightsStore insights,
-    NoticeLedger ledger,
-    ILogger<FollowerInsights> logger
-)
+internal sealed partial class InsightEvents(InsightsStore insights, NoticeLedger ledger, ILogger<InsightEvents> logger)
     : INotificationHandler<AccountFollowed>,
         INotificationHandler<ConsentWithdrawn>,
         INotificationHandler<ChatStarted>,

@@ -10,3 +10,6 @@ internal sealed record ChatStarted(ConversationReference Customer, DateTimeOffse
 {
     public static readonly TimeSpan Gap = TimeSpan.FromHours(24);
 }
+
+/// <summary>A customer followed the account (domain event, once the turn is saved).</summary>
+internal sealed record AccountFollowed(ConversationReference Customer, DateTimeOffset At) : INotification;
